@@ -1,0 +1,250 @@
+//! The command line, defined once: the binary parses it, and the man pages and shell
+//! completions are generated from it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueHint};
+
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:
+  0  success
+  1  other error
+  2  usage error (bad arguments, no user or password source)
+  3  the BMC rejected the credentials
+  4  no valid session: not logged in, or the BMC no longer accepts the cached token
+  5  connection, TLS or timeout failure
+  6  the BMC answered with another error (status, invalid JSON, session table full)
+  7  local cache problem (unreadable entry, unsafe permissions, lock wait exceeded)"
+    };
+}
+
+macro_rules! environment {
+    () => {
+        "Environment:
+  RFSESSION_HOST       HOST when the argument is omitted
+  RFSESSION_USER       user name for login (-u beats it)
+  RFSESSION_PASSWORD   password, for cron jobs (any password flag beats it)
+  RFSESSION_CACHE_DIR  cache directory (--cache-dir beats it)"
+    };
+}
+
+pub const EXIT_CODES: &str = exit_codes!();
+pub const ENVIRONMENT: &str = environment!();
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rfsession",
+    version,
+    about = "Log in to a Redfish BMC once and reuse the session from every shell, script and cron job",
+    long_about = "Log in to a Redfish BMC once and reuse the session from every shell, script and cron job.\n\n\
+rfsession keeps one session token per BMC in a private, file-locked cache, so that concurrent \
+scripts share one BMC session instead of filling the BMC's small session table.",
+    after_long_help = concat!(exit_codes!(), "\n\n", environment!()),
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Cache directory [default: ~/.local/state/rfsession]
+    #[arg(long, global = true, value_name = "DIR", env = "RFSESSION_CACHE_DIR", value_hint = ValueHint::DirPath)]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Skip certificate verification at login and pin the certificate seen (trust on first use)
+    #[arg(short = 'k', long, global = true)]
+    pub insecure: bool,
+
+    /// Trust the CA certificates in this PEM bundle
+    #[arg(long, global = true, value_name = "PEM", value_hint = ValueHint::FilePath)]
+    pub cacert: Option<PathBuf>,
+
+    /// Give up on a request or a lock wait after this many seconds
+    #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
+    pub timeout: f64,
+
+    /// Print one JSON document instead of text (login, sessions, whoami, logout)
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Show each request and response line and headers on stderr, secrets redacted
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Log in, or reuse the cached session if the BMC still accepts it
+    Login(LoginArgs),
+    /// GET one or more Redfish paths with the cached session and print the JSON
+    Get(GetArgs),
+    /// List the BMC's sessions (yours marked), or with --cached what the local cache holds
+    Sessions(SessionsArgs),
+    /// Show the cached session for HOST and whether the BMC still accepts it
+    Whoami(WhoamiArgs),
+    /// End the cached session on the BMC and forget it
+    Logout(LogoutArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HostArg {
+    /// The BMC: name, name:port, https://name:port, IPv4, [IPv6]:port, or http://... (clear text)
+    #[arg(value_name = "HOST", env = "RFSESSION_HOST", value_hint = ValueHint::Hostname)]
+    pub host: Option<String>,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct PasswordArgs {
+    /// Read the password from the first line of standard input
+    #[arg(long, conflicts_with_all = ["password_file", "password"])]
+    pub password_stdin: bool,
+
+    /// Read the password from the first line of this file (keep it mode 0600)
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath, conflicts_with = "password")]
+    pub password_file: Option<PathBuf>,
+
+    /// The password itself (visible to other users in the process list; prefer the others)
+    #[arg(short = 'p', long, value_name = "PASSWORD")]
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    #[command(flatten)]
+    pub host: HostArg,
+
+    /// User name [default: the cached session's user]
+    #[arg(short, long, value_name = "USER", env = "RFSESSION_USER")]
+    pub user: Option<String>,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
+
+    /// End the cached session first and log in anew
+    #[arg(long)]
+    pub force: bool,
+
+    /// Say what would be done (reuse, create, delete which URI) and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GetArgs {
+    /// The BMC (see login); may be omitted when RFSESSION_HOST is set
+    #[arg(value_name = "HOST", value_hint = ValueHint::Hostname)]
+    pub host: String,
+
+    /// Redfish paths such as /redfish/v1/Systems/1 (a path without a leading / is taken
+    /// under /redfish/v1/); query options like ?$expand=. pass through untouched
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Write the body bytes unchanged (streamed; one PATH only)
+    #[arg(long, conflicts_with_all = ["pointer", "ndjson", "all_pages"])]
+    pub raw: bool,
+
+    /// Print the value at this JSON pointer (strings without quotes), e.g. /PowerState
+    #[arg(long, value_name = "POINTER")]
+    pub pointer: Option<String>,
+
+    /// Follow Members@odata.nextLink and print one merged collection
+    #[arg(long)]
+    pub all_pages: bool,
+
+    /// With several PATHs, print one compact body per line instead of a JSON array
+    #[arg(long)]
+    pub ndjson: bool,
+
+    /// Refuse to parse a body larger than this (K, M, G suffixes); --raw is not limited
+    #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
+    pub max_body: u64,
+
+    /// User name for a login again after the BMC dropped the session (needs a password source)
+    #[arg(short, long, value_name = "USER", env = "RFSESSION_USER")]
+    pub user: Option<String>,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SessionsArgs {
+    #[command(flatten)]
+    pub host: HostArg,
+
+    /// List what the local cache holds, for every host; the token is never shown
+    #[arg(long)]
+    pub cached: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    #[command(flatten)]
+    pub host: HostArg,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    #[command(flatten)]
+    pub host: HostArg,
+
+    /// Log out of every cached host, in parallel
+    #[arg(long, conflicts_with = "session")]
+    pub all: bool,
+
+    /// With --all: how many hosts at once
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
+
+    /// Delete this session (an id or URI, as `rfsession sessions HOST` shows) instead of yours;
+    /// an administrator may delete any session
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+
+    /// Say which session would be deleted and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+fn parse_secs(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 86_400.0 => Ok(v),
+        _ => Err("must be a number of seconds above 0 and at most 86400".into()),
+    }
+}
+
+pub fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (num, mult) = match s.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 1u64 << 10),
+        Some((i, 'm' | 'M')) => (&s[..i], 1 << 20),
+        Some((i, 'g' | 'G')) => (&s[..i], 1 << 30),
+        _ => (s, 1),
+    };
+    num.parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| "must be a size in bytes, with an optional K, M or G suffix".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("10"), Ok(10));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("x").is_err());
+    }
+}
