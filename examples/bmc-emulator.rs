@@ -1,0 +1,65 @@
+//! The emulated BMC of the test suite as a stand-alone server, for the demo and the
+//! benchmarks. Prints `READY <HOST>` per BMC once listening; runs until killed.
+
+#[path = "../tests/emulator/mod.rs"]
+mod emulator;
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use emulator::{Bmc, Config, Profile};
+
+fn main() {
+    let mut config = Config::new(Profile::Generic);
+    let mut count = 1usize;
+    let mut ca_out = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut val = || args.next().unwrap_or_else(|| usage(&format!("{a} needs a value")));
+        match a.as_str() {
+            "--profile" => {
+                let v = val();
+                config.profile = Profile::from_name(&v).unwrap_or_else(|| usage(&format!("unknown profile {v}")));
+            }
+            "--bind" => config.ip = val().parse::<IpAddr>().unwrap_or_else(|_| usage("bad --bind")),
+            "--port" => config.port = val().parse().unwrap_or_else(|_| usage("bad --port")),
+            "--count" => count = val().parse().unwrap_or_else(|_| usage("bad --count")),
+            "--limit" => config.session_limit = val().parse().unwrap_or_else(|_| usage("bad --limit")),
+            "--idle-timeout" => {
+                config.idle_timeout = Duration::from_secs(val().parse().unwrap_or_else(|_| usage("bad --idle-timeout")))
+            }
+            "--http" => config.tls = false,
+            "--ca-out" => ca_out = Some(val()),
+            "-h" | "--help" => usage(""),
+            other => usage(&format!("unknown argument {other}")),
+        }
+    }
+    let bmcs: Vec<Bmc> = if count == 1 {
+        vec![Bmc::with_config(config)]
+    } else {
+        emulator::fleet(config.profile, count)
+    };
+    if let Some(path) = ca_out {
+        std::fs::copy(bmcs[0].ca_path(), &path).expect("write --ca-out");
+    }
+    for b in &bmcs {
+        println!("READY {}", b.url());
+    }
+    use std::io::Write;
+    std::io::stdout().flush().unwrap();
+    loop {
+        std::thread::sleep(Duration::from_secs(3600));
+    }
+}
+
+fn usage(msg: &str) -> ! {
+    if !msg.is_empty() {
+        eprintln!("bmc-emulator: {msg}");
+    }
+    eprintln!(
+        "usage: bmc-emulator [--profile generic|ilo4|ilo5|idrac|bmcweb|odim|no-location|no-content]\n\
+         \x20                   [--bind IP] [--port N] [--count N] [--limit N] [--idle-timeout SECS]\n\
+         \x20                   [--http] [--ca-out FILE]"
+    );
+    std::process::exit(2);
+}
