@@ -163,6 +163,8 @@ pub struct State {
     pub expired: u64,
     pub requests: Vec<Request>,
     pub faults: Faults,
+    /// Every token handed out, for leak checks.
+    pub issued: Vec<String>,
     next_id: u64,
 }
 
@@ -273,12 +275,17 @@ impl Bmc {
 
     /// Every token this BMC ever issued, for leak checks.
     pub fn tokens(&self) -> Vec<String> {
-        self.state()
+        let st = self.state();
+        let mut all: Vec<String> = st
             .requests
             .iter()
             .filter_map(|r| header(&r.headers, "x-auth-token").map(str::to_owned))
-            .chain(self.state().sessions.iter().map(|s| s.token.clone()))
-            .collect()
+            .chain(st.sessions.iter().map(|s| s.token.clone()))
+            .chain(st.issued.iter().cloned())
+            .collect();
+        all.sort();
+        all.dedup();
+        all
     }
 }
 
@@ -605,6 +612,7 @@ fn new_session(shared: &Shared, st: &mut State, user: &str, context: &str) -> Se
         last_used: Instant::now(),
     };
     st.sessions.push(s.clone());
+    st.issued.push(s.token.clone());
     s
 }
 

@@ -1,0 +1,124 @@
+//! Running the built binary against emulated BMCs, each test with its own cache directory.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use crate::emulator::{self, Bmc};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_rfsession");
+
+/// A private HOME and cache directory for one test.
+pub struct Env {
+    pub dir: tempfile::TempDir,
+}
+
+#[derive(Debug)]
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    fn from(o: Output) -> Out {
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    #[track_caller]
+    pub fn ok(self) -> Out {
+        assert_eq!(self.code, 0, "expected success: {self:#?}");
+        self
+    }
+
+    #[track_caller]
+    pub fn code(self, want: i32) -> Out {
+        assert_eq!(self.code, want, "expected exit {want}: {self:#?}");
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {self:#?}"))
+    }
+
+    /// stdout and stderr together.
+    pub fn all(&self) -> String {
+        format!("{}{}", self.stdout, self.stderr)
+    }
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn cache(&self) -> PathBuf {
+        self.dir.path().join("cache")
+    }
+
+    pub fn entry_path(&self, bmc: &Bmc) -> PathBuf {
+        let host = rfsession::host::Host::parse(&bmc.host()).unwrap();
+        self.cache().join(format!("{}.json", host.file_stem()))
+    }
+
+    /// `rfsession --cacert CA ARGS...` with a clean environment.
+    pub fn cmd(&self, ca: Option<&Path>, args: &[&str]) -> Command {
+        let mut c = Command::new(BIN);
+        c.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("RFSESSION_CACHE_DIR", self.cache())
+            .stdin(Stdio::null());
+        if let Some(ca) = ca {
+            c.arg("--cacert").arg(ca);
+        }
+        c.args(args);
+        c
+    }
+
+    pub fn run(&self, bmc: &Bmc, args: &[&str]) -> Out {
+        Out::from(self.cmd(Some(bmc.ca_path()), args).output().unwrap())
+    }
+
+    pub fn run_env(&self, bmc: &Bmc, args: &[&str], env: &[(&str, &str)]) -> Out {
+        let mut c = self.cmd(Some(bmc.ca_path()), args);
+        c.envs(env.iter().copied());
+        Out::from(c.output().unwrap())
+    }
+
+    pub fn run_stdin(&self, bmc: &Bmc, args: &[&str], input: &str) -> Out {
+        let mut c = self.cmd(Some(bmc.ca_path()), args);
+        c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        Out::from(child.wait_with_output().unwrap())
+    }
+
+    pub fn spawn(&self, bmc: &Bmc, args: &[&str], env: &[(&str, &str)]) -> Child {
+        let mut c = self.cmd(Some(bmc.ca_path()), args);
+        c.envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c.spawn().unwrap()
+    }
+
+    /// Log in as admin with the password from the environment.
+    pub fn login(&self, bmc: &Bmc) -> Out {
+        self.run_env(
+            bmc,
+            &["login", &bmc.host(), "-u", emulator::USER],
+            &[("RFSESSION_PASSWORD", emulator::PASSWORD)],
+        )
+    }
+}
+
+pub fn wait(child: Child) -> Out {
+    Out::from(child.wait_with_output().unwrap())
+}
