@@ -1,6 +1,8 @@
 //! The Redfish session protocol (DSP0266 13.3): login, finding the session URI, checking,
 //! listing and deleting sessions, and reading the BMC's error messages.
 
+use std::time::Duration;
+
 use serde_json::{Value, json};
 
 use crate::secret::Secret;
@@ -9,6 +11,9 @@ use crate::transport::{Response, Transport, TransportError};
 pub const DEFAULT_SESSIONS: &str = "/redfish/v1/SessionService/Sessions";
 /// Error bodies are read for their message only; never more than this.
 const ERROR_BODY_LIMIT: u64 = 256 * 1024;
+/// Session POSTs answered 503 with Retry-After are tried this often, waiting this long in all.
+const LOGIN_TRIES: u32 = 3;
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(10);
 /// Bodies of session resources and collections.
 const SMALL_BODY_LIMIT: u64 = 16 * 1024 * 1024;
 
@@ -118,14 +123,28 @@ impl Bmc {
             }))
             .expect("login body serializes"),
         );
-        let mut resp = self.transport.send("POST", sessions, None, Some(&body))?;
-        let status = resp.status;
-        if !is_success(status) {
+        let mut waited = Duration::ZERO;
+        let mut attempt = 1;
+        let mut resp = loop {
+            let mut resp = self.transport.send("POST", sessions, None, Some(&body))?;
+            let status = resp.status;
+            if is_success(status) {
+                break resp;
+            }
+            let retry_after = resp.header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
             let message = error_text(&mut resp);
+            if is_session_limit(status, &message) {
+                return Err(RedfishError::SessionLimit { status, message });
+            }
+            // A busy BMC says when to come back: wait as told, 10 s at most in all.
+            if let (503, Some(secs), true) = (status, retry_after, attempt < LOGIN_TRIES) {
+                let pause = Duration::from_secs(secs).min(MAX_RETRY_WAIT.saturating_sub(waited));
+                std::thread::sleep(pause);
+                waited += pause;
+                attempt += 1;
+                continue;
+            }
             return Err(match status {
-                _ if is_session_limit(status, &message) => {
-                    RedfishError::SessionLimit { status, message }
-                }
                 400 | 401 | 403 => RedfishError::Rejected { status, message },
                 _ => RedfishError::Status {
                     method: "POST",
@@ -134,7 +153,8 @@ impl Bmc {
                     message,
                 },
             });
-        }
+        };
+        let status = resp.status;
         let token = resp
             .header("x-auth-token")
             .filter(|t| !t.is_empty())

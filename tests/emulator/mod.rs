@@ -172,7 +172,7 @@ struct Shared {
     config: Config,
     state: Mutex<State>,
     stop: AtomicBool,
-    tls: Option<Arc<rustls::ServerConfig>>,
+    tls: Mutex<Option<Arc<rustls::ServerConfig>>>,
     addr: SocketAddr,
 }
 
@@ -201,7 +201,7 @@ impl Bmc {
             config,
             state: Mutex::new(State::default()),
             stop: AtomicBool::new(false),
-            tls,
+            tls: Mutex::new(tls),
             addr,
         });
         let s = shared.clone();
@@ -235,6 +235,14 @@ impl Bmc {
 
     pub fn addr(&self) -> SocketAddr {
         self.shared.addr
+    }
+
+    /// Serve a new certificate from now on (same CA, new key), as after a BMC reset.
+    pub fn rotate_certificate(&self) {
+        let mut tls = self.shared.tls.lock().unwrap();
+        if tls.is_some() {
+            *tls = Some(server_config(self.shared.addr.ip()));
+        }
     }
 
     /// The CA bundle that signs every emulated BMC's certificate.
@@ -394,9 +402,10 @@ fn serve(shared: &Shared, tcp: TcpStream) -> io::Result<()> {
     tcp.set_read_timeout(Some(Duration::from_secs(60)))?;
     tcp.set_nodelay(true)?;
     let raw = tcp.try_clone()?;
-    let stream: Box<dyn Stream> = match &shared.tls {
+    let tls = shared.tls.lock().unwrap().clone();
+    let stream: Box<dyn Stream> = match tls {
         Some(cfg) => {
-            let conn = rustls::ServerConnection::new(cfg.clone()).map_err(io::Error::other)?;
+            let conn = rustls::ServerConnection::new(cfg).map_err(io::Error::other)?;
             Box::new(rustls::StreamOwned::new(conn, tcp))
         }
         None => Box::new(tcp),
