@@ -91,12 +91,8 @@ pub(super) fn end_session(ctx: &Ctx, host: &Host, entry: &Entry) -> Result<Delet
     let mut pauses = DELETE_BACKOFF.iter();
     loop {
         match bmc.delete(&entry.token, &uri) {
-            Err(RedfishError::Status { status, .. }) if status >= 500 => {
-                if let Some(p) = pauses.next() {
-                    std::thread::sleep(*p);
-                    continue;
-                }
-                return bmc.delete(&entry.token, &uri).map_err(Error::from);
+            Err(RedfishError::Status { status, .. }) if status >= 500 && pauses.len() > 0 => {
+                std::thread::sleep(*pauses.next().expect("a pause is left"));
             }
             r => return r.map_err(Error::from),
         }

@@ -1,0 +1,100 @@
+//! A thousand BMCs, one per loopback address: parallel logins, the cached listing, and
+//! `logout --all` with bounded concurrency, per-host failure reasons and retry.
+
+mod common;
+mod emulator;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use common::Env;
+use emulator::{Bmc, PASSWORD, Profile, USER};
+
+fn raise_fd_limit() {
+    unsafe {
+        let mut r: libc::rlimit = std::mem::zeroed();
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut r);
+        r.rlim_cur = r.rlim_max.min(65_536);
+        libc::setrlimit(libc::RLIMIT_NOFILE, &r);
+    }
+}
+
+/// `xargs -P jobs rfsession login` over the hosts, as an operator's script would.
+fn xargs_login(env: &Env, bmcs: &[Bmc], jobs: usize) {
+    let hosts: String = bmcs.iter().map(|b| b.host() + "\n").collect();
+    let mut child = Command::new("xargs")
+        .args(["-P", &jobs.to_string(), "-n", "1", common::BIN, "--cacert"])
+        .arg(bmcs[0].ca_path())
+        .args(["login", "-u", USER])
+        .env("RFSESSION_CACHE_DIR", env.cache())
+        .env("RFSESSION_PASSWORD", PASSWORD)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(hosts.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success(), "some logins failed");
+}
+
+#[test]
+fn a_thousand_bmcs() {
+    raise_fd_limit();
+    let bmcs = emulator::fleet(Profile::Idrac, 1000);
+    let env = Env::new();
+    let any = &bmcs[0];
+    xargs_login(&env, &bmcs, 32);
+    assert!(bmcs.iter().all(|b| b.created() == 1 && b.live_sessions() == 1));
+
+    let listed = env.run(any, &["--json", "sessions", "--cached"]).ok().json();
+    assert_eq!(listed.as_array().unwrap().len(), 1000);
+
+    // Three BMCs fail to end their session: a 500 on every try, and one that hangs.
+    for b in &bmcs[10..12] {
+        b.faults(|f| f.delete_status = [500; 3].into());
+    }
+    bmcs[500].faults(|f| f.delete_hang = true);
+    let out = env.run(any, &["--timeout", "2", "logout", "--all", "--jobs", "32"]).code(1);
+    assert!(out.stderr.contains("logged out of 997 of 1000"), "{}", out.stderr);
+    assert!(!out.stderr.contains("logged out 1/"), "progress line printed to a pipe");
+    for b in [&bmcs[10], &bmcs[11]] {
+        let line = out.stderr.lines().find(|l| l.contains(&b.host())).expect("failed host reported");
+        assert!(line.contains("HTTP 500"), "{line}");
+    }
+    let hung = out.stderr.lines().find(|l| l.contains(&bmcs[500].host())).unwrap();
+    assert!(hung.contains("no answer within 2s"), "{hung}");
+    let live: usize = bmcs.iter().map(Bmc::live_sessions).sum();
+    assert_eq!(live, 3);
+
+    // The failed ones stay cached; the next run finishes the job.
+    bmcs[500].faults(|f| f.delete_hang = false);
+    let left = env.run(any, &["--json", "sessions", "--cached"]).ok().json();
+    assert_eq!(left.as_array().unwrap().len(), 3);
+    let out = env.run(any, &["--json", "logout", "--all"]).ok();
+    assert_eq!(out.json().as_array().unwrap().len(), 3);
+    assert_eq!(bmcs.iter().map(Bmc::live_sessions).sum::<usize>(), 0);
+}
+
+#[test]
+fn logout_all_shows_progress_only_on_a_terminal() {
+    let bmcs = emulator::fleet(Profile::Generic, 1)
+        .into_iter()
+        .chain((0..4).map(|_| Bmc::start(Profile::Generic)))
+        .collect::<Vec<_>>();
+    let env = Env::new();
+    xargs_login(&env, &bmcs, 4);
+    // `script` gives the command a pseudo-terminal, as an interactive shell would.
+    let cmd = format!(
+        "{} --cacert {} logout --all --jobs 2",
+        common::BIN,
+        bmcs[0].ca_path().display()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("RFSESSION_CACHE_DIR", env.cache())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("\rrfsession: logged out 5/5"), "{text:?}");
+    assert!(text.contains("logged out of 5 of 5 cached hosts"), "{text:?}");
+}
