@@ -1,0 +1,362 @@
+//! Every fault a BMC or the network throws: one clear line naming the host, the documented
+//! exit code, the cache entry kept while the session may exist, and no token anywhere.
+
+mod common;
+mod emulator;
+
+use std::io::Read;
+use std::os::unix::process::ExitStatusExt;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{Env, Out};
+use emulator::{Bmc, Config, PASSWORD, Profile, USER};
+
+const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
+
+/// One line on stderr, naming the host, with no panic and no token of this BMC in it.
+#[track_caller]
+fn clean_error(out: &Out, bmc: &Bmc) {
+    assert_eq!(out.stderr.lines().count(), 1, "one line expected: {out:#?}");
+    assert!(out.stderr.contains(&bmc.host()), "host not named: {out:#?}");
+    assert!(!out.stderr.contains("panicked") && !out.stderr.contains("RUST_BACKTRACE"));
+    for t in bmc.tokens() {
+        assert!(!out.all().contains(&t), "token leaked: {out:#?}");
+    }
+}
+
+#[test]
+fn delete_500_is_retried_then_the_entry_kept() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    env.login(&bmc).ok();
+    bmc.faults(|f| f.delete_status = [500, 500, 500].into());
+    let out = env.run(&bmc, &["logout", &bmc.host()]).code(6);
+    clean_error(&out, &bmc);
+    assert!(out.stderr.contains("HTTP 500") && out.stderr.contains("internal service error"), "{out:?}");
+    assert!(env.entry_path(&bmc).exists(), "entry dropped while the session lives");
+    assert_eq!(bmc.state().requests.iter().filter(|r| r.method == "DELETE").count(), 3);
+    env.run(&bmc, &["logout", &bmc.host()]).ok();
+    assert_eq!(bmc.live_sessions(), 0);
+    // One 500 then success: the retry finishes the job in one run.
+    env.login(&bmc).ok();
+    bmc.faults(|f| f.delete_status = [503].into());
+    env.run(&bmc, &["logout", &bmc.host()]).ok();
+    assert_eq!(bmc.live_sessions(), 0);
+}
+
+#[test]
+fn delete_that_hangs_times_out_and_keeps_the_entry() {
+    let bmc = Bmc::start(Profile::Ilo4);
+    let env = Env::new();
+    env.login(&bmc).ok();
+    bmc.faults(|f| f.delete_hang = true);
+    let start = Instant::now();
+    let out = env.run(&bmc, &["--timeout", "1", "logout", &bmc.host()]).code(5);
+    assert!(start.elapsed() < Duration::from_secs(5));
+    clean_error(&out, &bmc);
+    assert!(out.stderr.contains("no answer within 1s"), "{out:?}");
+    assert!(env.entry_path(&bmc).exists());
+    bmc.faults(|f| f.delete_hang = false);
+    env.run(&bmc, &["logout", &bmc.host()]).ok();
+    assert_eq!(bmc.live_sessions(), 0);
+}
+
+#[test]
+fn busy_bmc_retry_after_is_honoured_and_capped() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    bmc.faults(|f| {
+        f.post_busy = 2;
+        f.retry_after = 1;
+    });
+    let start = Instant::now();
+    env.login(&bmc).ok();
+    assert!(start.elapsed() >= Duration::from_secs(2), "did not wait as told");
+    env.run(&bmc, &["logout", &bmc.host()]).ok();
+
+    bmc.faults(|f| f.post_busy = 5);
+    let out = env.login(&bmc).code(6);
+    clean_error(&out, &bmc);
+    assert!(out.stderr.contains("HTTP 503"), "{out:?}");
+    let posts = |b: &Bmc| b.state().requests.iter().filter(|r| r.method == "POST").count();
+    assert_eq!(posts(&bmc), 3 + 3, "three tries per login");
+
+    // Retry-After: 60 is capped at 10 s in all.
+    let bmc = Bmc::start(Profile::Generic);
+    bmc.faults(|f| {
+        f.post_busy = 1;
+        f.retry_after = 60;
+    });
+    let start = Instant::now();
+    env.login(&bmc).ok();
+    let took = start.elapsed();
+    assert!(took >= Duration::from_secs(10) && took < Duration::from_secs(15), "{took:?}");
+}
+
+#[test]
+fn full_session_table_says_what_to_do() {
+    for profile in [Profile::Idrac, Profile::Ilo5, Profile::Generic] {
+        let mut cfg = Config::new(profile);
+        cfg.session_limit = 3;
+        let bmc = Bmc::with_config(cfg);
+        let env = Env::new();
+        env.login(&bmc).ok();
+        let stale = bmc.add_session("old-script");
+        bmc.add_session("old-script");
+        let other = Env::new();
+        let out = other.login(&bmc).code(6);
+        clean_error(&out, &bmc);
+        assert!(out.stderr.contains("session table is full"), "{out:?}");
+        assert!(out.stderr.contains(&format!("rfsession sessions {}", format_args!("https://{}", bmc.host()))), "{out:?}");
+        assert!(out.stderr.contains("--session ID"), "{out:?}");
+        // The operator who still has a session clears a stale one by id.
+        let listed = env.run(&bmc, &["sessions", &bmc.host()]).ok();
+        assert!(listed.stdout.contains(&stale.id));
+        env.run(&bmc, &["logout", &bmc.host(), "--session", &stale.id]).ok();
+        assert_eq!(bmc.live_sessions(), 2);
+        assert!(env.entry_path(&bmc).exists(), "deleting another session must keep ours");
+        other.login(&bmc).ok();
+    }
+}
+
+#[test]
+fn connection_reset_retries_a_get_once() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    env.login(&bmc).ok();
+    bmc.faults(|f| f.reset_gets = 1);
+    env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"]).ok();
+    bmc.faults(|f| f.reset_gets = 2);
+    let out = env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"]).code(5);
+    clean_error(&out, &bmc);
+    assert!(out.stderr.contains("closed"), "{out:?}");
+}
+
+#[test]
+fn invalid_json_and_html_pages_are_named_not_dumped() {
+    let bmc = Bmc::start(Profile::Idrac);
+    let env = Env::new();
+    env.login(&bmc).ok();
+    let host = bmc.host();
+    let out = env.run(&bmc, &["get", &host, "/redfish/v1/Broken/Truncated"]).code(6);
+    clean_error(&out, &bmc);
+    assert!(out.stderr.contains("/redfish/v1/Broken/Truncated") && out.stderr.contains("invalid JSON"), "{out:?}");
+    let raw = env.run(&bmc, &["get", &host, "/redfish/v1/Broken/Truncated", "--raw"]).ok();
+    assert_eq!(raw.stdout, r#"{"Id": "1", "Members": [{"@odata.id": "/redfish/v1/Sys"#);
+
+    let out = env.run(&bmc, &["get", &host, "/redfish/v1/Broken/Html"]).code(6);
+    clean_error(&out, &bmc);
+    assert!(out.stderr.contains("HTTP 502: 502 Bad Gateway"), "{out:?}");
+    assert!(!out.stderr.contains('<') && !out.stderr.contains("nginx"), "{out:?}");
+
+    // iDRAC 8 answers an expired token with an HTML page.
+    bmc.faults(|f| f.html_401 = true);
+    bmc.expire_all();
+    let out = env.run(&bmc, &["get", &host, "/redfish/v1/Systems/1"]).code(4);
+    clean_error(&out, &bmc);
+    assert!(out.stderr.contains("401 - Unauthorized") && !out.stderr.contains('<'), "{out:?}");
+}
+
+#[test]
+fn huge_bodies_stream_with_flat_memory_or_are_refused() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    env.login(&bmc).ok();
+    let host = bmc.host();
+    let out = env.run(&bmc, &["get", &host, "/redfish/v1/Broken/Huge?mb=200"]).code(6);
+    clean_error(&out, &bmc);
+    assert!(out.stderr.contains("exceeds 67108864 bytes") && out.stderr.contains("--raw"), "{out:?}");
+
+    let mut child = env
+        .cmd(Some(bmc.ca_path()), &["get", &host, "/redfish/v1/Broken/Huge?mb=200", "--raw"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let counter = std::thread::spawn(move || {
+        let mut buf = vec![0u8; 1 << 16];
+        let mut n = 0u64;
+        loop {
+            match stdout.read(&mut buf).unwrap() {
+                0 => return n,
+                k => n += k as u64,
+            }
+        }
+    });
+    // wait4 gives this one child's peak RSS.
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
+    assert_eq!(std::process::ExitStatus::from_raw(status).code(), Some(0));
+    assert_eq!(counter.join().unwrap(), 200 << 20);
+    let peak_mb = usage.ru_maxrss / 1024;
+    assert!(peak_mb < 32, "streaming 200 MB took {peak_mb} MB of memory");
+}
+
+#[test]
+fn password_change_required_is_shown_and_login_succeeds() {
+    let bmc = Bmc::start(Profile::Generic);
+    bmc.faults(|f| f.password_change = true);
+    let env = Env::new();
+    let out = env.login(&bmc).ok();
+    assert!(out.stderr.contains("password change") && out.stderr.contains("must be changed"), "{out:?}");
+}
+
+#[test]
+fn slow_bmc_is_bounded_by_timeout() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    env.login(&bmc).ok();
+    bmc.faults(|f| f.delay = Duration::from_secs(4));
+    let start = Instant::now();
+    let out = env.run(&bmc, &["--timeout", "1", "get", &bmc.host(), "/redfish/v1/Systems/1"]).code(5);
+    assert!(start.elapsed() < Duration::from_millis(3500), "{:?}", start.elapsed());
+    clean_error(&out, &bmc);
+    let out = env.run(&bmc, &["--timeout", "0.5", "whoami", &bmc.host()]).code(5);
+    clean_error(&out, &bmc);
+}
+
+#[test]
+fn a_location_naming_another_host_never_gets_the_token() {
+    let bmc = Bmc::start(Profile::Ilo5);
+    let mut cfg = Config::new(Profile::Generic);
+    cfg.ip = "127.0.0.2".parse().unwrap();
+    let other = Bmc::with_config(cfg);
+    let env = Env::new();
+    bmc.faults(|f| {
+        f.location = Some(format!("https://{}/redfish/v1/SessionService/Sessions/{{id}}", other.host()))
+    });
+    env.login(&bmc).ok();
+    env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"]).ok();
+    env.run(&bmc, &["logout", &bmc.host()]).ok();
+    assert_eq!(bmc.live_sessions(), 0, "the path of the foreign Location was used on the right host");
+
+    // No Location, and an @odata.id on another host and scheme.
+    bmc.faults(|f| {
+        f.location = Some(String::new());
+        f.body_odata_id = Some(format!("http://{}/redfish/v1/SessionService/Sessions/x", other.host()));
+    });
+    env.login(&bmc).ok();
+    env.run(&bmc, &["logout", &bmc.host()]).ok();
+    assert_eq!(other.state().requests.len(), 0, "the other host was contacted");
+}
+
+#[test]
+fn redirects_are_followed_only_on_the_same_origin() {
+    let bmc = Bmc::start(Profile::Generic);
+    let mut cfg = Config::new(Profile::Generic);
+    cfg.ip = "127.0.0.3".parse().unwrap();
+    let other = Bmc::with_config(cfg);
+    let env = Env::new();
+    env.login(&bmc).ok();
+    let out = env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Redirect/Same"]).ok();
+    assert_eq!(out.json()["PowerState"], "On");
+    for target in [
+        format!("https://{}/redfish/v1/Systems/1", other.host()),
+        format!("http://{}/redfish/v1/Systems/1", bmc.host()),
+    ] {
+        let path = format!("/redfish/v1/Redirect/To?url={target}");
+        let out = env.run(&bmc, &["get", &bmc.host(), &path]).code(6);
+        clean_error(&out, &bmc);
+        assert!(out.stderr.contains("refused to follow a redirect"), "{out:?}");
+    }
+    assert_eq!(other.state().requests.len(), 0);
+}
+
+#[test]
+fn a_changed_certificate_stops_a_pinned_token() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let host = bmc.host();
+    let k = |args: &[&str]| {
+        let mut c = env.cmd(None, args);
+        c.envs(PW);
+        let o = c.output().unwrap();
+        Out {
+            code: o.status.code().unwrap(),
+            stdout: String::from_utf8_lossy(&o.stdout).into(),
+            stderr: String::from_utf8_lossy(&o.stderr).into(),
+        }
+    };
+    k(&["-k", "login", &host, "-u", USER]).ok();
+    k(&["get", &host, "/redfish/v1/Systems/1"]).ok();
+    let before = bmc.state().requests.len();
+    bmc.rotate_certificate();
+    let out = k(&["get", &host, "/redfish/v1/Systems/1"]).code(5);
+    clean_error(&out, &bmc);
+    assert!(out.stderr.contains("certificate changed since login"), "{out:?}");
+    assert_eq!(out.stderr.matches(':').count() >= 62, true, "both fingerprints shown: {out:?}");
+    assert!(out.stderr.contains("-k --force"), "{out:?}");
+    assert_eq!(bmc.state().requests.len(), before, "a request reached the changed server");
+    // --cacert or -k on a later command does not override the pin.
+    k(&["-k", "get", &host, "/redfish/v1/Systems/1"]).code(5);
+    // The way out the message names: a new pinned login; the old session is left to expire.
+    let out = k(&["-k", "login", &host, "--force"]).ok();
+    assert!(out.stderr.contains("will expire"), "{out:?}");
+    k(&["get", &host, "/redfish/v1/Systems/1"]).ok();
+}
+
+#[test]
+fn verbose_output_never_shows_a_token() {
+    let mut all = String::new();
+    for profile in Profile::ALL {
+        let bmc = Bmc::start(profile);
+        let env = Env::new();
+        let h = bmc.host();
+        let runs = [
+            env.run_env(&bmc, &["-v", "login", &h, "-u", USER], &PW),
+            env.run(&bmc, &["-v", "get", &h, "/redfish/v1/Systems/1", "/redfish/v1/Systems"]),
+            env.run(&bmc, &["-v", "sessions", &h]),
+            env.run(&bmc, &["-v", "--json", "sessions", "--cached"]),
+            env.run(&bmc, &["-v", "whoami", &h]),
+            { bmc.expire_all(); env.run_env(&bmc, &["-v", "get", &h, "/redfish/v1/Systems/1"], &PW) },
+            env.run_env(&bmc, &["-v", "login", &h, "--force"], &PW),
+            env.run(&bmc, &["-v", "logout", &h]),
+        ];
+        let tokens = bmc.tokens();
+        assert!(tokens.len() >= 3, "{}: {tokens:?}", profile.name());
+        for r in &runs {
+            for t in &tokens {
+                assert!(!r.all().contains(t.as_str()), "{}: token in output: {r:#?}", profile.name());
+            }
+            assert!(!r.all().contains(PASSWORD), "password in output: {r:#?}");
+            all.push_str(&r.all());
+        }
+    }
+    assert!(all.contains("> X-Auth-Token: <redacted>"));
+    assert!(all.contains("x-auth-token: <redacted>"));
+    assert!(all.contains("> GET https://"));
+}
+
+#[test]
+fn the_password_never_reaches_the_process_list() {
+    let bmc = Bmc::start(Profile::Generic);
+    bmc.faults(|f| f.delay = Duration::from_millis(600));
+    let env = Env::new();
+    let file = env.dir.path().join("pw");
+    std::fs::write(&file, PASSWORD).unwrap();
+    let f = file.to_str().unwrap().to_owned();
+    let h = bmc.host();
+    for (args, stdin, envs) in [
+        (vec!["login", &h, "-u", USER, "--password-stdin", "--force"], true, vec![]),
+        (vec!["login", &h, "-u", USER, "--password-file", &f, "--force"], false, vec![]),
+        (vec!["login", &h, "-u", USER, "--force"], false, PW.to_vec()),
+    ] {
+        let mut c = env.cmd(Some(bmc.ca_path()), &args);
+        c.envs(envs).stdout(Stdio::null()).stderr(Stdio::null());
+        if stdin {
+            c.stdin(Stdio::piped());
+        }
+        let mut child = c.spawn().unwrap();
+        if let Some(mut i) = child.stdin.take() {
+            std::io::Write::write_all(&mut i, format!("{PASSWORD}\n").as_bytes()).unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        let cmdline = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap();
+        assert!(!String::from_utf8_lossy(&cmdline).contains(PASSWORD), "{args:?}");
+        assert!(child.wait().unwrap().success(), "{args:?}");
+    }
+}
