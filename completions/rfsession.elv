@@ -1,0 +1,157 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[rfsession] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'rfsession'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'rfsession'= {
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up on a request or a lock wait after this many seconds'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand login 'Log in, or reuse the cached session if the BMC still accepts it'
+            cand get 'GET one or more Redfish paths with the cached session and print the JSON'
+            cand sessions 'List the BMC''s sessions (yours marked), or with --cached what the local cache holds'
+            cand whoami 'Show the cached session for HOST and whether the BMC still accepts it'
+            cand logout 'End the cached session on the BMC and forget it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rfsession;login'= {
+            cand -u 'User name [default: the cached session''s user]'
+            cand --user 'User name [default: the cached session''s user]'
+            cand --password-file 'Read the password from the first line of this file (keep it mode 0600)'
+            cand -p 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --password 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up on a request or a lock wait after this many seconds'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --force 'End the cached session first and log in anew'
+            cand --dry-run 'Say what would be done (reuse, create, delete which URI) and change nothing'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rfsession;get'= {
+            cand --pointer 'Print the value at this JSON pointer (strings without quotes), e.g. /PowerState'
+            cand --max-body 'Refuse to parse a body larger than this (K, M, G suffixes); --raw is not limited'
+            cand -u 'User name for a login again after the BMC dropped the session (needs a password source)'
+            cand --user 'User name for a login again after the BMC dropped the session (needs a password source)'
+            cand --password-file 'Read the password from the first line of this file (keep it mode 0600)'
+            cand -p 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --password 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up on a request or a lock wait after this many seconds'
+            cand --raw 'Write the body bytes unchanged (streamed; one PATH only)'
+            cand --all-pages 'Follow Members@odata.nextLink and print one merged collection'
+            cand --ndjson 'With several PATHs, print one compact body per line instead of a JSON array'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rfsession;sessions'= {
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up on a request or a lock wait after this many seconds'
+            cand --cached 'List what the local cache holds, for every host; the token is never shown'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rfsession;whoami'= {
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up on a request or a lock wait after this many seconds'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rfsession;logout'= {
+            cand -j 'With --all: how many hosts at once'
+            cand --jobs 'With --all: how many hosts at once'
+            cand --session 'Delete this session (an id or URI, as `rfsession sessions HOST` shows) instead of yours; an administrator may delete any session'
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up on a request or a lock wait after this many seconds'
+            cand --all 'Log out of every cached host, in parallel'
+            cand --dry-run 'Say which session would be deleted and change nothing'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rfsession;help'= {
+            cand login 'Log in, or reuse the cached session if the BMC still accepts it'
+            cand get 'GET one or more Redfish paths with the cached session and print the JSON'
+            cand sessions 'List the BMC''s sessions (yours marked), or with --cached what the local cache holds'
+            cand whoami 'Show the cached session for HOST and whether the BMC still accepts it'
+            cand logout 'End the cached session on the BMC and forget it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'rfsession;help;login'= {
+        }
+        &'rfsession;help;get'= {
+        }
+        &'rfsession;help;sessions'= {
+        }
+        &'rfsession;help;whoami'= {
+        }
+        &'rfsession;help;logout'= {
+        }
+        &'rfsession;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

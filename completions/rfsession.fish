@@ -1,0 +1,109 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_rfsession_global_optspecs
+    string join \n cache-dir= k/insecure cacert= timeout= json v/verbose h/help V/version
+end
+
+function __fish_rfsession_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_rfsession_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_rfsession_using_subcommand
+    set -l cmd (__fish_rfsession_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c rfsession -n "__fish_rfsession_needs_command" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_needs_command" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
+complete -c rfsession -n "__fish_rfsession_needs_command" -l timeout -d 'Give up on a request or a lock wait after this many seconds' -r
+complete -c rfsession -n "__fish_rfsession_needs_command" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_needs_command" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+complete -c rfsession -n "__fish_rfsession_needs_command" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rfsession -n "__fish_rfsession_needs_command" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "login" -d 'Log in, or reuse the cached session if the BMC still accepts it'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "get" -d 'GET one or more Redfish paths with the cached session and print the JSON'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "sessions" -d 'List the BMC\'s sessions (yours marked), or with --cached what the local cache holds'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "whoami" -d 'Show the cached session for HOST and whether the BMC still accepts it'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "logout" -d 'End the cached session on the BMC and forget it'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s u -l user -d 'User name [default: the cached session\'s user]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l timeout -d 'Give up on a request or a lock wait after this many seconds' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l force -d 'End the cached session first and log in anew'
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l dry-run -d 'Say what would be done (reuse, create, delete which URI) and change nothing'
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s h -l help -d 'Print help'
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l pointer -d 'Print the value at this JSON pointer (strings without quotes), e.g. /PowerState' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l max-body -d 'Refuse to parse a body larger than this (K, M, G suffixes); --raw is not limited' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l timeout -d 'Give up on a request or a lock wait after this many seconds' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l raw -d 'Write the body bytes unchanged (streamed; one PATH only)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l all-pages -d 'Follow Members@odata.nextLink and print one merged collection'
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l ndjson -d 'With several PATHs, print one compact body per line instead of a JSON array'
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s h -l help -d 'Print help'
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l timeout -d 'Give up on a request or a lock wait after this many seconds' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cached -d 'List what the local cache holds, for every host; the token is never shown'
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s h -l help -d 'Print help'
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l timeout -d 'Give up on a request or a lock wait after this many seconds' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s h -l help -d 'Print help'
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s j -l jobs -d 'With --all: how many hosts at once' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l session -d 'Delete this session (an id or URI, as `rfsession sessions HOST` shows) instead of yours; an administrator may delete any session' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l timeout -d 'Give up on a request or a lock wait after this many seconds' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l all -d 'Log out of every cached host, in parallel'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l dry-run -d 'Say which session would be deleted and change nothing'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout help" -f -a "login" -d 'Log in, or reuse the cached session if the BMC still accepts it'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout help" -f -a "get" -d 'GET one or more Redfish paths with the cached session and print the JSON'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout help" -f -a "sessions" -d 'List the BMC\'s sessions (yours marked), or with --cached what the local cache holds'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout help" -f -a "whoami" -d 'Show the cached session for HOST and whether the BMC still accepts it'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout help" -f -a "logout" -d 'End the cached session on the BMC and forget it'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+
+# HOST completes to the hosts in rfsession's cache.
+complete -c rfsession -n "__fish_seen_subcommand_from login get sessions whoami logout" -f -a "(command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 { sub(\"^https://\", \"\", \$1); print \$1 }')"

@@ -1,0 +1,219 @@
+//! Shell completions and man pages, generated from the clap definition.
+//! `cargo run --example generate` writes them into the repository; `tests/docs.rs`
+//! regenerates them into a temporary directory and fails on any difference.
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::Path;
+
+use clap::CommandFactory;
+use clap_complete::Shell;
+use rfsession::cli::{Cli, ENVIRONMENT, EXIT_CODES};
+
+const SUBCOMMANDS: [&str; 5] = ["login", "get", "sessions", "whoami", "logout"];
+
+pub fn generate(root: &Path) -> io::Result<()> {
+    let completions = root.join("completions");
+    let man = root.join("man");
+    fs::create_dir_all(&completions)?;
+    fs::create_dir_all(&man)?;
+    for (shell, file) in [
+        (Shell::Bash, "rfsession.bash"),
+        (Shell::Zsh, "_rfsession"),
+        (Shell::Fish, "rfsession.fish"),
+        (Shell::PowerShell, "_rfsession.ps1"),
+        (Shell::Elvish, "rfsession.elv"),
+    ] {
+        let mut buf = Vec::new();
+        clap_complete::generate(shell, &mut Cli::command(), "rfsession", &mut buf);
+        let mut text = String::from_utf8(buf).expect("completion is UTF-8");
+        match shell {
+            Shell::Bash => text.push_str(&bash_hosts()),
+            Shell::Fish => text.push_str(FISH_HOSTS),
+            _ => {}
+        }
+        fs::write(completions.join(file), text)?;
+    }
+    let mut cmd = Cli::command().disable_help_subcommand(true);
+    cmd.build();
+    fs::write(man.join("rfsession.1"), page(&cmd, None)?)?;
+    for sub in cmd.get_subcommands() {
+        let name = sub.get_name().to_owned();
+        fs::write(man.join(format!("rfsession-{name}.1")), page(sub, Some(&name))?)?;
+    }
+    Ok(())
+}
+
+/// Completing HOST offers the hosts in the cache, through `rfsession sessions --cached`,
+/// so the completion knows the cache directory exactly as the tool does.
+fn bash_hosts() -> String {
+    let mut valued = Vec::new();
+    let cmd = Cli::command();
+    let mut args: Vec<&clap::Arg> = cmd.get_arguments().collect();
+    for sub in cmd.get_subcommands() {
+        args.extend(sub.get_arguments());
+    }
+    for a in args {
+        if a.is_positional() || !a.get_action().takes_values() {
+            continue;
+        }
+        if let Some(l) = a.get_long() {
+            valued.push(format!("--{l}"));
+        }
+        if let Some(s) = a.get_short() {
+            valued.push(format!("-{s}"));
+        }
+    }
+    valued.sort();
+    valued.dedup();
+    format!(
+        r#"
+# HOST completes to the hosts in rfsession's cache.
+_rfsession_cached_hosts() {{
+    command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 {{ sub("^https://", "", $1); print $1 }}'
+}}
+
+_rfsession_complete() {{
+    local line=${{COMP_LINE:0:$COMP_POINT}}
+    local cur=${{line##*[[:space:]]}}
+    local -a words
+    read -ra words <<< "${{line%"$cur"}}"
+    local i sub=-1 positional=0 skip=0
+    for ((i = 1; i < ${{#words[@]}}; i++)); do
+        local w=${{words[i]}}
+        if ((skip)); then skip=0; continue; fi
+        case " {valued} " in *" $w "*) skip=1; continue ;; esac
+        [[ $w == -* ]] && continue
+        if ((sub < 0)); then
+            case $w in {subs}) sub=$i ;; esac
+        else
+            positional=$((positional + 1))
+        fi
+    done
+    _rfsession "$@"
+    if ((sub >= 0 && positional == 0 && !skip)) && [[ $cur != -* ]]; then
+        local -a hosts
+        mapfile -t hosts < <(compgen -W "$(_rfsession_cached_hosts)" -- "$cur")
+        if ((${{#hosts[@]}})); then
+            # bash splits words at ':'; offer only what follows the last one typed.
+            local colon_prefix=${{cur%"${{cur##*:}}"}}
+            COMPREPLY=("${{hosts[@]#"$colon_prefix"}}")
+        fi
+    fi
+}}
+
+if [[ "${{BASH_VERSINFO[0]}}" -eq 4 && "${{BASH_VERSINFO[1]}}" -ge 4 || "${{BASH_VERSINFO[0]}}" -gt 4 ]]; then
+    complete -F _rfsession_complete -o nosort -o bashdefault -o default rfsession
+else
+    complete -F _rfsession_complete -o bashdefault -o default rfsession
+fi
+"#,
+        valued = valued.join(" "),
+        subs = SUBCOMMANDS.join("|"),
+    )
+}
+
+const FISH_HOSTS: &str = r#"
+# HOST completes to the hosts in rfsession's cache.
+complete -c rfsession -n "__fish_seen_subcommand_from login get sessions whoami logout" -f -a "(command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 { sub(\"^https://\", \"\", \$1); print \$1 }')"
+"#;
+
+fn page(cmd: &clap::Command, sub: Option<&str>) -> io::Result<String> {
+    let title = match sub {
+        Some(s) => format!("rfsession-{s}"),
+        None => "rfsession".to_owned(),
+    };
+    let man = clap_mangen::Man::new(cmd.clone())
+        .title(title.to_uppercase())
+        .source(format!("rfsession {}", env!("CARGO_PKG_VERSION")))
+        .manual("rfsession manual");
+    let mut buf = Vec::new();
+    man.render_title(&mut buf)?;
+    man.render_name_section(&mut buf)?;
+    man.render_synopsis_section(&mut buf)?;
+    man.render_description_section(&mut buf)?;
+    man.render_options_section(&mut buf)?;
+    if sub.is_none() {
+        man.render_subcommands_section(&mut buf)?;
+    }
+    let mut text = String::from_utf8(buf).expect("roff is UTF-8");
+    text.push_str(&section("EXIT STATUS", &table(EXIT_CODES)));
+    text.push_str(&section("ENVIRONMENT", &table(ENVIRONMENT)));
+    let _ = write!(text, ".SH FILES\n{}\n", escape(FILES));
+    text.push_str(&section("EXAMPLES", examples(sub)));
+    let see_also: Vec<String> = std::iter::once("rfsession".to_owned())
+        .chain(SUBCOMMANDS.iter().map(|s| format!("rfsession-{s}")))
+        .filter(|n| *n != title)
+        .map(|n| format!("\\fB{n}\\fR(1)"))
+        .collect();
+    let _ = write!(text, ".SH \"SEE ALSO\"\n{}\n", see_also.join(", "));
+    Ok(text)
+}
+
+const FILES: &str = "\
+$RFSESSION_CACHE_DIR, else ~/.local/state/rfsession (the platform's state directory): \
+the cache, mode 0700. One file per host, <scheme>_<host>_<port>.json, mode 0600, holding \
+the user, the session token, the session URI and id, the Context sent at login, the \
+creation time, the BMC's idle timeout and, after a login with -k, the pinned certificate \
+fingerprint. Its modification time is the session's last use. Beside it <...>.lock, locked \
+by whichever process is logging in or out of that host.";
+
+fn examples(sub: Option<&str>) -> &'static str {
+    match sub {
+        None => "\
+rfsession login bmc1 -u admin --password-file /root/.bmc-pass
+rfsession get bmc1 /redfish/v1/Systems/1 --pointer /PowerState
+rfsession sessions bmc1
+rfsession logout bmc1",
+        Some("login") => "\
+rfsession login bmc1 -u admin             # asks for the password on a terminal
+echo \"$PW\" | rfsession login bmc1 -u admin --password-stdin
+rfsession -k login 10.1.2.3 -u admin      # self-signed: pin the certificate seen now
+rfsession --json login bmc1 --dry-run     # what would happen, changing nothing",
+        Some("get") => "\
+rfsession get bmc1 /redfish/v1/Systems/1
+rfsession get bmc1 Systems/1 --pointer /PowerState          # prints: On
+rfsession get bmc1 '/redfish/v1/Systems?$expand=.'
+rfsession get bmc1 /redfish/v1/Managers/1/LogServices/Log/Entries --all-pages
+rfsession get bmc1 /redfish/v1/Systems/1 /redfish/v1/Chassis/1 --ndjson",
+        Some("sessions") => "\
+rfsession sessions bmc1            # the BMC's sessions, yours marked with *
+rfsession --json sessions --cached # every cached host; never the token",
+        Some("whoami") => "\
+rfsession whoami bmc1 || rfsession login bmc1",
+        Some("logout") => "\
+rfsession logout bmc1
+rfsession logout bmc1 --session 42        # end another (stale) session by id
+rfsession logout --all --jobs 32          # every cached host, 32 at a time",
+        Some(_) => "",
+    }
+}
+
+fn section(name: &str, body: &str) -> String {
+    format!(".SH \"{name}\"\n.nf\n{}\n.fi\n", escape(body))
+}
+
+/// The lines after a heading line, indented text kept.
+fn table(text: &str) -> String {
+    text.lines()
+        .skip(1)
+        .map(str::trim_start)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn escape(s: &str) -> String {
+    s.lines()
+        .map(|l| {
+            let l = l.replace('\\', "\\e").replace('-', "\\-");
+            if l.starts_with(['.', '\'']) {
+                format!("\\&{l}")
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
