@@ -161,6 +161,8 @@ pub struct State {
     pub created: u64,
     pub deleted: u64,
     pub expired: u64,
+    /// TCP connections accepted.
+    pub connections: u64,
     pub requests: Vec<Request>,
     pub faults: Faults,
     /// Every token handed out, for leak checks.
@@ -396,6 +398,7 @@ trait Stream: Read + Write {}
 impl<T: Read + Write> Stream for T {}
 
 fn serve(shared: &Shared, tcp: TcpStream) -> io::Result<()> {
+    shared.state.lock().unwrap_or_else(|e| e.into_inner()).connections += 1;
     if wait_while(shared, |f| f.hang_all) {
         return Ok(());
     }
