@@ -15,18 +15,32 @@ fn main() {
     let mut ca_out = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        let mut val = || args.next().unwrap_or_else(|| usage(&format!("{a} needs a value")));
+        let mut val = || {
+            args.next()
+                .unwrap_or_else(|| usage(&format!("{a} needs a value")))
+        };
         match a.as_str() {
             "--profile" => {
                 let v = val();
-                config.profile = Profile::from_name(&v).unwrap_or_else(|| usage(&format!("unknown profile {v}")));
+                config.profile = Profile::from_name(&v)
+                    .unwrap_or_else(|| usage(&format!("unknown profile {v}")));
             }
-            "--bind" => config.ip = val().parse::<IpAddr>().unwrap_or_else(|_| usage("bad --bind")),
+            "--bind" => {
+                config.ip = val()
+                    .parse::<IpAddr>()
+                    .unwrap_or_else(|_| usage("bad --bind"))
+            }
             "--port" => config.port = val().parse().unwrap_or_else(|_| usage("bad --port")),
             "--count" => count = val().parse().unwrap_or_else(|_| usage("bad --count")),
-            "--limit" => config.session_limit = val().parse().unwrap_or_else(|_| usage("bad --limit")),
+            "--limit" => {
+                config.session_limit = val().parse().unwrap_or_else(|_| usage("bad --limit"))
+            }
             "--idle-timeout" => {
-                config.idle_timeout = Duration::from_secs(val().parse().unwrap_or_else(|_| usage("bad --idle-timeout")))
+                config.idle_timeout = Duration::from_secs(
+                    val()
+                        .parse()
+                        .unwrap_or_else(|_| usage("bad --idle-timeout")),
+                )
             }
             "--http" => config.tls = false,
             "--ca-out" => ca_out = Some(val()),

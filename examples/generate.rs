@@ -6,6 +6,10 @@ mod generate;
 fn main() -> std::io::Result<()> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     generate::generate(root)?;
-    println!("wrote {}/completions and {}/man", root.display(), root.display());
+    println!(
+        "wrote {}/completions and {}/man",
+        root.display(),
+        root.display()
+    );
     Ok(())
 }

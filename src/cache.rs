@@ -178,7 +178,11 @@ impl Cache {
             .custom_flags(libc::O_NOFOLLOW)
             .open(&path)
             .map_err(|e| CacheError::io(&path, e))?;
-        check_private(&path, &file.metadata().map_err(|e| CacheError::io(&path, e))?, 0o600)?;
+        check_private(
+            &path,
+            &file.metadata().map_err(|e| CacheError::io(&path, e))?,
+            0o600,
+        )?;
         let start = Instant::now();
         let mut pause = Duration::from_millis(1);
         loop {
@@ -339,18 +343,16 @@ fn read_entry(path: &Path) -> Result<Option<Entry>> {
             path: path.to_owned(),
             detail: e.to_string(),
         })?;
-    parse_entry(&text)
-        .map(Some)
-        .map_err(|e| match e {
-            ParseError::Newer(found) => CacheError::NewerFormat {
-                path: path.to_owned(),
-                found,
-            },
-            ParseError::Bad(detail) => CacheError::Corrupt {
-                path: path.to_owned(),
-                detail,
-            },
-        })
+    parse_entry(&text).map(Some).map_err(|e| match e {
+        ParseError::Newer(found) => CacheError::NewerFormat {
+            path: path.to_owned(),
+            found,
+        },
+        ParseError::Bad(detail) => CacheError::Corrupt {
+            path: path.to_owned(),
+            detail,
+        },
+    })
 }
 
 #[derive(Debug)]
@@ -370,8 +372,7 @@ pub fn parse_entry(text: &str) -> Result<Entry, ParseError> {
     if format > FORMAT {
         return Err(ParseError::Newer(format));
     }
-    let entry: Entry =
-        serde_json::from_value(value).map_err(|e| ParseError::Bad(e.to_string()))?;
+    let entry: Entry = serde_json::from_value(value).map_err(|e| ParseError::Bad(e.to_string()))?;
     if entry.token.is_empty() {
         return Err(ParseError::Bad("empty token".into()));
     }

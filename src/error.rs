@@ -22,8 +22,14 @@ pub enum Error {
         if *.deleted { "the session was deleted again on the BMC" } else { "the session could not be deleted again and will expire on the BMC" }
     )]
     NotSaved { source: CacheError, deleted: bool },
-    #[error("{failed} of {total} hosts failed (listed above); they stay cached: run the command again to retry")]
-    SomeFailed { failed: usize, total: usize, code: u8 },
+    #[error(
+        "{failed} of {total} hosts failed (listed above); they stay cached: run the command again to retry"
+    )]
+    SomeFailed {
+        failed: usize,
+        total: usize,
+        code: u8,
+    },
     #[error("cannot write output: {0}")]
     Output(io::Error),
     #[error("{path} has no value at JSON pointer {pointer}")]
@@ -75,7 +81,8 @@ impl Error {
     /// A closed stdout (`rfsession get ... | head`) is not a failure.
     pub fn is_broken_pipe(&self) -> bool {
         match self {
-            Error::Output(e) | Error::Redfish(RedfishError::Transport(TransportError::Output(e))) => {
+            Error::Output(e)
+            | Error::Redfish(RedfishError::Transport(TransportError::Output(e))) => {
                 e.kind() == io::ErrorKind::BrokenPipe
             }
             Error::OnHost { source, .. } => source.is_broken_pipe(),

@@ -169,7 +169,13 @@ mod tests {
 
     #[test]
     fn forms_of_one_host_share_a_key() {
-        for s in ["BMC1", "https://bmc1", "bmc1:443", "HTTPS://Bmc1:443/", " bmc1 "] {
+        for s in [
+            "BMC1",
+            "https://bmc1",
+            "bmc1:443",
+            "HTTPS://Bmc1:443/",
+            " bmc1 ",
+        ] {
             assert_eq!(key(s), "https://bmc1", "{s}");
         }
         assert_eq!(key("bmc1:8443"), "https://bmc1:8443");
@@ -204,7 +210,13 @@ mod tests {
 
     #[test]
     fn file_stem_round_trips() {
-        for s in ["bmc1", "bmc1:8443", "[fd00::5]:443", "http://127.0.0.1:8000", "a_b.c"] {
+        for s in [
+            "bmc1",
+            "bmc1:8443",
+            "[fd00::5]:443",
+            "http://127.0.0.1:8000",
+            "a_b.c",
+        ] {
             let h = Host::parse(s).unwrap();
             assert_eq!(Host::from_file_stem(&h.file_stem()), Some(h));
         }

@@ -37,7 +37,9 @@ pub enum RedfishError {
     },
     #[error("{path} answered with invalid JSON ({detail}); use --raw to see the bytes")]
     BadJson { path: String, detail: String },
-    #[error("the login answered HTTP {0} without an X-Auth-Token header; this BMC does not support token sessions")]
+    #[error(
+        "the login answered HTTP {0} without an X-Auth-Token header; this BMC does not support token sessions"
+    )]
     NoToken(u16),
 }
 
@@ -131,7 +133,9 @@ impl Bmc {
             if is_success(status) {
                 break resp;
             }
-            let retry_after = resp.header("retry-after").and_then(|v| v.trim().parse::<u64>().ok());
+            let retry_after = resp
+                .header("retry-after")
+                .and_then(|v| v.trim().parse::<u64>().ok());
             let message = error_text(&mut resp);
             if is_session_limit(status, &message) {
                 return Err(RedfishError::SessionLimit { status, message });
@@ -195,7 +199,11 @@ impl Bmc {
     /// Is this token still accepted? `probe` is the session URI, or any authenticated path.
     /// Ok(false) only when the BMC says 401; other failures are errors, not "invalid".
     pub fn accepts(&self, token: &Secret, probe: &str) -> Result<bool, RedfishError> {
-        let path = if probe.is_empty() { DEFAULT_SESSIONS } else { probe };
+        let path = if probe.is_empty() {
+            DEFAULT_SESSIONS
+        } else {
+            probe
+        };
         let mut resp = self.transport.send("GET", path, Some(token), None)?;
         match resp.status {
             401 => Ok(false),
@@ -311,10 +319,19 @@ impl Bmc {
 }
 
 fn session_info(uri: &str, m: &Value, context: &str) -> SessionInfo {
-    let text = |p: &str| m.pointer(p).and_then(Value::as_str).unwrap_or("").to_owned();
-    let oem_mine = ["/Oem/Hpe/MySession", "/Oem/Hp/MySession", "/Oem/Huawei/MySession"]
-        .iter()
-        .any(|p| m.pointer(p).and_then(Value::as_bool) == Some(true));
+    let text = |p: &str| {
+        m.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned()
+    };
+    let oem_mine = [
+        "/Oem/Hpe/MySession",
+        "/Oem/Hp/MySession",
+        "/Oem/Huawei/MySession",
+    ]
+    .iter()
+    .any(|p| m.pointer(p).and_then(Value::as_bool) == Some(true));
     let ctx = text("/Context");
     SessionInfo {
         id: m
@@ -409,8 +426,14 @@ pub fn messages(body: &Value) -> Vec<(String, String)> {
         }
     }
     if out.is_empty() {
-        let code = body.pointer("/error/code").and_then(Value::as_str).unwrap_or("");
-        let msg = body.pointer("/error/message").and_then(Value::as_str).unwrap_or("");
+        let code = body
+            .pointer("/error/code")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let msg = body
+            .pointer("/error/message")
+            .and_then(Value::as_str)
+            .unwrap_or("");
         if !code.is_empty() || !msg.is_empty() {
             out.push((code.to_owned(), msg.to_owned()));
         }
@@ -448,7 +471,11 @@ fn error_text(resp: &mut Response) -> String {
 
 fn one_line(s: &str, max: usize) -> String {
     let joined: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let cut: String = joined.chars().filter(|c| !c.is_control()).take(max).collect();
+    let cut: String = joined
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(max)
+        .collect();
     if cut.chars().count() < joined.chars().count() {
         format!("{cut}...")
     } else {
@@ -508,14 +535,22 @@ mod tests {
     fn error_messages_for_the_operator() {
         let body = br#"{"error":{"code":"Base.1.8.GeneralError","message":"See ExtendedInfo","@Message.ExtendedInfo":[{"MessageId":"Base.1.8.SessionLimitExceeded","Message":"The session establishment failed due to the number of simultaneous sessions exceeding the limit of the implementation."}]}}"#;
         let m = error_message(body);
-        assert!(m.contains("simultaneous sessions") && m.contains("SessionLimitExceeded"), "{m}");
+        assert!(
+            m.contains("simultaneous sessions") && m.contains("SessionLimitExceeded"),
+            "{m}"
+        );
         assert!(is_session_limit(503, &m));
         assert_eq!(
-            error_message(b"<html><head><title>502 Bad Gateway</title></head><body>x</body></html>"),
+            error_message(
+                b"<html><head><title>502 Bad Gateway</title></head><body>x</body></html>"
+            ),
             "502 Bad Gateway"
         );
         assert_eq!(error_message(b"plain\ntext"), "plain text");
-        assert!(is_session_limit(503, "RAC0218: The maximum number of user sessions is reached"));
+        assert!(is_session_limit(
+            503,
+            "RAC0218: The maximum number of user sessions is reached"
+        ));
         assert!(!is_session_limit(401, "bad password"));
     }
 }

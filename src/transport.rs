@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rustls::{ClientConfig, ClientConnection, StreamOwned};
-use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, TcpConnector,
     Transport as UreqTransport, TransportAdapter,
@@ -132,9 +132,13 @@ impl Transport {
             .accept("application/json")
             .timeout_global(Some(options.timeout))
             .max_idle_connections_per_host(2)
+            // ureq's 128 KiB defaults are zeroed per connection; Redfish requests are small
+            // and 64 KiB still holds the largest response head ureq accepts.
+            .input_buffer_size(64 * 1024)
+            .output_buffer_size(16 * 1024)
             .build();
         let connector = ().chain(TcpConnector::default()).chain(TlsConnector { config: tls });
-        let agent = ureq::Agent::with_parts(config, connector, DefaultResolver::default());
+        let agent = ureq::Agent::with_parts(config, connector, LiteralResolver::default());
         Ok(Transport {
             host: host.clone(),
             agent,
@@ -278,21 +282,27 @@ pub fn same_origin_path(host: &Host, location: &str) -> Option<String> {
     (target == *host).then(|| path.to_owned())
 }
 
-fn map_error(e: ureq::Error, pinned_and_seen: Option<(&str, String)>, timeout: Duration) -> TransportError {
+fn map_error(
+    e: ureq::Error,
+    pinned_and_seen: Option<(&str, String)>,
+    timeout: Duration,
+) -> TransportError {
     use ureq::Error as E;
-    if let Some((pinned, now)) = pinned_and_seen {
-        if pinned != now {
-            return TransportError::CertChanged {
-                pinned: pinned.to_owned(),
-                now,
-            };
-        }
+    if let Some((pinned, now)) = pinned_and_seen
+        && pinned != now
+    {
+        return TransportError::CertChanged {
+            pinned: pinned.to_owned(),
+            now,
+        };
     }
     match e {
         E::Timeout(_) => TransportError::Timeout(timeout.as_secs()),
         E::HostNotFound => TransportError::Resolve,
         E::ConnectionFailed => TransportError::Connect("connection failed".into()),
-        E::Rustls(rustls::Error::InvalidCertificate(c)) => TransportError::Untrusted(format!("{c:?}")),
+        E::Rustls(rustls::Error::InvalidCertificate(c)) => {
+            TransportError::Untrusted(format!("{c:?}"))
+        }
         E::Rustls(r) => TransportError::Tls(r.to_string()),
         E::Tls(m) => TransportError::Tls(m.to_owned()),
         E::BodyExceedsLimit(n) => TransportError::TooLarge(n),
@@ -305,7 +315,9 @@ fn map_error(e: ureq::Error, pinned_and_seen: Option<(&str, String)>, timeout: D
             use io::ErrorKind as K;
             match io.kind() {
                 K::TimedOut | K::WouldBlock => TransportError::Timeout(timeout.as_secs()),
-                K::ConnectionRefused | K::HostUnreachable | K::NetworkUnreachable
+                K::ConnectionRefused
+                | K::HostUnreachable
+                | K::NetworkUnreachable
                 | K::AddrNotAvailable => TransportError::Connect(io.to_string()),
                 K::ConnectionReset | K::ConnectionAborted | K::UnexpectedEof | K::BrokenPipe => {
                     TransportError::Closed(io.to_string())
@@ -315,6 +327,35 @@ fn map_error(e: ureq::Error, pinned_and_seen: Option<(&str, String)>, timeout: D
             }
         }
         other => TransportError::Protocol(other.to_string()),
+    }
+}
+
+/// BMCs are mostly addressed by IP: those need no lookup, and no thread that ureq's
+/// resolver would start to time a lookup out.
+#[derive(Debug, Default)]
+struct LiteralResolver(DefaultResolver);
+
+impl Resolver for LiteralResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let literal = uri.host().and_then(|h| {
+            h.trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .ok()
+        });
+        match (literal, uri.port_u16()) {
+            (Some(ip), Some(port)) => {
+                let mut addrs = self.empty();
+                addrs.push(std::net::SocketAddr::new(ip, port));
+                Ok(addrs)
+            }
+            _ => self.0.resolve(uri, config, timeout),
+        }
     }
 }
 
@@ -414,7 +455,10 @@ mod tests {
     #[test]
     fn redirects_stay_on_the_origin() {
         let h = Host::parse("bmc1:8443").unwrap();
-        assert_eq!(same_origin_path(&h, "/redfish/v1/"), Some("/redfish/v1/".into()));
+        assert_eq!(
+            same_origin_path(&h, "/redfish/v1/"),
+            Some("/redfish/v1/".into())
+        );
         assert_eq!(
             same_origin_path(&h, "https://BMC1:8443/redfish/v1/x"),
             Some("/redfish/v1/x".into())

@@ -21,7 +21,11 @@ fn every_subcommand_on_every_profile() {
         // A second process reuses the session: nothing new on the BMC.
         let out = env.login(&bmc).ok();
         assert!(out.stderr.contains("reusing"), "{name}: {out:?}");
-        assert_eq!(bmc.created(), 1, "{name}: a second login must create no session");
+        assert_eq!(
+            bmc.created(),
+            1,
+            "{name}: a second login must create no session"
+        );
 
         let out = env.run(&bmc, &["get", &host, "/redfish/v1/Systems/1"]).ok();
         assert_eq!(out.json()["PowerState"], "On", "{name}");
@@ -30,7 +34,10 @@ fn every_subcommand_on_every_profile() {
         let list = out.json();
         let list = list.as_array().unwrap();
         assert_eq!(list.len(), 1, "{name}: {out:?}");
-        assert_eq!(list[0]["mine"], true, "{name}: own session not marked: {out:?}");
+        assert_eq!(
+            list[0]["mine"], true,
+            "{name}: own session not marked: {out:?}"
+        );
         assert_eq!(list[0]["user"], USER);
 
         let out = env.run(&bmc, &["--json", "whoami", &host]).ok();
@@ -41,12 +48,20 @@ fn every_subcommand_on_every_profile() {
 
         let out = env.run(&bmc, &["--json", "logout", &host]).ok();
         assert_eq!(out.json()["logged_out"], true, "{name}");
-        assert_eq!(bmc.live_sessions(), 0, "{name}: logout left the session on the BMC");
+        assert_eq!(
+            bmc.live_sessions(),
+            0,
+            "{name}: logout left the session on the BMC"
+        );
         assert_eq!(bmc.state().deleted, 1, "{name}");
-        assert!(!env.entry_path(&bmc).exists(), "{name}: entry kept after logout");
+        assert!(
+            !env.entry_path(&bmc).exists(),
+            "{name}: entry kept after logout"
+        );
 
         env.run(&bmc, &["whoami", &host]).code(4);
-        env.run(&bmc, &["get", &host, "/redfish/v1/Systems/1"]).code(4);
+        env.run(&bmc, &["get", &host, "/redfish/v1/Systems/1"])
+            .code(4);
     }
 }
 
@@ -55,29 +70,47 @@ fn session_uri_resolution_per_profile() {
     for (profile, uri_prefix) in [
         (Profile::Generic, "/redfish/v1/SessionService/Sessions/"),
         (Profile::Ilo4, "/redfish/v1/SessionService/Sessions/admin"),
-        (Profile::Odim, "/redfish/v1/SessionService/Sessions/3f2a6c1e"),
+        (
+            Profile::Odim,
+            "/redfish/v1/SessionService/Sessions/3f2a6c1e",
+        ),
         (Profile::NoContent, "/redfish/v1/SessionService/Sessions/"),
     ] {
         let bmc = Bmc::start(profile);
         let env = Env::new();
-        let out = env.run_env(
+        let out = env
+            .run_env(
+                &bmc,
+                &["--json", "login", &bmc.host(), "-u", USER],
+                &[("RFSESSION_PASSWORD", PASSWORD)],
+            )
+            .ok();
+        let uri = out.json()["session_uri"].as_str().unwrap().to_owned();
+        assert!(uri.starts_with(uri_prefix), "{}: {uri}", profile.name());
+        assert!(
+            !uri.ends_with('/'),
+            "{}: trailing slash kept: {uri}",
+            profile.name()
+        );
+    }
+    // No Location: the URI stays empty at login and logout finds the session by MySession.
+    let bmc = Bmc::start(Profile::NoLocation);
+    let env = Env::new();
+    let out = env
+        .run_env(
             &bmc,
             &["--json", "login", &bmc.host(), "-u", USER],
             &[("RFSESSION_PASSWORD", PASSWORD)],
         )
         .ok();
-        let uri = out.json()["session_uri"].as_str().unwrap().to_owned();
-        assert!(uri.starts_with(uri_prefix), "{}: {uri}", profile.name());
-        assert!(!uri.ends_with('/'), "{}: trailing slash kept: {uri}", profile.name());
-    }
-    // No Location: the URI stays empty at login and logout finds the session by MySession.
-    let bmc = Bmc::start(Profile::NoLocation);
-    let env = Env::new();
-    let out = env.run_env(&bmc, &["--json", "login", &bmc.host(), "-u", USER], &[("RFSESSION_PASSWORD", PASSWORD)]).ok();
     assert_eq!(out.json()["session_uri"], "");
     bmc.add_session("someone-else");
     env.run(&bmc, &["logout", &bmc.host()]).ok();
-    assert_eq!(bmc.live_sessions(), 1, "the other user's session must survive");
+    assert_eq!(
+        bmc.live_sessions(),
+        1,
+        "the other user's session must survive"
+    );
     assert!(bmc.state().sessions[0].user == "someone-else");
 }
 
@@ -94,11 +127,24 @@ fn logout_finds_the_session_by_context_when_nothing_else_names_it() {
     env.login(&bmc).ok();
     bmc.add_session(USER);
     assert_eq!(bmc.live_sessions(), 2);
-    let mine = env.run(&bmc, &["--json", "sessions", &bmc.host()]).ok().json();
-    assert_eq!(mine.as_array().unwrap().iter().filter(|s| s["mine"] == true).count(), 1);
+    let mine = env
+        .run(&bmc, &["--json", "sessions", &bmc.host()])
+        .ok()
+        .json();
+    assert_eq!(
+        mine.as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| s["mine"] == true)
+            .count(),
+        1
+    );
     env.run(&bmc, &["logout", &bmc.host()]).ok();
     assert_eq!(bmc.live_sessions(), 1);
-    assert!(bmc.state().sessions[0].context.is_empty(), "deleted the wrong session");
+    assert!(
+        bmc.state().sessions[0].context.is_empty(),
+        "deleted the wrong session"
+    );
 }
 
 #[test]
@@ -108,8 +154,15 @@ fn host_forms_share_one_entry() {
     env.login(&bmc).ok();
     let url = format!("{}/", bmc.url().to_uppercase().replace("HTTPS", "https"));
     env.run(&bmc, &["get", &url, "/redfish/v1/Systems"]).ok();
-    env.run(&bmc, &["get", &bmc.host(), "Systems/1", "--pointer", "/PowerState"]).ok();
-    let listed = env.run(&bmc, &["--json", "sessions", "--cached"]).ok().json();
+    env.run(
+        &bmc,
+        &["get", &bmc.host(), "Systems/1", "--pointer", "/PowerState"],
+    )
+    .ok();
+    let listed = env
+        .run(&bmc, &["--json", "sessions", "--cached"])
+        .ok()
+        .json();
     assert_eq!(listed.as_array().unwrap().len(), 1);
 }
 
@@ -119,8 +172,14 @@ fn expired_token_is_reported_and_the_entry_kept() {
     let env = Env::new();
     env.login(&bmc).ok();
     bmc.expire_all();
-    let out = env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"]).code(4);
-    assert!(out.stderr.contains(&format!("rfsession login https://{}", bmc.host())), "{out:?}");
+    let out = env
+        .run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"])
+        .code(4);
+    assert!(
+        out.stderr
+            .contains(&format!("rfsession login https://{}", bmc.host())),
+        "{out:?}"
+    );
     assert_eq!(out.stderr.lines().count(), 1, "one line: {out:?}");
     assert!(env.entry_path(&bmc).exists());
     let out = env.run(&bmc, &["--json", "whoami", &bmc.host()]).code(4);
@@ -128,7 +187,8 @@ fn expired_token_is_reported_and_the_entry_kept() {
     // login notices the dead session and creates a new one in its place.
     env.login(&bmc).ok();
     assert_eq!(bmc.created(), 2);
-    env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"]).ok();
+    env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"])
+        .ok();
 }
 
 #[test]
@@ -138,7 +198,11 @@ fn get_logs_in_again_on_401_when_a_password_is_at_hand() {
     env.login(&bmc).ok();
     bmc.expire_all();
     let out = env
-        .run_env(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"], &[("RFSESSION_PASSWORD", PASSWORD)])
+        .run_env(
+            &bmc,
+            &["get", &bmc.host(), "/redfish/v1/Systems/1"],
+            &[("RFSESSION_PASSWORD", PASSWORD)],
+        )
         .ok();
     assert_eq!(out.json()["PowerState"], "On");
     assert_eq!(bmc.created(), 2);
@@ -150,9 +214,16 @@ fn wrong_password_exits_3_with_the_bmcs_message() {
     let bmc = Bmc::start(Profile::Ilo5);
     let env = Env::new();
     let out = env
-        .run_env(&bmc, &["login", &bmc.host(), "-u", USER], &[("RFSESSION_PASSWORD", "nope")])
+        .run_env(
+            &bmc,
+            &["login", &bmc.host(), "-u", USER],
+            &[("RFSESSION_PASSWORD", "nope")],
+        )
         .code(3);
-    assert!(out.stderr.contains("Invalid username or password"), "{out:?}");
+    assert!(
+        out.stderr.contains("Invalid username or password"),
+        "{out:?}"
+    );
     assert!(out.stderr.contains(&bmc.host()), "{out:?}");
     assert!(!out.all().contains("nope"), "password echoed: {out:?}");
     assert!(!env.entry_path(&bmc).exists());
@@ -168,9 +239,16 @@ fn unreachable_host_exits_5() {
     let env = Env::new();
     let host = format!("127.0.0.1:{port}");
     let out = env
-        .run_env(&bmc, &["login", &host, "-u", USER], &[("RFSESSION_PASSWORD", PASSWORD)])
+        .run_env(
+            &bmc,
+            &["login", &host, "-u", USER],
+            &[("RFSESSION_PASSWORD", PASSWORD)],
+        )
         .code(5);
-    assert!(out.stderr.contains(&host) && out.stderr.contains("cannot connect"), "{out:?}");
+    assert!(
+        out.stderr.contains(&host) && out.stderr.contains("cannot connect"),
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -185,17 +263,25 @@ fn untrusted_certificate_exits_5_and_k_pins_it() {
     let out = c.output().unwrap();
     assert_eq!(out.status.code(), Some(5), "{out:?}");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("not trusted") && err.contains("--cacert"), "{err}");
+    assert!(
+        err.contains("not trusted") && err.contains("--cacert"),
+        "{err}"
+    );
 
     let mut c = env.cmd(None, &["-k", "--json", "login", &host, "-u", USER]);
     c.envs(pw);
     assert!(c.status().unwrap().success());
     let entry: serde_json::Value =
         serde_json::from_slice(&std::fs::read(env.entry_path(&bmc)).unwrap()).unwrap();
-    let fp = entry["tls_fingerprint"].as_str().expect("fingerprint pinned");
+    let fp = entry["tls_fingerprint"]
+        .as_str()
+        .expect("fingerprint pinned");
     assert_eq!(fp.len(), 95);
     // Later commands need no -k: the pinned certificate is trusted.
-    let out = env.cmd(None, &["get", &host, "/redfish/v1/Systems/1"]).output().unwrap();
+    let out = env
+        .cmd(None, &["get", &host, "/redfish/v1/Systems/1"])
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{out:?}");
 }
 
@@ -207,13 +293,20 @@ fn corrupt_entry_exits_7_and_spares_other_hosts() {
     env.login(&good).ok();
     env.login(&bad).ok();
     std::fs::write(env.entry_path(&bad), b"{\"format\": 1, \"tok").unwrap();
-    let out = env.run(&bad, &["get", &bad.host(), "/redfish/v1/Systems/1"]).code(7);
-    assert!(out.stderr.contains(&env.entry_path(&bad).display().to_string()), "{out:?}");
+    let out = env
+        .run(&bad, &["get", &bad.host(), "/redfish/v1/Systems/1"])
+        .code(7);
+    assert!(
+        out.stderr
+            .contains(&env.entry_path(&bad).display().to_string()),
+        "{out:?}"
+    );
     assert!(!out.stderr.contains("panicked"));
     // login refuses to overwrite it: the session it held may still exist.
     env.login(&bad).code(7);
     assert_eq!(bad.created(), 1);
-    env.run(&good, &["get", &good.host(), "/redfish/v1/Systems/1"]).ok();
+    env.run(&good, &["get", &good.host(), "/redfish/v1/Systems/1"])
+        .ok();
     let out = env.run(&good, &["sessions", "--cached"]).code(7);
     assert!(out.stdout.contains(&good.host()), "{out:?}");
     // A foreign JSON file is reported, not misread.
@@ -234,12 +327,31 @@ fn password_sources_in_order() {
     std::fs::set_permissions(&file, perms).unwrap();
 
     let f = file.to_str().unwrap();
-    env.run(&bmc, &["login", &host, "-u", USER, "--password-file", f, "--force"]).ok();
-    env.run_stdin(&bmc, &["login", &host, "-u", USER, "--password-stdin", "--force"], &format!("{PASSWORD}\n")).ok();
-    let out = env.run(&bmc, &["login", &host, "-u", USER, "-p", PASSWORD, "--force"]).ok();
+    env.run(
+        &bmc,
+        &["login", &host, "-u", USER, "--password-file", f, "--force"],
+    )
+    .ok();
+    env.run_stdin(
+        &bmc,
+        &["login", &host, "-u", USER, "--password-stdin", "--force"],
+        &format!("{PASSWORD}\n"),
+    )
+    .ok();
+    let out = env
+        .run(
+            &bmc,
+            &["login", &host, "-u", USER, "-p", PASSWORD, "--force"],
+        )
+        .ok();
     assert!(out.stderr.contains("process list"), "{out:?}");
     // A flag beats the environment.
-    env.run_env(&bmc, &["login", &host, "-u", USER, "--password-file", f, "--force"], &[("RFSESSION_PASSWORD", "wrong")]).ok();
+    env.run_env(
+        &bmc,
+        &["login", &host, "-u", USER, "--password-file", f, "--force"],
+        &[("RFSESSION_PASSWORD", "wrong")],
+    )
+    .ok();
     // No source and no terminal: a clear usage error.
     let out = env.run(&bmc, &["login", &host, "-u", "operator"]).code(2);
     assert!(out.stderr.contains("no password"), "{out:?}");
@@ -255,8 +367,12 @@ fn another_user_replaces_the_cached_session() {
     let bmc = Bmc::start(Profile::Ilo4);
     let env = Env::new();
     env.login(&bmc).ok();
-    env.run_env(&bmc, &["login", &bmc.host(), "-u", "operator"], &[("RFSESSION_PASSWORD", emulator::OPERATOR_PASSWORD)])
-        .ok();
+    env.run_env(
+        &bmc,
+        &["login", &bmc.host(), "-u", "operator"],
+        &[("RFSESSION_PASSWORD", emulator::OPERATOR_PASSWORD)],
+    )
+    .ok();
     assert_eq!(bmc.live_sessions(), 1);
     assert_eq!(bmc.state().sessions[0].user, "operator");
 }
@@ -269,7 +385,11 @@ fn plain_http_works_with_a_warning() {
     let env = Env::new();
     let url = bmc.url();
     let out = env
-        .run_env(&bmc, &["login", &url, "-u", USER], &[("RFSESSION_PASSWORD", PASSWORD)])
+        .run_env(
+            &bmc,
+            &["login", &url, "-u", USER],
+            &[("RFSESSION_PASSWORD", PASSWORD)],
+        )
         .ok();
     assert!(out.stderr.contains("clear text"), "{out:?}");
     env.run(&bmc, &["get", &url, "/redfish/v1/Systems/1"]).ok();
@@ -282,7 +402,11 @@ fn cached_listing_shows_no_token_and_json_keys() {
     let bmc = Bmc::start(Profile::Generic);
     let env = Env::new();
     let out = env
-        .run_env(&bmc, &["--json", "login", &bmc.host(), "-u", USER], &[("RFSESSION_PASSWORD", PASSWORD)])
+        .run_env(
+            &bmc,
+            &["--json", "login", &bmc.host(), "-u", USER],
+            &[("RFSESSION_PASSWORD", PASSWORD)],
+        )
         .ok();
     let login = out.json();
     for k in ["host", "user", "session_uri", "created", "valid"] {
@@ -295,7 +419,10 @@ fn cached_listing_shows_no_token_and_json_keys() {
     }
     let text = env.run(&bmc, &["sessions", "--cached"]).ok();
     for t in bmc.tokens() {
-        assert!(!out.all().contains(&t) && !text.all().contains(&t), "token shown");
+        assert!(
+            !out.all().contains(&t) && !text.all().contains(&t),
+            "token shown"
+        );
     }
     let out = env.run(&bmc, &["--json", "sessions", &bmc.host()]).ok();
     for k in ["id", "user", "uri", "created", "origin", "mine"] {

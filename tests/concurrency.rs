@@ -27,11 +27,25 @@ fn racing_logins_on_a_cold_cache_create_one_session() {
         for o in &outs {
             assert_eq!(o.code, 0, "trial {trial}: {o:?}");
         }
-        assert_eq!(bmc.created(), 1, "trial {trial}: racing logins created {} sessions", bmc.created());
-        let cached = env.run(&bmc, &["--json", "sessions", "--cached"]).ok().json();
+        assert_eq!(
+            bmc.created(),
+            1,
+            "trial {trial}: racing logins created {} sessions",
+            bmc.created()
+        );
+        let cached = env
+            .run(&bmc, &["--json", "sessions", "--cached"])
+            .ok()
+            .json();
         assert_eq!(cached.as_array().unwrap().len(), 1, "trial {trial}");
-        let created = outs.iter().filter(|o| o.stderr.contains("logged in as")).count();
-        assert_eq!(created, 1, "trial {trial}: exactly one process says it created the session");
+        let created = outs
+            .iter()
+            .filter(|o| o.stderr.contains("logged in as"))
+            .count();
+        assert_eq!(
+            created, 1,
+            "trial {trial}: exactly one process says it created the session"
+        );
     }
 }
 
@@ -41,12 +55,21 @@ fn racing_gets_after_expiry_log_in_once() {
     let env = Env::new();
     env.login(&bmc).ok();
     bmc.expire_all();
-    let outs = spawn_many(&env, &bmc, 64, &["get", &bmc.host(), "/redfish/v1/Systems/1"]);
+    let outs = spawn_many(
+        &env,
+        &bmc,
+        64,
+        &["get", &bmc.host(), "/redfish/v1/Systems/1"],
+    );
     for o in &outs {
         assert_eq!(o.code, 0, "{o:?}");
         assert_eq!(o.json()["PowerState"], "On");
     }
-    assert_eq!(bmc.created(), 2, "64 gets after expiry must create exactly one new session");
+    assert_eq!(
+        bmc.created(),
+        2,
+        "64 gets after expiry must create exactly one new session"
+    );
     assert_eq!(bmc.live_sessions(), 1);
 }
 
@@ -82,10 +105,17 @@ fn a_hung_bmc_holds_up_no_other_host() {
     std::thread::sleep(Duration::from_millis(300));
     let start = Instant::now();
     env.login(&good).ok();
-    env.run(&good, &["get", &good.host(), "/redfish/v1/Systems/1"]).ok();
+    env.run(&good, &["get", &good.host(), "/redfish/v1/Systems/1"])
+        .ok();
     let took = start.elapsed();
-    assert!(took < Duration::from_secs(5), "host B waited {took:?} for hung host A");
-    assert!(stuck.try_wait().unwrap().is_none(), "the hung login should still be waiting");
+    assert!(
+        took < Duration::from_secs(5),
+        "host B waited {took:?} for hung host A"
+    );
+    assert!(
+        stuck.try_wait().unwrap().is_none(),
+        "the hung login should still be waiting"
+    );
     stuck.kill().unwrap();
     let _ = stuck.wait();
 }
@@ -100,16 +130,24 @@ fn lock_wait_gives_up_and_names_the_holder_and_dead_holders_do_not_matter() {
     let mut holder = env.spawn(&bmc, &["--timeout", "60", "logout", &bmc.host()], &[]);
     std::thread::sleep(Duration::from_millis(500));
     let out = env
-        .run_env(&bmc, &["--timeout", "1", "login", &bmc.host(), "--force"], &PW)
+        .run_env(
+            &bmc,
+            &["--timeout", "1", "login", &bmc.host(), "--force"],
+            &PW,
+        )
         .code(7);
-    assert!(out.stderr.contains(&format!("held by pid {}", holder.id())), "{out:?}");
+    assert!(
+        out.stderr.contains(&format!("held by pid {}", holder.id())),
+        "{out:?}"
+    );
     assert!(out.stderr.contains("rfsession"), "{out:?}");
     // kill -9 the holder: the kernel drops its lock, and the next command goes ahead.
     holder.kill().unwrap();
     let _ = holder.wait();
     bmc.faults(|f| f.delete_hang = false);
     let start = Instant::now();
-    env.run(&bmc, &["--timeout", "5", "logout", &bmc.host()]).ok();
+    env.run(&bmc, &["--timeout", "5", "logout", &bmc.host()])
+        .ok();
     assert!(start.elapsed() < Duration::from_secs(3));
     assert_eq!(bmc.live_sessions(), 0);
 }
@@ -149,9 +187,15 @@ fn kill_9_at_random_moments_loses_nothing() {
     env.run(&bmc, &["get", &host, "/redfish/v1/Systems/1"]).ok();
     env.run(&bmc, &["logout", &host]).ok();
     let leaked = bmc.live_sessions() as u64;
-    assert!(leaked <= kills, "{leaked} sessions left on the BMC after {kills} kills");
+    assert!(
+        leaked <= kills,
+        "{leaked} sessions left on the BMC after {kills} kills"
+    );
     // No temp files left behind that a reader could mistake for an entry.
-    let listed = env.run(&bmc, &["--json", "sessions", "--cached"]).ok().json();
+    let listed = env
+        .run(&bmc, &["--json", "sessions", "--cached"])
+        .ok()
+        .json();
     assert_eq!(listed.as_array().unwrap().len(), 0);
     eprintln!("{kills} kills, {leaked} sessions left for the BMC to expire");
 }
@@ -180,7 +224,11 @@ fn a_session_the_cache_cannot_keep_is_deleted_again() {
     assert_eq!(out.status.code(), Some(7), "{err}");
     assert!(err.contains("deleted again"), "{err}");
     assert_eq!(bmc.created(), 1);
-    assert_eq!(bmc.live_sessions(), 0, "the uncached session was left on the BMC");
+    assert_eq!(
+        bmc.live_sessions(),
+        0,
+        "the uncached session was left on the BMC"
+    );
 }
 
 #[test]
@@ -192,28 +240,43 @@ fn unsafe_foreign_and_newer_entries_are_refused_and_unknown_fields_kept() {
     let p = path.display().to_string();
 
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let out = env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"]).code(7);
+    let out = env
+        .run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"])
+        .code(7);
     assert!(out.stderr.contains(&format!("chmod 600 {p}")), "{out:?}");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
 
     std::os::unix::fs::chown(&path, Some(54321), None).unwrap();
     let out = env.run(&bmc, &["whoami", &bmc.host()]).code(7);
-    assert!(out.stderr.contains("uid 54321") && out.stderr.contains("chown"), "{out:?}");
+    assert!(
+        out.stderr.contains("uid 54321") && out.stderr.contains("chown"),
+        "{out:?}"
+    );
     std::os::unix::fs::chown(&path, Some(unsafe { libc::geteuid() }), None).unwrap();
 
     let text = std::fs::read_to_string(&path).unwrap();
     let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
     v["format"] = 2.into();
     std::fs::write(&path, v.to_string()).unwrap();
-    let out = env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"]).code(7);
-    assert!(out.stderr.contains("format 2") && out.stderr.contains("newer"), "{out:?}");
+    let out = env
+        .run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"])
+        .code(7);
+    assert!(
+        out.stderr.contains("format 2") && out.stderr.contains("newer"),
+        "{out:?}"
+    );
 
     v["format"] = 1.into();
     v["x_future"] = serde_json::json!({"kept": true});
     std::fs::write(&path, v.to_string()).unwrap();
     bmc.expire_all();
-    env.run_env(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"], &PW).ok();
-    let rewritten: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    env.run_env(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"], &PW)
+        .ok();
+    let rewritten: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_ne!(rewritten["token"], v["token"], "entry was not rewritten");
-    assert_eq!(rewritten["x_future"]["kept"], true, "unknown field lost on rewrite");
+    assert_eq!(
+        rewritten["x_future"]["kept"], true,
+        "unknown field lost on rewrite"
+    );
 }

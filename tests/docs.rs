@@ -28,18 +28,35 @@ fn completions_and_man_pages_are_up_to_date() {
     for dir in ["completions", "man"] {
         let fresh = tmp.path().join(dir);
         let kept = root.join(dir);
-        assert_eq!(files(&fresh), files(&kept), "{dir}/ differs; run: cargo run --example generate");
+        assert_eq!(
+            files(&fresh),
+            files(&kept),
+            "{dir}/ differs; run: cargo run --example generate"
+        );
         for f in files(&fresh) {
             let a = std::fs::read_to_string(fresh.join(&f)).unwrap();
             let b = std::fs::read_to_string(kept.join(&f)).unwrap();
-            assert!(a == b, "{dir}/{f} is stale; run: cargo run --example generate");
+            assert!(
+                a == b,
+                "{dir}/{f} is stale; run: cargo run --example generate"
+            );
         }
     }
     let man = std::fs::read_to_string(root.join("man/rfsession.1")).unwrap();
-    for s in ["EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES", "RFSESSION_CACHE_DIR"] {
+    for s in [
+        "EXIT STATUS",
+        "ENVIRONMENT",
+        "FILES",
+        "EXAMPLES",
+        "RFSESSION_CACHE_DIR",
+    ] {
         assert!(man.contains(s), "man page lacks {s}");
     }
-    assert_eq!(files(&root.join("man")).len(), 6, "one page per subcommand and the main one");
+    assert_eq!(
+        files(&root.join("man")).len(),
+        6,
+        "one page per subcommand and the main one"
+    );
 }
 
 /// Run the shipped bash completion in a real bash for the words typed so far.
@@ -58,7 +75,10 @@ printf 'REPLY:%s\n' "${{COMPREPLY[@]}}""#
     );
     let out = Command::new("bash")
         .args(["--norc", "--noprofile", "-c", &script])
-        .env("PATH", format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()))
+        .env(
+            "PATH",
+            format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap()),
+        )
         .env("RFSESSION_CACHE_DIR", env.cache())
         .output()
         .unwrap();
@@ -79,7 +99,10 @@ fn bash_completes_host_from_the_cache() {
     env.login(&a).ok();
     env.login(&b).ok();
     let got = complete(&env, "rfsession get ");
-    assert!(got.contains(&a.host()) && got.contains(&b.host()), "{got:?}");
+    assert!(
+        got.contains(&a.host()) && got.contains(&b.host()),
+        "{got:?}"
+    );
     // Past the HOST, no host is offered.
     let got = complete(&env, &format!("rfsession get {} ", a.host()));
     assert!(!got.contains(&b.host()), "{got:?}");

@@ -33,9 +33,22 @@ fn delete_500_is_retried_then_the_entry_kept() {
     bmc.faults(|f| f.delete_status = [500, 500, 500].into());
     let out = env.run(&bmc, &["logout", &bmc.host()]).code(6);
     clean_error(&out, &bmc);
-    assert!(out.stderr.contains("HTTP 500") && out.stderr.contains("internal service error"), "{out:?}");
-    assert!(env.entry_path(&bmc).exists(), "entry dropped while the session lives");
-    assert_eq!(bmc.state().requests.iter().filter(|r| r.method == "DELETE").count(), 3);
+    assert!(
+        out.stderr.contains("HTTP 500") && out.stderr.contains("internal service error"),
+        "{out:?}"
+    );
+    assert!(
+        env.entry_path(&bmc).exists(),
+        "entry dropped while the session lives"
+    );
+    assert_eq!(
+        bmc.state()
+            .requests
+            .iter()
+            .filter(|r| r.method == "DELETE")
+            .count(),
+        3
+    );
     env.run(&bmc, &["logout", &bmc.host()]).ok();
     assert_eq!(bmc.live_sessions(), 0);
     // One 500 then success: the retry finishes the job in one run.
@@ -52,7 +65,9 @@ fn delete_that_hangs_times_out_and_keeps_the_entry() {
     env.login(&bmc).ok();
     bmc.faults(|f| f.delete_hang = true);
     let start = Instant::now();
-    let out = env.run(&bmc, &["--timeout", "1", "logout", &bmc.host()]).code(5);
+    let out = env
+        .run(&bmc, &["--timeout", "1", "logout", &bmc.host()])
+        .code(5);
     assert!(start.elapsed() < Duration::from_secs(5));
     clean_error(&out, &bmc);
     assert!(out.stderr.contains("no answer within 1s"), "{out:?}");
@@ -72,14 +87,23 @@ fn busy_bmc_retry_after_is_honoured_and_capped() {
     });
     let start = Instant::now();
     env.login(&bmc).ok();
-    assert!(start.elapsed() >= Duration::from_secs(2), "did not wait as told");
+    assert!(
+        start.elapsed() >= Duration::from_secs(2),
+        "did not wait as told"
+    );
     env.run(&bmc, &["logout", &bmc.host()]).ok();
 
     bmc.faults(|f| f.post_busy = 5);
     let out = env.login(&bmc).code(6);
     clean_error(&out, &bmc);
     assert!(out.stderr.contains("HTTP 503"), "{out:?}");
-    let posts = |b: &Bmc| b.state().requests.iter().filter(|r| r.method == "POST").count();
+    let posts = |b: &Bmc| {
+        b.state()
+            .requests
+            .iter()
+            .filter(|r| r.method == "POST")
+            .count()
+    };
     assert_eq!(posts(&bmc), 3 + 3, "three tries per login");
 
     // Retry-After: 60 is capped at 10 s in all.
@@ -91,7 +115,10 @@ fn busy_bmc_retry_after_is_honoured_and_capped() {
     let start = Instant::now();
     env.login(&bmc).ok();
     let took = start.elapsed();
-    assert!(took >= Duration::from_secs(10) && took < Duration::from_secs(15), "{took:?}");
+    assert!(
+        took >= Duration::from_secs(10) && took < Duration::from_secs(15),
+        "{took:?}"
+    );
 }
 
 #[test]
@@ -108,14 +135,24 @@ fn full_session_table_says_what_to_do() {
         let out = other.login(&bmc).code(6);
         clean_error(&out, &bmc);
         assert!(out.stderr.contains("session table is full"), "{out:?}");
-        assert!(out.stderr.contains(&format!("rfsession sessions {}", format_args!("https://{}", bmc.host()))), "{out:?}");
+        assert!(
+            out.stderr.contains(&format!(
+                "rfsession sessions {}",
+                format_args!("https://{}", bmc.host())
+            )),
+            "{out:?}"
+        );
         assert!(out.stderr.contains("--session ID"), "{out:?}");
         // The operator who still has a session clears a stale one by id.
         let listed = env.run(&bmc, &["sessions", &bmc.host()]).ok();
         assert!(listed.stdout.contains(&stale.id));
-        env.run(&bmc, &["logout", &bmc.host(), "--session", &stale.id]).ok();
+        env.run(&bmc, &["logout", &bmc.host(), "--session", &stale.id])
+            .ok();
         assert_eq!(bmc.live_sessions(), 2);
-        assert!(env.entry_path(&bmc).exists(), "deleting another session must keep ours");
+        assert!(
+            env.entry_path(&bmc).exists(),
+            "deleting another session must keep ours"
+        );
         other.login(&bmc).ok();
     }
 }
@@ -126,9 +163,12 @@ fn connection_reset_retries_a_get_once() {
     let env = Env::new();
     env.login(&bmc).ok();
     bmc.faults(|f| f.reset_gets = 1);
-    env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"]).ok();
+    env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"])
+        .ok();
     bmc.faults(|f| f.reset_gets = 2);
-    let out = env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"]).code(5);
+    let out = env
+        .run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"])
+        .code(5);
     clean_error(&out, &bmc);
     assert!(out.stderr.contains("closed"), "{out:?}");
 }
@@ -139,23 +179,46 @@ fn invalid_json_and_html_pages_are_named_not_dumped() {
     let env = Env::new();
     env.login(&bmc).ok();
     let host = bmc.host();
-    let out = env.run(&bmc, &["get", &host, "/redfish/v1/Broken/Truncated"]).code(6);
+    let out = env
+        .run(&bmc, &["get", &host, "/redfish/v1/Broken/Truncated"])
+        .code(6);
     clean_error(&out, &bmc);
-    assert!(out.stderr.contains("/redfish/v1/Broken/Truncated") && out.stderr.contains("invalid JSON"), "{out:?}");
-    let raw = env.run(&bmc, &["get", &host, "/redfish/v1/Broken/Truncated", "--raw"]).ok();
-    assert_eq!(raw.stdout, r#"{"Id": "1", "Members": [{"@odata.id": "/redfish/v1/Sys"#);
+    assert!(
+        out.stderr.contains("/redfish/v1/Broken/Truncated") && out.stderr.contains("invalid JSON"),
+        "{out:?}"
+    );
+    let raw = env
+        .run(
+            &bmc,
+            &["get", &host, "/redfish/v1/Broken/Truncated", "--raw"],
+        )
+        .ok();
+    assert_eq!(
+        raw.stdout,
+        r#"{"Id": "1", "Members": [{"@odata.id": "/redfish/v1/Sys"#
+    );
 
-    let out = env.run(&bmc, &["get", &host, "/redfish/v1/Broken/Html"]).code(6);
+    let out = env
+        .run(&bmc, &["get", &host, "/redfish/v1/Broken/Html"])
+        .code(6);
     clean_error(&out, &bmc);
     assert!(out.stderr.contains("HTTP 502: 502 Bad Gateway"), "{out:?}");
-    assert!(!out.stderr.contains('<') && !out.stderr.contains("nginx"), "{out:?}");
+    assert!(
+        !out.stderr.contains('<') && !out.stderr.contains("nginx"),
+        "{out:?}"
+    );
 
     // iDRAC 8 answers an expired token with an HTML page.
     bmc.faults(|f| f.html_401 = true);
     bmc.expire_all();
-    let out = env.run(&bmc, &["get", &host, "/redfish/v1/Systems/1"]).code(4);
+    let out = env
+        .run(&bmc, &["get", &host, "/redfish/v1/Systems/1"])
+        .code(4);
     clean_error(&out, &bmc);
-    assert!(out.stderr.contains("401 - Unauthorized") && !out.stderr.contains('<'), "{out:?}");
+    assert!(
+        out.stderr.contains("401 - Unauthorized") && !out.stderr.contains('<'),
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -164,12 +227,20 @@ fn huge_bodies_stream_with_flat_memory_or_are_refused() {
     let env = Env::new();
     env.login(&bmc).ok();
     let host = bmc.host();
-    let out = env.run(&bmc, &["get", &host, "/redfish/v1/Broken/Huge?mb=200"]).code(6);
+    let out = env
+        .run(&bmc, &["get", &host, "/redfish/v1/Broken/Huge?mb=200"])
+        .code(6);
     clean_error(&out, &bmc);
-    assert!(out.stderr.contains("exceeds 67108864 bytes") && out.stderr.contains("--raw"), "{out:?}");
+    assert!(
+        out.stderr.contains("exceeds 67108864 bytes") && out.stderr.contains("--raw"),
+        "{out:?}"
+    );
 
     let mut child = env
-        .cmd(Some(bmc.ca_path()), &["get", &host, "/redfish/v1/Broken/Huge?mb=200", "--raw"])
+        .cmd(
+            Some(bmc.ca_path()),
+            &["get", &host, "/redfish/v1/Broken/Huge?mb=200", "--raw"],
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -202,7 +273,10 @@ fn password_change_required_is_shown_and_login_succeeds() {
     bmc.faults(|f| f.password_change = true);
     let env = Env::new();
     let out = env.login(&bmc).ok();
-    assert!(out.stderr.contains("password change") && out.stderr.contains("must be changed"), "{out:?}");
+    assert!(
+        out.stderr.contains("password change") && out.stderr.contains("must be changed"),
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -212,10 +286,27 @@ fn slow_bmc_is_bounded_by_timeout() {
     env.login(&bmc).ok();
     bmc.faults(|f| f.delay = Duration::from_secs(4));
     let start = Instant::now();
-    let out = env.run(&bmc, &["--timeout", "1", "get", &bmc.host(), "/redfish/v1/Systems/1"]).code(5);
-    assert!(start.elapsed() < Duration::from_millis(3500), "{:?}", start.elapsed());
+    let out = env
+        .run(
+            &bmc,
+            &[
+                "--timeout",
+                "1",
+                "get",
+                &bmc.host(),
+                "/redfish/v1/Systems/1",
+            ],
+        )
+        .code(5);
+    assert!(
+        start.elapsed() < Duration::from_millis(3500),
+        "{:?}",
+        start.elapsed()
+    );
     clean_error(&out, &bmc);
-    let out = env.run(&bmc, &["--timeout", "0.5", "whoami", &bmc.host()]).code(5);
+    let out = env
+        .run(&bmc, &["--timeout", "0.5", "whoami", &bmc.host()])
+        .code(5);
     clean_error(&out, &bmc);
 }
 
@@ -227,21 +318,36 @@ fn a_location_naming_another_host_never_gets_the_token() {
     let other = Bmc::with_config(cfg);
     let env = Env::new();
     bmc.faults(|f| {
-        f.location = Some(format!("https://{}/redfish/v1/SessionService/Sessions/{{id}}", other.host()))
+        f.location = Some(format!(
+            "https://{}/redfish/v1/SessionService/Sessions/{{id}}",
+            other.host()
+        ))
     });
     env.login(&bmc).ok();
-    env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"]).ok();
+    env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"])
+        .ok();
     env.run(&bmc, &["logout", &bmc.host()]).ok();
-    assert_eq!(bmc.live_sessions(), 0, "the path of the foreign Location was used on the right host");
+    assert_eq!(
+        bmc.live_sessions(),
+        0,
+        "the path of the foreign Location was used on the right host"
+    );
 
     // No Location, and an @odata.id on another host and scheme.
     bmc.faults(|f| {
         f.location = Some(String::new());
-        f.body_odata_id = Some(format!("http://{}/redfish/v1/SessionService/Sessions/x", other.host()));
+        f.body_odata_id = Some(format!(
+            "http://{}/redfish/v1/SessionService/Sessions/x",
+            other.host()
+        ));
     });
     env.login(&bmc).ok();
     env.run(&bmc, &["logout", &bmc.host()]).ok();
-    assert_eq!(other.state().requests.len(), 0, "the other host was contacted");
+    assert_eq!(
+        other.state().requests.len(),
+        0,
+        "the other host was contacted"
+    );
 }
 
 #[test]
@@ -252,7 +358,9 @@ fn redirects_are_followed_only_on_the_same_origin() {
     let other = Bmc::with_config(cfg);
     let env = Env::new();
     env.login(&bmc).ok();
-    let out = env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Redirect/Same"]).ok();
+    let out = env
+        .run(&bmc, &["get", &bmc.host(), "/redfish/v1/Redirect/Same"])
+        .ok();
     assert_eq!(out.json()["PowerState"], "On");
     for target in [
         format!("https://{}/redfish/v1/Systems/1", other.host()),
@@ -261,7 +369,10 @@ fn redirects_are_followed_only_on_the_same_origin() {
         let path = format!("/redfish/v1/Redirect/To?url={target}");
         let out = env.run(&bmc, &["get", &bmc.host(), &path]).code(6);
         clean_error(&out, &bmc);
-        assert!(out.stderr.contains("refused to follow a redirect"), "{out:?}");
+        assert!(
+            out.stderr.contains("refused to follow a redirect"),
+            "{out:?}"
+        );
     }
     assert_eq!(other.state().requests.len(), 0);
 }
@@ -287,10 +398,20 @@ fn a_changed_certificate_stops_a_pinned_token() {
     bmc.rotate_certificate();
     let out = k(&["get", &host, "/redfish/v1/Systems/1"]).code(5);
     clean_error(&out, &bmc);
-    assert!(out.stderr.contains("certificate changed since login"), "{out:?}");
-    assert_eq!(out.stderr.matches(':').count() >= 62, true, "both fingerprints shown: {out:?}");
+    assert!(
+        out.stderr.contains("certificate changed since login"),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.matches(':').count() >= 62,
+        "both fingerprints shown: {out:?}"
+    );
     assert!(out.stderr.contains("-k --force"), "{out:?}");
-    assert_eq!(bmc.state().requests.len(), before, "a request reached the changed server");
+    assert_eq!(
+        bmc.state().requests.len(),
+        before,
+        "a request reached the changed server"
+    );
     // --cacert or -k on a later command does not override the pin.
     k(&["-k", "get", &host, "/redfish/v1/Systems/1"]).code(5);
     // The way out the message names: a new pinned login; the old session is left to expire.
@@ -308,11 +429,23 @@ fn verbose_output_never_shows_a_token() {
         let h = bmc.host();
         let runs = [
             env.run_env(&bmc, &["-v", "login", &h, "-u", USER], &PW),
-            env.run(&bmc, &["-v", "get", &h, "/redfish/v1/Systems/1", "/redfish/v1/Systems"]),
+            env.run(
+                &bmc,
+                &[
+                    "-v",
+                    "get",
+                    &h,
+                    "/redfish/v1/Systems/1",
+                    "/redfish/v1/Systems",
+                ],
+            ),
             env.run(&bmc, &["-v", "sessions", &h]),
             env.run(&bmc, &["-v", "--json", "sessions", "--cached"]),
             env.run(&bmc, &["-v", "whoami", &h]),
-            { bmc.expire_all(); env.run_env(&bmc, &["-v", "get", &h, "/redfish/v1/Systems/1"], &PW) },
+            {
+                bmc.expire_all();
+                env.run_env(&bmc, &["-v", "get", &h, "/redfish/v1/Systems/1"], &PW)
+            },
             env.run_env(&bmc, &["-v", "login", &h, "--force"], &PW),
             env.run(&bmc, &["-v", "logout", &h]),
         ];
@@ -320,7 +453,11 @@ fn verbose_output_never_shows_a_token() {
         assert!(tokens.len() >= 3, "{}: {tokens:?}", profile.name());
         for r in &runs {
             for t in &tokens {
-                assert!(!r.all().contains(t.as_str()), "{}: token in output: {r:#?}", profile.name());
+                assert!(
+                    !r.all().contains(t.as_str()),
+                    "{}: token in output: {r:#?}",
+                    profile.name()
+                );
             }
             assert!(!r.all().contains(PASSWORD), "password in output: {r:#?}");
             all.push_str(&r.all());
@@ -341,8 +478,16 @@ fn the_password_never_reaches_the_process_list() {
     let f = file.to_str().unwrap().to_owned();
     let h = bmc.host();
     for (args, stdin, envs) in [
-        (vec!["login", &h, "-u", USER, "--password-stdin", "--force"], true, vec![]),
-        (vec!["login", &h, "-u", USER, "--password-file", &f, "--force"], false, vec![]),
+        (
+            vec!["login", &h, "-u", USER, "--password-stdin", "--force"],
+            true,
+            vec![],
+        ),
+        (
+            vec!["login", &h, "-u", USER, "--password-file", &f, "--force"],
+            false,
+            vec![],
+        ),
         (vec!["login", &h, "-u", USER, "--force"], false, PW.to_vec()),
     ] {
         let mut c = env.cmd(Some(bmc.ca_path()), &args);
@@ -356,7 +501,10 @@ fn the_password_never_reaches_the_process_list() {
         }
         std::thread::sleep(Duration::from_millis(300));
         let cmdline = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap();
-        assert!(!String::from_utf8_lossy(&cmdline).contains(PASSWORD), "{args:?}");
+        assert!(
+            !String::from_utf8_lossy(&cmdline).contains(PASSWORD),
+            "{args:?}"
+        );
         assert!(child.wait().unwrap().success(), "{args:?}");
     }
 }

@@ -32,7 +32,12 @@ fn xargs_login(env: &Env, bmcs: &[Bmc], jobs: usize) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(hosts.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(hosts.as_bytes())
+        .unwrap();
     assert!(child.wait().unwrap().success(), "some logins failed");
 }
 
@@ -43,9 +48,15 @@ fn a_thousand_bmcs() {
     let env = Env::new();
     let any = &bmcs[0];
     xargs_login(&env, &bmcs, 32);
-    assert!(bmcs.iter().all(|b| b.created() == 1 && b.live_sessions() == 1));
+    assert!(
+        bmcs.iter()
+            .all(|b| b.created() == 1 && b.live_sessions() == 1)
+    );
 
-    let listed = env.run(any, &["--json", "sessions", "--cached"]).ok().json();
+    let listed = env
+        .run(any, &["--json", "sessions", "--cached"])
+        .ok()
+        .json();
     assert_eq!(listed.as_array().unwrap().len(), 1000);
 
     // Three BMCs fail to end their session: a 500 on every try, and one that hangs.
@@ -53,21 +64,41 @@ fn a_thousand_bmcs() {
         b.faults(|f| f.delete_status = [500; 3].into());
     }
     bmcs[500].faults(|f| f.delete_hang = true);
-    let out = env.run(any, &["--timeout", "2", "logout", "--all", "--jobs", "32"]).code(1);
-    assert!(out.stderr.contains("logged out of 997 of 1000"), "{}", out.stderr);
-    assert!(!out.stderr.contains("logged out 1/"), "progress line printed to a pipe");
+    let out = env
+        .run(any, &["--timeout", "2", "logout", "--all", "--jobs", "32"])
+        .code(1);
+    assert!(
+        out.stderr.contains("logged out of 997 of 1000"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("logged out 1/"),
+        "progress line printed to a pipe"
+    );
     for b in [&bmcs[10], &bmcs[11]] {
-        let line = out.stderr.lines().find(|l| l.contains(&b.host())).expect("failed host reported");
+        let line = out
+            .stderr
+            .lines()
+            .find(|l| l.contains(&b.host()))
+            .expect("failed host reported");
         assert!(line.contains("HTTP 500"), "{line}");
     }
-    let hung = out.stderr.lines().find(|l| l.contains(&bmcs[500].host())).unwrap();
+    let hung = out
+        .stderr
+        .lines()
+        .find(|l| l.contains(&bmcs[500].host()))
+        .unwrap();
     assert!(hung.contains("no answer within 2s"), "{hung}");
     let live: usize = bmcs.iter().map(Bmc::live_sessions).sum();
     assert_eq!(live, 3);
 
     // The failed ones stay cached; the next run finishes the job.
     bmcs[500].faults(|f| f.delete_hang = false);
-    let left = env.run(any, &["--json", "sessions", "--cached"]).ok().json();
+    let left = env
+        .run(any, &["--json", "sessions", "--cached"])
+        .ok()
+        .json();
     assert_eq!(left.as_array().unwrap().len(), 3);
     let out = env.run(any, &["--json", "logout", "--all"]).ok();
     assert_eq!(out.json().as_array().unwrap().len(), 3);
@@ -96,5 +127,8 @@ fn logout_all_shows_progress_only_on_a_terminal() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert!(text.contains("\rrfsession: logged out 5/5"), "{text:?}");
-    assert!(text.contains("logged out of 5 of 5 cached hosts"), "{text:?}");
+    assert!(
+        text.contains("logged out of 5 of 5 cached hosts"),
+        "{text:?}"
+    );
 }

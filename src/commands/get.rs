@@ -29,7 +29,9 @@ pub fn run(ctx: &Ctx, args: GetArgs) -> Result<()> {
     };
     let host = parse_host(&host)?;
     if paths.is_empty() {
-        return Err(Error::Usage("no PATH given, e.g. /redfish/v1/Systems".into()));
+        return Err(Error::Usage(
+            "no PATH given, e.g. /redfish/v1/Systems".into(),
+        ));
     }
     if args.raw && paths.len() > 1 {
         return Err(Error::Usage("--raw takes exactly one PATH".into()));
@@ -67,13 +69,10 @@ fn run_on(ctx: &Ctx, args: &GetArgs, host: &Host, paths: &[String]) -> Result<()
             merge_pages(&bmc, &entry, host, path, &mut value, args.max_body)?;
         }
         if let Some(ptr) = &args.pointer {
-            value = value
-                .pointer(ptr)
-                .cloned()
-                .ok_or_else(|| Error::NoValue {
-                    path: path.clone(),
-                    pointer: ptr.clone(),
-                })?;
+            value = value.pointer(ptr).cloned().ok_or_else(|| Error::NoValue {
+                path: path.clone(),
+                pointer: ptr.clone(),
+            })?;
         }
         bodies.push(value);
     }
@@ -102,10 +101,10 @@ fn relogin(ctx: &Ctx, host: &Host, stale: &Entry, args: &GetArgs) -> Result<Entr
     let user = args.user.clone().unwrap_or_else(|| stale.user.clone());
     let password = args.password.read(&user, host)?;
     let lock = ctx.lock(host)?;
-    if let Some(fresh) = ctx.cache.read(host)? {
-        if fresh.token != stale.token {
-            return Ok(fresh);
-        }
+    if let Some(fresh) = ctx.cache.read(host)?
+        && fresh.token != stale.token
+    {
+        return Ok(fresh);
     }
     login::create(ctx, host, &lock, &user, &password, Some(stale))
 }
@@ -126,7 +125,9 @@ fn merge_pages(
         .map(str::to_owned)
     {
         let next = same_origin_path(host, &link).ok_or_else(|| {
-            Error::Usage(format!("{path}: nextLink {link} points to another host; not followed"))
+            Error::Usage(format!(
+                "{path}: nextLink {link} points to another host; not followed"
+            ))
         })?;
         if seen.contains(&next) || seen.len() >= MAX_PAGES {
             break;
@@ -141,7 +142,9 @@ fn merge_pages(
         match page.get("Members@odata.nextLink") {
             Some(n) => first["Members@odata.nextLink"] = n.clone(),
             None => {
-                first.as_object_mut().map(|o| o.remove("Members@odata.nextLink"));
+                first
+                    .as_object_mut()
+                    .map(|o| o.remove("Members@odata.nextLink"));
             }
         }
         seen.push(next);
@@ -163,7 +166,9 @@ fn request_path(host: &Host, p: &str) -> Result<String> {
         });
     }
     if p.chars().any(|c| c.is_control() || c == ' ') {
-        return Err(Error::Usage(format!("PATH {p:?} contains spaces or control characters")));
+        return Err(Error::Usage(format!(
+            "PATH {p:?} contains spaces or control characters"
+        )));
     }
     Ok(if p.starts_with('/') {
         p.to_owned()

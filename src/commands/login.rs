@@ -137,7 +137,12 @@ pub(super) fn create(
 
 fn undo(bmc: &Bmc, entry: &Entry) -> bool {
     let uri = if entry.session_uri.is_empty() {
-        match bmc.find_mine(&entry.token, &entry.sessions_uri, &entry.context, &entry.user) {
+        match bmc.find_mine(
+            &entry.token,
+            &entry.sessions_uri,
+            &entry.context,
+            &entry.user,
+        ) {
             Ok(Some(uri)) => uri,
             _ => return false,
         }
@@ -163,20 +168,37 @@ fn report(ctx: &Ctx, e: &Entry, reused: bool) -> Result<()> {
     } else {
         e.session_uri.clone()
     };
-    let verb = if reused { "reusing the session of" } else { "logged in as" };
+    let verb = if reused {
+        "reusing the session of"
+    } else {
+        "logged in as"
+    };
     say(ctx, &format!("{}: {verb} {} ({uri})", e.host, e.user));
     Ok(())
 }
 
-fn dry_run(ctx: &Ctx, args: &LoginArgs, host: &Host, user: &str, cached: Option<&Entry>) -> Result<()> {
+fn dry_run(
+    ctx: &Ctx,
+    args: &LoginArgs,
+    host: &Host,
+    user: &str,
+    cached: Option<&Entry>,
+) -> Result<()> {
     let mut delete = None;
     if let Some(e) = cached {
         let bmc = ctx.bmc(host, Some(e))?;
         if !args.force && e.user == user && bmc.accepts(&e.token, &e.session_uri)? {
-            return announce(ctx, host, "reuse", None, None, &format!(
-                "would reuse the cached session of {} ({}); nothing would be sent that changes anything",
-                e.user, e.session_uri
-            ));
+            return announce(
+                ctx,
+                host,
+                "reuse",
+                None,
+                None,
+                &format!(
+                    "would reuse the cached session of {} ({}); nothing would be sent that changes anything",
+                    e.user, e.session_uri
+                ),
+            );
         }
         if args.force || e.user != user {
             delete = Some(if e.session_uri.is_empty() {
@@ -191,7 +213,11 @@ fn dry_run(ctx: &Ctx, args: &LoginArgs, host: &Host, user: &str, cached: Option<
         Some(uri) => format!("would DELETE {uri}, then POST {sessions} as {user}"),
         None => format!("would POST {sessions} as {user}"),
     };
-    let action = if delete.is_some() { "replace" } else { "create" };
+    let action = if delete.is_some() {
+        "replace"
+    } else {
+        "create"
+    };
     announce(ctx, host, action, delete.as_deref(), Some(&sessions), &text)
 }
 

@@ -124,7 +124,10 @@ fn other_session(ctx: &Ctx, host: &Host, id: &str, dry_run: bool) -> Result<bool
     if outcome == Deleted::AlreadyGone && !own {
         // 401 means our own token is no good; 404 that the id does not exist.
         if !bmc.accepts(&entry.token, &entry.session_uri)? {
-            return Err(RedfishError::Unauthorized { message: String::new() }.into());
+            return Err(RedfishError::Unauthorized {
+                message: String::new(),
+            }
+            .into());
         }
         return Err(Error::Usage(format!(
             "no session {uri} on the BMC; list them with `rfsession sessions {host}`"
@@ -163,7 +166,10 @@ fn all(ctx: &Ctx, args: &LogoutArgs) -> Result<()> {
             }
             (None, Ok(e)) => failures.push((
                 l.path.display().to_string(),
-                Error::Usage(format!("entry for {} has an unexpected file name; skipped", e.host)),
+                Error::Usage(format!(
+                    "entry for {} has an unexpected file name; skipped",
+                    e.host
+                )),
             )),
         }
     }
@@ -183,7 +189,10 @@ fn all(ctx: &Ctx, args: &LogoutArgs) -> Result<()> {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(h) = hosts.get(i) else { break };
                     let r = one(&quiet, h, args.dry_run);
-                    results.lock().unwrap_or_else(|e| e.into_inner()).push((h.clone(), r));
+                    results
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((h.clone(), r));
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                     if progress {
                         let _ = write!(io::stderr().lock(), "\rrfsession: logged out {n}/{total}");
@@ -217,13 +226,20 @@ fn all(ctx: &Ctx, args: &LogoutArgs) -> Result<()> {
     if ctx.json {
         print_json(&Value::Array(report))?;
     } else if !args.dry_run {
-        say(ctx, &format!("logged out of {ok} of {} cached hosts", ok + failures.len()));
+        say(
+            ctx,
+            &format!("logged out of {ok} of {} cached hosts", ok + failures.len()),
+        );
     }
     if failures.is_empty() {
         return Ok(());
     }
     let first = failures[0].1.exit_code();
-    let code = if failures.iter().all(|(_, e)| e.exit_code() == first) { first } else { 1 };
+    let code = if failures.iter().all(|(_, e)| e.exit_code() == first) {
+        first
+    } else {
+        1
+    };
     Err(Error::SomeFailed {
         failed: failures.len(),
         total: ok + failures.len(),

@@ -170,7 +170,9 @@ impl PasswordArgs {
             warn_if_shared(path);
             trimmed(text.lines().next().unwrap_or("").to_owned())
         } else if let Some(p) = &self.password {
-            warn("warning: -p puts the password in the process list where other users can read it; prefer --password-file or --password-stdin");
+            warn(
+                "warning: -p puts the password in the process list where other users can read it; prefer --password-file or --password-stdin",
+            );
             Secret::new(p.clone())
         } else if let Some(p) = std::env::var_os("RFSESSION_PASSWORD").filter(|p| !p.is_empty()) {
             Secret::new(p.to_string_lossy().into_owned())
@@ -192,13 +194,13 @@ impl PasswordArgs {
 
 fn warn_if_shared(path: &std::path::Path) {
     use std::os::unix::fs::MetadataExt;
-    if let Ok(m) = std::fs::metadata(path) {
-        if m.mode() & 0o077 != 0 {
-            warn(&format!(
-                "warning: password file {} is readable by others; fix with: chmod 600 {}",
-                path.display(),
-                path.display()
-            ));
-        }
+    if let Ok(m) = std::fs::metadata(path)
+        && m.mode() & 0o077 != 0
+    {
+        warn(&format!(
+            "warning: password file {} is readable by others; fix with: chmod 600 {}",
+            path.display(),
+            path.display()
+        ));
     }
 }

@@ -23,7 +23,9 @@ fn run_on(ctx: &Ctx, host: &Host) -> Result<()> {
     let idle = SystemTime::now()
         .duration_since(last_used)
         .unwrap_or(Duration::ZERO);
-    let valid = ctx.bmc(host, Some(&entry))?.accepts(&entry.token, &entry.session_uri)?;
+    let valid = ctx
+        .bmc(host, Some(&entry))?
+        .accepts(&entry.token, &entry.session_uri)?;
     if valid {
         ctx.cache.touch(host);
     }
@@ -47,7 +49,11 @@ fn run_on(ctx: &Ctx, host: &Host) -> Result<()> {
             "host:     {}\nuser:     {}\nsession:  {}\ncreated:  {}\nidle:     {} before this check\n",
             entry.host,
             entry.user,
-            if entry.session_uri.is_empty() { "(URI not given by the BMC)" } else { &entry.session_uri },
+            if entry.session_uri.is_empty() {
+                "(URI not given by the BMC)"
+            } else {
+                &entry.session_uri
+            },
             timefmt::rfc3339(entry.created),
             timefmt::human(idle),
         );

@@ -95,9 +95,16 @@ impl Env {
 
     pub fn run_stdin(&self, bmc: &Bmc, args: &[&str], input: &str) -> Out {
         let mut c = self.cmd(Some(bmc.ca_path()), args);
-        c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        c.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = c.spawn().unwrap();
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
         Out::from(child.wait_with_output().unwrap())
     }
 

@@ -220,7 +220,11 @@ impl Bmc {
 
     /// `https://127.0.0.1:PORT`
     pub fn url(&self) -> String {
-        let scheme = if self.shared.config.tls { "https" } else { "http" };
+        let scheme = if self.shared.config.tls {
+            "https"
+        } else {
+            "http"
+        };
         match self.shared.addr {
             SocketAddr::V4(a) => format!("{scheme}://{}:{}", a.ip(), a.port()),
             SocketAddr::V6(a) => format!("{scheme}://[{}]:{}", a.ip(), a.port()),
@@ -398,7 +402,11 @@ trait Stream: Read + Write {}
 impl<T: Read + Write> Stream for T {}
 
 fn serve(shared: &Shared, tcp: TcpStream) -> io::Result<()> {
-    shared.state.lock().unwrap_or_else(|e| e.into_inner()).connections += 1;
+    shared
+        .state
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .connections += 1;
     if wait_while(shared, |f| f.hang_all) {
         return Ok(());
     }
@@ -431,7 +439,8 @@ fn serve(shared: &Shared, tcp: TcpStream) -> io::Result<()> {
                 return Ok(());
             }
         }
-        let close = header(&req.headers, "connection").is_some_and(|c| c.eq_ignore_ascii_case("close"));
+        let close =
+            header(&req.headers, "connection").is_some_and(|c| c.eq_ignore_ascii_case("close"));
         let resp = handle(shared, &req);
         if resp.hang {
             wait_while(shared, |f| f.delete_hang);
@@ -532,7 +541,13 @@ impl Resp {
 
 fn write_response(shared: &Shared, w: &mut dyn Stream, resp: Resp) -> io::Result<()> {
     let lower = shared.config.profile.lower_case_headers();
-    let name = |k: &str| if lower { k.to_ascii_lowercase() } else { k.to_owned() };
+    let name = |k: &str| {
+        if lower {
+            k.to_ascii_lowercase()
+        } else {
+            k.to_owned()
+        }
+    };
     let len = match &resp.body {
         Body::Empty => 0,
         Body::Bytes(b) => b.len() as u64,
@@ -681,7 +696,11 @@ fn handle(shared: &Shared, req: &Request) -> Resp {
                 b"<html><head><title>401 - Unauthorized</title></head><body><h1>Unauthorized</h1><p>Access denied.</p></body></html>",
             );
         }
-        return redfish_error(401, "Base.1.8.NoValidSession", "There is no valid session established with the implementation.");
+        return redfish_error(
+            401,
+            "Base.1.8.NoValidSession",
+            "There is no valid session established with the implementation.",
+        );
     };
     me.last_used = Instant::now();
     let me = me.clone();
@@ -717,10 +736,17 @@ fn handle(shared: &Shared, req: &Request) -> Resp {
             ("GET", Some(i)) => Resp::json(200, session_json(config, &st.sessions[i], &me)),
             ("DELETE", Some(i)) => {
                 if st.faults.delete_hang {
-                    return Resp { hang: true, ..Resp::default() };
+                    return Resp {
+                        hang: true,
+                        ..Resp::default()
+                    };
                 }
                 if let Some(status) = st.faults.delete_status.pop_front() {
-                    return redfish_error(status, "Base.1.8.InternalError", "The request failed due to an internal service error.");
+                    return redfish_error(
+                        status,
+                        "Base.1.8.InternalError",
+                        "The request failed due to an internal service error.",
+                    );
                 }
                 st.sessions.remove(i);
                 st.deleted += 1;
@@ -730,10 +756,17 @@ fn handle(shared: &Shared, req: &Request) -> Resp {
                         json!({"error": {"code": "iLO.0.10.ExtendedInfo", "message": "See @Message.ExtendedInfo for more information.",
                             "@Message.ExtendedInfo": [{"MessageId": "Base.1.0.Success"}]}}),
                     ),
-                    _ => Resp { status: 204, ..Resp::default() },
+                    _ => Resp {
+                        status: 204,
+                        ..Resp::default()
+                    },
                 }
             }
-            (_, None) => redfish_error(404, "Base.1.8.ResourceMissingAtURI", "The resource at the URI was not found."),
+            (_, None) => redfish_error(
+                404,
+                "Base.1.8.ResourceMissingAtURI",
+                "The resource at the URI was not found.",
+            ),
             _ => redfish_error(405, "Base.1.8.ActionNotSupported", "Method not allowed."),
         };
     }
@@ -811,28 +844,57 @@ fn login(shared: &Shared, st: &mut State, req: &Request) -> Resp {
     if config.profile == Profile::Bmcweb
         && !header(&req.headers, "content-type").is_some_and(|c| c.starts_with("application/json"))
     {
-        return redfish_error(415, "Base.1.8.UnsupportedMediaType", "Content-Type must be application/json.");
+        return redfish_error(
+            415,
+            "Base.1.8.UnsupportedMediaType",
+            "Content-Type must be application/json.",
+        );
     }
     if st.faults.post_busy > 0 {
         st.faults.post_busy -= 1;
-        return redfish_error(503, "Base.1.8.ServiceTemporarilyUnavailable", "The service is busy; retry later.")
-            .with("Retry-After", st.faults.retry_after.to_string());
+        return redfish_error(
+            503,
+            "Base.1.8.ServiceTemporarilyUnavailable",
+            "The service is busy; retry later.",
+        )
+        .with("Retry-After", st.faults.retry_after.to_string());
     }
     let Ok(body) = serde_json::from_str::<Value>(&req.body) else {
-        return redfish_error(400, "Base.1.8.MalformedJSON", "The request body submitted was malformed JSON.");
+        return redfish_error(
+            400,
+            "Base.1.8.MalformedJSON",
+            "The request body submitted was malformed JSON.",
+        );
     };
     let user = body.get("UserName").and_then(Value::as_str).unwrap_or("");
     let password = body.get("Password").and_then(Value::as_str).unwrap_or("");
     let context = body.get("Context").and_then(Value::as_str).unwrap_or("");
-    let ok = (user == USER && password == PASSWORD) || (user == OPERATOR && password == OPERATOR_PASSWORD);
+    let ok = (user == USER && password == PASSWORD)
+        || (user == OPERATOR && password == OPERATOR_PASSWORD);
     if !ok {
-        return redfish_error(401, "Base.1.8.InvalidCredentials", &format!("Invalid username or password for user '{user}'."));
+        return redfish_error(
+            401,
+            "Base.1.8.InvalidCredentials",
+            &format!("Invalid username or password for user '{user}'."),
+        );
     }
     if st.sessions.len() >= config.session_limit {
         return match config.profile {
-            Profile::Idrac => redfish_error(503, "IDRAC.2.8.RAC0218", "The maximum number of user sessions is reached."),
-            Profile::Ilo4 | Profile::Ilo5 => redfish_error(400, "Base.1.4.SessionLimitExceeded", "The session establishment failed due to the number of simultaneous sessions exceeding the limit of the implementation."),
-            _ => redfish_error(503, "Base.1.8.SessionLimitExceeded", "The session establishment failed due to the number of simultaneous sessions exceeding the limit of the implementation."),
+            Profile::Idrac => redfish_error(
+                503,
+                "IDRAC.2.8.RAC0218",
+                "The maximum number of user sessions is reached.",
+            ),
+            Profile::Ilo4 | Profile::Ilo5 => redfish_error(
+                400,
+                "Base.1.4.SessionLimitExceeded",
+                "The session establishment failed due to the number of simultaneous sessions exceeding the limit of the implementation.",
+            ),
+            _ => redfish_error(
+                503,
+                "Base.1.8.SessionLimitExceeded",
+                "The session establishment failed due to the number of simultaneous sessions exceeding the limit of the implementation.",
+            ),
         };
     }
     let s = new_session(shared, st, user, context);
@@ -861,7 +923,10 @@ fn login(shared: &Shared, st: &mut State, req: &Request) -> Resp {
         }]);
     }
     let mut resp = if config.profile == Profile::NoContent {
-        Resp { status: 204, ..Resp::default() }
+        Resp {
+            status: 204,
+            ..Resp::default()
+        }
     } else {
         Resp::json(201, body)
     };
@@ -908,12 +973,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;

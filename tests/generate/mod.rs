@@ -41,7 +41,10 @@ pub fn generate(root: &Path) -> io::Result<()> {
     fs::write(man.join("rfsession.1"), page(&cmd, None)?)?;
     for sub in cmd.get_subcommands() {
         let name = sub.get_name().to_owned();
-        fs::write(man.join(format!("rfsession-{name}.1")), page(sub, Some(&name))?)?;
+        fs::write(
+            man.join(format!("rfsession-{name}.1")),
+            page(sub, Some(&name))?,
+        )?;
     }
     Ok(())
 }
@@ -162,31 +165,43 @@ by whichever process is logging in or out of that host.";
 
 fn examples(sub: Option<&str>) -> &'static str {
     match sub {
-        None => "\
+        None => {
+            "\
 rfsession login bmc1 -u admin --password-file /root/.bmc-pass
 rfsession get bmc1 /redfish/v1/Systems/1 --pointer /PowerState
 rfsession sessions bmc1
-rfsession logout bmc1",
-        Some("login") => "\
+rfsession logout bmc1"
+        }
+        Some("login") => {
+            "\
 rfsession login bmc1 -u admin             # asks for the password on a terminal
 echo \"$PW\" | rfsession login bmc1 -u admin --password-stdin
 rfsession -k login 10.1.2.3 -u admin      # self-signed: pin the certificate seen now
-rfsession --json login bmc1 --dry-run     # what would happen, changing nothing",
-        Some("get") => "\
+rfsession --json login bmc1 --dry-run     # what would happen, changing nothing"
+        }
+        Some("get") => {
+            "\
 rfsession get bmc1 /redfish/v1/Systems/1
 rfsession get bmc1 Systems/1 --pointer /PowerState          # prints: On
 rfsession get bmc1 '/redfish/v1/Systems?$expand=.'
 rfsession get bmc1 /redfish/v1/Managers/1/LogServices/Log/Entries --all-pages
-rfsession get bmc1 /redfish/v1/Systems/1 /redfish/v1/Chassis/1 --ndjson",
-        Some("sessions") => "\
+rfsession get bmc1 /redfish/v1/Systems/1 /redfish/v1/Chassis/1 --ndjson"
+        }
+        Some("sessions") => {
+            "\
 rfsession sessions bmc1            # the BMC's sessions, yours marked with *
-rfsession --json sessions --cached # every cached host; never the token",
-        Some("whoami") => "\
-rfsession whoami bmc1 || rfsession login bmc1",
-        Some("logout") => "\
+rfsession --json sessions --cached # every cached host; never the token"
+        }
+        Some("whoami") => {
+            "\
+rfsession whoami bmc1 || rfsession login bmc1"
+        }
+        Some("logout") => {
+            "\
 rfsession logout bmc1
 rfsession logout bmc1 --session 42        # end another (stale) session by id
-rfsession logout --all --jobs 32          # every cached host, 32 at a time",
+rfsession logout --all --jobs 32          # every cached host, 32 at a time"
+        }
         Some(_) => "",
     }
 }

@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# Benchmarks rfsession against what operators would otherwise run: curl, DMTF's redfishtool
+# and HPE's ilorest, all against the emulated BMC over TLS on this machine.
+# Prints median wall time and peak RSS side by side, with ratios (reference last = 1.00x).
+#   bench/run.sh            everything (about 3 minutes on 2 cores)
+#   RUNS=50 bench/run.sh    fewer runs per figure
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-200}
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
+cargo build --release --locked --bin rfsession --example bmc-emulator 2>&1 | tail -n 1
+rfs=$PWD/target/release/rfsession
+emu=$PWD/target/release/examples/bmc-emulator
+harness=$PWD/bench/harness.py
+work=$(mktemp -d)
+cc -O2 -o "$work/spawnrss" bench/spawnrss.c
+export SPAWNRSS=$work/spawnrss
+pids=()
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# start_emulator NAME ARGS...: start one (or --count N) emulated BMCs; hosts in $work/NAME.hosts
+start_emulator() {
+    local name=$1 want=1; shift
+    [[ " $* " == *" --count "* ]] && want=$(sed -E 's/.*--count ([0-9]+).*/\1/' <<<"$*")
+    "$emu" --ca-out "$work/$name.ca" "$@" >"$work/$name.ready" &
+    pids+=($!)
+    for _ in $(seq 600); do
+        [ "$(grep -c READY "$work/$name.ready" 2>/dev/null)" -ge "$want" ] && break
+        sleep 0.05
+    done
+    awk '/READY/ {sub("https://", "", $2); print $2}' "$work/$name.ready" >"$work/$name.hosts"
+}
+
+echo "# machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(date -u +%Y-%m-%d)"
+echo "# $($rfs --version), $(curl --version | head -n 1 | cut -d' ' -f1-2), runs per figure: $RUNS"
+
+start_emulator one --profile generic
+host=$(head -n 1 "$work/one.hosts")
+ca=$work/one.ca
+export RFSESSION_CACHE_DIR=$work/cache
+echo 'secret-pw-1' | "$rfs" --cacert "$ca" login "$host" -u admin --password-stdin 2>/dev/null
+token=$(sed -n 's/.*"token": "\(.*\)".*/\1/p' "$RFSESSION_CACHE_DIR"/*.json)
+url=https://$host/redfish/v1/Systems/1
+
+echo
+echo "1. warm GET $url (alternating A/B)"
+python3 "$harness" "$RUNS" \
+    "rfsession get" "$rfs --cacert $ca get $host /redfish/v1/Systems/1" \
+    "curl -s --cacert (reference)" "curl -s --cacert $ca -H X-Auth-Token:$token $url"
+
+echo
+echo "2. cold: login + get + logout"
+cat >"$work/cold-rfs.sh" <<SH
+export RFSESSION_CACHE_DIR=$work/cold-cache
+echo secret-pw-1 | $rfs --cacert $ca login $host -u admin --password-stdin 2>/dev/null
+$rfs --cacert $ca get $host /redfish/v1/Systems/1 >/dev/null
+$rfs --cacert $ca logout $host 2>/dev/null
+SH
+cat >"$work/cold-curl.sh" <<SH
+hdr=\$(curl -s --cacert $ca -D - -o /dev/null -H 'Content-Type: application/json' \
+    -d '{"UserName":"admin","Password":"secret-pw-1"}' https://$host/redfish/v1/SessionService/Sessions)
+tok=\$(printf '%s' "\$hdr" | tr -d '\r' | sed -n 's/^[Xx]-[Aa]uth-[Tt]oken: //p')
+loc=\$(printf '%s' "\$hdr" | tr -d '\r' | sed -n 's/^[Ll]ocation: //p')
+curl -s --cacert $ca -H "X-Auth-Token: \$tok" $url >/dev/null
+curl -s --cacert $ca -X DELETE -H "X-Auth-Token: \$tok" https://$host\$loc >/dev/null
+SH
+python3 "$harness" $((RUNS / 4)) \
+    "rfsession login+get+logout" "bash $work/cold-rfs.sh" \
+    "curl POST+GET+DELETE (reference)" "bash $work/cold-curl.sh"
+
+echo
+echo "3. 64 gets in parallel (one process each)"
+python3 "$harness" $((RUNS / 10)) \
+    "rfsession x64" "bash -c 'seq 64 | xargs -P 64 -I{} $rfs --cacert $ca get $host /redfish/v1/Systems/1 >/dev/null'" \
+    "curl x64 (reference)" "bash -c 'seq 64 | xargs -P 64 -I{} curl -s --cacert $ca -H X-Auth-Token:$token $url >/dev/null'"
+
+echo
+echo "4. 100 paths: one call on one connection vs 100 calls; curl with 100 URLs in one invocation"
+paths=$(for i in $(seq 100); do printf '/redfish/v1/Systems/1?n=%d ' "$i"; done)
+urls=$(for i in $(seq 100); do printf 'https://%s/redfish/v1/Systems/1?n=%d ' "$host" "$i"; done)
+python3 "$harness" $((RUNS / 10)) \
+    "rfsession get HOST P1..P100" "$rfs --cacert $ca get $host $paths --ndjson" \
+    "100 x rfsession get" "bash -c 'for p in $paths; do $rfs --cacert $ca get $host \$p; done >/dev/null'" \
+    "curl URL1..URL100 (reference)" "curl -s --cacert $ca -H X-Auth-Token:$token $urls"
+
+echo
+echo "5. the Python tools, same request, same BMC"
+venv=$PWD/bench/.venv
+if [ ! -x "$venv/bin/redfishtool" ] || [ ! -x "$venv/bin/ilorest" ]; then
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q redfishtool ilorest >/dev/null 2>&1 || true
+fi
+if [ -x "$venv/bin/redfishtool" ]; then
+    python3 "$harness" $((RUNS / 10)) \
+        "rfsession get (warm)" "$rfs --cacert $ca get $host /redfish/v1/Systems/1" \
+        "redfishtool -A Session raw GET" "$venv/bin/redfishtool -r $host -u admin -p secret-pw-1 -A Session -S Always raw GET /redfish/v1/Systems/1"
+else
+    echo "  redfishtool: could not be installed from PyPI here"
+fi
+if [ -x "$venv/bin/ilorest" ]; then
+    start_emulator ilo --profile ilo5
+    ilohost=$(head -n 1 "$work/ilo.hosts")
+    if out=$(HOME=$work "$venv/bin/ilorest" --nologo login "https://$ilohost" -u admin -p secret-pw-1 2>&1); then
+        python3 "$harness" $((RUNS / 10)) \
+            "rfsession get (warm)" "$rfs --cacert $ca get $host /redfish/v1/Systems/1" \
+            "ilorest rawget" "env HOME=$work $venv/bin/ilorest --nologo rawget /redfish/v1/Systems/1"
+        HOME=$work "$venv/bin/ilorest" --nologo logout >/dev/null 2>&1 || true
+    else
+        echo "  ilorest: does not talk to the emulator: $(grep -m1 -i error <<<"$out" || head -n 1 <<<"$out")"
+    fi
+else
+    echo "  ilorest: could not be installed from PyPI here"
+fi
+
+echo
+echo "6. fleet: 1000 BMCs on 127.1.x.y"
+start_emulator fleet --profile idrac --count 1000
+export RFSESSION_CACHE_DIR=$work/fleet-cache
+t0=$(date +%s.%N)
+RFSESSION_PASSWORD=secret-pw-1 xargs -P 32 -n 1 "$rfs" --cacert "$work/fleet.ca" login -u admin \
+    <"$work/fleet.hosts" 2>/dev/null
+t1=$(date +%s.%N)
+cached=$("$rfs" --json sessions --cached | grep -c '"host"')
+first=$(head -n 1 "$work/fleet.hosts")
+mkdir -p "$work/one-cache"
+chmod 700 "$work/one-cache"
+stem=$(cd "$RFSESSION_CACHE_DIR" && ls | grep -F "_${first%:*}_" | grep json)
+cp -p "$RFSESSION_CACHE_DIR/$stem" "$work/one-cache/"
+python3 "$harness" "$RUNS" \
+    "get, 1000 hosts cached" "$rfs --cacert $work/fleet.ca --cache-dir $RFSESSION_CACHE_DIR get $first /redfish/v1/Systems/1" \
+    "get, 1 host cached (reference)" "$rfs --cacert $work/fleet.ca --cache-dir $work/one-cache get $first /redfish/v1/Systems/1"
+t2=$(date +%s.%N)
+"$rfs" --cacert "$work/fleet.ca" logout --all --jobs 32 2>/dev/null
+t3=$(date +%s.%N)
+left=$("$rfs" --json sessions --cached | grep -c '"host"' || true)
+awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v n="$cached" -v l="$left" 'BEGIN {
+    printf "  login to 1000 hosts, xargs -P 32      %6.2f s   (%d cached; target under 15 s)\n", b - a, n
+    printf "  logout --all --jobs 32                %6.2f s   (%d left; target under 10 s)\n", d - c, l
+}'
