@@ -90,32 +90,36 @@ python3 "$harness" $((RUNS / 10)) \
     "curl URL1..URL100 (reference)" "curl -s --cacert $ca -H X-Auth-Token:$token $urls"
 
 echo
-echo "5. the Python tools, same request, same BMC"
+echo "5. the Python tools, same request, same BMC (an iLO 5 profile, which ilorest needs)"
 venv=$PWD/bench/.venv
 if [ ! -x "$venv/bin/redfishtool" ] || [ ! -x "$venv/bin/ilorest" ]; then
     python3 -m venv "$venv" && "$venv/bin/pip" install -q redfishtool ilorest >/dev/null 2>&1 || true
 fi
+start_emulator ilo --profile ilo5
+ilohost=$(head -n 1 "$work/ilo.hosts")
+ilocache=$work/ilo-cache
+echo 'secret-pw-1' | RFSESSION_CACHE_DIR=$ilocache "$rfs" --cacert "$work/ilo.ca" login "$ilohost" -u admin --password-stdin 2>/dev/null
+rfs_ilo="$rfs --cacert $work/ilo.ca --cache-dir $ilocache get $ilohost /redfish/v1/Systems/1"
+tools=()
 if [ -x "$venv/bin/redfishtool" ]; then
-    python3 "$harness" $((RUNS / 10)) \
-        "rfsession get (warm)" "$rfs --cacert $ca get $host /redfish/v1/Systems/1" \
-        "redfishtool -A Session raw GET" "$venv/bin/redfishtool -r $host -u admin -p secret-pw-1 -A Session -S Always raw GET /redfish/v1/Systems/1"
+    tools+=("redfishtool -A Session raw GET" "$venv/bin/redfishtool -r $ilohost -u admin -p secret-pw-1 -A Session -S Always raw GET /redfish/v1/Systems/1")
 else
     echo "  redfishtool: could not be installed from PyPI here"
 fi
 if [ -x "$venv/bin/ilorest" ]; then
-    start_emulator ilo --profile ilo5
-    ilohost=$(head -n 1 "$work/ilo.hosts")
-    if out=$(HOME=$work "$venv/bin/ilorest" --nologo login "https://$ilohost" -u admin -p secret-pw-1 2>&1); then
-        python3 "$harness" $((RUNS / 10)) \
-            "rfsession get (warm)" "$rfs --cacert $ca get $host /redfish/v1/Systems/1" \
-            "ilorest rawget" "env HOME=$work $venv/bin/ilorest --nologo rawget /redfish/v1/Systems/1"
-        HOME=$work "$venv/bin/ilorest" --nologo logout >/dev/null 2>&1 || true
+    # ilorest writes ilorest_logs/ into the current directory and its cache under HOME.
+    if out=$(cd "$work" && HOME=$work "$venv/bin/ilorest" --nologo login "https://$ilohost" -u admin -p secret-pw-1 2>&1); then
+        tools+=("ilorest rawget (logged in)" "env HOME=$work $venv/bin/ilorest --nologo rawget /redfish/v1/Systems/1")
     else
-        echo "  ilorest: does not talk to the emulator: $(grep -m1 -i error <<<"$out" || head -n 1 <<<"$out")"
+        echo "  ilorest: does not talk to the emulator: $(tail -n 1 <<<"$out")"
     fi
 else
     echo "  ilorest: could not be installed from PyPI here"
 fi
+for ((i = 0; i < ${#tools[@]}; i += 2)); do
+    (cd "$work" && python3 "$harness" $((RUNS / 10)) "rfsession get (warm)" "$rfs_ilo" "${tools[i]}" "${tools[i + 1]}")
+done
+(cd "$work" && HOME=$work "$venv/bin/ilorest" --nologo logout >/dev/null 2>&1) || true
 
 echo
 echo "6. fleet: 1000 BMCs on 127.1.x.y"

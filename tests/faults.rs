@@ -222,6 +222,7 @@ fn invalid_json_and_html_pages_are_named_not_dumped() {
 }
 
 #[test]
+#[allow(clippy::zombie_processes)] // reaped by wait4, which also reads its peak RSS
 fn huge_bodies_stream_with_flat_memory_or_are_refused() {
     let bmc = Bmc::start(Profile::Generic);
     let env = Env::new();

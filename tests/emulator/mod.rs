@@ -669,18 +669,29 @@ fn handle(shared: &Shared, req: &Request) -> Resp {
         if path == "/redfish" {
             return Resp::json(200, json!({"v1": "/redfish/v1/"}));
         }
-        return Resp::json(
-            200,
-            json!({
-                "@odata.id": "/redfish/v1/",
-                "Id": "RootService",
-                "RedfishVersion": "1.15.0",
-                "Vendor": config.profile.name(),
-                "Links": {"Sessions": {"@odata.id": sessions}},
-                "SessionService": {"@odata.id": "/redfish/v1/SessionService"},
-                "Systems": {"@odata.id": "/redfish/v1/Systems"},
-            }),
-        );
+        let mut root = json!({
+            "@odata.id": "/redfish/v1/",
+            "@odata.type": "#ServiceRoot.v1_13_0.ServiceRoot",
+            "Id": "RootService",
+            "RedfishVersion": "1.15.0",
+            "Vendor": config.profile.name(),
+            "Links": {"Sessions": {"@odata.id": sessions}},
+            "SessionService": {"@odata.id": "/redfish/v1/SessionService"},
+            "Systems": {"@odata.id": "/redfish/v1/Systems"},
+            "JsonSchemas": {"@odata.id": "/redfish/v1/JsonSchemas"},
+            "Registries": {"@odata.id": "/redfish/v1/Registries"},
+        });
+        // What HPE's own tools read to tell iLO generations apart.
+        match config.profile {
+            Profile::Ilo5 | Profile::NoLocation => {
+                root["Oem"] = json!({"Hpe": {"Manager": [{"ManagerType": "iLO 5", "ManagerFirmwareVersion": "2.72"}]}})
+            }
+            Profile::Ilo4 => {
+                root["Oem"] = json!({"Hp": {"Manager": [{"ManagerType": "iLO 4", "ManagerFirmwareVersion": "2.80"}]}})
+            }
+            _ => {}
+        }
+        return Resp::json(200, root);
     }
     if req.method == "POST" && path == sessions {
         return login(shared, &mut st, req);
@@ -782,6 +793,19 @@ fn handle(shared: &Shared, req: &Request) -> Resp {
                 "SessionTimeout": config.idle_timeout.as_secs(),
                 "Sessions": {"@odata.id": sessions},
             }),
+        ),
+        "/redfish/v1/Managers" => Resp::json(
+            200,
+            json!({"@odata.id": path, "Members@odata.count": 1, "Members": [{"@odata.id": "/redfish/v1/Managers/1"}]}),
+        ),
+        "/redfish/v1/Managers/1" => Resp::json(
+            200,
+            json!({"@odata.id": path, "@odata.type": "#Manager.v1_5_1.Manager", "Id": "1",
+                   "ManagerType": "BMC", "FirmwareVersion": "iLO 5 v2.72"}),
+        ),
+        "/redfish/v1/JsonSchemas" | "/redfish/v1/Registries" => Resp::json(
+            200,
+            json!({"@odata.id": path, "Members@odata.count": 0, "Members": []}),
         ),
         "/redfish/v1/Systems" => Resp::json(
             200,
