@@ -19,46 +19,22 @@ fn logged_in(profile: Profile) -> (Bmc, Env) {
 #[test]
 fn pointer_prints_strings_raw_and_other_values_as_json() {
     let (bmc, env) = logged_in(Profile::Generic);
-    let h = bmc.host();
-    let out = env
-        .run(
+    let pointer = |p: &str| {
+        env.run(
             &bmc,
-            &[
-                "get",
-                &h,
-                "/redfish/v1/Systems/1",
-                "--pointer",
-                "/PowerState",
-            ],
+            &["get", &bmc.host(), "/redfish/v1/Systems/1", "--pointer", p],
         )
-        .ok();
-    assert_eq!(out.stdout, "On\n");
-    let out = env
-        .run(
-            &bmc,
-            &[
-                "get",
-                &h,
-                "/redfish/v1/Systems/1",
-                "--pointer",
-                "/MemorySummary/TotalSystemMemoryGiB",
-            ],
-        )
-        .ok();
-    assert_eq!(out.stdout.trim(), "512");
-    let out = env
-        .run(
-            &bmc,
-            &["get", &h, "/redfish/v1/Systems/1", "--pointer", "/Status"],
-        )
-        .ok();
-    assert_eq!(out.json()["Health"], "OK");
-    let out = env
-        .run(
-            &bmc,
-            &["get", &h, "/redfish/v1/Systems/1", "--pointer", "/Nope"],
-        )
-        .code(1);
+    };
+    assert_eq!(pointer("/PowerState").ok().stdout, "On\n");
+    assert_eq!(
+        pointer("/MemorySummary/TotalSystemMemoryGiB")
+            .ok()
+            .stdout
+            .trim(),
+        "512"
+    );
+    assert_eq!(pointer("/Status").ok().json()["Health"], "OK");
+    let out = pointer("/Nope").code(1);
     assert!(
         out.stderr.contains("no value at JSON pointer /Nope"),
         "{out:?}"

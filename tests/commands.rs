@@ -78,13 +78,7 @@ fn session_uri_resolution_per_profile() {
     ] {
         let bmc = Bmc::start(profile);
         let env = Env::new();
-        let out = env
-            .run_env(
-                &bmc,
-                &["--json", "login", &bmc.host(), "-u", USER],
-                &[("RFSESSION_PASSWORD", PASSWORD)],
-            )
-            .ok();
+        let out = env.login_with(&bmc, &["--json"]).ok();
         let uri = out.json()["session_uri"].as_str().unwrap().to_owned();
         assert!(uri.starts_with(uri_prefix), "{}: {uri}", profile.name());
         assert!(
@@ -96,13 +90,7 @@ fn session_uri_resolution_per_profile() {
     // No Location: the URI stays empty at login and logout finds the session by MySession.
     let bmc = Bmc::start(Profile::NoLocation);
     let env = Env::new();
-    let out = env
-        .run_env(
-            &bmc,
-            &["--json", "login", &bmc.host(), "-u", USER],
-            &[("RFSESSION_PASSWORD", PASSWORD)],
-        )
-        .ok();
+    let out = env.login_with(&bmc, &["--json"]).ok();
     assert_eq!(out.json()["session_uri"], "");
     bmc.add_session("someone-else");
     env.run(&bmc, &["logout", &bmc.host()]).ok();
@@ -401,13 +389,7 @@ fn plain_http_works_with_a_warning() {
 fn cached_listing_shows_no_token_and_json_keys() {
     let bmc = Bmc::start(Profile::Generic);
     let env = Env::new();
-    let out = env
-        .run_env(
-            &bmc,
-            &["--json", "login", &bmc.host(), "-u", USER],
-            &[("RFSESSION_PASSWORD", PASSWORD)],
-        )
-        .ok();
+    let out = env.login_with(&bmc, &["--json"]).ok();
     let login = out.json();
     for k in ["host", "user", "session_uri", "created", "valid"] {
         assert!(login.get(k).is_some(), "login --json lacks {k}");

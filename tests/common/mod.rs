@@ -118,11 +118,15 @@ impl Env {
 
     /// Log in as admin with the password from the environment.
     pub fn login(&self, bmc: &Bmc) -> Out {
-        self.run_env(
-            bmc,
-            &["login", &bmc.host(), "-u", emulator::USER],
-            &[("RFSESSION_PASSWORD", emulator::PASSWORD)],
-        )
+        self.login_with(bmc, &[])
+    }
+
+    /// `rfsession FLAGS... login HOST -u admin`, password from the environment.
+    pub fn login_with(&self, bmc: &Bmc, flags: &[&str]) -> Out {
+        let host = bmc.host();
+        let mut args = flags.to_vec();
+        args.extend(["login", &host, "-u", emulator::USER]);
+        self.run_env(bmc, &args, &[("RFSESSION_PASSWORD", emulator::PASSWORD)])
     }
 }
 
