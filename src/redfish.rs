@@ -41,6 +41,16 @@ pub enum RedfishError {
         "the login answered HTTP {0} without an X-Auth-Token header; this BMC does not support token sessions"
     )]
     NoToken(u16),
+    #[error(
+        "cannot find this session among the BMC's sessions (no URI, no MySession, no matching Context); list them with `rfsession sessions HOST` and end it with `rfsession logout HOST --session ID`"
+    )]
+    SessionNotFound,
+    #[error("{path}: the BMC's {what} {link} points to another host; not followed")]
+    ForeignLink {
+        path: String,
+        what: &'static str,
+        link: String,
+    },
 }
 
 fn detail(message: &str) -> String {

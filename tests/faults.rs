@@ -509,3 +509,29 @@ fn the_password_never_reaches_the_process_list() {
         assert!(child.wait().unwrap().success(), "{args:?}");
     }
 }
+
+#[test]
+fn a_session_nothing_identifies_is_not_forgotten() {
+    // No Location, no @odata.id, no MySession, no Context kept: logout cannot tell which
+    // session is ours, so it says how to find it and keeps the entry.
+    let bmc = Bmc::start(Profile::Bmcweb);
+    bmc.faults(|f| {
+        f.location = Some(String::new());
+        f.body_odata_id = Some(String::new());
+        f.forget_context = true;
+    });
+    let env = Env::new();
+    env.login(&bmc).ok();
+    let out = env.run(&bmc, &["logout", &bmc.host()]).code(6);
+    clean_error(&out, &bmc);
+    assert!(out.stderr.contains("--session ID"), "{out:?}");
+    assert!(env.entry_path(&bmc).exists());
+    let id = bmc.state().sessions[0].id.clone();
+    env.run(&bmc, &["logout", &bmc.host(), "--session", &id])
+        .ok();
+    assert_eq!(bmc.live_sessions(), 0);
+    assert!(
+        !env.entry_path(&bmc).exists(),
+        "the entry of the deleted session was kept"
+    );
+}

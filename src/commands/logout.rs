@@ -78,11 +78,7 @@ pub(super) fn end_session(ctx: &Ctx, host: &Host, entry: &Entry) -> Result<Delet
             Ok(Some(uri)) => uri,
             // The BMC no longer knows the token: the session is gone.
             Err(RedfishError::Unauthorized { .. }) => return Ok(Deleted::AlreadyGone),
-            Ok(None) => {
-                return Err(Error::Usage(format!(
-                    "cannot find this session among the BMC's sessions (no URI, no MySession, no matching Context); list them with `rfsession sessions {host}` and end it with `rfsession logout {host} --session ID`"
-                )));
-            }
+            Ok(None) => return Err(RedfishError::SessionNotFound.into()),
             Err(e) => return Err(e.into()),
         }
     } else {
@@ -134,6 +130,10 @@ fn other_session(ctx: &Ctx, host: &Host, id: &str, dry_run: bool) -> Result<bool
         )));
     }
     if let Some(lock) = lock {
+        ctx.cache.remove(&lock)?;
+    } else if entry.session_uri.is_empty() && !bmc.accepts(&entry.token, "")? {
+        // The id named our own session, which the entry knew only by Context.
+        let lock = ctx.lock(host)?;
         ctx.cache.remove(&lock)?;
     }
     say(ctx, &format!("{host}: deleted session {uri}"));

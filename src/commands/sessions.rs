@@ -70,14 +70,14 @@ fn on_bmc(ctx: &Ctx, host: &Host) -> Result<()> {
 
 fn cached(ctx: &Ctx) -> Result<()> {
     let listed = ctx.cache.list()?;
-    let mut bad = 0;
+    let mut first_bad = None;
     let mut rows = Vec::new();
     for l in listed {
         match l.entry {
             Ok(e) => rows.push(e),
             Err(err) => {
-                bad += 1;
                 warn(&err.to_string());
+                first_bad.get_or_insert(err);
             }
         }
     }
@@ -109,13 +109,11 @@ fn cached(ctx: &Ctx) -> Result<()> {
         }
         print_text(&render(&table))?;
     }
-    if bad > 0 {
-        let first = ctx.cache.list()?.into_iter().find_map(|l| l.entry.err());
-        if let Some(e) = first {
-            return Err(e.into());
-        }
+    // Every unreadable entry was named above; the exit code says there was one.
+    match first_bad {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Left-aligned columns separated by two spaces.

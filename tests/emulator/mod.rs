@@ -132,8 +132,10 @@ pub struct Faults {
     pub html_401: bool,
     /// Location header sent on login instead of the profile's ("{id}" is replaced).
     pub location: Option<String>,
-    /// Login answers carry no @odata.id; with `location` unset, nothing names the session.
+    /// @odata.id sent in the login answer instead of the session's.
     pub body_odata_id: Option<String>,
+    /// Sessions created now do not keep the Context the client sent.
+    pub forget_context: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -921,6 +923,11 @@ fn login(shared: &Shared, st: &mut State, req: &Request) -> Resp {
             ),
         };
     }
+    let context = if st.faults.forget_context {
+        ""
+    } else {
+        context
+    };
     let s = new_session(shared, st, user, context);
     let host = shared.addr.ip();
     let port = shared.addr.port();
