@@ -221,7 +221,8 @@ impl Cache {
             .suffix(".partial")
             .tempfile_in(&self.dir)
             .map_err(|e| CacheError::io(&self.dir, e))?;
-        let body = serde_json::to_vec_pretty(entry).expect("entry serializes");
+        let body =
+            zeroize::Zeroizing::new(serde_json::to_vec_pretty(entry).expect("entry serializes"));
         tmp.write_all(&body)
             .and_then(|()| tmp.write_all(b"\n"))
             .and_then(|()| tmp.as_file().sync_all())
@@ -336,7 +337,7 @@ fn read_entry(path: &Path) -> Result<Option<Entry>> {
     };
     let meta = file.metadata().map_err(|e| CacheError::io(path, e))?;
     check_private(path, &meta, 0o600)?;
-    let mut text = String::new();
+    let mut text = zeroize::Zeroizing::new(String::new());
     file.take(MAX_ENTRY_BYTES)
         .read_to_string(&mut text)
         .map_err(|e| CacheError::Corrupt {
@@ -363,16 +364,22 @@ pub enum ParseError {
 
 /// Parse an entry's text; public for the property tests.
 pub fn parse_entry(text: &str) -> Result<Entry, ParseError> {
-    let value: Value =
+    // The version first, without copying the token into a value that is not wiped.
+    #[derive(Deserialize)]
+    struct Head {
+        format: Option<Value>,
+    }
+    let head: Head =
         serde_json::from_str(text).map_err(|e| ParseError::Bad(format!("not JSON: {e}")))?;
-    let format = value
-        .get("format")
+    let format = head
+        .format
+        .as_ref()
         .and_then(Value::as_u64)
         .ok_or_else(|| ParseError::Bad("no \"format\" field: not an rfsession entry".into()))?;
     if format > FORMAT {
         return Err(ParseError::Newer(format));
     }
-    let entry: Entry = serde_json::from_value(value).map_err(|e| ParseError::Bad(e.to_string()))?;
+    let entry: Entry = serde_json::from_str(text).map_err(|e| ParseError::Bad(e.to_string()))?;
     if entry.token.is_empty() {
         return Err(ParseError::Bad("empty token".into()));
     }
