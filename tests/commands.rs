@@ -433,3 +433,21 @@ fn logout_when_not_logged_in_is_a_quiet_success() {
     let out = env.run(&bmc, &["--json", "logout", &bmc.host()]).ok();
     assert_eq!(out.json()["logged_out"], false);
 }
+
+#[test]
+fn the_bmc_idle_timeout_ends_an_unused_session() {
+    let mut cfg = Config::new(Profile::Idrac);
+    cfg.idle_timeout = std::time::Duration::from_secs(1);
+    let bmc = Bmc::with_config(cfg);
+    let env = Env::new();
+    env.login(&bmc).ok();
+    // Used within the timeout, the session lives on: each request resets the idle clock.
+    for _ in 0..3 {
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"]).ok();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1300));
+    env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"]).code(4);
+    assert_eq!(bmc.state().expired, 1);
+    assert_eq!(bmc.created(), 1);
+}
