@@ -444,10 +444,12 @@ fn the_bmc_idle_timeout_ends_an_unused_session() {
     // Used within the timeout, the session lives on: each request resets the idle clock.
     for _ in 0..3 {
         std::thread::sleep(std::time::Duration::from_millis(500));
-        env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"]).ok();
+        env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"])
+            .ok();
     }
     std::thread::sleep(std::time::Duration::from_millis(1300));
-    env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"]).code(4);
+    env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"])
+        .code(4);
     assert_eq!(bmc.state().expired, 1);
     assert_eq!(bmc.created(), 1);
 }
