@@ -154,13 +154,8 @@ impl Cache {
 
     /// The entry for `host`, if any. Takes no lock.
     pub fn read(&self, host: &Host) -> Result<Option<Entry>> {
-        if let Err(e) = self.check_dir() {
-            return match e {
-                CacheError::Io { source, .. } if source.kind() == io::ErrorKind::NotFound => {
-                    Ok(None)
-                }
-                e => Err(e),
-            };
+        if !self.dir_exists()? {
+            return Ok(None);
         }
         read_entry(&self.entry_path(host))
     }
@@ -261,12 +256,8 @@ impl Cache {
 
     /// Every entry in the cache, sorted by file name; unreadable ones carry their error.
     pub fn list(&self) -> Result<Vec<Listed>> {
-        match self.check_dir() {
-            Ok(()) => {}
-            Err(CacheError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
-                return Ok(Vec::new());
-            }
-            Err(e) => return Err(e),
+        if !self.dir_exists()? {
+            return Ok(Vec::new());
         }
         let rd = fs::read_dir(&self.dir).map_err(|e| CacheError::io(&self.dir, e))?;
         let mut out = Vec::new();
@@ -301,6 +292,17 @@ impl Cache {
         {
             Ok(()) => self.check_dir(),
             Err(e) => Err(CacheError::io(&self.dir, e)),
+        }
+    }
+
+    /// False when nothing was ever cached; an existing directory must be private.
+    fn dir_exists(&self) -> Result<bool> {
+        match self.check_dir() {
+            Ok(()) => Ok(true),
+            Err(CacheError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+                Ok(false)
+            }
+            Err(e) => Err(e),
         }
     }
 

@@ -73,6 +73,7 @@ pub struct Response {
     pub path: String,
     headers: ureq::http::HeaderMap,
     body: ureq::Body,
+    timeout: Duration,
 }
 
 impl fmt::Debug for Response {
@@ -94,7 +95,7 @@ impl Response {
             .read_to_vec()
             .map_err(|e| match e {
                 ureq::Error::BodyExceedsLimit(n) => TransportError::TooLarge(n),
-                e => map_error(e, None, Duration::ZERO),
+                e => map_error(e, None, self.timeout),
             })
     }
 
@@ -108,7 +109,7 @@ impl Response {
                 Ok(0) => return Ok(total),
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(map_error(ureq::Error::from(e), None, Duration::ZERO)),
+                Err(e) => return Err(map_error(ureq::Error::from(e), None, self.timeout)),
             };
             out.write_all(&buf[..n]).map_err(TransportError::Output)?;
             total += n as u64;
@@ -239,6 +240,7 @@ impl Transport {
             path: path.to_owned(),
             headers: parts.headers,
             body,
+            timeout: self.options.timeout,
         };
         if self.options.verbose {
             self.log(format_args!("< {}", resp.status));

@@ -136,20 +136,10 @@ pub(super) fn create(
 }
 
 fn undo(bmc: &Bmc, entry: &Entry) -> bool {
-    let uri = if entry.session_uri.is_empty() {
-        match bmc.find_mine(
-            &entry.token,
-            &entry.sessions_uri,
-            &entry.context,
-            &entry.user,
-        ) {
-            Ok(Some(uri)) => uri,
-            _ => return false,
-        }
-    } else {
-        entry.session_uri.clone()
-    };
-    bmc.delete(&entry.token, &uri).is_ok()
+    match super::session_uri(bmc, entry) {
+        Ok(Some(uri)) => bmc.delete(&entry.token, &uri).is_ok(),
+        _ => false,
+    }
 }
 
 fn report(ctx: &Ctx, e: &Entry, reused: bool) -> Result<()> {

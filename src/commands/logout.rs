@@ -14,7 +14,7 @@ use crate::cache::Entry;
 use crate::cli::LogoutArgs;
 use crate::error::{Error, Result};
 use crate::host::Host;
-use crate::redfish::{DEFAULT_SESSIONS, Deleted, RedfishError, resolve_session_uri};
+use crate::redfish::{Deleted, RedfishError, resolve_session_uri};
 
 /// Pauses between DELETE attempts answered with 5xx.
 const DELETE_BACKOFF: [Duration; 2] = [Duration::from_millis(300), Duration::from_millis(900)];
@@ -68,21 +68,12 @@ fn one(ctx: &Ctx, host: &Host, dry_run: bool) -> Result<bool> {
 /// no URI. 5xx answers are retried twice with backoff.
 pub(super) fn end_session(ctx: &Ctx, host: &Host, entry: &Entry) -> Result<Deleted> {
     let bmc = ctx.bmc(host, Some(entry))?;
-    let uri = if entry.session_uri.is_empty() {
-        let sessions = if entry.sessions_uri.is_empty() {
-            DEFAULT_SESSIONS
-        } else {
-            &entry.sessions_uri
-        };
-        match bmc.find_mine(&entry.token, sessions, &entry.context, &entry.user) {
-            Ok(Some(uri)) => uri,
-            // The BMC no longer knows the token: the session is gone.
-            Err(RedfishError::Unauthorized { .. }) => return Ok(Deleted::AlreadyGone),
-            Ok(None) => return Err(RedfishError::SessionNotFound.into()),
-            Err(e) => return Err(e.into()),
-        }
-    } else {
-        entry.session_uri.clone()
+    let uri = match super::session_uri(&bmc, entry) {
+        Ok(Some(uri)) => uri,
+        Ok(None) => return Err(RedfishError::SessionNotFound.into()),
+        // The BMC no longer knows the token: the session is gone.
+        Err(RedfishError::Unauthorized { .. }) => return Ok(Deleted::AlreadyGone),
+        Err(e) => return Err(e.into()),
     };
     let mut pauses = DELETE_BACKOFF.iter();
     loop {
@@ -98,11 +89,7 @@ pub(super) fn end_session(ctx: &Ctx, host: &Host, entry: &Entry) -> Result<Delet
 /// `--session ID`: delete any session by id or URI with the cached token.
 fn other_session(ctx: &Ctx, host: &Host, id: &str, dry_run: bool) -> Result<bool> {
     let entry = ctx.cache.read(host)?.ok_or(Error::NotLoggedIn)?;
-    let sessions = if entry.sessions_uri.is_empty() {
-        DEFAULT_SESSIONS.to_owned()
-    } else {
-        entry.sessions_uri.clone()
-    };
+    let sessions = super::sessions_of(&entry);
     let uri = if id.contains('/') {
         resolve_session_uri(id)
             .ok_or_else(|| Error::Usage(format!("--session {id}: not a Redfish session URI")))?

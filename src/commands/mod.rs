@@ -125,6 +125,29 @@ fn print_text(text: &str) -> Result<()> {
         .map_err(Error::Output)
 }
 
+/// The sessions collection the entry's session lives in.
+fn sessions_of(entry: &Entry) -> &str {
+    if entry.sessions_uri.is_empty() {
+        crate::redfish::DEFAULT_SESSIONS
+    } else {
+        &entry.sessions_uri
+    }
+}
+
+/// The entry's session URI: as stored, else found through MySession or Context.
+/// Ok(None) when the BMC lists no session that is recognizably ours.
+fn session_uri(bmc: &Bmc, entry: &Entry) -> Result<Option<String>, crate::redfish::RedfishError> {
+    if !entry.session_uri.is_empty() {
+        return Ok(Some(entry.session_uri.clone()));
+    }
+    bmc.find_mine(
+        &entry.token,
+        sessions_of(entry),
+        &entry.context,
+        &entry.user,
+    )
+}
+
 /// A unique Context for each login, so the session can be found again without a URI.
 fn new_context() -> String {
     use std::hash::{BuildHasher, Hasher};
@@ -160,9 +183,7 @@ impl PasswordArgs {
                 .lock()
                 .read_line(&mut line)
                 .map_err(|e| Error::Usage(format!("cannot read the password from stdin: {e}")))?;
-            let s = trimmed(line.clone());
-            zeroize::Zeroize::zeroize(&mut line);
-            s
+            trimmed(line)
         } else if let Some(path) = &self.password_file {
             let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
                 Error::Usage(format!("cannot read password file {}: {e}", path.display()))

@@ -6,7 +6,6 @@ use super::{Ctx, host, print_json, print_text, warn};
 use crate::cli::SessionsArgs;
 use crate::error::{Error, Result};
 use crate::host::Host;
-use crate::redfish::DEFAULT_SESSIONS;
 use crate::timefmt;
 
 pub fn run(ctx: &Ctx, args: SessionsArgs) -> Result<()> {
@@ -20,12 +19,7 @@ pub fn run(ctx: &Ctx, args: SessionsArgs) -> Result<()> {
 fn on_bmc(ctx: &Ctx, host: &Host) -> Result<()> {
     let entry = ctx.cache.read(host)?.ok_or(Error::NotLoggedIn)?;
     let bmc = ctx.bmc(host, Some(&entry))?;
-    let sessions = if entry.sessions_uri.is_empty() {
-        DEFAULT_SESSIONS
-    } else {
-        &entry.sessions_uri
-    };
-    let list = bmc.list_sessions(&entry.token, sessions, &entry.context)?;
+    let list = bmc.list_sessions(&entry.token, super::sessions_of(&entry), &entry.context)?;
     ctx.cache.touch(host);
     let rows: Vec<(bool, _)> = list
         .into_iter()
