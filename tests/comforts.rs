@@ -4,17 +4,10 @@
 mod common;
 mod emulator;
 
-use common::Env;
+use common::{Env, logged_in};
 use emulator::{Bmc, PASSWORD, Profile, USER};
 
 const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
-
-fn logged_in(profile: Profile) -> (Bmc, Env) {
-    let bmc = Bmc::start(profile);
-    let env = Env::new();
-    env.login(&bmc).ok();
-    (bmc, env)
-}
 
 #[test]
 fn pointer_prints_strings_raw_and_other_values_as_json() {

@@ -51,9 +51,7 @@ fn racing_logins_on_a_cold_cache_create_one_session() {
 
 #[test]
 fn racing_gets_after_expiry_log_in_once() {
-    let bmc = Bmc::start(Profile::Generic);
-    let env = Env::new();
-    env.login(&bmc).ok();
+    let (bmc, env) = common::logged_in(Profile::Generic);
     bmc.expire_all();
     let outs = spawn_many(
         &env,
@@ -122,9 +120,7 @@ fn a_hung_bmc_holds_up_no_other_host() {
 
 #[test]
 fn lock_wait_gives_up_and_names_the_holder_and_dead_holders_do_not_matter() {
-    let bmc = Bmc::start(Profile::Generic);
-    let env = Env::new();
-    env.login(&bmc).ok();
+    let (bmc, env) = common::logged_in(Profile::Generic);
     // A logout whose DELETE hangs holds the host's lock.
     bmc.faults(|f| f.delete_hang = true);
     let mut holder = env.spawn(&bmc, &["--timeout", "60", "logout", &bmc.host()], &[]);
@@ -233,9 +229,7 @@ fn a_session_the_cache_cannot_keep_is_deleted_again() {
 
 #[test]
 fn unsafe_foreign_and_newer_entries_are_refused_and_unknown_fields_kept() {
-    let bmc = Bmc::start(Profile::Generic);
-    let env = Env::new();
-    env.login(&bmc).ok();
+    let (bmc, env) = common::logged_in(Profile::Generic);
     let path = env.entry_path(&bmc);
     let p = path.display().to_string();
 

@@ -27,9 +27,7 @@ fn clean_error(out: &Out, bmc: &Bmc) {
 
 #[test]
 fn delete_500_is_retried_then_the_entry_kept() {
-    let bmc = Bmc::start(Profile::Generic);
-    let env = Env::new();
-    env.login(&bmc).ok();
+    let (bmc, env) = common::logged_in(Profile::Generic);
     bmc.faults(|f| f.delete_status = [500, 500, 500].into());
     let out = env.run(&bmc, &["logout", &bmc.host()]).code(6);
     clean_error(&out, &bmc);
@@ -60,9 +58,7 @@ fn delete_500_is_retried_then_the_entry_kept() {
 
 #[test]
 fn delete_that_hangs_times_out_and_keeps_the_entry() {
-    let bmc = Bmc::start(Profile::Ilo4);
-    let env = Env::new();
-    env.login(&bmc).ok();
+    let (bmc, env) = common::logged_in(Profile::Ilo4);
     bmc.faults(|f| f.delete_hang = true);
     let start = Instant::now();
     let out = env
@@ -159,9 +155,7 @@ fn full_session_table_says_what_to_do() {
 
 #[test]
 fn connection_reset_retries_a_get_once() {
-    let bmc = Bmc::start(Profile::Generic);
-    let env = Env::new();
-    env.login(&bmc).ok();
+    let (bmc, env) = common::logged_in(Profile::Generic);
     bmc.faults(|f| f.reset_gets = 1);
     env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"])
         .ok();
@@ -175,9 +169,7 @@ fn connection_reset_retries_a_get_once() {
 
 #[test]
 fn invalid_json_and_html_pages_are_named_not_dumped() {
-    let bmc = Bmc::start(Profile::Idrac);
-    let env = Env::new();
-    env.login(&bmc).ok();
+    let (bmc, env) = common::logged_in(Profile::Idrac);
     let host = bmc.host();
     let out = env
         .run(&bmc, &["get", &host, "/redfish/v1/Broken/Truncated"])
@@ -224,9 +216,7 @@ fn invalid_json_and_html_pages_are_named_not_dumped() {
 #[test]
 #[allow(clippy::zombie_processes)] // reaped by wait4, which also reads its peak RSS
 fn huge_bodies_stream_with_flat_memory_or_are_refused() {
-    let bmc = Bmc::start(Profile::Generic);
-    let env = Env::new();
-    env.login(&bmc).ok();
+    let (bmc, env) = common::logged_in(Profile::Generic);
     let host = bmc.host();
     let out = env
         .run(&bmc, &["get", &host, "/redfish/v1/Broken/Huge?mb=200"])
@@ -282,9 +272,7 @@ fn password_change_required_is_shown_and_login_succeeds() {
 
 #[test]
 fn slow_bmc_is_bounded_by_timeout() {
-    let bmc = Bmc::start(Profile::Generic);
-    let env = Env::new();
-    env.login(&bmc).ok();
+    let (bmc, env) = common::logged_in(Profile::Generic);
     bmc.faults(|f| f.delay = Duration::from_secs(4));
     let start = Instant::now();
     let out = env

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
-use crate::emulator::{self, Bmc};
+use crate::emulator::{self, Bmc, Profile};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_rfsession");
 
@@ -128,6 +128,14 @@ impl Env {
         args.extend(["login", &host, "-u", emulator::USER]);
         self.run_env(bmc, &args, &[("RFSESSION_PASSWORD", emulator::PASSWORD)])
     }
+}
+
+/// An emulated BMC and a cache already logged in to it as admin.
+pub fn logged_in(profile: Profile) -> (Bmc, Env) {
+    let bmc = Bmc::start(profile);
+    let env = Env::new();
+    env.login(&bmc).ok();
+    (bmc, env)
 }
 
 pub fn wait(child: Child) -> Out {
