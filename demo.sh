@@ -4,7 +4,7 @@
 # Without one, against the emulated BMC of the test suite (an iLO 5 profile over TLS).
 set -euo pipefail
 cd "$(dirname "$0")"
-cargo build --release --locked --bin rfsession --example bmc-emulator
+cargo build --release --locked --bin rfsession --bin bmc-emulator
 rfs=target/release/rfsession
 work=$(mktemp -d)
 emu_pid=
@@ -19,7 +19,7 @@ if [ -n "${RFSESSION_HOST:-}" ]; then
     flags=()
     login=("$rfs" login "$host")
 else
-    target/release/examples/bmc-emulator --profile ilo5 --ca-out "$work/ca.pem" >"$work/ready" &
+    target/release/bmc-emulator --profile ilo5 --ca-out "$work/ca.pem" >"$work/ready" &
     emu_pid=$!
     for _ in $(seq 100); do grep -q READY "$work/ready" 2>/dev/null && break; sleep 0.05; done
     host=$(awk '/READY/ {sub("https://", "", $2); print $2; exit}' "$work/ready")

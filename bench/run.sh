@@ -10,9 +10,9 @@ RUNS=${RUNS:-200}
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
-cargo build --release --locked --bin rfsession --example bmc-emulator 2>&1 | tail -n 1
+cargo build --release --locked --bin rfsession --bin bmc-emulator 2>&1 | tail -n 1
 rfs=$PWD/target/release/rfsession
-emu=$PWD/target/release/examples/bmc-emulator
+emu=$PWD/target/release/bmc-emulator
 harness=$PWD/bench/harness.py
 work=$(mktemp -d)
 cc -O2 -o "$work/spawnrss" bench/spawnrss.c

@@ -1,6 +1,6 @@
 //! Regenerate completions/ and man/ from the clap definition: `cargo run --example generate`.
 
-#[path = "../tests/generate/mod.rs"]
+#[path = "../tests/it/generate.rs"]
 mod generate;
 
 fn main() -> std::io::Result<()> {

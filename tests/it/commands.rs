@@ -1,10 +1,8 @@
 //! The five subcommands, end to end: the built binary against the emulated BMC over TLS.
 
-mod common;
-mod emulator;
 
-use common::Env;
-use emulator::{Bmc, Config, PASSWORD, Profile, USER};
+use crate::common::Env;
+use bmc_emulator::{Bmc, Config, PASSWORD, Profile, USER};
 
 #[test]
 fn every_subcommand_on_every_profile() {
@@ -137,7 +135,7 @@ fn logout_finds_the_session_by_context_when_nothing_else_names_it() {
 
 #[test]
 fn host_forms_share_one_entry() {
-    let (bmc, env) = common::logged_in(Profile::Generic);
+    let (bmc, env) = crate::common::logged_in(Profile::Generic);
     let url = format!("{}/", bmc.url().to_uppercase().replace("HTTPS", "https"));
     env.run(&bmc, &["get", &url, "/redfish/v1/Systems"]).ok();
     env.run(
@@ -154,7 +152,7 @@ fn host_forms_share_one_entry() {
 
 #[test]
 fn expired_token_is_reported_and_the_entry_kept() {
-    let (bmc, env) = common::logged_in(Profile::Idrac);
+    let (bmc, env) = crate::common::logged_in(Profile::Idrac);
     bmc.expire_all();
     let out = env
         .run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"])
@@ -177,7 +175,7 @@ fn expired_token_is_reported_and_the_entry_kept() {
 
 #[test]
 fn get_logs_in_again_on_401_when_a_password_is_at_hand() {
-    let (bmc, env) = common::logged_in(Profile::Generic);
+    let (bmc, env) = crate::common::logged_in(Profile::Generic);
     bmc.expire_all();
     let out = env
         .run_env(
@@ -346,11 +344,11 @@ fn password_sources_in_order() {
 
 #[test]
 fn another_user_replaces_the_cached_session() {
-    let (bmc, env) = common::logged_in(Profile::Ilo4);
+    let (bmc, env) = crate::common::logged_in(Profile::Ilo4);
     env.run_env(
         &bmc,
         &["login", &bmc.host(), "-u", "operator"],
-        &[("RFSESSION_PASSWORD", emulator::OPERATOR_PASSWORD)],
+        &[("RFSESSION_PASSWORD", bmc_emulator::OPERATOR_PASSWORD)],
     )
     .ok();
     assert_eq!(bmc.live_sessions(), 1);
@@ -407,7 +405,7 @@ fn cached_listing_shows_no_token_and_json_keys() {
 #[test]
 fn cache_files_are_private() {
     use std::os::unix::fs::PermissionsExt;
-    let (bmc, env) = common::logged_in(Profile::Generic);
+    let (bmc, env) = crate::common::logged_in(Profile::Generic);
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&env.cache()), 0o700);
     assert_eq!(mode(&env.entry_path(&bmc)), 0o600);

@@ -1,16 +1,14 @@
 //! Every fault a BMC or the network throws: one clear line naming the host, the documented
 //! exit code, the cache entry kept while the session may exist, and no token anywhere.
 
-mod common;
-mod emulator;
 
 use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{Env, Out};
-use emulator::{Bmc, Config, PASSWORD, Profile, USER};
+use crate::common::{Env, Out};
+use bmc_emulator::{Bmc, Config, PASSWORD, Profile, USER};
 
 const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
 
@@ -27,7 +25,7 @@ fn clean_error(out: &Out, bmc: &Bmc) {
 
 #[test]
 fn delete_500_is_retried_then_the_entry_kept() {
-    let (bmc, env) = common::logged_in(Profile::Generic);
+    let (bmc, env) = crate::common::logged_in(Profile::Generic);
     bmc.faults(|f| f.delete_status = [500, 500, 500].into());
     let out = env.run(&bmc, &["logout", &bmc.host()]).code(6);
     clean_error(&out, &bmc);
@@ -58,7 +56,7 @@ fn delete_500_is_retried_then_the_entry_kept() {
 
 #[test]
 fn delete_that_hangs_times_out_and_keeps_the_entry() {
-    let (bmc, env) = common::logged_in(Profile::Ilo4);
+    let (bmc, env) = crate::common::logged_in(Profile::Ilo4);
     bmc.faults(|f| f.delete_hang = true);
     let start = Instant::now();
     let out = env
@@ -155,7 +153,7 @@ fn full_session_table_says_what_to_do() {
 
 #[test]
 fn connection_reset_retries_a_get_once() {
-    let (bmc, env) = common::logged_in(Profile::Generic);
+    let (bmc, env) = crate::common::logged_in(Profile::Generic);
     bmc.faults(|f| f.reset_gets = 1);
     env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Systems/1"])
         .ok();
@@ -169,7 +167,7 @@ fn connection_reset_retries_a_get_once() {
 
 #[test]
 fn invalid_json_and_html_pages_are_named_not_dumped() {
-    let (bmc, env) = common::logged_in(Profile::Idrac);
+    let (bmc, env) = crate::common::logged_in(Profile::Idrac);
     let host = bmc.host();
     let out = env
         .run(&bmc, &["get", &host, "/redfish/v1/Broken/Truncated"])
@@ -216,7 +214,7 @@ fn invalid_json_and_html_pages_are_named_not_dumped() {
 #[test]
 #[allow(clippy::zombie_processes)] // reaped by wait4, which also reads its peak RSS
 fn huge_bodies_stream_with_flat_memory_or_are_refused() {
-    let (bmc, env) = common::logged_in(Profile::Generic);
+    let (bmc, env) = crate::common::logged_in(Profile::Generic);
     let host = bmc.host();
     let out = env
         .run(&bmc, &["get", &host, "/redfish/v1/Broken/Huge?mb=200"])
@@ -272,7 +270,7 @@ fn password_change_required_is_shown_and_login_succeeds() {
 
 #[test]
 fn slow_bmc_is_bounded_by_timeout() {
-    let (bmc, env) = common::logged_in(Profile::Generic);
+    let (bmc, env) = crate::common::logged_in(Profile::Generic);
     bmc.faults(|f| f.delay = Duration::from_secs(4));
     let start = Instant::now();
     let out = env

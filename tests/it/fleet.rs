@@ -1,14 +1,12 @@
 //! A thousand BMCs, one per loopback address: parallel logins, the cached listing, and
 //! `logout --all` with bounded concurrency, per-host failure reasons and retry.
 
-mod common;
-mod emulator;
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use common::Env;
-use emulator::{Bmc, PASSWORD, Profile, USER};
+use crate::common::Env;
+use bmc_emulator::{Bmc, PASSWORD, Profile, USER};
 
 fn raise_fd_limit() {
     unsafe {
@@ -23,7 +21,7 @@ fn raise_fd_limit() {
 fn xargs_login(env: &Env, bmcs: &[Bmc], jobs: usize) {
     let hosts: String = bmcs.iter().map(|b| b.host() + "\n").collect();
     let mut child = Command::new("xargs")
-        .args(["-P", &jobs.to_string(), "-n", "1", common::BIN, "--cacert"])
+        .args(["-P", &jobs.to_string(), "-n", "1", crate::common::BIN, "--cacert"])
         .arg(bmcs[0].ca_path())
         .args(["login", "-u", USER])
         .env("RFSESSION_CACHE_DIR", env.cache())
@@ -44,7 +42,7 @@ fn xargs_login(env: &Env, bmcs: &[Bmc], jobs: usize) {
 #[test]
 fn a_thousand_bmcs() {
     raise_fd_limit();
-    let bmcs = emulator::fleet(Profile::Idrac, 1000);
+    let bmcs = bmc_emulator::fleet(Profile::Idrac, 1000);
     let env = Env::new();
     let any = &bmcs[0];
     xargs_login(&env, &bmcs, 32);
@@ -107,7 +105,7 @@ fn a_thousand_bmcs() {
 
 #[test]
 fn logout_all_shows_progress_only_on_a_terminal() {
-    let bmcs = emulator::fleet(Profile::Generic, 1)
+    let bmcs = bmc_emulator::fleet(Profile::Generic, 1)
         .into_iter()
         .chain((0..4).map(|_| Bmc::start(Profile::Generic)))
         .collect::<Vec<_>>();
@@ -116,7 +114,7 @@ fn logout_all_shows_progress_only_on_a_terminal() {
     // `script` gives the command a pseudo-terminal, as an interactive shell would.
     let cmd = format!(
         "{} --cacert {} logout --all --jobs 2",
-        common::BIN,
+        crate::common::BIN,
         bmcs[0].ca_path().display()
     );
     let out = Command::new("script")

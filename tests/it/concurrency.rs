@@ -1,15 +1,13 @@
 //! Many real rfsession processes at once: one session per host, never a corrupt cache,
 //! never one host waiting for another, and crash safety under kill -9.
 
-mod common;
-mod emulator;
 
 use std::os::unix::fs::PermissionsExt;
 use std::process::Child;
 use std::time::{Duration, Instant};
 
-use common::{Env, Out, wait};
-use emulator::{Bmc, PASSWORD, Profile, USER};
+use crate::common::{Env, Out, wait};
+use bmc_emulator::{Bmc, PASSWORD, Profile, USER};
 
 const PW: [(&str, &str); 2] = [("RFSESSION_PASSWORD", PASSWORD), ("RFSESSION_USER", USER)];
 
@@ -51,7 +49,7 @@ fn racing_logins_on_a_cold_cache_create_one_session() {
 
 #[test]
 fn racing_gets_after_expiry_log_in_once() {
-    let (bmc, env) = common::logged_in(Profile::Generic);
+    let (bmc, env) = crate::common::logged_in(Profile::Generic);
     bmc.expire_all();
     let outs = spawn_many(
         &env,
@@ -120,7 +118,7 @@ fn a_hung_bmc_holds_up_no_other_host() {
 
 #[test]
 fn lock_wait_gives_up_and_names_the_holder_and_dead_holders_do_not_matter() {
-    let (bmc, env) = common::logged_in(Profile::Generic);
+    let (bmc, env) = crate::common::logged_in(Profile::Generic);
     // A logout whose DELETE hangs holds the host's lock.
     bmc.faults(|f| f.delete_hang = true);
     let mut holder = env.spawn(&bmc, &["--timeout", "60", "logout", &bmc.host()], &[]);
@@ -206,7 +204,7 @@ fn a_session_the_cache_cannot_keep_is_deleted_again() {
     // the write fails with EFBIG instead of killing the process).
     let script = format!(
         "trap '' XFSZ; ulimit -f 0; exec {} --cacert {} login {} -u {USER}",
-        common::BIN,
+        crate::common::BIN,
         bmc.ca_path().display(),
         bmc.host()
     );
@@ -229,7 +227,7 @@ fn a_session_the_cache_cannot_keep_is_deleted_again() {
 
 #[test]
 fn unsafe_foreign_and_newer_entries_are_refused_and_unknown_fields_kept() {
-    let (bmc, env) = common::logged_in(Profile::Generic);
+    let (bmc, env) = crate::common::logged_in(Profile::Generic);
     let path = env.entry_path(&bmc);
     let p = path.display().to_string();
 

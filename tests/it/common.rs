@@ -1,11 +1,10 @@
 //! Running the built binary against emulated BMCs, each test with its own cache directory.
-#![allow(dead_code)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
-use crate::emulator::{self, Bmc, Profile};
+use bmc_emulator::{self as emulator, Bmc, Profile};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_rfsession");
 

@@ -1,13 +1,10 @@
 //! The emulated BMC of the test suite as a stand-alone server, for the demo and the
 //! benchmarks. Prints `READY <HOST>` per BMC once listening; runs until killed.
 
-#[path = "../tests/emulator/mod.rs"]
-mod emulator;
-
 use std::net::IpAddr;
 use std::time::Duration;
 
-use emulator::{Bmc, Config, Profile};
+use bmc_emulator::{self as emulator, Bmc, Config, Profile};
 
 fn main() {
     let mut config = Config::new(Profile::Generic);

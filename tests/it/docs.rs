@@ -1,15 +1,12 @@
 //! The checked-in completions and man pages match the clap definition, and the bash
 //! completion offers the cached hosts in a real bash.
 
-mod common;
-mod emulator;
-mod generate;
 
 use std::path::Path;
 use std::process::Command;
 
-use common::Env;
-use emulator::{Bmc, Profile};
+use crate::common::Env;
+use bmc_emulator::{Bmc, Profile};
 
 fn files(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -23,7 +20,7 @@ fn files(dir: &Path) -> Vec<String> {
 #[test]
 fn completions_and_man_pages_are_up_to_date() {
     let tmp = tempfile::tempdir().unwrap();
-    generate::generate(tmp.path()).unwrap();
+    crate::generate::generate(tmp.path()).unwrap();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for dir in ["completions", "man"] {
         let fresh = tmp.path().join(dir);
@@ -62,7 +59,7 @@ fn completions_and_man_pages_are_up_to_date() {
 /// Run the shipped bash completion in a real bash for the words typed so far.
 fn complete(env: &Env, line: &str) -> Vec<String> {
     let root = env!("CARGO_MANIFEST_DIR");
-    let bin_dir = Path::new(common::BIN).parent().unwrap();
+    let bin_dir = Path::new(crate::common::BIN).parent().unwrap();
     let script = format!(
         r#"source {root}/completions/rfsession.bash
 complete -p rfsession

@@ -1,8 +1,8 @@
 //! An emulated Redfish BMC: a real HTTPS server on a loopback address (std TcpListener and
 //! rustls, certificate from rcgen) with vendor profiles, token enforcement, idle timeout,
 //! a session limit, a request log, and fault injection. Used in-process by the tests and
-//! as a stand-alone server by `examples/bmc-emulator.rs` (demo and benchmarks).
-#![allow(dead_code)]
+//! as a stand-alone server by the `bmc-emulator` binary (demo and benchmarks).
+
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -996,7 +996,11 @@ fn session_json(config: &Config, s: &Session, me: &Session) -> Value {
 }
 
 fn humantime_secs(t: SystemTime) -> String {
-    rfsession::timefmt::rfc3339(rfsession::timefmt::unix(t))
+    time::OffsetDateTime::from(t)
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .unwrap_or_default()
 }
 
 fn percent_decode(s: &str) -> String {

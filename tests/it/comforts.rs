@@ -1,11 +1,9 @@
 //! The operator's everyday comforts: JSON pointers, paging, query options, several paths
 //! at once, dry runs, and how long a session has left.
 
-mod common;
-mod emulator;
 
-use common::{Env, logged_in};
-use emulator::{Bmc, PASSWORD, Profile, USER};
+use crate::common::{Env, logged_in};
+use bmc_emulator::{Bmc, PASSWORD, Profile, USER};
 
 const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
 
@@ -194,7 +192,7 @@ fn dry_runs_change_nothing() {
 
 #[test]
 fn whoami_shows_idle_time_and_expiry() {
-    let mut cfg = emulator::Config::new(Profile::Generic);
+    let mut cfg = bmc_emulator::Config::new(Profile::Generic);
     cfg.idle_timeout = std::time::Duration::from_secs(300);
     let bmc = Bmc::with_config(cfg);
     let env = Env::new();

@@ -1,0 +1,11 @@
+//! The integration tests: the built binary against emulated BMCs over TLS, one module per
+//! area, linked once (as cargo's own testsuite is).
+
+mod comforts;
+mod commands;
+mod common;
+mod concurrency;
+mod docs;
+mod faults;
+mod fleet;
+mod generate;
