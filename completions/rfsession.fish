@@ -26,7 +26,7 @@ end
 
 complete -c rfsession -n "__fish_rfsession_needs_command" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_needs_command" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_needs_command" -l timeout -d 'Give up on a request or a lock wait after this many seconds' -r
+complete -c rfsession -n "__fish_rfsession_needs_command" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
@@ -43,7 +43,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-f
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l timeout -d 'Give up on a request or a lock wait after this many seconds' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l force -d 'End the cached session first and log in anew'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l dry-run -d 'Say what would be done (reuse, create, delete which URI) and change nothing'
@@ -59,7 +59,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l password-fil
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l timeout -d 'Give up on a request or a lock wait after this many seconds' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l raw -d 'Write the body bytes unchanged (streamed; one PATH only)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l all-pages -d 'Follow Members@odata.nextLink and print one merged collection'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l ndjson -d 'With several PATHs, print one compact body per line instead of a JSON array'
@@ -71,7 +71,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s h -l help -d
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l timeout -d 'Give up on a request or a lock wait after this many seconds' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cached -d 'List what the local cache holds, for every host; the token is never shown'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
@@ -80,7 +80,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s h -l he
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l timeout -d 'Give up on a request or a lock wait after this many seconds' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
@@ -90,7 +90,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s j -l jobs
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l session -d 'Delete this session (an id or URI, as `rfsession sessions HOST` shows) instead of yours; an administrator may delete any session' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l timeout -d 'Give up on a request or a lock wait after this many seconds' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l all -d 'Log out of every cached host, in parallel'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l dry-run -d 'Say which session would be deleted and change nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'

@@ -21,6 +21,10 @@ use crate::secret::Secret;
 /// The entry format this build writes; entries from a newer format are refused, not misread.
 pub const FORMAT: u64 = 1;
 const MAX_ENTRY_BYTES: u64 = 1 << 20;
+/// Temporary files are `.tmp-<pid>-<random>.partial`, so the next writer can tell dead ones.
+const PARTIAL_PREFIX: &str = ".tmp-";
+/// A lock wait longer than this is announced once on stderr.
+const LOCK_NOTICE_AFTER: Duration = Duration::from_secs(1);
 
 /// One cached session.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -30,14 +34,22 @@ pub struct Entry {
     pub host: String,
     pub user: String,
     pub token: Secret,
-    /// Path of the session resource on `host`; empty when the BMC did not tell.
-    #[serde(default)]
-    pub session_uri: String,
+    /// Path of the session resource on `host`, when the BMC told (older entries write "").
+    #[serde(
+        default,
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub session_uri: Option<String>,
     #[serde(default)]
     pub session_id: String,
     /// The sessions collection the session was created in.
-    #[serde(default)]
-    pub sessions_uri: String,
+    #[serde(
+        default,
+        deserialize_with = "empty_as_none",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sessions_uri: Option<String>,
     /// The unique `Context` sent at login, to find the session again without a URI.
     #[serde(default)]
     pub context: String,
@@ -52,6 +64,10 @@ pub struct Entry {
     /// Fields written by other versions, kept as they were.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty()))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +102,20 @@ pub enum CacheError {
         waited: Duration,
         holder: String,
     },
+    #[error(
+        "{} is {what} owned by uid {owner}, who could swap the cache under you; rfsession refuses it; use a cache directory that only you (or root) control, e.g. unset RFSESSION_CACHE_DIR",
+        path.display()
+    )]
+    UnsafePath {
+        path: PathBuf,
+        what: &'static str,
+        owner: u32,
+    },
+    #[error(
+        "{} is not named as rfsession names the entry of {host}; it was not written by this rfsession; move it away",
+        path.display()
+    )]
+    Misnamed { path: PathBuf, host: String },
     #[error("cache {}: {source}", path.display())]
     Io { path: PathBuf, source: io::Error },
     #[error("no cache directory: set RFSESSION_CACHE_DIR or HOME")]
@@ -111,23 +141,17 @@ pub struct Cache {
 
 /// Proof that this process holds a host's exclusive lock; released on drop.
 #[derive(Debug)]
+#[must_use = "the lock is released when this is dropped"]
 pub struct HostLock {
     host: Host,
     _file: File,
 }
 
-impl HostLock {
-    pub fn host(&self) -> &Host {
-        &self.host
-    }
-}
-
-/// One file found in the cache directory.
+/// One file found in the cache directory: its host and entry, or why it cannot be used.
 #[derive(Debug)]
 pub struct Listed {
     pub path: PathBuf,
-    pub host: Option<Host>,
-    pub entry: Result<Entry>,
+    pub entry: Result<(Host, Entry)>,
 }
 
 impl Cache {
@@ -138,10 +162,6 @@ impl Cache {
             None => default_dir().ok_or(CacheError::NoDir)?,
         };
         Ok(Cache { dir })
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     pub fn entry_path(&self, host: &Host) -> PathBuf {
@@ -160,8 +180,9 @@ impl Cache {
         read_entry(&self.entry_path(host))
     }
 
-    /// Wait up to `wait` for the host's exclusive lock.
-    pub fn lock(&self, host: &Host, wait: Duration) -> Result<HostLock> {
+    /// Wait up to `wait` for the host's exclusive lock; `waiting` is told once, with the
+    /// holder, when the lock is not free at once.
+    pub fn lock(&self, host: &Host, wait: Duration, waiting: &dyn Fn(&str)) -> Result<HostLock> {
         self.ensure_dir()?;
         let path = self.lock_path(host);
         let mut file = OpenOptions::new()
@@ -179,6 +200,7 @@ impl Cache {
             0o600,
         )?;
         let start = Instant::now();
+        let mut told = false;
         let mut pause = Duration::from_millis(1);
         loop {
             match file.try_lock() {
@@ -187,6 +209,11 @@ impl Cache {
                 Err(fs::TryLockError::Error(e)) => return Err(CacheError::io(&path, e)),
             }
             let waited = start.elapsed();
+            // Brief contention is normal (racing logins); a wait worth telling is not.
+            if !told && waited >= LOCK_NOTICE_AFTER {
+                told = true;
+                waiting(&describe_holder(&path));
+            }
             if waited >= wait {
                 return Err(CacheError::LockTimeout {
                     holder: describe_holder(&path),
@@ -211,8 +238,10 @@ impl Cache {
     /// Replace the host's entry atomically: temp file, fsync, rename, fsync of the directory.
     pub fn write(&self, lock: &HostLock, entry: &Entry) -> Result<()> {
         let path = self.entry_path(&lock.host);
+        self.remove_stale_partials();
+        let prefix = format!("{PARTIAL_PREFIX}{}-", std::process::id());
         let mut tmp = tempfile::Builder::new()
-            .prefix(".tmp-")
+            .prefix(&prefix)
             .suffix(".partial")
             .tempfile_in(&self.dir)
             .map_err(|e| CacheError::io(&self.dir, e))?;
@@ -225,6 +254,28 @@ impl Cache {
         tmp.persist(&path)
             .map_err(|e| CacheError::io(&path, e.error))?;
         self.sync_dir()
+    }
+
+    /// Partial files of writers that died (kill -9) may hold a live token: remove them.
+    fn remove_stale_partials(&self) {
+        let Ok(rd) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for de in rd.flatten() {
+            let name = de.file_name();
+            let Some(pid) = name
+                .to_str()
+                .and_then(|n| n.strip_prefix(PARTIAL_PREFIX))
+                .filter(|n| n.ends_with(".partial"))
+                .and_then(|n| n.split('-').next())
+                .and_then(|p| p.parse::<i32>().ok())
+            else {
+                continue;
+            };
+            if !process_alive(pid) {
+                let _ = fs::remove_file(de.path());
+            }
+        }
     }
 
     /// Remove the host's entry; a missing entry is fine.
@@ -272,16 +323,26 @@ impl Cache {
                 continue;
             }
             let path = de.path();
-            let host = Host::from_file_stem(stem);
             let entry = match read_entry(&path) {
-                Ok(Some(e)) => Ok(e),
+                Ok(Some(e)) => self.check_name(&path, e),
                 Ok(None) => continue,
                 Err(e) => Err(e),
             };
-            out.push(Listed { path, host, entry });
+            out.push(Listed { path, entry });
         }
         out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
+    }
+
+    /// The entry's own host must name this very file: anything else was not written here.
+    fn check_name(&self, path: &Path, e: Entry) -> Result<(Host, Entry)> {
+        match Host::parse(&e.host) {
+            Ok(h) if self.entry_path(&h) == path => Ok((h, e)),
+            _ => Err(CacheError::Misnamed {
+                path: path.to_owned(),
+                host: e.host.clone(),
+            }),
+        }
     }
 
     fn ensure_dir(&self) -> Result<()> {
@@ -308,7 +369,8 @@ impl Cache {
 
     fn check_dir(&self) -> Result<()> {
         let meta = fs::metadata(&self.dir).map_err(|e| CacheError::io(&self.dir, e))?;
-        check_private(&self.dir, &meta, 0o700)
+        check_private(&self.dir, &meta, 0o700)?;
+        check_ancestry(&self.dir)
     }
 
     fn sync_dir(&self) -> Result<()> {
@@ -408,6 +470,47 @@ fn check_private(path: &Path, meta: &fs::Metadata, want: u32) -> Result<()> {
     Ok(())
 }
 
+/// As ssh does for its files: every component of the cache path, and of where its symlinks
+/// lead, belongs to this user or root, and no directory on the way can be changed by others
+/// (a sticky world-writable directory like /tmp is fine: others cannot rename what is ours).
+fn check_ancestry(dir: &Path) -> Result<()> {
+    let me = unsafe { libc::geteuid() };
+    let absolute = std::path::absolute(dir).map_err(|e| CacheError::io(dir, e))?;
+    let real = fs::canonicalize(dir).map_err(|e| CacheError::io(dir, e))?;
+    for path in [absolute, real] {
+        for prefix in path.ancestors() {
+            let meta = fs::symlink_metadata(prefix).map_err(|e| CacheError::io(prefix, e))?;
+            let owner = meta.uid();
+            let what = if meta.file_type().is_symlink() {
+                "a symlink"
+            } else {
+                "a directory"
+            };
+            let writable_by_others =
+                meta.is_dir() && meta.mode() & 0o022 != 0 && meta.mode() & libc::S_ISVTX == 0;
+            if (owner != me && owner != 0) || (writable_by_others && prefix != path.as_path()) {
+                return Err(CacheError::UnsafePath {
+                    path: prefix.to_owned(),
+                    what: if writable_by_others {
+                        "a directory others can write to,"
+                    } else {
+                        what
+                    },
+                    owner,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn process_alive(pid: i32) -> bool {
+    // Signal 0 checks existence; EPERM means it exists but is another user's.
+    pid > 0
+        && (unsafe { libc::kill(pid, 0) } == 0
+            || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
+}
+
 fn describe_holder(lock_path: &Path) -> String {
     let pid = fs::read_to_string(lock_path)
         .ok()
@@ -419,5 +522,46 @@ fn describe_holder(lock_path: &Path) -> String {
             Err(_) => format!(" (last taken by pid {pid}, which has exited)"),
         },
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn empty_uris_of_older_entries_read_as_absent() {
+        let e = parse_entry(r#"{"format":1,"host":"https://bmc1","user":"u","token":"t","session_uri":"","created":1}"#).unwrap();
+        assert_eq!(e.session_uri, None);
+        let text = serde_json::to_string(&e).unwrap();
+        assert!(!text.contains("session_uri"), "{text}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn entry_parsing_never_panics(s in "\\PC{0,200}") {
+            let _ = parse_entry(&s);
+        }
+
+        #[test]
+        fn entry_parsing_of_json_objects_never_panics(
+            format in prop::option::of(0u64..5),
+            token in prop::option::of("\\PC{0,10}"),
+            created in prop::option::of(any::<i64>()),
+            extra in prop::collection::btree_map("[a-z_]{1,8}", "\\PC{0,8}", 0..4),
+        ) {
+            let mut v = serde_json::json!({"host": "https://bmc1", "user": "admin"});
+            if let Some(f) = format { v["format"] = f.into(); }
+            if let Some(t) = token { v["token"] = t.into(); }
+            if let Some(c) = created { v["created"] = c.into(); }
+            for (k, x) in extra { v[k] = x.into(); }
+            if let Ok(e) = parse_entry(&v.to_string()) {
+                prop_assert!(e.format <= FORMAT);
+                prop_assert!(!e.token.is_empty());
+            }
+        }
     }
 }

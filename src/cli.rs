@@ -5,32 +5,15 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueHint};
 
-macro_rules! exit_codes {
-    () => {
-        "Exit codes:
-  0  success
-  1  other error
-  2  usage error (bad arguments, no user or password source)
-  3  the BMC rejected the credentials
-  4  no valid session: not logged in, or the BMC no longer accepts the cached token
-  5  connection, TLS or timeout failure
-  6  the BMC answered with another error (status, invalid JSON, session table full)
-  7  local cache problem (unreadable entry, unsafe permissions, lock wait exceeded)"
-    };
-}
-
-macro_rules! environment {
-    () => {
-        "Environment:
+pub const ENVIRONMENT: &str = "Environment:
   RFSESSION_HOST       HOST when the argument is omitted
   RFSESSION_USER       user name for login (-u beats it)
   RFSESSION_PASSWORD   password, for cron jobs (any password flag beats it)
-  RFSESSION_CACHE_DIR  cache directory (--cache-dir beats it)"
-    };
-}
+  RFSESSION_CACHE_DIR  cache directory (--cache-dir beats it)";
 
-pub const EXIT_CODES: &str = exit_codes!();
-pub const ENVIRONMENT: &str = environment!();
+fn after_long_help() -> String {
+    format!("{}\n\n{ENVIRONMENT}", crate::exit::help_text())
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,7 +23,7 @@ pub const ENVIRONMENT: &str = environment!();
     long_about = "Log in to a Redfish BMC once and reuse the session from every shell, script and cron job.\n\n\
 rfsession keeps one session token per BMC in a private, file-locked cache, so that concurrent \
 scripts share one BMC session instead of filling the BMC's small session table.",
-    after_long_help = concat!(exit_codes!(), "\n\n", environment!()),
+    after_long_help = after_long_help(),
     propagate_version = true,
     max_term_width = 100
 )]
@@ -57,7 +40,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PEM", value_hint = ValueHint::FilePath)]
     pub cacert: Option<PathBuf>,
 
-    /// Give up on a request or a lock wait after this many seconds
+    /// Give up after this many seconds: on the BMC (all requests of a command for one host
+    /// together, plus documented retry pauses), and separately on waiting for a lock
     #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
     pub timeout: f64,
 

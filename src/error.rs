@@ -1,9 +1,12 @@
-//! The top-level error: what the operator reads, and the documented exit code.
+//! The top-level error: what the operator reads, and its exit code from `exit::ExitCode`.
 
 use std::io;
 
 use crate::cache::CacheError;
+use crate::exit::ExitCode;
 use crate::redfish::RedfishError;
+use crate::session::SessionError;
+use crate::tls::TlsSetupError;
 use crate::transport::TransportError;
 
 #[derive(Debug, thiserror::Error)]
@@ -12,35 +15,32 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     #[error(transparent)]
-    Cache(#[from] CacheError),
-    #[error(transparent)]
-    Redfish(#[from] RedfishError),
-    #[error("not logged in; run: rfsession login HOST")]
-    NotLoggedIn,
-    #[error(
-        "the BMC created a session but the cache could not keep it ({source}); {}",
-        if *.deleted { "the session was deleted again on the BMC" } else { "the session could not be deleted again and will expire on the BMC" }
-    )]
-    NotSaved { source: CacheError, deleted: bool },
+    Session(#[from] SessionError),
     #[error(
         "{failed} of {total} hosts failed (listed above); they stay cached: run the command again to retry"
     )]
     SomeFailed {
         failed: usize,
         total: usize,
-        code: u8,
+        code: ExitCode,
     },
     #[error("cannot write output: {0}")]
-    Output(io::Error),
+    Output(#[from] io::Error),
     #[error("{path} has no value at JSON pointer {pointer}")]
     NoValue { path: String, pointer: String },
-    #[error("{host}: {}", .source.to_string().replace(" HOST", &format!(" {host}")))]
+    #[error("{host}: {source}")]
     OnHost { host: String, source: Box<Error> },
 }
 
-impl From<TransportError> for Error {
-    fn from(e: TransportError) -> Self {
-        Error::Redfish(RedfishError::Transport(e))
+impl From<RedfishError> for Error {
+    fn from(e: RedfishError) -> Self {
+        Error::Session(e.into())
+    }
+}
+
+impl From<CacheError> for Error {
+    fn from(e: CacheError) -> Self {
+        Error::Session(e.into())
     }
 }
 
@@ -56,25 +56,13 @@ impl Error {
         }
     }
 
-    /// The documented exit code.
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> ExitCode {
         match self {
-            Error::Usage(_) => 2,
-            Error::Cache(_) | Error::NotSaved { .. } => 7,
-            Error::NotLoggedIn => 4,
+            Error::Usage(_) => ExitCode::Usage,
+            Error::Session(s) => session_exit(s),
             Error::SomeFailed { code, .. } => *code,
-            Error::Output(_) | Error::NoValue { .. } => 1,
+            Error::Output(_) | Error::NoValue { .. } => ExitCode::Failure,
             Error::OnHost { source, .. } => source.exit_code(),
-            Error::Redfish(r) => match r {
-                RedfishError::Rejected { .. } => 3,
-                RedfishError::Unauthorized { .. } => 4,
-                RedfishError::Transport(t) => match t {
-                    TransportError::TooLarge(_) | TransportError::ForeignRedirect(_) => 6,
-                    TransportError::Output(_) => 1,
-                    _ => 5,
-                },
-                _ => 6,
-            },
         }
     }
 
@@ -82,12 +70,44 @@ impl Error {
     pub fn is_broken_pipe(&self) -> bool {
         match self {
             Error::Output(e)
-            | Error::Redfish(RedfishError::Transport(TransportError::Output(e))) => {
-                e.kind() == io::ErrorKind::BrokenPipe
-            }
+            | Error::Session(SessionError::Redfish(RedfishError::Transport(
+                TransportError::Output(e),
+            ))) => e.kind() == io::ErrorKind::BrokenPipe,
             Error::OnHost { source, .. } => source.is_broken_pipe(),
             _ => false,
         }
+    }
+}
+
+fn session_exit(e: &SessionError) -> ExitCode {
+    match e {
+        SessionError::NotLoggedIn { .. } => ExitCode::NoSession,
+        SessionError::NoUser
+        | SessionError::Password(_)
+        | SessionError::NoSuchSession { .. }
+        | SessionError::BadSessionId { .. } => ExitCode::Usage,
+        SessionError::Cache(_) | SessionError::NotSaved { .. } => ExitCode::Cache,
+        SessionError::Redfish(r) | SessionError::OldSessionKept { source: r, .. } => {
+            redfish_exit(r)
+        }
+        SessionError::TokenTooLarge { .. } => ExitCode::Bmc,
+    }
+}
+
+fn redfish_exit(e: &RedfishError) -> ExitCode {
+    match e {
+        RedfishError::Rejected { .. } => ExitCode::Credentials,
+        RedfishError::Unauthorized { .. } => ExitCode::NoSession,
+        RedfishError::Transport(t) => match t {
+            TransportError::TooLarge(_) | TransportError::ForeignRedirect(_) => ExitCode::Bmc,
+            TransportError::Output(_) => ExitCode::Failure,
+            // A --cacert that cannot be read is a mistake on the command line.
+            TransportError::Setup(TlsSetupError::Read { .. } | TlsSetupError::Empty { .. }) => {
+                ExitCode::Usage
+            }
+            _ => ExitCode::Connection,
+        },
+        _ => ExitCode::Bmc,
     }
 }
 

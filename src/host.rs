@@ -82,12 +82,12 @@ impl Host {
                 "" => None,
                 p => Some(p.strip_prefix(':').ok_or_else(|| err("junk after ']'"))?),
             };
-            (format!("[{ip}]"), port)
+            (ipv6_name(ip), port)
         } else if rest.matches(':').count() > 1 {
             let ip: Ipv6Addr = rest
                 .parse()
                 .map_err(|_| err("not a valid IPv6 address (write [addr]:port)"))?;
-            (format!("[{ip}]"), None)
+            (ipv6_name(ip), None)
         } else {
             let (name, port) = match rest.rsplit_once(':') {
                 Some((n, p)) => (n, Some(p)),
@@ -134,22 +134,32 @@ impl Host {
         format!("{}://{}:{}", self.scheme.as_str(), self.name, self.port)
     }
 
-    /// A file name stem that maps one-to-one to the key and holds no '/'.
+    /// A file name stem, one per key, with no '/', short enough for any file system:
+    /// `https_bmc1_443`; a name too long for that keeps a readable prefix and a hash of the key
+    /// ('~' never occurs in a host name, so the two forms cannot meet).
     pub fn file_stem(&self) -> String {
-        format!("{}_{}_{}", self.scheme.as_str(), self.name, self.port)
+        let plain = format!("{}_{}_{}", self.scheme.as_str(), self.name, self.port);
+        if plain.len() <= MAX_PLAIN_STEM {
+            return plain;
+        }
+        let digest = ring::digest::digest(&ring::digest::SHA256, self.key().as_bytes());
+        let hash: String = digest.as_ref()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let prefix: String = self.name.chars().take(100).collect();
+        format!("{}_{prefix}~{hash}_{}", self.scheme.as_str(), self.port)
     }
+}
 
-    /// The inverse of [`Host::file_stem`].
-    pub fn from_file_stem(stem: &str) -> Option<Host> {
-        let (scheme, rest) = stem.split_once('_')?;
-        let (name, port) = rest.rsplit_once('_')?;
-        let host = Host::parse(&format!("{scheme}://{name}:{port}")).ok()?;
-        (host.file_stem() == stem).then_some(host)
-    }
+/// Longest stem kept as it is; with ".json" or ".lock" it stays far below NAME_MAX (255).
+const MAX_PLAIN_STEM: usize = 200;
 
-    /// The name without IPv6 brackets, as used for TLS server names.
-    pub fn bare_name(&self) -> &str {
-        self.name.trim_start_matches('[').trim_end_matches(']')
+/// `[::ffff:10.0.0.1]` is the IPv4 host 10.0.0.1: one BMC, one cache entry.
+fn ipv6_name(ip: Ipv6Addr) -> String {
+    match ip.to_ipv4_mapped() {
+        Some(v4) => v4.to_string(),
+        None => format!("[{ip}]"),
     }
 }
 
@@ -209,16 +219,70 @@ mod tests {
     }
 
     #[test]
-    fn file_stem_round_trips() {
-        for s in [
-            "bmc1",
-            "bmc1:8443",
-            "[fd00::5]:443",
-            "http://127.0.0.1:8000",
-            "a_b.c",
-        ] {
-            let h = Host::parse(s).unwrap();
-            assert_eq!(Host::from_file_stem(&h.file_stem()), Some(h));
+    fn file_stems_stay_as_they_were_for_short_names() {
+        let stem = |s: &str| Host::parse(s).unwrap().file_stem();
+        assert_eq!(stem("bmc1"), "https_bmc1_443");
+        assert_eq!(stem("[fd00::5]:8443"), "https_[fd00::5]_8443");
+        assert_eq!(stem("http://127.0.0.1:8000"), "http_127.0.0.1_8000");
+    }
+
+    #[test]
+    fn long_names_get_bounded_distinct_stems() {
+        let label = "a".repeat(63);
+        let name = format!("{label}.{label}.{label}.{}", "b".repeat(61));
+        assert_eq!(name.len(), 253);
+        let a = Host::parse(&name).unwrap().file_stem();
+        let b = Host::parse(&format!("{name}:8443")).unwrap().file_stem();
+        let c = Host::parse(&name.replacen('a', "c", 1))
+            .unwrap()
+            .file_stem();
+        assert!(a.len() + ".json".len() <= 255, "{a}");
+        assert!(a != b && a != c && b != c);
+        assert!(a.starts_with("https_aaaa") && a.ends_with("_443"), "{a}");
+    }
+
+    #[test]
+    fn ipv4_mapped_ipv6_is_the_ipv4_host() {
+        assert_eq!(key("[::ffff:127.0.0.1]:8443"), key("127.0.0.1:8443"));
+        assert_eq!(key("::ffff:10.0.0.1"), "https://10.0.0.1");
+    }
+
+    mod properties {
+        use super::super::Host;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn parsing_never_panics_and_normalizes_idempotently(s in "\\PC{0,40}") {
+                if let Ok(h) = Host::parse(&s) {
+                    let again = Host::parse(&h.key()).expect("a key parses");
+                    prop_assert_eq!(&again, &h);
+                    prop_assert!(!h.file_stem().contains('/'));
+                    prop_assert!(h.file_stem().len() <= 250);
+                }
+            }
+
+            #[test]
+            fn host_like_inputs_normalize(
+                scheme in prop::sample::select(vec!["", "https://", "HTTPS://", "http://"]),
+                name in "[a-zA-Z0-9][a-zA-Z0-9.-]{0,20}[a-zA-Z0-9]",
+                port in prop::option::of(1u16..),
+                slash in any::<bool>(),
+            ) {
+                let input = format!(
+                    "{scheme}{name}{}{}",
+                    port.map(|p| format!(":{p}")).unwrap_or_default(),
+                    if slash { "/" } else { "" }
+                );
+                if let Ok(h) = Host::parse(&input) {
+                    prop_assert_eq!(h.name.clone(), h.name.to_ascii_lowercase());
+                    let default = if scheme.starts_with("http:") { 80 } else { 443 };
+                    prop_assert_eq!(h.port, port.unwrap_or(default));
+                    prop_assert_eq!(h.key().ends_with(&format!(":{default}")), false);
+                }
+            }
         }
     }
 }

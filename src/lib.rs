@@ -1,15 +1,26 @@
 //! rfsession: one cached Redfish session per BMC, shared by every process of the user.
 //!
-//! Data flows one way: `cli` -> `commands` -> `redfish` (the session protocol) -> `transport`.
-//! `cache` keeps the per-host entries on disk and knows nothing of HTTP.
+//! Data flows one way: `cli` -> `commands` -> `session` (the lifecycle) -> `redfish` (the
+//! session protocol) -> `transport`. `cache` keeps the per-host entries on disk and knows
+//! nothing of HTTP. Only what the binary, the generator and the tests need is public.
 
-pub mod cache;
+mod cache;
 pub mod cli;
-pub mod commands;
-pub mod error;
+mod commands;
+mod error;
+pub mod exit;
+mod fleet;
 pub mod host;
-pub mod redfish;
-pub mod secret;
-pub mod timefmt;
-pub mod tls;
-pub mod transport;
+pub mod output;
+mod password;
+mod redfish;
+mod secret;
+mod session;
+mod signals;
+mod timefmt;
+mod tls;
+mod transport;
+
+pub use commands::run;
+pub use error::Error;
+pub use signals::harden;

@@ -3,22 +3,29 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use rfsession::cli::Cli;
+use rfsession::exit;
+use rfsession::output::escape_controls;
 
 fn main() -> ExitCode {
+    rfsession::harden();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
+            let code = if e.use_stderr() {
+                exit::ExitCode::Usage
+            } else {
+                exit::ExitCode::Success
+            };
             let _ = e.print();
-            return ExitCode::from(code);
+            return code.into();
         }
     };
-    match rfsession::commands::run(cli) {
+    match rfsession::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("rfsession: {e}");
-            ExitCode::from(e.exit_code())
+            eprintln!("rfsession: {}", escape_controls(&e.to_string()));
+            e.exit_code().into()
         }
     }
 }

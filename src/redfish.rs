@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::host::Host;
 use crate::secret::Secret;
-use crate::transport::{Response, Transport, TransportError};
+use crate::transport::{Response, Transport, TransportError, resolve_reference, same_origin_path};
 
 pub const DEFAULT_SESSIONS: &str = "/redfish/v1/SessionService/Sessions";
 /// Error bodies are read for their message only; never more than this.
@@ -14,8 +15,12 @@ const ERROR_BODY_LIMIT: u64 = 256 * 1024;
 /// Session POSTs answered 503 with Retry-After are tried this often, waiting this long in all.
 const LOGIN_TRIES: u32 = 3;
 const MAX_RETRY_WAIT: Duration = Duration::from_secs(10);
+/// Pauses between DELETE attempts answered with 5xx.
+const DELETE_BACKOFF: [Duration; 2] = [Duration::from_millis(300), Duration::from_millis(900)];
 /// Bodies of session resources and collections.
 const SMALL_BODY_LIMIT: u64 = 16 * 1024 * 1024;
+/// A collection is never followed through more pages than this.
+pub const MAX_PAGES: usize = 10_000;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -24,10 +29,14 @@ pub enum RedfishError {
     Transport(#[from] TransportError),
     #[error("the BMC rejected the credentials (HTTP {status}{}); check the user name and password", detail(.message))]
     Rejected { status: u16, message: String },
-    #[error("the BMC does not accept the session token (HTTP 401{}); run: rfsession login HOST", detail(.message))]
-    Unauthorized { message: String },
-    #[error("the BMC's session table is full (HTTP {status}{}); list sessions with `rfsession sessions HOST` and end a stale one with `rfsession logout HOST --session ID`", detail(.message))]
-    SessionLimit { status: u16, message: String },
+    #[error("the BMC does not accept the session token (HTTP 401{}); run: rfsession login {host}", detail(.message))]
+    Unauthorized { host: String, message: String },
+    #[error("the BMC's session table is full (HTTP {status}{}); list sessions with `rfsession sessions {host}` and end a stale one with `rfsession logout {host} --session ID`", detail(.message))]
+    SessionLimit {
+        host: String,
+        status: u16,
+        message: String,
+    },
     #[error("{method} {path} answered HTTP {status}{}", detail(.message))]
     Status {
         method: &'static str,
@@ -42,15 +51,21 @@ pub enum RedfishError {
     )]
     NoToken(u16),
     #[error(
-        "cannot find this session among the BMC's sessions (no URI, no MySession, no matching Context); list them with `rfsession sessions HOST` and end it with `rfsession logout HOST --session ID`"
+        "cannot find this session among the BMC's sessions (no URI, no MySession, no matching Context); list them with `rfsession sessions {host}` and end it with `rfsession logout {host} --session ID`"
     )]
-    SessionNotFound,
+    SessionNotFound { host: String },
     #[error("{path}: the BMC's {what} {link} points to another host; not followed")]
     ForeignLink {
         path: String,
         what: &'static str,
         link: String,
     },
+    #[error("{path}: the pages link back to {link}, a loop; the collection was not printed")]
+    PageLoop { path: String, link: String },
+    #[error(
+        "{path}: still more pages after {MAX_PAGES}; the collection was not printed (query it in parts with $top and $skip)"
+    )]
+    TooManyPages { path: String },
 }
 
 fn detail(message: &str) -> String {
@@ -65,8 +80,8 @@ fn detail(message: &str) -> String {
 #[derive(Debug)]
 pub struct Created {
     pub token: Secret,
-    /// Path on the logged-in host; empty when neither Location nor the body gave one.
-    pub session_uri: String,
+    /// Path on the logged-in host, when Location or the body named a member of the collection.
+    pub session_uri: Option<String>,
     pub session_id: String,
     /// The BMC's PasswordChangeRequired message, when it sent one.
     pub password_change: Option<String>,
@@ -82,7 +97,6 @@ pub struct SessionInfo {
     pub origin: String,
     /// The BMC says so (Oem MySession), or the Context matches ours.
     pub marked_mine: bool,
-    pub context: String,
 }
 
 /// What a DELETE of a session came to.
@@ -97,11 +111,16 @@ pub enum Deleted {
 /// The session protocol for one BMC.
 pub struct Bmc {
     pub transport: Transport,
+    /// The host logged in to: links are followed only to it, and hints name it.
+    host: Host,
 }
 
 impl Bmc {
-    pub fn new(transport: Transport) -> Bmc {
-        Bmc { transport }
+    pub fn new(host: &Host, transport: Transport) -> Bmc {
+        Bmc {
+            transport,
+            host: host.clone(),
+        }
     }
 
     /// The sessions collection from the service root (which needs no authentication).
@@ -148,12 +167,16 @@ impl Bmc {
                 .and_then(|v| v.trim().parse::<u64>().ok());
             let message = error_text(&mut resp);
             if is_session_limit(status, &message) {
-                return Err(RedfishError::SessionLimit { status, message });
+                return Err(RedfishError::SessionLimit {
+                    host: self.host.key(),
+                    status,
+                    message,
+                });
             }
             // A busy BMC says when to come back: wait as told, 10 s at most in all.
             if let (503, Some(secs), true) = (status, retry_after, attempt < LOGIN_TRIES) {
                 let pause = Duration::from_secs(secs).min(MAX_RETRY_WAIT.saturating_sub(waited));
-                std::thread::sleep(pause);
+                self.transport.pause(pause);
                 waited += pause;
                 attempt += 1;
                 continue;
@@ -180,20 +203,22 @@ impl Bmc {
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
             .unwrap_or(Value::Null);
-        let session_uri = location
-            .as_deref()
-            .and_then(resolve_session_uri)
-            .or_else(|| {
+        // Only a member of the collection is a session: a DELETE of anything else (the
+        // collection itself, say) would not end it.
+        let member = |uri: Option<String>| uri.filter(|u| is_member(sessions, u));
+        let session_uri = member(location.as_deref().and_then(resolve_session_uri)).or_else(|| {
+            member(
                 body.get("@odata.id")
                     .and_then(Value::as_str)
-                    .and_then(resolve_session_uri)
-            })
-            .unwrap_or_default();
+                    .and_then(resolve_session_uri),
+            )
+        });
         let session_id = body
             .get("Id")
             .and_then(Value::as_str)
             .map(str::to_owned)
-            .unwrap_or_else(|| last_segment(&session_uri));
+            .or_else(|| session_uri.as_deref().map(last_segment))
+            .unwrap_or_default();
         let password_change = messages(&body)
             .into_iter()
             .find(|(id, _)| id.contains("PasswordChangeRequired"))
@@ -206,21 +231,17 @@ impl Bmc {
         })
     }
 
-    /// Is this token still accepted? `probe` is the session URI, or any authenticated path.
-    /// Ok(false) only when the BMC says 401; other failures are errors, not "invalid".
-    pub fn accepts(&self, token: &Secret, probe: &str) -> Result<bool, RedfishError> {
-        let path = if probe.is_empty() {
-            DEFAULT_SESSIONS
-        } else {
-            probe
-        };
+    /// Is this token still accepted? `probe` is the session URI, else the sessions collection
+    /// is asked. Ok(false) only when the BMC says 401; other failures are errors, not "invalid".
+    pub fn accepts(&self, token: &Secret, probe: Option<&str>) -> Result<bool, RedfishError> {
+        let path = probe.unwrap_or(DEFAULT_SESSIONS);
         let mut resp = self.transport.send("GET", path, Some(token), None)?;
         match resp.status {
             401 => Ok(false),
             // 403: authenticated, only not allowed (a password change is pending, say).
             s if is_success(s) || s == 403 => Ok(true),
             // The session resource is gone although the token passed: ask the service itself.
-            404 if !probe.is_empty() => self.accepts(token, ""),
+            404 if probe.is_some() => self.accepts(token, None),
             status => Err(RedfishError::Status {
                 method: "GET",
                 path: path.to_owned(),
@@ -233,8 +254,92 @@ impl Bmc {
     /// GET `path` with the token; 401 becomes `Unauthorized`, other non-2xx `Status`.
     pub fn get(&self, token: &Secret, path: &str) -> Result<Response, RedfishError> {
         let mut resp = self.transport.send("GET", path, Some(token), None)?;
-        check(&mut resp, "GET")?;
+        self.check(&mut resp, "GET")?;
         Ok(resp)
+    }
+
+    /// Turn a non-2xx response into the matching error.
+    fn check(&self, resp: &mut Response, method: &'static str) -> Result<(), RedfishError> {
+        match resp.status {
+            s if is_success(s) => Ok(()),
+            401 => Err(RedfishError::Unauthorized {
+                host: self.host.key(),
+                message: error_text(resp),
+            }),
+            status => Err(RedfishError::Status {
+                method,
+                path: resp.path.clone(),
+                status,
+                message: error_text(resp),
+            }),
+        }
+    }
+
+    /// Follow `Members@odata.nextLink` from `first` (the body of `path`) and merge every
+    /// page's Members into it. All pages together stay under `limit` bytes; a loop, a link
+    /// to another host or more than MAX_PAGES pages is an error, never a partial result.
+    pub fn merge_pages(
+        &self,
+        token: &Secret,
+        path: &str,
+        first: &mut Value,
+        first_len: u64,
+        limit: u64,
+    ) -> Result<(), RedfishError> {
+        let mut seen = vec![path.to_owned()];
+        let mut total = first_len;
+        while let Some(link) = first
+            .get("Members@odata.nextLink")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+        {
+            let last = seen.last().map_or(path, String::as_str);
+            let next = resolve_reference(last, &link)
+                .and_then(|l| same_origin_path(&self.host, &l))
+                .ok_or_else(|| RedfishError::ForeignLink {
+                    path: path.to_owned(),
+                    what: "Members@odata.nextLink",
+                    link: link.clone(),
+                })?;
+            if seen.contains(&next) {
+                return Err(RedfishError::PageLoop {
+                    path: path.to_owned(),
+                    link,
+                });
+            }
+            if seen.len() >= MAX_PAGES {
+                return Err(RedfishError::TooManyPages {
+                    path: path.to_owned(),
+                });
+            }
+            let mut resp = self.get(token, &next)?;
+            let bytes = resp.bytes(limit.saturating_sub(total).max(1))?;
+            total += bytes.len() as u64;
+            if total > limit {
+                return Err(TransportError::TooLarge(limit).into());
+            }
+            let page = parse_json(&next, &bytes)?;
+            if let (Some(all), Some(more)) = (
+                first.get_mut("Members").and_then(Value::as_array_mut),
+                page.get("Members").and_then(Value::as_array),
+            ) {
+                all.extend(more.iter().cloned());
+            }
+            match page.get("Members@odata.nextLink") {
+                Some(n) => first["Members@odata.nextLink"] = n.clone(),
+                None => {
+                    first
+                        .as_object_mut()
+                        .map(|o| o.remove("Members@odata.nextLink"));
+                }
+            }
+            seen.push(next);
+        }
+        let count = first.get("Members").and_then(Value::as_array).map(Vec::len);
+        if let (Some(n), Some(obj)) = (count, first.as_object_mut()) {
+            obj.insert("Members@odata.count".into(), n.into());
+        }
+        Ok(())
     }
 
     /// GET `path` and parse it as JSON, refusing bodies over `limit`.
@@ -312,6 +417,35 @@ impl Bmc {
         Ok(out)
     }
 
+    /// DELETE with the token; a 5xx is retried twice with a pause (the documented backoff).
+    pub fn delete_retrying(&self, token: &Secret, uri: &str) -> Result<Deleted, RedfishError> {
+        let mut pauses = DELETE_BACKOFF.iter();
+        loop {
+            match self.delete(token, uri) {
+                Err(RedfishError::Status { status, .. }) if status >= 500 && pauses.len() > 0 => {
+                    self.transport
+                        .pause(*pauses.next().expect("a pause is left"));
+                }
+                r => return r,
+            }
+        }
+    }
+
+    /// The error for a session that cannot be identified on this BMC.
+    pub fn not_found(&self) -> RedfishError {
+        RedfishError::SessionNotFound {
+            host: self.host.key(),
+        }
+    }
+
+    /// The error for a token the BMC no longer accepts.
+    pub fn unauthorized(&self, message: &str) -> RedfishError {
+        RedfishError::Unauthorized {
+            host: self.host.key(),
+            message: message.to_owned(),
+        }
+    }
+
     /// Find our own session when the login gave no URI: Oem MySession, else our Context.
     pub fn find_mine(
         &self,
@@ -354,7 +488,6 @@ fn session_info(uri: &str, m: &Value, context: &str) -> SessionInfo {
         created: text("/CreatedTime"),
         origin: text("/ClientOriginIPAddress"),
         marked_mine: oem_mine || (!context.is_empty() && ctx == context),
-        context: ctx,
     }
 }
 
@@ -362,20 +495,15 @@ pub fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
-/// Turn a non-2xx response into the matching error.
-fn check(resp: &mut Response, method: &'static str) -> Result<(), RedfishError> {
-    match resp.status {
-        s if is_success(s) => Ok(()),
-        401 => Err(RedfishError::Unauthorized {
-            message: error_text(resp),
-        }),
-        status => Err(RedfishError::Status {
-            method,
-            path: resp.path.clone(),
-            status,
-            message: error_text(resp),
-        }),
-    }
+/// Is `uri` a member of the collection `sessions` (one more path segment)?
+pub fn is_member(sessions: &str, uri: &str) -> bool {
+    let Some(rest) = uri.get(sessions.len()..) else {
+        return false;
+    };
+    uri[..sessions.len()].eq_ignore_ascii_case(sessions)
+        && rest.len() > 1
+        && rest.starts_with('/')
+        && !rest[1..].contains('/')
 }
 
 pub fn parse_json(path: &str, bytes: &[u8]) -> Result<Value, RedfishError> {
@@ -414,7 +542,7 @@ pub fn resolve_session_uri(location: &str) -> Option<String> {
     Some(path.to_owned())
 }
 
-fn last_segment(uri: &str) -> String {
+pub fn last_segment(uri: &str) -> String {
     uri.rsplit('/').next().unwrap_or("").to_owned()
 }
 
@@ -542,6 +670,18 @@ mod tests {
     }
 
     #[test]
+    fn only_members_of_the_collection_are_sessions() {
+        let c = "/redfish/v1/SessionService/Sessions";
+        assert!(is_member(c, "/redfish/v1/SessionService/Sessions/7"));
+        assert!(is_member(c, "/redfish/v1/sessionservice/sessions/ab%2Fc"));
+        assert!(!is_member(c, c));
+        assert!(!is_member(c, "/redfish/v1/SessionService/Sessions/"));
+        assert!(!is_member(c, "/redfish/v1/SessionService/Sessions/7/x"));
+        assert!(!is_member(c, "/redfish/v1/SessionService"));
+        assert!(!is_member(c, "/redfish/v1/SessionService/SessionsX"));
+    }
+
+    #[test]
     fn error_messages_for_the_operator() {
         let body = br#"{"error":{"code":"Base.1.8.GeneralError","message":"See ExtendedInfo","@Message.ExtendedInfo":[{"MessageId":"Base.1.8.SessionLimitExceeded","Message":"The session establishment failed due to the number of simultaneous sessions exceeding the limit of the implementation."}]}}"#;
         let m = error_message(body);
@@ -562,5 +702,53 @@ mod tests {
             "RAC0218: The maximum number of user sessions is reached"
         ));
         assert!(!is_session_limit(401, "bad password"));
+    }
+
+    mod properties {
+        use super::super::{error_message, resolve_session_uri};
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn location_resolution_never_panics_and_stays_a_redfish_path(s in "\\PC{0,80}") {
+                if let Some(p) = resolve_session_uri(&s) {
+                    prop_assert!(p.starts_with("/redfish/"), "{}", p);
+                    prop_assert!(!p.ends_with('/') && !p.contains("..") && !p.contains('?'));
+                }
+            }
+
+            #[test]
+            fn location_forms_keep_the_path(
+                prefix in prop::sample::select(vec!["", "https://10.0.0.1", "https://bmc:8443", "bmc:45000", "http://x"]),
+                id in "[A-Za-z0-9%-]{1,24}",
+                slash in any::<bool>(),
+            ) {
+                let loc = format!("{prefix}/redfish/v1/SessionService/Sessions/{id}{}", if slash { "/" } else { "" });
+                prop_assert_eq!(resolve_session_uri(&loc), Some(format!("/redfish/v1/SessionService/Sessions/{id}")));
+            }
+
+            #[test]
+            fn error_messages_are_one_short_line(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+                let m = error_message(&bytes);
+                prop_assert!(!m.contains('\n') && !m.contains('\r'));
+                prop_assert!(m.chars().count() <= 310);
+            }
+
+            #[test]
+            fn error_messages_from_redfish_shaped_bodies(
+                id in "[A-Za-z.0-9]{0,30}", msg in "\\PC{0,400}", html in any::<bool>(),
+            ) {
+                let body = if html {
+                    format!("<html><head><title>{msg}</title></head><body>{id}</body></html>")
+                } else {
+                    serde_json::json!({"error": {"@Message.ExtendedInfo": [{"MessageId": id, "Message": msg}]}}).to_string()
+                };
+                let m = error_message(body.as_bytes());
+                prop_assert!(!m.contains('\n') && m.chars().count() <= 310);
+                prop_assert!(!m.contains("<body>"));
+            }
+        }
     }
 }

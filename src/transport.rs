@@ -2,11 +2,15 @@
 //!
 //! Redirects are never followed automatically: ureq keeps `X-Auth-Token` across a redirect,
 //! so a token-bearing request follows one only to the same scheme, host and port.
+//!
+//! This is the only file that touches ureq's `unversioned` API (custom connector and
+//! resolver), which ureq may change in any release: Cargo.toml pins ureq's exact version.
 
+use std::cell::Cell;
 use std::fmt;
 use std::io::{self, Read, Write};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rustls::{ClientConfig, ClientConnection, StreamOwned};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
@@ -22,14 +26,21 @@ use crate::tls::{self, SeenCert, TlsSetupError, Trust};
 #[derive(Debug, Clone)]
 pub struct Options {
     pub trust: Trust,
+    /// `--timeout`: all requests of one operation on this host share it.
     pub timeout: Duration,
+    /// When that time is up; pauses a retry is documented to take move it on.
+    pub deadline: Instant,
     pub verbose: bool,
 }
+
+/// The largest request head this transport sends: it bounds the token the session layer
+/// accepts, so that any cached token can still be sent (and its session deleted).
+pub const MAX_REQUEST_HEAD: usize = 64 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum TransportError {
-    #[error("cannot resolve the host name; check HOST and DNS")]
+    #[error("cannot resolve the host name; check the name and DNS")]
     Resolve,
     #[error("cannot connect ({0}); check HOST, the port and that the BMC's web service is up")]
     Connect(String),
@@ -40,15 +51,23 @@ pub enum TransportError {
     )]
     Untrusted(String),
     #[error(
-        "the BMC's certificate changed since login (pinned {pinned}, now {now}); the token was not sent. If the change is expected, run: rfsession login HOST -k --force"
+        "the BMC's certificate changed since login (pinned {pinned}, now {now}); nothing was sent. If the change is expected, run: rfsession login {host} -k --force"
     )]
-    CertChanged { pinned: String, now: String },
+    CertChanged {
+        pinned: String,
+        now: String,
+        host: String,
+    },
     #[error("TLS handshake failed ({0}); check that HOST speaks HTTPS on that port")]
     Tls(String),
     #[error(transparent)]
     Setup(#[from] TlsSetupError),
     #[error("connection closed mid-request ({0}); retry")]
     Closed(String),
+    #[error(
+        "connection closed mid-request ({detail}); the {method} may have been applied on the BMC: check before you retry"
+    )]
+    MayHaveApplied { method: String, detail: String },
     #[error("malformed HTTP response ({0})")]
     Protocol(String),
     #[error("response body exceeds {0} bytes; use --raw to stream it, or raise --max-body")]
@@ -64,6 +83,7 @@ pub struct Transport {
     host: Host,
     agent: ureq::Agent,
     options: Options,
+    deadline: Cell<Instant>,
     seen: SeenCert,
 }
 
@@ -136,20 +156,30 @@ impl Transport {
             // ureq's 128 KiB defaults are zeroed per connection; Redfish requests are small
             // and 64 KiB still holds the largest response head ureq accepts.
             .input_buffer_size(64 * 1024)
-            .output_buffer_size(16 * 1024)
+            .output_buffer_size(MAX_REQUEST_HEAD)
             .build();
         let connector = ().chain(TcpConnector::default()).chain(TlsConnector { config: tls });
         let agent = ureq::Agent::with_parts(config, connector, LiteralResolver::default());
         Ok(Transport {
             host: host.clone(),
             agent,
+            deadline: Cell::new(options.deadline),
             options,
             seen,
         })
     }
 
-    pub fn host(&self) -> &Host {
-        &self.host
+    /// Wait as a documented retry says to, without eating into the requests' time.
+    pub fn pause(&self, d: Duration) {
+        std::thread::sleep(d);
+        self.deadline.set(self.deadline.get() + d);
+    }
+
+    fn remaining(&self) -> Result<Duration, TransportError> {
+        match self.deadline.get().checked_duration_since(Instant::now()) {
+            Some(d) if !d.is_zero() => Ok(d),
+            _ => Err(TransportError::Timeout(self.options.timeout.as_secs())),
+        }
     }
 
     /// The fingerprint of the certificate seen on the last TLS handshake.
@@ -158,7 +188,8 @@ impl Transport {
     }
 
     /// Send one request to `path` on this host. GETs that fail on a closed connection are
-    /// retried once, and a redirect to the same origin is followed once.
+    /// retried once (any other method may have been applied: say so), and a redirect to the
+    /// same origin is followed once.
     pub fn send(
         &self,
         method: &str,
@@ -177,6 +208,12 @@ impl Transport {
                     self.log(format_args!("* connection closed; retrying {path} once"));
                     continue;
                 }
+                Err(TransportError::Closed(detail)) if method != "GET" => {
+                    return Err(TransportError::MayHaveApplied {
+                        method: method.to_owned(),
+                        detail,
+                    });
+                }
                 r => r?,
             };
             if !matches!(resp.status, 301 | 302 | 303 | 307 | 308) || method != "GET" {
@@ -185,7 +222,8 @@ impl Transport {
             let Some(location) = resp.header("location").map(str::to_owned) else {
                 return Ok(resp);
             };
-            let target = same_origin_path(&self.host, &location)
+            let target = resolve_reference(&path, &location)
+                .and_then(|l| same_origin_path(&self.host, &l))
                 .ok_or_else(|| TransportError::ForeignRedirect(location.clone()))?;
             if redirected {
                 return Ok(resp);
@@ -204,6 +242,7 @@ impl Transport {
     ) -> Result<Response, TransportError> {
         let url = format!("{}{}", self.host.origin(), path);
         self.log(format_args!("> {method} {url}"));
+        let remaining = self.remaining()?;
         let mut req = ureq::http::Request::builder().method(method).uri(&url);
         if let Some(t) = token {
             self.log(format_args!("> X-Auth-Token: <redacted>"));
@@ -216,12 +255,22 @@ impl Transport {
                     .header("Content-Type", "application/json")
                     .body(body)
                     .map_err(|e| TransportError::Protocol(e.to_string()))?;
+                let req = self
+                    .agent
+                    .configure_request(req)
+                    .timeout_global(Some(remaining))
+                    .build();
                 self.agent.run(req)
             }
             None => {
                 let req = req
                     .body(())
                     .map_err(|e| TransportError::Protocol(e.to_string()))?;
+                let req = self
+                    .agent
+                    .configure_request(req)
+                    .timeout_global(Some(remaining))
+                    .build();
                 self.agent.run(req)
             }
         };
@@ -231,6 +280,14 @@ impl Transport {
                 _ => None,
             };
             let mapped = map_error(e, pinned.zip(self.seen_certificate()), self.options.timeout);
+            let mapped = match mapped {
+                TransportError::CertChanged { pinned, now, .. } => TransportError::CertChanged {
+                    pinned,
+                    now,
+                    host: self.host.key(),
+                },
+                m => m,
+            };
             self.log(format_args!("! {mapped}"));
             mapped
         })?;
@@ -269,6 +326,43 @@ fn is_secret_header(name: &str) -> bool {
         .any(|s| name.eq_ignore_ascii_case(s))
 }
 
+/// `location` resolved against the request path `base` when it is a relative reference
+/// (`Systems/1`, `../x`), as RFC 3986 does; absolute forms are returned as they are.
+pub fn resolve_reference(base: &str, location: &str) -> Option<String> {
+    if location.contains("://") || location.starts_with('/') {
+        return Some(location.to_owned());
+    }
+    let (location, query) = match location.split_once('?') {
+        Some((l, q)) => (l, Some(q)),
+        None => (location, None),
+    };
+    let base = base.split(['?', '#']).next().unwrap_or("");
+    let dir = &base[..base.rfind('/')? + 1];
+    let mut out: Vec<&str> = Vec::new();
+    let joined = format!("{dir}{location}");
+    let segments: Vec<&str> = joined.split('/').skip(1).collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *seg {
+            "." if last => out.push(""),
+            "." => {}
+            ".." => {
+                out.pop();
+                if last {
+                    out.push("");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    let mut path = format!("/{}", out.join("/"));
+    if let Some(q) = query {
+        path.push('?');
+        path.push_str(q);
+    }
+    Some(path)
+}
+
 /// The path of `location` when it points to `host` (or is relative), else None.
 pub fn same_origin_path(host: &Host, location: &str) -> Option<String> {
     if location.starts_with('/') && !location.starts_with("//") {
@@ -296,6 +390,7 @@ fn map_error(
         return TransportError::CertChanged {
             pinned: pinned.to_owned(),
             now,
+            host: String::new(),
         };
     }
     match e {
@@ -313,6 +408,10 @@ fn map_error(
         E::Io(io) => {
             if let Some(r) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
                 return map_error(E::Rustls(r.clone()), None, timeout);
+            }
+            // ureq's own errors come back wrapped in io::Error from inside the TLS stream.
+            if io.get_ref().is_some_and(|i| i.is::<ureq::Error>()) {
+                return map_error(ureq::Error::from(io), None, timeout);
             }
             use io::ErrorKind as K;
             match io.kind() {
@@ -356,7 +455,11 @@ impl Resolver for LiteralResolver {
                 addrs.push(std::net::SocketAddr::new(ip, port));
                 Ok(addrs)
             }
-            _ => self.0.resolve(uri, config, timeout),
+            // A failed lookup comes back as a bare io::Error; it is not a closed connection.
+            _ => self.0.resolve(uri, config, timeout).map_err(|e| match e {
+                ureq::Error::Io(_) => ureq::Error::HostNotFound,
+                e => e,
+            }),
         }
     }
 }
@@ -396,7 +499,8 @@ impl<In: UreqTransport> Connector<In> for TlsConnector {
         conn.complete_io(&mut sock).map_err(|e| {
             match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
                 Some(r) => ureq::Error::Rustls(r.clone()),
-                None => ureq::Error::Io(e),
+                // A handshake that timed out is a timeout, not a closed connection.
+                None => ureq::Error::from(e),
             }
         })?;
         let buffers = LazyBuffers::new(
@@ -469,5 +573,21 @@ mod tests {
         assert_eq!(same_origin_path(&h, "http://bmc1:8443/redfish/v1/x"), None);
         assert_eq!(same_origin_path(&h, "https://evil:8443/redfish/v1/x"), None);
         assert_eq!(same_origin_path(&h, "//evil/redfish"), None);
+    }
+
+    #[test]
+    fn relative_references_resolve_against_the_request() {
+        let r = |b, l| resolve_reference(b, l).unwrap();
+        assert_eq!(
+            r("/redfish/v1/Redirect/Rel", "Systems/1"),
+            "/redfish/v1/Redirect/Systems/1"
+        );
+        assert_eq!(r("/redfish/v1/Systems/", "1"), "/redfish/v1/Systems/1");
+        assert_eq!(
+            r("/redfish/v1/a/b", "../Systems/1?x=1"),
+            "/redfish/v1/Systems/1?x=1"
+        );
+        assert_eq!(r("/redfish/v1/a", "/redfish/v1/b"), "/redfish/v1/b");
+        assert_eq!(r("/x", "https://evil/redfish"), "https://evil/redfish");
     }
 }

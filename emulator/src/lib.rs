@@ -3,7 +3,6 @@
 //! a session limit, a request log, and fault injection. Used in-process by the tests and
 //! as a stand-alone server by the `bmc-emulator` binary (demo and benchmarks).
 
-
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -999,7 +998,10 @@ fn humantime_secs(t: SystemTime) -> String {
     time::OffsetDateTime::from(t)
         .replace_nanosecond(0)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 

@@ -2,34 +2,27 @@
 
 use serde_json::{Value, json};
 
-use super::{Ctx, host, print_json, print_text, warn};
+use super::host;
 use crate::cli::SessionsArgs;
 use crate::error::{Error, Result};
 use crate::host::Host;
+use crate::output::{Output, escape_controls, warn};
+use crate::session::Sessions;
 use crate::timefmt;
 
-pub fn run(ctx: &Ctx, args: SessionsArgs) -> Result<()> {
+pub fn run(sessions: &Sessions, out: Output, args: SessionsArgs) -> Result<()> {
     if args.cached {
-        return cached(ctx);
+        return cached(sessions, out);
     }
     let host = host(&args.host)?;
-    on_bmc(ctx, &host).map_err(|e| e.on(&host))
+    on_bmc(sessions, out, &host).map_err(|e| e.on(&host))
 }
 
-fn on_bmc(ctx: &Ctx, host: &Host) -> Result<()> {
-    let entry = ctx.cache.read(host)?.ok_or(Error::NotLoggedIn)?;
-    let bmc = ctx.bmc(host, Some(&entry))?;
-    let list = bmc.list_sessions(&entry.token, super::sessions_of(&entry), &entry.context)?;
-    ctx.cache.touch(host);
-    let rows: Vec<(bool, _)> = list
-        .into_iter()
-        .map(|s| {
-            let mine = (!entry.session_uri.is_empty() && s.uri == entry.session_uri)
-                || (entry.session_uri.is_empty() && s.marked_mine);
-            (mine, s)
-        })
-        .collect();
-    if ctx.json {
+fn on_bmc(sessions: &Sessions, out: Output, host: &Host) -> Result<()> {
+    let on = sessions.on(host);
+    let rows = on.open()?.list()?;
+    on.touch();
+    if out.json {
         let arr = rows
             .iter()
             .map(|(mine, s)| {
@@ -39,73 +32,69 @@ fn on_bmc(ctx: &Ctx, host: &Host) -> Result<()> {
                 })
             })
             .collect();
-        return print_json(&Value::Array(arr));
+        out.json(&Value::Array(arr))?;
+        return Ok(());
     }
-    let mut table = vec![[
-        " ".to_owned(),
-        "ID".to_owned(),
-        "USER".to_owned(),
-        "CREATED".to_owned(),
-        "ORIGIN".to_owned(),
-        "URI".to_owned(),
-    ]];
+    let mut table = vec![["", "ID", "USER", "CREATED", "ORIGIN", "URI"].map(String::from)];
     for (mine, s) in &rows {
-        table.push([
-            if *mine { "*" } else { " " }.to_owned(),
-            s.id.clone(),
-            s.user.clone(),
-            s.created.clone(),
-            s.origin.clone(),
-            s.uri.clone(),
-        ]);
+        table.push(
+            [
+                if *mine { "*" } else { " " },
+                &s.id,
+                &s.user,
+                &s.created,
+                &s.origin,
+                &s.uri,
+            ]
+            .map(|c| escape_controls(c).into_owned()),
+        );
     }
-    print_text(&render(&table))
+    out.text(&render(&table))?;
+    Ok(())
 }
 
-fn cached(ctx: &Ctx) -> Result<()> {
-    let listed = ctx.cache.list()?;
+fn cached(sessions: &Sessions, out: Output) -> Result<()> {
     let mut first_bad = None;
     let mut rows = Vec::new();
-    for l in listed {
+    for l in sessions.cached()? {
         match l.entry {
-            Ok(e) => rows.push(e),
+            Ok((_, e)) => rows.push(e),
             Err(err) => {
                 warn(&err.to_string());
                 first_bad.get_or_insert(err);
             }
         }
     }
-    if ctx.json {
+    if out.json {
         let arr = rows
             .iter()
             .map(|e| {
                 json!({
-                    "host": e.host, "user": e.user, "session_uri": e.session_uri,
+                    "host": e.host, "user": e.user,
+                    "session_uri": e.session_uri.as_deref().unwrap_or(""),
                     "created": timefmt::rfc3339(e.created),
                 })
             })
             .collect();
-        print_json(&Value::Array(arr))?;
+        out.json(&Value::Array(arr))?;
     } else {
-        let mut table = vec![[
-            "HOST".to_owned(),
-            "USER".to_owned(),
-            "CREATED".to_owned(),
-            "SESSION".to_owned(),
-        ]];
+        let mut table = vec![["HOST", "USER", "CREATED", "SESSION"].map(String::from)];
         for e in &rows {
-            table.push([
-                e.host.clone(),
-                e.user.clone(),
-                timefmt::rfc3339(e.created),
-                e.session_uri.clone(),
-            ]);
+            table.push(
+                [
+                    e.host.as_str(),
+                    &e.user,
+                    &timefmt::rfc3339(e.created),
+                    e.session_uri.as_deref().unwrap_or(""),
+                ]
+                .map(|c| escape_controls(c).into_owned()),
+            );
         }
-        print_text(&render(&table))?;
+        out.text(&render(&table))?;
     }
     // Every unreadable entry was named above; the exit code says there was one.
     match first_bad {
-        Some(e) => Err(e.into()),
+        Some(e) => Err(Error::from(e)),
         None => Ok(()),
     }
 }

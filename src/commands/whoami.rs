@@ -4,38 +4,37 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::json;
 
-use super::{Ctx, host, print_json, print_text};
+use super::host;
 use crate::cli::WhoamiArgs;
-use crate::error::{Error, Result};
-use crate::host::Host;
-use crate::redfish::RedfishError;
+use crate::error::Result;
+use crate::output::{Output, escape_controls};
+use crate::session::{HostSession, Sessions};
 use crate::timefmt;
 
-pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<()> {
+pub fn run(sessions: &Sessions, out: Output, args: WhoamiArgs) -> Result<()> {
     let host = host(&args.host)?;
-    run_on(ctx, &host).map_err(|e| e.on(&host))
+    run_on(&sessions.on(&host), out).map_err(|e| e.on(&host))
 }
 
-fn run_on(ctx: &Ctx, host: &Host) -> Result<()> {
-    let entry = ctx.cache.read(host)?.ok_or(Error::NotLoggedIn)?;
+fn run_on(on: &HostSession, out: Output) -> Result<()> {
+    let live = on.open()?;
     // Idle time is measured before this check, which itself resets the BMC's idle clock.
-    let last_used = ctx.cache.last_used(host).unwrap_or_else(SystemTime::now);
+    let last_used = on.last_used().unwrap_or_else(SystemTime::now);
     let idle = SystemTime::now()
         .duration_since(last_used)
         .unwrap_or(Duration::ZERO);
-    let valid = ctx
-        .bmc(host, Some(&entry))?
-        .accepts(&entry.token, &entry.session_uri)?;
+    let valid = live.valid()?;
     if valid {
-        ctx.cache.touch(host);
+        on.touch();
     }
+    let entry = &live.entry;
     // The check just reset the BMC's idle clock: unused from now, the session lasts one timeout.
     let expires_in = entry.session_timeout.filter(|_| valid);
-    if ctx.json {
-        print_json(&json!({
+    if out.json {
+        out.json(&json!({
             "host": entry.host,
             "user": entry.user,
-            "session_uri": entry.session_uri,
+            "session_uri": entry.session_uri.as_deref().unwrap_or(""),
             "session_id": entry.session_id,
             "created": timefmt::rfc3339(entry.created),
             "valid": valid,
@@ -48,12 +47,13 @@ fn run_on(ctx: &Ctx, host: &Host) -> Result<()> {
         let mut text = format!(
             "host:     {}\nuser:     {}\nsession:  {}\ncreated:  {}\nidle:     {} before this check\n",
             entry.host,
-            entry.user,
-            if entry.session_uri.is_empty() {
-                "(URI not given by the BMC)"
-            } else {
-                &entry.session_uri
-            },
+            escape_controls(&entry.user),
+            escape_controls(
+                entry
+                    .session_uri
+                    .as_deref()
+                    .unwrap_or("(URI not given by the BMC)")
+            ),
             timefmt::rfc3339(entry.created),
             timefmt::human(idle),
         );
@@ -67,14 +67,10 @@ fn run_on(ctx: &Ctx, host: &Host) -> Result<()> {
             text.push_str(&format!("pinned:   {fp}\n"));
         }
         text.push_str(&format!("valid:    {}\n", if valid { "yes" } else { "no" }));
-        print_text(&text)?;
+        out.text(&text)?;
     }
     if valid {
-        Ok(())
-    } else {
-        Err(RedfishError::Unauthorized {
-            message: "the cached session has expired or was deleted".into(),
-        }
-        .into())
+        return Ok(());
     }
+    Err(live.refused().into())
 }

@@ -1,7 +1,6 @@
 //! The operator's everyday comforts: JSON pointers, paging, query options, several paths
 //! at once, dry runs, and how long a session has left.
 
-
 use crate::common::{Env, logged_in};
 use bmc_emulator::{Bmc, PASSWORD, Profile, USER};
 

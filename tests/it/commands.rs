@@ -1,6 +1,5 @@
 //! The five subcommands, end to end: the built binary against the emulated BMC over TLS.
 
-
 use crate::common::Env;
 use bmc_emulator::{Bmc, Config, PASSWORD, Profile, USER};
 

@@ -1,7 +1,6 @@
 //! Many real rfsession processes at once: one session per host, never a corrupt cache,
 //! never one host waiting for another, and crash safety under kill -9.
 
-
 use std::os::unix::fs::PermissionsExt;
 use std::process::Child;
 use std::time::{Duration, Instant};

@@ -1,7 +1,6 @@
 //! The checked-in completions and man pages match the clap definition, and the bash
 //! completion offers the cached hosts in a real bash.
 
-
 use std::path::Path;
 use std::process::Command;
 

@@ -1,7 +1,6 @@
 //! Every fault a BMC or the network throws: one clear line naming the host, the documented
 //! exit code, the cache entry kept while the session may exist, and no token anywhere.
 
-
 use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;

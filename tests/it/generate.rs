@@ -10,7 +10,8 @@ use std::path::Path;
 
 use clap::CommandFactory;
 use clap_complete::Shell;
-use rfsession::cli::{Cli, ENVIRONMENT, EXIT_CODES};
+use rfsession::cli::{Cli, ENVIRONMENT};
+use rfsession::exit::help_text;
 
 const SUBCOMMANDS: [&str; 5] = ["login", "get", "sessions", "whoami", "logout"];
 
@@ -142,7 +143,7 @@ fn page(cmd: &clap::Command, sub: Option<&str>) -> io::Result<String> {
         man.render_subcommands_section(&mut buf)?;
     }
     let mut text = String::from_utf8(buf).expect("roff is UTF-8");
-    text.push_str(&section("EXIT STATUS", &table(EXIT_CODES)));
+    text.push_str(&section("EXIT STATUS", &table(&help_text())));
     text.push_str(&section("ENVIRONMENT", &table(ENVIRONMENT)));
     let _ = write!(text, ".SH FILES\n{}\n", escape(FILES));
     text.push_str(&section("EXAMPLES", examples(sub)));

@@ -1,0 +1,560 @@
+//! The session lifecycle: reuse, replace or create a host's session, log in again after a
+//! 401, end it, and find it among the BMC's sessions.
+//!
+//! Two rules hold everywhere. Every decision that changes a cache entry is made on what was
+//! read under the host's lock. A session that may still exist on the BMC is never forgotten:
+//! before an entry is replaced or removed, its session is ended or the BMC confirms it gone
+//! (DELETE answering 2xx, 404 or 401).
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::cache::{Cache, CacheError, Entry, FORMAT, HostLock, Listed};
+use crate::host::{Host, Scheme};
+use crate::output::warn;
+use crate::password::{PasswordError, PasswordSource};
+use crate::redfish::{self, Bmc, DEFAULT_SESSIONS, Deleted, RedfishError, SessionInfo};
+use crate::secret::Secret;
+use crate::signals;
+use crate::timefmt;
+use crate::tls::Trust;
+use crate::transport::{MAX_REQUEST_HEAD, Options, Response, Transport, TransportError};
+
+/// The longest token kept: any cached token must fit in a request head, with room to spare.
+pub const MAX_TOKEN: usize = 16 * 1024;
+const _: () = assert!(MAX_TOKEN * 2 < MAX_REQUEST_HEAD);
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionError {
+    #[error("not logged in; run: rfsession login {host}")]
+    NotLoggedIn { host: String },
+    #[error("no user: pass -u USER or set RFSESSION_USER")]
+    NoUser,
+    #[error(transparent)]
+    Password(#[from] PasswordError),
+    #[error(transparent)]
+    Cache(#[from] CacheError),
+    #[error(transparent)]
+    Redfish(#[from] RedfishError),
+    #[error(
+        "the cached session may still exist on the BMC and was kept; nothing new was created ({source}); retry, or end it with: rfsession logout {host}"
+    )]
+    OldSessionKept { host: String, source: RedfishError },
+    #[error(
+        "the BMC created a session but the cache could not keep it ({source}); {}",
+        undone(*.deleted)
+    )]
+    NotSaved { source: CacheError, deleted: bool },
+    #[error(
+        "the BMC issued a token of {len} bytes, more than the {MAX_TOKEN} bytes rfsession keeps; {}",
+        undone(*.deleted)
+    )]
+    TokenTooLarge { len: usize, deleted: bool },
+    #[error("no session {uri} on the BMC; list them with: rfsession sessions {host}")]
+    NoSuchSession { uri: String, host: String },
+    #[error("--session {id}: not a Redfish session URI")]
+    BadSessionId { id: String },
+}
+
+fn undone(deleted: bool) -> &'static str {
+    if deleted {
+        "the session was deleted again on the BMC"
+    } else {
+        "the session could not be deleted again and will expire on the BMC"
+    }
+}
+
+impl From<TransportError> for SessionError {
+    fn from(e: TransportError) -> Self {
+        SessionError::Redfish(e.into())
+    }
+}
+
+type Result<T, E = SessionError> = std::result::Result<T, E>;
+
+/// How to reach BMCs, from the command line, once per run.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub cache_dir: Option<PathBuf>,
+    pub insecure: bool,
+    pub cacert: Option<PathBuf>,
+    pub timeout: Duration,
+    pub verbose: bool,
+}
+
+/// The sessions of every host this user has cached.
+pub struct Sessions {
+    cache: Cache,
+    settings: Settings,
+}
+
+/// What a login does, decided on the entry as read (the same for `--dry-run` and a real run).
+#[derive(Debug)]
+pub enum Plan {
+    /// The BMC still accepts the cached session.
+    Reuse(Entry),
+    /// End this session (or confirm it gone), then create one.
+    Replace(Entry),
+    Create,
+}
+
+/// What `login` came to.
+pub enum Login {
+    Reused(Entry),
+    Created(Entry),
+}
+
+impl Sessions {
+    pub fn new(settings: Settings) -> Result<Sessions> {
+        Ok(Sessions {
+            cache: Cache::new(settings.cache_dir.clone())?,
+            settings,
+        })
+    }
+
+    /// One host: its operations share one `--timeout` for all their requests.
+    pub fn on(&self, host: &Host) -> HostSession<'_> {
+        HostSession {
+            sessions: self,
+            host: host.clone(),
+            deadline: Instant::now() + self.settings.timeout,
+        }
+    }
+
+    /// Every entry in the cache, unreadable ones with their error.
+    pub fn cached(&self) -> Result<Vec<Listed>> {
+        Ok(self.cache.list()?)
+    }
+}
+
+/// The session of one host.
+pub struct HostSession<'a> {
+    sessions: &'a Sessions,
+    host: Host,
+    deadline: Instant,
+}
+
+/// A cached session ready for requests.
+pub struct Live {
+    pub entry: Entry,
+    bmc: Bmc,
+}
+
+impl Live {
+    pub fn get(&self, path: &str) -> Result<Response, RedfishError> {
+        self.bmc.get(&self.entry.token, path)
+    }
+
+    pub fn merge_pages(
+        &self,
+        path: &str,
+        first: &mut serde_json::Value,
+        first_len: u64,
+        limit: u64,
+    ) -> Result<(), RedfishError> {
+        self.bmc
+            .merge_pages(&self.entry.token, path, first, first_len, limit)
+    }
+
+    /// The error for a cached session the BMC no longer accepts.
+    pub fn refused(&self) -> RedfishError {
+        self.bmc
+            .unauthorized("the cached session has expired or was deleted")
+    }
+
+    /// Does the BMC still accept the token?
+    pub fn valid(&self) -> Result<bool, RedfishError> {
+        self.bmc
+            .accepts(&self.entry.token, self.entry.session_uri.as_deref())
+    }
+
+    /// The BMC's sessions, each marked when it is this one.
+    pub fn list(&self) -> Result<Vec<(bool, SessionInfo)>, RedfishError> {
+        let e = &self.entry;
+        let list = self
+            .bmc
+            .list_sessions(&e.token, sessions_of(e), &e.context)?;
+        Ok(list
+            .into_iter()
+            .map(|s| {
+                let mine = match &e.session_uri {
+                    Some(uri) => s.uri == *uri,
+                    None => s.marked_mine,
+                };
+                (mine, s)
+            })
+            .collect())
+    }
+}
+
+impl HostSession<'_> {
+    fn cache(&self) -> &Cache {
+        &self.sessions.cache
+    }
+
+    fn settings(&self) -> &Settings {
+        &self.sessions.settings
+    }
+
+    pub fn entry(&self) -> Result<Option<Entry>> {
+        Ok(self.cache().read(&self.host)?)
+    }
+
+    /// Record a use of the session (the entry's mtime is its last use).
+    pub fn touch(&self) {
+        self.cache().touch(&self.host);
+    }
+
+    pub fn last_used(&self) -> Option<std::time::SystemTime> {
+        self.cache().last_used(&self.host)
+    }
+
+    fn lock(&self) -> Result<HostLock> {
+        let host = &self.host;
+        Ok(self
+            .cache()
+            .lock(host, self.settings().timeout, &|holder| {
+                warn(&format!(
+                    "{host}: waiting for the lock on this host{holder}"
+                ));
+            })?)
+    }
+
+    /// How the BMC's certificate is checked. An entry's trust governs every connection to
+    /// its host, login included: its pin (after `-k login`), else verification, whatever
+    /// this run's flags say. Only `-k login --force` (`repin`) trusts on first use again.
+    fn trust(&self, entry: Option<&Entry>, repin: bool) -> Trust {
+        let s = self.settings();
+        let verified = || match &s.cacert {
+            Some(p) => Trust::Bundle(p.clone()),
+            None => Trust::System,
+        };
+        match entry {
+            Some(e) if !repin => match &e.tls_fingerprint {
+                Some(fp) => Trust::Pinned(fp.clone()),
+                None => verified(),
+            },
+            _ if s.insecure => Trust::AnyRecorded,
+            _ => verified(),
+        }
+    }
+
+    fn bmc(&self, trust: Trust) -> Result<Bmc, TransportError> {
+        let s = self.settings();
+        let options = Options {
+            trust,
+            timeout: s.timeout,
+            deadline: self.deadline,
+            verbose: s.verbose,
+        };
+        Ok(Bmc::new(&self.host, Transport::new(&self.host, options)?))
+    }
+
+    fn live(&self, entry: Entry) -> Result<Live> {
+        let bmc = self.bmc(self.trust(Some(&entry), false))?;
+        Ok(Live { entry, bmc })
+    }
+
+    /// The cached entry; not logged in is an error.
+    pub fn require(&self) -> Result<Entry> {
+        self.entry()?.ok_or_else(|| self.not_logged_in())
+    }
+
+    /// The cached session, for requests.
+    pub fn open(&self) -> Result<Live> {
+        self.live(self.require()?)
+    }
+
+    fn not_logged_in(&self) -> SessionError {
+        SessionError::NotLoggedIn {
+            host: self.host.key(),
+        }
+    }
+
+    /// Decide what a login of `user` does with `entry`; `dead` is a token already seen
+    /// refused, which is not asked again.
+    fn decide(
+        &self,
+        entry: Option<Entry>,
+        user: &str,
+        force: bool,
+        dead: Option<&Secret>,
+    ) -> Result<Plan> {
+        Ok(match entry {
+            None => Plan::Create,
+            Some(e) if force || e.user != user || dead == Some(&e.token) => Plan::Replace(e),
+            Some(e) => {
+                if self.live(e.clone())?.valid()? {
+                    Plan::Reuse(e)
+                } else {
+                    Plan::Replace(e)
+                }
+            }
+        })
+    }
+
+    /// The user a login is for: given, else the cached session's.
+    pub fn login_user(&self, user: Option<&str>) -> Result<(String, Option<Entry>)> {
+        let cached = self.entry()?;
+        let user = user
+            .or(cached.as_ref().map(|e| e.user.as_str()))
+            .ok_or(SessionError::NoUser)?
+            .to_owned();
+        Ok((user, cached))
+    }
+
+    /// What `login` would do, with the collection it would POST to; changes nothing.
+    pub fn plan(&self, user: &str, force: bool) -> Result<(Plan, Option<String>)> {
+        let plan = self.decide(self.entry()?, user, force, None)?;
+        let post = match &plan {
+            Plan::Reuse(_) => None,
+            Plan::Replace(e) => Some(self.bmc(self.trust(Some(e), self.repin(force)))?),
+            Plan::Create => Some(self.bmc(self.trust(None, false))?),
+        };
+        let post = post.map(|b| b.sessions_path()).transpose()?;
+        Ok((plan, post))
+    }
+
+    fn repin(&self, force: bool) -> bool {
+        force && self.settings().insecure
+    }
+
+    /// Reuse the cached session if the BMC still accepts it, else create one. The lock is
+    /// held across check-and-create, so racing logins create one session.
+    pub fn login(&self, user: &str, password: &PasswordSource, force: bool) -> Result<Login> {
+        // Without the lock first: the common case is a session that is still good.
+        let mut dead = None;
+        match self.decide(self.entry()?, user, force, None)? {
+            Plan::Reuse(e) => {
+                self.touch();
+                return Ok(Login::Reused(e));
+            }
+            Plan::Replace(e) if !force && e.user == user => dead = Some(e.token),
+            _ => {}
+        }
+        let password = password.read(user, &self.host)?;
+        let lock = self.lock()?;
+        // Another process may have logged in or out while we waited: decide again.
+        match self.decide(self.entry()?, user, force, dead.as_ref())? {
+            Plan::Reuse(e) => {
+                self.touch();
+                Ok(Login::Reused(e))
+            }
+            Plan::Replace(old) => {
+                let repin = self.repin(force);
+                self.end_replaced(&old, repin)?;
+                let trust = self.trust(Some(&old), repin);
+                self.create(&lock, user, &password, trust, Some(&old))
+                    .map(Login::Created)
+            }
+            Plan::Create => {
+                let trust = self.trust(None, false);
+                self.create(&lock, user, &password, trust, None)
+                    .map(Login::Created)
+            }
+        }
+    }
+
+    /// After a 401: log in again once, unless another process already did (use its
+    /// session) or logged out (the operator ended the session: exit 4, create nothing).
+    pub fn relogin(&self, live: &mut Live, user: Option<&str>, pw: &PasswordSource) -> Result<()> {
+        let user = user.unwrap_or(&live.entry.user).to_owned();
+        let password = pw.read(&user, &self.host)?;
+        let lock = self.lock()?;
+        let current = self.require()?;
+        if current.token != live.entry.token {
+            *live = self.live(current)?;
+            return Ok(());
+        }
+        // One stray 401 (a proxy, an HTML error page) must not orphan a live session.
+        self.end_replaced(&current, false)?;
+        let trust = self.trust(Some(&current), false);
+        let entry = self.create(&lock, &user, &password, trust, Some(&current))?;
+        *live = self.live(entry)?;
+        Ok(())
+    }
+
+    /// End the session a login replaces; if it may still exist, keep the entry and stop.
+    fn end_replaced(&self, old: &Entry, repin: bool) -> Result<()> {
+        match self.end(old) {
+            Ok(_) => Ok(()),
+            // `-k login --force` after a certificate change: the operator said to trust the
+            // new certificate; the old token is not sent to it, so its session expires.
+            Err(RedfishError::Transport(TransportError::CertChanged { .. })) if repin => {
+                warn(&format!(
+                    "warning: {}: the certificate changed, so the old session ({}) was not ended with its token; it will expire on the BMC",
+                    self.host,
+                    old.session_uri.as_deref().unwrap_or("URI unknown")
+                ));
+                Ok(())
+            }
+            Err(source) => Err(SessionError::OldSessionKept {
+                host: self.host.key(),
+                source,
+            }),
+        }
+    }
+
+    /// DELETE the entry's session, found through MySession or Context when the login gave
+    /// no URI. A 401 anywhere means the BMC no longer knows the token: the session is gone.
+    fn end(&self, entry: &Entry) -> Result<Deleted, RedfishError> {
+        let bmc = self.bmc(self.trust(Some(entry), false))?;
+        let uri = match find(&bmc, entry) {
+            Ok(Some(uri)) => uri,
+            Ok(None) => return Err(bmc.not_found()),
+            Err(RedfishError::Unauthorized { .. }) => return Ok(Deleted::AlreadyGone),
+            Err(e) => return Err(e),
+        };
+        bmc.delete_retrying(&entry.token, &uri)
+    }
+
+    /// POST a new session and cache it. From the POST until the entry is written, signals
+    /// wait; if the entry cannot be kept, the session is deleted again: a session nobody can
+    /// find must not hold a slot in the BMC's small table.
+    fn create(
+        &self,
+        lock: &HostLock,
+        user: &str,
+        password: &Secret,
+        trust: Trust,
+        previous: Option<&Entry>,
+    ) -> Result<Entry> {
+        let bmc = self.bmc(trust.clone())?;
+        let sessions = bmc.sessions_path()?;
+        let context = new_context();
+        let _deferred = signals::defer();
+        let created = bmc.login(&sessions, user, password, &context)?;
+        let tls_fingerprint = match trust {
+            Trust::Pinned(fp) => Some(fp),
+            Trust::AnyRecorded if self.host.scheme == Scheme::Https => {
+                bmc.transport.seen_certificate()
+            }
+            _ => None,
+        };
+        let session_timeout = bmc.session_timeout(&created.token);
+        let entry = Entry {
+            format: FORMAT,
+            host: self.host.key(),
+            user: user.to_owned(),
+            token: created.token,
+            session_uri: created.session_uri,
+            session_id: created.session_id,
+            sessions_uri: Some(sessions),
+            context,
+            created: timefmt::unix_now(),
+            session_timeout,
+            tls_fingerprint,
+            extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
+        };
+        let len = entry.token.expose().len();
+        if len > MAX_TOKEN {
+            let deleted = undo(&bmc, &entry);
+            return Err(SessionError::TokenTooLarge { len, deleted });
+        }
+        if let Err(source) = self.cache().write(lock, &entry) {
+            let deleted = undo(&bmc, &entry);
+            return Err(SessionError::NotSaved { source, deleted });
+        }
+        if let Some(msg) = created.password_change {
+            warn(&format!(
+                "warning: {}: the BMC requires a password change before most requests will work: {msg}",
+                self.host
+            ));
+        }
+        Ok(entry)
+    }
+
+    /// End the cached session and forget it; Ok(None) when nothing was cached.
+    pub fn logout(&self) -> Result<Option<Deleted>> {
+        let lock = self.lock()?;
+        let Some(entry) = self.entry()? else {
+            return Ok(None);
+        };
+        let outcome = self.end(&entry)?;
+        self.cache().remove(&lock)?;
+        Ok(Some(outcome))
+    }
+
+    /// The URI `--session ID` names, in the cached session's collection.
+    pub fn session_uri_of(&self, id: &str, entry: &Entry) -> Result<String> {
+        if id.contains('/') {
+            return redfish::resolve_session_uri(id)
+                .ok_or_else(|| SessionError::BadSessionId { id: id.to_owned() });
+        }
+        Ok(format!("{}/{}", sessions_of(entry), percent_encode(id)))
+    }
+
+    /// `logout --session ID`: delete any session with the cached token. When it was our
+    /// own, the entry goes too; decided on the entry read under the lock.
+    pub fn end_other(&self, id: &str) -> Result<String> {
+        let lock = self.lock()?;
+        let entry = self.require()?;
+        let uri = self.session_uri_of(id, &entry)?;
+        let live = self.live(entry)?;
+        let own = live.entry.session_uri.as_deref() == Some(uri.as_str());
+        let outcome = live.bmc.delete(&live.entry.token, &uri)?;
+        if outcome == Deleted::AlreadyGone && !own {
+            // 401 means our own token is no good; 404 that the id does not exist.
+            if !live.valid()? {
+                return Err(live.bmc.unauthorized("").into());
+            }
+            return Err(SessionError::NoSuchSession {
+                uri,
+                host: self.host.key(),
+            });
+        }
+        // An entry known only by Context: if its token stopped working, the id was ours.
+        if own || (live.entry.session_uri.is_none() && !live.valid()?) {
+            self.cache().remove(&lock)?;
+        }
+        Ok(uri)
+    }
+}
+
+/// The sessions collection the entry's session lives in.
+fn sessions_of(entry: &Entry) -> &str {
+    entry.sessions_uri.as_deref().unwrap_or(DEFAULT_SESSIONS)
+}
+
+/// The entry's session URI: as stored, else found through MySession or Context.
+fn find(bmc: &Bmc, entry: &Entry) -> Result<Option<String>, RedfishError> {
+    if let Some(uri) = &entry.session_uri {
+        return Ok(Some(uri.clone()));
+    }
+    bmc.find_mine(
+        &entry.token,
+        sessions_of(entry),
+        &entry.context,
+        &entry.user,
+    )
+}
+
+/// Delete a session just created that cannot be kept; true when the BMC confirmed it.
+fn undo(bmc: &Bmc, entry: &Entry) -> bool {
+    match find(bmc, entry) {
+        Ok(Some(uri)) => bmc.delete(&entry.token, &uri).is_ok(),
+        _ => false,
+    }
+}
+
+/// A unique Context for each login, so the session can be found again without a URI.
+fn new_context() -> String {
+    use ring::rand::{SecureRandom, SystemRandom};
+    let mut bytes = [0u8; 8];
+    // On failure the pid alone still tells this process's sessions apart from others'.
+    let _ = SystemRandom::new().fill(&mut bytes);
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("rfsession-{}-{hex}", std::process::id())
+}
+
+fn percent_encode(id: &str) -> String {
+    id.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

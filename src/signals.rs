@@ -1,0 +1,50 @@
+//! Process-wide hardening, and the one stretch a signal must not cut short: between the
+//! session POST and the cache write, a login either keeps the session or deletes it again.
+
+use std::mem::MaybeUninit;
+
+/// At start-up: no core dumps (the process holds tokens and aborts on panic), no ptrace or
+/// /proc/PID/environ for other processes of the user (as ssh-agent), and a file-size limit
+/// turns a write into an error (EFBIG) instead of killing the process mid-write.
+pub fn harden() {
+    unsafe {
+        let zero = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        libc::setrlimit(libc::RLIMIT_CORE, &zero);
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+/// Holds SIGINT, SIGTERM, SIGHUP and SIGQUIT back until dropped; one that arrived meanwhile
+/// is delivered then, with its usual effect.
+#[must_use = "signals are held back only while this lives"]
+pub struct Deferred {
+    old: libc::sigset_t,
+}
+
+pub fn defer() -> Deferred {
+    unsafe {
+        let mut set = MaybeUninit::<libc::sigset_t>::uninit();
+        libc::sigemptyset(set.as_mut_ptr());
+        let mut set = set.assume_init();
+        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
+            libc::sigaddset(&mut set, sig);
+        }
+        let mut old = MaybeUninit::<libc::sigset_t>::uninit();
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, old.as_mut_ptr());
+        Deferred {
+            old: old.assume_init(),
+        }
+    }
+}
+
+impl Drop for Deferred {
+    fn drop(&mut self) {
+        unsafe {
+            libc::pthread_sigmask(libc::SIG_SETMASK, &self.old, std::ptr::null_mut());
+        }
+    }
+}
