@@ -313,10 +313,16 @@ impl Bmc {
                 });
             }
             let mut resp = self.get(token, &next)?;
-            let bytes = resp.bytes(limit.saturating_sub(total).max(1))?;
+            let too_large = || RedfishError::from(TransportError::TooLarge(limit));
+            let bytes = resp
+                .bytes(limit.saturating_sub(total).max(1))
+                .map_err(|e| match e {
+                    TransportError::TooLarge(_) => too_large(),
+                    e => e.into(),
+                })?;
             total += bytes.len() as u64;
             if total > limit {
-                return Err(TransportError::TooLarge(limit).into());
+                return Err(too_large());
             }
             let page = parse_json(&next, &bytes)?;
             if let (Some(all), Some(more)) = (

@@ -135,6 +135,11 @@ pub struct Faults {
     pub body_odata_id: Option<String>,
     /// Sessions created now do not keep the Context the client sent.
     pub forget_context: bool,
+    /// The next N authenticated GETs answer 401 although the token is valid (a proxy, a
+    /// BMC that says 401 for 403).
+    pub stray_401: u32,
+    /// Tokens issued now are padded to this many bytes.
+    pub token_size: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -252,6 +257,14 @@ impl Bmc {
         }
     }
 
+    /// Serve a self-signed certificate from now on, as an impostor on the BMC's address would.
+    pub fn serve_untrusted_certificate(&self) {
+        let mut tls = self.shared.tls.lock().unwrap();
+        if tls.is_some() {
+            *tls = Some(self_signed_config(self.shared.addr.ip()));
+        }
+    }
+
     /// The CA bundle that signs every emulated BMC's certificate.
     pub fn ca_path(&self) -> &Path {
         &self.ca_path
@@ -344,14 +357,28 @@ fn ca() -> &'static Ca {
 
 /// A fresh leaf certificate for `ip` and localhost, signed by the test CA.
 pub fn server_config(ip: IpAddr) -> Arc<rustls::ServerConfig> {
+    let (params, key) = leaf_params(ip);
+    let cert = params.signed_by(&key, &ca().issuer).unwrap();
+    tls_config(cert.der().to_vec(), key)
+}
+
+fn self_signed_config(ip: IpAddr) -> Arc<rustls::ServerConfig> {
+    let (params, key) = leaf_params(ip);
+    let cert = params.self_signed(&key).unwrap();
+    tls_config(cert.der().to_vec(), key)
+}
+
+fn leaf_params(ip: IpAddr) -> (rcgen::CertificateParams, rcgen::KeyPair) {
     let mut params =
         rcgen::CertificateParams::new(vec!["localhost".to_owned(), ip.to_string()]).unwrap();
     params
         .distinguished_name
         .push(rcgen::DnType::CommonName, format!("bmc {ip}"));
-    let key = rcgen::KeyPair::generate().unwrap();
-    let cert = params.signed_by(&key, &ca().issuer).unwrap();
-    let chain = vec![CertificateDer::from(cert.der().to_vec())];
+    (params, rcgen::KeyPair::generate().unwrap())
+}
+
+fn tls_config(der: Vec<u8>, key: rcgen::KeyPair) -> Arc<rustls::ServerConfig> {
+    let chain = vec![CertificateDer::from(der)];
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
@@ -630,10 +657,14 @@ fn new_session(shared: &Shared, st: &mut State, user: &str, context: &str) -> Se
     let token_n = TOKEN_COUNTER.fetch_add(1, Ordering::Relaxed);
     let seed = std::collections::hash_map::RandomState::new();
     let salt = std::hash::BuildHasher::hash_one(&seed, token_n);
+    let mut token = format!("tok{token_n:06}x{salt:016x}");
+    while token.len() < st.faults.token_size {
+        token.push('z');
+    }
     let s = Session {
         uri: format!("{sessions}/{id}"),
         id,
-        token: format!("tok{token_n:06}x{salt:016x}"),
+        token,
         user: user.to_owned(),
         context: context.to_owned(),
         created: SystemTime::now(),
@@ -716,6 +747,14 @@ fn handle(shared: &Shared, req: &Request) -> Resp {
     };
     me.last_used = Instant::now();
     let me = me.clone();
+    if req.method == "GET" && st.faults.stray_401 > 0 {
+        st.faults.stray_401 -= 1;
+        return Resp::raw(
+            401,
+            "text/html",
+            b"<html><head><title>401 Authorization Required</title></head><body>proxy</body></html>",
+        );
+    }
 
     if path == sessions && req.method == "GET" {
         let expand = query.contains("$expand=.") || query.contains("%24expand=.");
@@ -856,6 +895,22 @@ fn handle(shared: &Shared, req: &Request) -> Resp {
             }
         }
         "/redfish/v1/Redirect/Same" => Resp::raw(302, "text/plain", b"").with("Location", "/redfish/v1/Systems/1"),
+        "/redfish/v1/RelativeRedirect" => Resp::raw(302, "text/plain", b"").with("Location", "Systems/1"),
+        "/redfish/v1/Broken/Endless" => {
+            // Pages of 5,000 members, without end.
+            let page: u64 = query.strip_prefix("page=").and_then(|v| v.parse().ok()).unwrap_or(0);
+            let members: Vec<Value> = (0..5000)
+                .map(|i| json!({"@odata.id": format!("{path}/{page}-{i}"), "Id": format!("{page}-{i}"), "Message": "x".repeat(64)}))
+                .collect();
+            Resp::json(200, json!({"@odata.id": path, "Members": members,
+                "Members@odata.nextLink": format!("{path}?page={}", page + 1)}))
+        }
+        "/redfish/v1/Broken/Loop" => Resp::json(200, json!({"@odata.id": path,
+            "Members": [{"@odata.id": "/redfish/v1/Systems/1"}],
+            "Members@odata.nextLink": "/redfish/v1/Broken/Loop?page=1"})),
+        "/redfish/v1/Broken/Foreign" => Resp::json(200, json!({"@odata.id": path,
+            "Members": [{"@odata.id": "/redfish/v1/Systems/1"}],
+            "Members@odata.nextLink": "https://203.0.113.9/redfish/v1/Broken/Foreign?page=1"})),
         "/redfish/v1/Redirect/To" => {
             let target = query.strip_prefix("url=").unwrap_or("").to_owned();
             Resp::raw(302, "text/plain", b"").with("Location", percent_decode(&target))

@@ -6,7 +6,12 @@ use std::process::{Child, Command, Output, Stdio};
 
 use bmc_emulator::{self as emulator, Bmc, Profile};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_rfsession");
+/// The binary under test: this build's, or another one's (`RFSESSION_TEST_BIN`, to show
+/// that a test fails on an older build).
+pub fn bin() -> String {
+    std::env::var("RFSESSION_TEST_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_rfsession").to_owned())
+}
 
 /// A private HOME and cache directory for one test.
 pub struct Env {
@@ -69,7 +74,7 @@ impl Env {
 
     /// `rfsession --cacert CA ARGS...` with a clean environment.
     pub fn cmd(&self, ca: Option<&Path>, args: &[&str]) -> Command {
-        let mut c = Command::new(BIN);
+        let mut c = Command::new(bin());
         c.env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.dir.path())

@@ -203,7 +203,7 @@ fn a_session_the_cache_cannot_keep_is_deleted_again() {
     // the write fails with EFBIG instead of killing the process).
     let script = format!(
         "trap '' XFSZ; ulimit -f 0; exec {} --cacert {} login {} -u {USER}",
-        crate::common::BIN,
+        crate::common::bin(),
         bmc.ca_path().display(),
         bmc.host()
     );

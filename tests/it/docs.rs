@@ -58,7 +58,8 @@ fn completions_and_man_pages_are_up_to_date() {
 /// Run the shipped bash completion in a real bash for the words typed so far.
 fn complete(env: &Env, line: &str) -> Vec<String> {
     let root = env!("CARGO_MANIFEST_DIR");
-    let bin_dir = Path::new(crate::common::BIN).parent().unwrap();
+    let bin = crate::common::bin();
+    let bin_dir = Path::new(&bin).parent().unwrap();
     let script = format!(
         r#"source {root}/completions/rfsession.bash
 complete -p rfsession

@@ -25,7 +25,7 @@ fn xargs_login(env: &Env, bmcs: &[Bmc], jobs: usize) {
             &jobs.to_string(),
             "-n",
             "1",
-            crate::common::BIN,
+            &crate::common::bin(),
             "--cacert",
         ])
         .arg(bmcs[0].ca_path())
@@ -121,7 +121,7 @@ fn logout_all_shows_progress_only_on_a_terminal() {
     // `script` gives the command a pseudo-terminal, as an interactive shell would.
     let cmd = format!(
         "{} --cacert {} logout --all --jobs 2",
-        crate::common::BIN,
+        crate::common::bin(),
         bmcs[0].ca_path().display()
     );
     let out = Command::new("script")

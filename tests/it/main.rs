@@ -9,3 +9,4 @@ mod docs;
 mod faults;
 mod fleet;
 mod generate;
+mod hardening;
