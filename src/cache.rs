@@ -247,9 +247,10 @@ impl Cache {
             .map_err(|e| CacheError::io(&self.dir, e))?;
         let body =
             zeroize::Zeroizing::new(serde_json::to_vec_pretty(entry).expect("entry serializes"));
-        tmp.write_all(&body)
-            .and_then(|()| tmp.write_all(b"\n"))
-            .and_then(|()| tmp.as_file().sync_all())
+        let file = tmp.as_file_mut();
+        file.write_all(&body)
+            .and_then(|()| file.write_all(b"\n"))
+            .and_then(|()| file.sync_all())
             .map_err(|e| CacheError::io(tmp.path(), e))?;
         tmp.persist(&path)
             .map_err(|e| CacheError::io(&path, e.error))?;

@@ -420,8 +420,11 @@ fn map_error(
                 | K::HostUnreachable
                 | K::NetworkUnreachable
                 | K::AddrNotAvailable => TransportError::Connect(io.to_string()),
-                K::ConnectionReset | K::ConnectionAborted | K::UnexpectedEof | K::BrokenPipe => {
-                    TransportError::Closed(io.to_string())
+                K::ConnectionReset | K::ConnectionAborted => {
+                    TransportError::Closed("reset by the BMC".into())
+                }
+                K::UnexpectedEof | K::BrokenPipe => {
+                    TransportError::Closed("the BMC hung up without an answer".into())
                 }
                 K::InvalidData => TransportError::Protocol(io.to_string()),
                 _ => TransportError::Closed(io.to_string()),

@@ -142,6 +142,20 @@ pub fn logged_in(profile: Profile) -> (Bmc, Env) {
     (bmc, env)
 }
 
+/// The test process holds the host's lock, as a slow login or logout would.
+pub fn hold_lock(env: &Env, bmc: &Bmc) -> std::fs::File {
+    let path = env.entry_path(bmc).with_extension("lock");
+    let f = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .unwrap();
+    f.lock().unwrap();
+    f
+}
+
 pub fn wait(child: Child) -> Out {
     Out::from(child.wait_with_output().unwrap())
 }

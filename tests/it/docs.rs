@@ -112,3 +112,22 @@ fn bash_completes_host_from_the_cache() {
     let got = complete(&env, "rfsession who");
     assert_eq!(got, vec!["whoami".to_owned()]);
 }
+
+#[test]
+fn readme_exit_codes_match_the_enum() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme.split("## Exit codes").nth(1).unwrap();
+    let rows: String = section
+        .lines()
+        .skip_while(|l| !l.starts_with("|---"))
+        .skip(1)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(
+        rows,
+        rfsession::exit::markdown_rows(),
+        "README's exit-code table differs from src/exit.rs"
+    );
+}

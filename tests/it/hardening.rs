@@ -1,30 +1,16 @@
 //! The holes an adversarial review found (issue 13): each test failed on the code before
 //! the fix and pins the promise the README makes.
 
-use std::fs::{self, File};
+use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use bmc_emulator::{Bmc, PASSWORD, Profile, USER};
 
-use crate::common::{Env, Out, logged_in, wait};
+use crate::common::{Env, Out, hold_lock, logged_in, wait};
 
 const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
-
-/// The test process holds the host's lock, as a slow login or logout would.
-fn hold_lock(env: &Env, bmc: &Bmc) -> File {
-    let path = env.entry_path(bmc).with_extension("lock");
-    let f = File::options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-        .unwrap();
-    f.lock().unwrap();
-    f
-}
 
 fn entry(env: &Env, bmc: &Bmc) -> Option<serde_json::Value> {
     let text = fs::read_to_string(env.entry_path(bmc)).ok()?;

@@ -10,3 +10,4 @@ mod faults;
 mod fleet;
 mod generate;
 mod hardening;
+mod messages;

@@ -1,0 +1,676 @@
+//! The exact message and exit code of every row of the README's failure table, as snapshots
+//! (host, port, paths, pids and fingerprints redacted), so that any change to what the
+//! operator reads is a reviewed diff. Update with `SNAPSHOTS=overwrite cargo test`.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::time::Duration;
+
+use bmc_emulator::{Bmc, Config, PASSWORD, Profile, USER};
+use snapbox::{assert_data_eq, str};
+
+use crate::common::{Env, Out, hold_lock, logged_in};
+
+const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
+
+/// `exit N` and stderr, with what varies from run to run replaced by placeholders.
+fn shown(out: &Out, bmc: &Bmc, env: &Env) -> String {
+    let text = format!("exit {}\n{}", out.code, out.stderr)
+        .replace(&bmc.host(), "[HOST]")
+        .replace(&env.dir.path().display().to_string(), "[TMP]")
+        .replace(&bmc.ca_path().display().to_string(), "[CA]");
+    redact_numbers(&redact_fingerprints(&text))
+}
+
+/// `AB:CD:...` (32 bytes) as `[SHA256]`.
+fn redact_fingerprints(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while !rest.is_empty() {
+        let is_fp = rest.len() >= 95
+            && rest.as_bytes()[..95].iter().enumerate().all(|(i, b)| {
+                if i % 3 == 2 {
+                    *b == b':'
+                } else {
+                    b.is_ascii_hexdigit()
+                }
+            });
+        if is_fp {
+            out.push_str("[SHA256]");
+            rest = &rest[95..];
+        } else {
+            let c = rest.chars().next().unwrap();
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
+/// Process ids and ports: `pid 1234` as `pid [PID]`, `127.0.0.1:1` and the like as they are.
+fn redact_numbers(s: &str) -> String {
+    let mut out = String::new();
+    let mut words = s.split("pid ");
+    out.push_str(words.next().unwrap_or(""));
+    for w in words {
+        let digits = w.chars().take_while(char::is_ascii_digit).count();
+        out.push_str(if digits > 0 { "pid [PID]" } else { "pid " });
+        out.push_str(&w[digits..]);
+    }
+    out
+}
+
+fn bare(env: &Env, args: &[&str]) -> Out {
+    let mut c = env.cmd(None, args);
+    c.envs(PW);
+    let o = c.output().unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into(),
+        stderr: String::from_utf8_lossy(&o.stderr).into(),
+    }
+}
+
+/// Each row of the README's failure table (its first cell) and the test here that pins it.
+const ROWS: [(&str, &str); 29] = [
+    ("wrong password", "wrong_password"),
+    ("password change required", "password_change_required"),
+    ("not logged in", "not_logged_in"),
+    ("token expired or deleted", "token_expired"),
+    ("iDRAC 8's HTML 401 page", "idrac8_html_401_page"),
+    (
+        "a 401 that may be stray (proxy, HTML page)",
+        "session_that_may_still_exist_is_kept",
+    ),
+    ("unreachable host, refused connection", "unreachable_host"),
+    ("a name that does not resolve", "name_does_not_resolve"),
+    ("untrusted certificate", "untrusted_certificate"),
+    ("unreadable or empty `--cacert`", "unreadable_cacert"),
+    ("pinned certificate changed", "pinned_certificate_changed"),
+    (
+        "BMC hangs, or never completes the TLS handshake",
+        "bmc_hangs tls_never_completes",
+    ),
+    ("connection reset mid-request", "connection_reset_twice"),
+    ("DELETE answers 5xx", "delete_answers_500"),
+    ("DELETE hangs", "delete_hangs"),
+    (
+        "login answers 503 with Retry-After",
+        "login_busy_with_retry_after",
+    ),
+    (
+        "session table full (`SessionLimitExceeded`, iDRAC `RAC0218`, iLO 400, XCC 403)",
+        "session_table_full",
+    ),
+    (
+        "a session nothing identifies (no URI, no MySession, no Context)",
+        "session_nothing_identifies",
+    ),
+    ("a token over 16 KiB", "token_too_large"),
+    ("truncated or invalid JSON", "truncated_json"),
+    ("proxy's HTML error page", "proxy_html_error_page"),
+    (
+        "body over `--max-body` (default 64M), also all pages of `--all-pages` together",
+        "body_over_max_body",
+    ),
+    (
+        "`--all-pages` loop, or more than 10,000 pages",
+        "all_pages_loop",
+    ),
+    (
+        "redirect, Location or nextLink to another host",
+        "redirect_to_another_host",
+    ),
+    ("corrupt, foreign or newer cache entry", "corrupt_entry"),
+    (
+        "cache entry or directory open to others, or a cache path others can change",
+        "entry_open_to_others",
+    ),
+    ("lock held by another process", "lock_held_past_timeout"),
+    (
+        "cache write fails after the BMC created a session",
+        "cache_write_fails_after_login",
+    ),
+    (
+        "Ctrl-C, SIGTERM, SIGHUP during login",
+        "hardening::a_signal_during_login_leaves_a_session_that_logout_finds",
+    ),
+];
+
+#[test]
+fn every_row_of_the_readme_failure_table_has_its_test() {
+    let readme = fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = readme
+        .split("## Failures and what rfsession does")
+        .nth(1)
+        .unwrap();
+    let rows: Vec<&str> = table
+        .lines()
+        .skip_while(|l| !l.starts_with("|---"))
+        .skip(1)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| l.split(" | ").next().unwrap().trim_start_matches("| "))
+        .collect();
+    let listed: Vec<&str> = ROWS.iter().map(|(row, _)| *row).collect();
+    assert_eq!(rows, listed, "README rows and the tests here differ");
+    let sources = [include_str!("messages.rs"), include_str!("hardening.rs")];
+    for (_, tests) in ROWS {
+        for t in tests.split(' ') {
+            let name = format!("fn {}()", t.rsplit("::").next().unwrap());
+            assert!(sources.iter().any(|s| s.contains(&name)), "no test {t}");
+        }
+    }
+}
+
+#[test]
+fn wrong_password() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let out = env.run_env(
+        &bmc,
+        &["login", &bmc.host(), "-u", USER],
+        &[("RFSESSION_PASSWORD", "wrong")],
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 3
+rfsession: https://[HOST]: the BMC rejected the credentials (HTTP 401: Invalid username or password for user 'admin'. (Base.1.8.InvalidCredentials)); check the user name and password
+
+"#]]
+    );
+}
+
+#[test]
+fn password_change_required() {
+    let bmc = Bmc::start(Profile::Generic);
+    bmc.faults(|f| f.password_change = true);
+    let env = Env::new();
+    let out = env.login(&bmc);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 0
+rfsession: warning: https://[HOST]: the BMC requires a password change before most requests will work: The password provided for this account must be changed before access is granted.
+rfsession: https://[HOST]: logged in as admin (/redfish/v1/SessionService/Sessions/1)
+
+"#]]
+    );
+}
+
+#[test]
+fn not_logged_in() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let out = env.run(&bmc, &["get", &bmc.host(), "Systems/1"]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 4
+rfsession: https://[HOST]: not logged in; run: rfsession login https://[HOST]
+
+"#]]
+    );
+}
+
+#[test]
+fn token_expired() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    bmc.expire_all();
+    let out = env.run(&bmc, &["get", &bmc.host(), "Systems/1"]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 4
+rfsession: https://[HOST]: the BMC does not accept the session token (HTTP 401: There is no valid session established with the implementation. (Base.1.8.NoValidSession)); run: rfsession login https://[HOST]
+
+"#]]
+    );
+}
+
+#[test]
+fn idrac8_html_401_page() {
+    let (bmc, env) = logged_in(Profile::Idrac);
+    bmc.faults(|f| f.html_401 = true);
+    bmc.expire_all();
+    let out = env.run(&bmc, &["get", &bmc.host(), "Systems/1"]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 4
+rfsession: https://[HOST]: the BMC does not accept the session token (HTTP 401: 401 - Unauthorized); run: rfsession login https://[HOST]
+
+"#]]
+    );
+}
+
+#[test]
+fn unreachable_host() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let host = format!("127.0.0.1:{port}");
+    let out = env.run_env(&bmc, &["login", &host, "-u", USER], &PW);
+    let text = shown(&out, &bmc, &env).replace(&port.to_string(), "[PORT]");
+    assert_data_eq!(
+        text,
+        str![[r#"
+exit 5
+rfsession: https://127.0.0.1:[PORT]: cannot connect (Connection refused (os error 111)); check HOST, the port and that the BMC's web service is up
+
+"#]]
+    );
+}
+
+#[test]
+fn untrusted_certificate() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let out = bare(&env, &["login", &bmc.host(), "-u", USER]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: TLS certificate not trusted (UnknownIssuer); pass --cacert with the BMC's CA bundle, or -k to pin this certificate on first use
+
+"#]]
+    );
+}
+
+#[test]
+fn pinned_certificate_changed() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    bare(&env, &["-k", "login", &bmc.host(), "-u", USER]).ok();
+    bmc.rotate_certificate();
+    let out = bare(&env, &["get", &bmc.host(), "Systems/1"]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate changed since login (pinned [SHA256], now [SHA256]); nothing was sent. If the change is expected, run: rfsession login https://[HOST] -k --force
+
+"#]]
+    );
+}
+
+#[test]
+fn bmc_hangs() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    bmc.faults(|f| f.delay = Duration::from_secs(3));
+    let out = env.run(&bmc, &["--timeout", "1", "get", &bmc.host(), "Systems/1"]);
+    bmc.faults(|f| f.delay = Duration::ZERO);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: no answer within 1s; the BMC is slow or hung: retry later or raise --timeout
+
+"#]]
+    );
+}
+
+#[test]
+fn tls_never_completes() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    bmc.faults(|f| f.hang_all = true);
+    let out = env.run(&bmc, &["--timeout", "1", "get", &bmc.host(), "Systems/1"]);
+    bmc.faults(|f| f.hang_all = false);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: no answer within 1s; the BMC is slow or hung: retry later or raise --timeout
+
+"#]]
+    );
+}
+
+#[test]
+fn name_does_not_resolve() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let out = bare(&env, &["login", "no-such-bmc.invalid", "-u", USER]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://no-such-bmc.invalid: cannot resolve the host name; check the name and DNS
+
+"#]]
+    );
+}
+
+#[test]
+fn connection_reset_twice() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    bmc.faults(|f| f.reset_gets = 2);
+    let out = env.run(&bmc, &["get", &bmc.host(), "Systems/1"]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: connection closed mid-request (the BMC hung up without an answer); retry
+
+"#]]
+    );
+}
+
+#[test]
+fn delete_answers_500() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    bmc.faults(|f| f.delete_status = [500; 3].into());
+    let out = env.run(&bmc, &["logout", &bmc.host()]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: DELETE /redfish/v1/SessionService/Sessions/1 answered HTTP 500: The request failed due to an internal service error. (Base.1.8.InternalError)
+
+"#]]
+    );
+}
+
+#[test]
+fn delete_hangs() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    bmc.faults(|f| f.delete_hang = true);
+    let out = env.run(&bmc, &["--timeout", "1", "logout", &bmc.host()]);
+    bmc.faults(|f| f.delete_hang = false);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: no answer within 1s; the BMC is slow or hung: retry later or raise --timeout
+
+"#]]
+    );
+}
+
+#[test]
+fn login_busy_with_retry_after() {
+    let bmc = Bmc::start(Profile::Generic);
+    bmc.faults(|f| {
+        f.post_busy = 5;
+        f.retry_after = 0;
+    });
+    let env = Env::new();
+    let out = env.login(&bmc);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: POST /redfish/v1/SessionService/Sessions answered HTTP 503: The service is busy; retry later. (Base.1.8.ServiceTemporarilyUnavailable)
+
+"#]]
+    );
+}
+
+#[test]
+fn session_table_full() {
+    let mut cfg = Config::new(Profile::Idrac);
+    cfg.session_limit = 1;
+    let bmc = Bmc::with_config(cfg);
+    bmc.add_session("old-script");
+    let env = Env::new();
+    let out = env.login(&bmc);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: the BMC's session table is full (HTTP 503: The maximum number of user sessions is reached. (IDRAC.2.8.RAC0218)); list sessions with `rfsession sessions https://[HOST]` and end a stale one with `rfsession logout https://[HOST] --session ID`
+
+"#]]
+    );
+}
+
+#[test]
+fn truncated_json() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let out = env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Broken/Truncated"]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: /redfish/v1/Broken/Truncated answered with invalid JSON (EOF while parsing a string at line 1 column 54); use --raw to see the bytes
+
+"#]]
+    );
+}
+
+#[test]
+fn proxy_html_error_page() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let out = env.run(&bmc, &["get", &bmc.host(), "/redfish/v1/Broken/Html"]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: GET /redfish/v1/Broken/Html answered HTTP 502: 502 Bad Gateway
+
+"#]]
+    );
+}
+
+#[test]
+fn body_over_max_body() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let path = "/redfish/v1/Broken/Huge?mb=2";
+    let out = env.run(&bmc, &["get", &bmc.host(), path, "--max-body", "1M"]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: response body exceeds 1048576 bytes; use --raw to stream it, or raise --max-body
+
+"#]]
+    );
+}
+
+#[test]
+fn all_pages_loop() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let out = env.run(
+        &bmc,
+        &["get", &bmc.host(), "/redfish/v1/Broken/Loop", "--all-pages"],
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: /redfish/v1/Broken/Loop: the pages link back to /redfish/v1/Broken/Loop?page=1, a loop; the collection was not printed
+
+"#]]
+    );
+}
+
+#[test]
+fn redirect_to_another_host() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let path = "/redfish/v1/Redirect/To?url=https%3A%2F%2F127.0.0.2%3A1%2Fredfish%2Fv1%2F";
+    let out = env.run(&bmc, &["get", &bmc.host(), path]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: refused to follow a redirect to https://127.0.0.2:1/redfish/v1/: the token goes only to the host that issued it
+
+"#]]
+    );
+}
+
+#[test]
+fn session_that_may_still_exist_is_kept() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    bmc.faults(|f| {
+        f.stray_401 = 1;
+        f.delete_status = [500; 3].into();
+    });
+    let out = env.run_env(&bmc, &["get", &bmc.host(), "Systems/1"], &PW);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: the cached session may still exist on the BMC and was kept; nothing new was created (DELETE /redfish/v1/SessionService/Sessions/1 answered HTTP 500: The request failed due to an internal service error. (Base.1.8.InternalError)); retry, or end it with: rfsession logout https://[HOST]
+
+"#]]
+    );
+}
+
+#[test]
+fn session_nothing_identifies() {
+    let bmc = Bmc::start(Profile::Bmcweb);
+    bmc.faults(|f| {
+        f.location = Some(String::new());
+        f.body_odata_id = Some(String::new());
+        f.forget_context = true;
+    });
+    let env = Env::new();
+    env.login(&bmc).ok();
+    let out = env.run(&bmc, &["logout", &bmc.host()]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: cannot find this session among the BMC's sessions (no URI, no MySession, no matching Context); list them with `rfsession sessions https://[HOST]` and end it with `rfsession logout https://[HOST] --session ID`
+
+"#]]
+    );
+}
+
+#[test]
+fn token_too_large() {
+    let bmc = Bmc::start(Profile::Generic);
+    bmc.faults(|f| f.token_size = 60_000);
+    let env = Env::new();
+    let out = env.login(&bmc);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: the BMC issued a token of 60000 bytes, more than the 16384 bytes rfsession keeps; the session was deleted again on the BMC
+
+"#]]
+    );
+}
+
+#[test]
+fn corrupt_entry() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    fs::write(env.entry_path(&bmc), "{ not json").unwrap();
+    let out = env.run(&bmc, &["get", &bmc.host(), "Systems/1"]);
+    let text = shown(&out, &bmc, &env).replace(&bmc.addr().port().to_string(), "[PORT]");
+    assert_data_eq!(
+        text,
+        str![[r#"
+exit 7
+rfsession: https://[HOST]: cache entry [TMP]/cache/https_127.0.0.1_[PORT].json is unreadable (not JSON: key must be a string at line 1 column 3); inspect it, end its session on the BMC if needed, then remove the file
+
+"#]]
+    );
+}
+
+#[test]
+fn entry_open_to_others() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let path = env.entry_path(&bmc);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    let out = env.run(&bmc, &["get", &bmc.host(), "Systems/1"]);
+    let text = shown(&out, &bmc, &env).replace(&bmc.addr().port().to_string(), "[PORT]");
+    assert_data_eq!(
+        text,
+        str![[r#"
+exit 7
+rfsession: https://[HOST]: [TMP]/cache/https_127.0.0.1_[PORT].json is open to group or others (mode 644); rfsession refuses it; fix with: chmod 600 [TMP]/cache/https_127.0.0.1_[PORT].json
+
+"#]]
+    );
+}
+
+#[test]
+fn lock_held_past_timeout() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let lock = hold_lock(&env, &bmc);
+    let out = env.run(&bmc, &["--timeout", "1", "logout", &bmc.host()]);
+    drop(lock);
+    let text = shown(&out, &bmc, &env).replace(&bmc.addr().port().to_string(), "[PORT]");
+    assert_data_eq!(
+        text,
+        str![[r#"
+exit 7
+rfsession: https://[HOST]: waiting for the lock on this host (last taken by pid [PID], which has exited)
+rfsession: https://[HOST]: gave up after 1s waiting for the lock [TMP]/cache/https_127.0.0.1_[PORT].lock (last taken by pid [PID], which has exited); retry later or raise --timeout
+
+"#]]
+    );
+}
+
+#[test]
+fn cache_write_fails_after_login() {
+    let bmc = Bmc::start(Profile::Ilo5);
+    let env = Env::new();
+    fs::create_dir_all(env.cache()).unwrap();
+    fs::set_permissions(env.cache(), fs::Permissions::from_mode(0o700)).unwrap();
+    let script = format!(
+        "ulimit -f 0; exec {} --cacert {} login {} -u {USER}",
+        crate::common::bin(),
+        bmc.ca_path().display(),
+        bmc.host()
+    );
+    let o = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .env("RFSESSION_CACHE_DIR", env.cache())
+        .env("RFSESSION_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    let out = Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&o.stderr).into(),
+    };
+    let text = shown(&out, &bmc, &env)
+        .split(".tmp-")
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                part.to_owned()
+            } else {
+                format!(".tmp-[RANDOM]{}", &part[part.find(".partial").unwrap()..])
+            }
+        })
+        .collect::<String>();
+    assert_data_eq!(
+        text,
+        str![[r#"
+exit 7
+rfsession: https://[HOST]: the BMC created a session but the cache could not keep it (cache [TMP]/cache/.tmp-[RANDOM].partial: File too large (os error 27)); the session was deleted again on the BMC
+
+"#]]
+    );
+}
+
+#[test]
+fn unreadable_cacert() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let missing = env.dir.path().join("missing.pem");
+    let mut c = env.cmd(Some(&missing), &["login", &bmc.host(), "-u", USER]);
+    c.envs(PW);
+    let o = c.output().unwrap();
+    let out = Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&o.stderr).into(),
+    };
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 2
+rfsession: https://[HOST]: cannot read CA bundle [TMP]/missing.pem: No such file or directory (os error 2)
+
+"#]]
+    );
+}
