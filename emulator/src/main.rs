@@ -40,6 +40,11 @@ fn main() {
                 )
             }
             "--http" => config.tls = false,
+            "--sessions-path" => config.sessions_path = val(),
+            "--profiles" => {
+                print_profiles();
+                return;
+            }
             "--ca-out" => ca_out = Some(val()),
             "-h" | "--help" => usage(""),
             other => usage(&format!("unknown argument {other}")),
@@ -63,6 +68,17 @@ fn main() {
     }
 }
 
+/// Each profile's quirks and where it departs from DSP0266 on purpose.
+fn print_profiles() {
+    for p in Profile::ALL {
+        let q = p.quirks();
+        println!("{}: {:?}", q.name, q);
+        for d in q.deviations {
+            println!("  deviates: {d}");
+        }
+    }
+}
+
 fn usage(msg: &str) -> ! {
     if !msg.is_empty() {
         eprintln!("bmc-emulator: {msg}");
@@ -70,7 +86,7 @@ fn usage(msg: &str) -> ! {
     eprintln!(
         "usage: bmc-emulator [--profile generic|ilo4|ilo5|idrac|bmcweb|odim|no-location|no-content]\n\
          \x20                   [--bind IP] [--port N] [--count N] [--limit N] [--idle-timeout SECS]\n\
-         \x20                   [--http] [--ca-out FILE]"
+         \x20                   [--http] [--ca-out FILE] [--sessions-path PATH] | --profiles"
     );
     std::process::exit(2);
 }

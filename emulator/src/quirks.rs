@@ -1,0 +1,252 @@
+//! The vendor profiles: each is one row of the quirks table, and nothing else in the crate
+//! branches on the profile. A new vendor is a new row.
+
+/// Where the login answer puts the session's URI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocationStyle {
+    /// `/redfish/v1/SessionService/Sessions/1`
+    Relative,
+    /// `https://host:port/...`
+    Absolute,
+    /// `https://host/.../` without the port the client used, with a trailing slash (iLO 4).
+    AbsoluteNoPortSlash,
+    /// `host:port/redfish/...` (ODIM before 23.08).
+    NoScheme,
+    /// No Location header, and no `@odata.id` in the body.
+    Missing,
+}
+
+/// How session ids look.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdStyle {
+    Counter,
+    /// The user name and 16 hex digits (iLO).
+    UserHex,
+    /// A fixed prefix and six digits (bmcweb).
+    Prefixed(&'static str),
+    Uuid,
+}
+
+/// What the session POST answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginAnswer {
+    /// 201 with the Session resource.
+    Created,
+    /// 204 without a body (DMTF's Redfish-Mockup-Server).
+    NoContent,
+}
+
+/// What a DELETE of a session answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeleteAnswer {
+    NoContent,
+    /// 200 with an `error` object holding `Base.1.0.Success` (iLO).
+    IloSuccess,
+}
+
+/// How a resource's ETag is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EtagStyle {
+    Strong,
+    /// `W/"..."`.
+    Weak,
+}
+
+/// One vendor's behaviour.
+#[derive(Debug)]
+pub struct Quirks {
+    pub name: &'static str,
+    pub location: LocationStyle,
+    pub ids: IdStyle,
+    pub login: LoginAnswer,
+    /// Status, MessageId and message when the session table is full.
+    pub limit: (u16, &'static str, &'static str),
+    pub delete: DeleteAnswer,
+    /// The Oem key under which each session says whether it is the caller's (`Hp`, `Hpe`).
+    pub my_session: Option<&'static str>,
+    pub expand: bool,
+    pub lower_case_headers: bool,
+    /// Sessions keep the Context the client sent at login.
+    pub keeps_context: bool,
+    /// A POST without `Content-Type: application/json` is refused with 415.
+    pub needs_content_type: bool,
+    pub etag: EtagStyle,
+    /// Oem data in the service root that vendor tools read (`Hpe`, `iLO 5`, firmware).
+    pub oem_root: Option<(&'static str, &'static str, &'static str)>,
+    /// Where this profile departs from DSP0266 on purpose, to copy the vendor, and why.
+    pub deviations: &'static [&'static str],
+}
+
+const FULL: (u16, &str, &str) = (
+    503,
+    "Base.1.8.SessionLimitExceeded",
+    "The session establishment failed due to the number of simultaneous sessions exceeding the limit of the implementation.",
+);
+
+const GENERIC: Quirks = Quirks {
+    name: "generic",
+    location: LocationStyle::Relative,
+    ids: IdStyle::Counter,
+    login: LoginAnswer::Created,
+    limit: FULL,
+    delete: DeleteAnswer::NoContent,
+    my_session: None,
+    expand: true,
+    lower_case_headers: false,
+    keeps_context: true,
+    needs_content_type: false,
+    etag: EtagStyle::Strong,
+    oem_root: None,
+    deviations: &[],
+};
+
+/// The table, in `Profile` order.
+static TABLE: [Quirks; 8] = [
+    GENERIC,
+    Quirks {
+        name: "ilo4",
+        location: LocationStyle::AbsoluteNoPortSlash,
+        ids: IdStyle::UserHex,
+        limit: (400, "Base.1.4.SessionLimitExceeded", FULL.2),
+        delete: DeleteAnswer::IloSuccess,
+        my_session: Some("Hp"),
+        lower_case_headers: true,
+        oem_root: Some(("Hp", "iLO 4", "2.80")),
+        deviations: &[
+            "Location names the session without the port the client used and with a trailing slash, as iLO 4 does: clients must keep only the path",
+            "a full session table answers 400, not 503, as iLO does",
+            "DELETE of a session answers 200 with an `error` object holding Base.1.0.Success, as iLO does",
+        ],
+        ..GENERIC
+    },
+    Quirks {
+        name: "ilo5",
+        location: LocationStyle::Absolute,
+        ids: IdStyle::UserHex,
+        limit: (400, "Base.1.4.SessionLimitExceeded", FULL.2),
+        delete: DeleteAnswer::IloSuccess,
+        my_session: Some("Hpe"),
+        oem_root: Some(("Hpe", "iLO 5", "2.72")),
+        deviations: &[
+            "a full session table answers 400, not 503, as iLO does",
+            "DELETE of a session answers 200 with an `error` object holding Base.1.0.Success, as iLO does",
+        ],
+        ..GENERIC
+    },
+    Quirks {
+        name: "idrac",
+        location: LocationStyle::Absolute,
+        limit: (
+            503,
+            "IDRAC.2.8.RAC0218",
+            "The maximum number of user sessions is reached.",
+        ),
+        ..GENERIC
+    },
+    Quirks {
+        name: "bmcweb",
+        ids: IdStyle::Prefixed("bmcw"),
+        expand: false,
+        lower_case_headers: true,
+        needs_content_type: true,
+        ..GENERIC
+    },
+    Quirks {
+        name: "odim",
+        location: LocationStyle::NoScheme,
+        ids: IdStyle::Uuid,
+        deviations: &[
+            "Location has no scheme (`host:port/redfish/...`), as ODIM before 23.08 sends: clients must keep only the path",
+        ],
+        ..GENERIC
+    },
+    Quirks {
+        name: "no-location",
+        location: LocationStyle::Missing,
+        ids: IdStyle::UserHex,
+        my_session: Some("Hpe"),
+        keeps_context: false,
+        oem_root: Some(("Hpe", "iLO 5", "2.72")),
+        deviations: &[
+            "the session POST answers without a Location header and without @odata.id: only Oem.Hpe.MySession tells the client its session (the worst case seen in the field)",
+            "sessions drop the Context the client sent",
+        ],
+        ..GENERIC
+    },
+    Quirks {
+        name: "no-content",
+        login: LoginAnswer::NoContent,
+        deviations: &[
+            "the session POST answers 204 without a body, as DMTF's Redfish-Mockup-Server does, instead of 201 with the Session (so a PasswordChangeRequired message has no body to travel in)",
+        ],
+        ..GENERIC
+    },
+];
+
+/// How a vendor's BMC answers, from the field notes in shared/redfish-sessions.md.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    Generic,
+    Ilo4,
+    Ilo5,
+    Idrac,
+    Bmcweb,
+    Odim,
+    NoLocation,
+    NoContent,
+}
+
+impl Profile {
+    pub const ALL: [Profile; 8] = [
+        Profile::Generic,
+        Profile::Ilo4,
+        Profile::Ilo5,
+        Profile::Idrac,
+        Profile::Bmcweb,
+        Profile::Odim,
+        Profile::NoLocation,
+        Profile::NoContent,
+    ];
+
+    pub fn quirks(self) -> &'static Quirks {
+        &TABLE[self as usize]
+    }
+
+    pub fn name(self) -> &'static str {
+        self.quirks().name
+    }
+
+    pub fn from_name(s: &str) -> Option<Profile> {
+        Profile::ALL.into_iter().find(|p| p.name() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_profile_has_its_own_row() {
+        for (i, p) in Profile::ALL.iter().enumerate() {
+            assert_eq!(*p as usize, i);
+            assert_eq!(Profile::from_name(p.name()), Some(*p));
+        }
+        let mut names: Vec<_> = TABLE.iter().map(|q| q.name).collect();
+        names.dedup();
+        assert_eq!(names.len(), TABLE.len());
+    }
+
+    #[test]
+    fn deviations_are_documented_where_the_protocol_is_bent() {
+        for q in &TABLE {
+            let bends = matches!(
+                q.location,
+                LocationStyle::AbsoluteNoPortSlash
+                    | LocationStyle::NoScheme
+                    | LocationStyle::Missing
+            ) || q.login == LoginAnswer::NoContent
+                || q.delete == DeleteAnswer::IloSuccess;
+            assert_eq!(bends, !q.deviations.is_empty(), "{}", q.name);
+        }
+    }
+}
