@@ -9,7 +9,13 @@ cd "$(dirname "$0")/.."
 RUNS=${RUNS:-200}
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
+# The reference and the measuring tools must be there already: a benchmark installs nothing.
+missing=()
+for tool in curl cc python3; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "bench/run.sh: missing ${missing[*]}; install them (Debian: apt-get install curl gcc python3) and run again" >&2
+    exit 2
+fi
 cargo build --release --locked --bin rfsession --bin bmc-emulator 2>&1 | tail -n 1
 rfs=$PWD/target/release/rfsession
 emu=$PWD/target/release/bmc-emulator

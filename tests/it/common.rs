@@ -134,6 +134,49 @@ impl Env {
     }
 }
 
+impl Env {
+    /// `rfsession ARGS` without --cacert, password in the environment.
+    pub fn run_bare(&self, args: &[&str]) -> Out {
+        let mut c = self.cmd(None, args);
+        c.env("RFSESSION_PASSWORD", emulator::PASSWORD);
+        Out::from(c.output().unwrap())
+    }
+
+    /// A login whose cache write fails after the session POST: a file-size limit of 0,
+    /// as a full disk looks to the process.
+    pub fn login_unable_to_write(&self, bmc: &Bmc) -> Out {
+        std::fs::create_dir_all(self.cache()).unwrap();
+        let private = std::os::unix::fs::PermissionsExt::from_mode(0o700);
+        std::fs::set_permissions(self.cache(), private).unwrap();
+        let script = format!(
+            "ulimit -f 0; exec {} --cacert {} login {} -u {}",
+            bin(),
+            bmc.ca_path().display(),
+            bmc.host(),
+            emulator::USER
+        );
+        let out = Command::new("bash")
+            .args(["-c", &script])
+            .env("RFSESSION_CACHE_DIR", self.cache())
+            .env("RFSESSION_PASSWORD", emulator::PASSWORD)
+            .output()
+            .unwrap();
+        Out::from(out)
+    }
+}
+
+/// A BMC that names the session nowhere: no Location, no @odata.id, no MySession, and
+/// the Context is not kept.
+pub fn unidentifiable() -> Bmc {
+    let bmc = Bmc::start(Profile::Bmcweb);
+    bmc.faults(|f| {
+        f.location = Some(String::new());
+        f.body_odata_id = Some(String::new());
+        f.forget_context = true;
+    });
+    bmc
+}
+
 /// An emulated BMC and a cache already logged in to it as admin.
 pub fn logged_in(profile: Profile) -> (Bmc, Env) {
     let bmc = Bmc::start(profile);

@@ -194,37 +194,6 @@ fn kill_9_at_random_moments_loses_nothing() {
 }
 
 #[test]
-fn a_session_the_cache_cannot_keep_is_deleted_again() {
-    let bmc = Bmc::start(Profile::Ilo5);
-    let env = Env::new();
-    std::fs::create_dir_all(env.cache()).unwrap();
-    std::fs::set_permissions(env.cache(), std::fs::Permissions::from_mode(0o700)).unwrap();
-    // A full disk, as far as the process can tell: no file may grow (SIGXFSZ ignored so
-    // the write fails with EFBIG instead of killing the process).
-    let script = format!(
-        "trap '' XFSZ; ulimit -f 0; exec {} --cacert {} login {} -u {USER}",
-        crate::common::bin(),
-        bmc.ca_path().display(),
-        bmc.host()
-    );
-    let out = std::process::Command::new("bash")
-        .args(["-c", &script])
-        .env("RFSESSION_CACHE_DIR", env.cache())
-        .env("RFSESSION_PASSWORD", PASSWORD)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(7), "{err}");
-    assert!(err.contains("deleted again"), "{err}");
-    assert_eq!(bmc.created(), 1);
-    assert_eq!(
-        bmc.live_sessions(),
-        0,
-        "the uncached session was left on the BMC"
-    );
-}
-
-#[test]
 fn unsafe_foreign_and_newer_entries_are_refused_and_unknown_fields_kept() {
     let (bmc, env) = crate::common::logged_in(Profile::Generic);
     let path = env.entry_path(&bmc);

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use bmc_emulator::{Bmc, PASSWORD, Profile, USER};
 
-use crate::common::{Env, Out, hold_lock, logged_in, wait};
+use crate::common::{Env, hold_lock, logged_in, wait};
 
 const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
 
@@ -21,24 +21,12 @@ fn requests(bmc: &Bmc) -> usize {
     bmc.state().requests.len()
 }
 
-/// `rfsession ARGS` without --cacert, password in the environment.
-fn bare(env: &Env, args: &[&str]) -> Out {
-    let mut c = env.cmd(None, args);
-    c.envs(PW);
-    let o = c.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into(),
-        stderr: String::from_utf8_lossy(&o.stderr).into(),
-    }
-}
-
 #[test]
 fn a_pin_governs_every_login_until_k_login_force() {
     let bmc = Bmc::start(Profile::Generic);
     let env = Env::new();
     let host = bmc.host();
-    bare(&env, &["-k", "login", &host, "-u", USER]).ok();
+    env.run_bare(&["-k", "login", &host, "-u", USER]).ok();
     // The BMC expires the session; then another server answers on its address.
     bmc.expire_all();
     bmc.rotate_certificate();
@@ -49,7 +37,7 @@ fn a_pin_governs_every_login_until_k_login_force() {
         vec!["login", &host, "-u", USER],
         vec!["get", &host, "/redfish/v1/Systems/1"],
     ] {
-        let out = bare(&env, &args).code(5);
+        let out = env.run_bare(&args).code(5);
         assert!(
             out.stderr.contains("changed since login"),
             "{args:?}: {out:?}"
@@ -57,9 +45,9 @@ fn a_pin_governs_every_login_until_k_login_force() {
         assert_eq!(requests(&bmc), before, "{args:?} reached the other server");
     }
     assert_eq!(bmc.created(), 1);
-    bare(&env, &["-k", "login", &host, "--force"]).ok();
+    env.run_bare(&["-k", "login", &host, "--force"]).ok();
     assert_eq!(bmc.created(), 2);
-    bare(&env, &["get", &host, "/redfish/v1/Systems/1"]).ok();
+    env.run_bare(&["get", &host, "/redfish/v1/Systems/1"]).ok();
 }
 
 #[test]
@@ -194,24 +182,14 @@ fn a_signal_during_login_leaves_a_session_that_logout_finds() {
 fn a_file_size_limit_leaves_no_session_and_no_partial_file() {
     let bmc = Bmc::start(Profile::Ilo5);
     let env = Env::new();
-    fs::create_dir_all(env.cache()).unwrap();
-    fs::set_permissions(env.cache(), fs::Permissions::from_mode(0o700)).unwrap();
-    let script = format!(
-        "ulimit -f 0; exec {} --cacert {} login {} -u {USER}",
-        crate::common::bin(),
-        bmc.ca_path().display(),
-        bmc.host()
+    let out = env.login_unable_to_write(&bmc).code(7);
+    assert!(out.stderr.contains("deleted again"), "{out:?}");
+    assert_eq!(bmc.created(), 1);
+    assert_eq!(
+        bmc.live_sessions(),
+        0,
+        "the uncached session was left on the BMC"
     );
-    let out = std::process::Command::new("bash")
-        .args(["-c", &script])
-        .env("RFSESSION_CACHE_DIR", env.cache())
-        .env("RFSESSION_PASSWORD", PASSWORD)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(7), "{err}");
-    assert!(err.contains("deleted again"), "{err}");
-    assert_eq!(bmc.live_sessions(), 0);
     assert_eq!(partials(&env), Vec::<PathBuf>::new());
 }
 
@@ -281,7 +259,9 @@ fn a_server_that_never_completes_tls_costs_one_timeout() {
 #[test]
 fn a_name_that_does_not_resolve_says_so() {
     let env = Env::new();
-    let out = bare(&env, &["login", "no-such-bmc.invalid", "-u", USER]).code(5);
+    let out = env
+        .run_bare(&["login", "no-such-bmc.invalid", "-u", USER])
+        .code(5);
     assert!(out.stderr.contains("cannot resolve"), "{out:?}");
 }
 
@@ -303,9 +283,9 @@ fn host_names_of_any_valid_length_work() {
     let env = Env::new();
     let label = "b".repeat(63);
     let name = format!("{label}.{label}.{label}.{}", "c".repeat(61));
-    let out = bare(&env, &["logout", &name]).ok();
+    let out = env.run_bare(&["logout", &name]).ok();
     assert!(out.stderr.contains("not logged in"), "{out:?}");
-    bare(&env, &["whoami", &name]).code(4);
+    env.run_bare(&["whoami", &name]).code(4);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::time::Duration;
 use bmc_emulator::{Bmc, Config, PASSWORD, Profile, USER};
 use snapbox::{assert_data_eq, str};
 
-use crate::common::{Env, Out, hold_lock, logged_in};
+use crate::common::{Env, Out, hold_lock, logged_in, unidentifiable};
 
 const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
 
@@ -58,17 +58,6 @@ fn redact_numbers(s: &str) -> String {
         out.push_str(&w[digits..]);
     }
     out
-}
-
-fn bare(env: &Env, args: &[&str]) -> Out {
-    let mut c = env.cmd(None, args);
-    c.envs(PW);
-    let o = c.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into(),
-        stderr: String::from_utf8_lossy(&o.stderr).into(),
-    }
 }
 
 /// Each row of the README's failure table (its first cell) and the test here that pins it.
@@ -269,7 +258,7 @@ rfsession: https://127.0.0.1:[PORT]: cannot connect (Connection refused (os erro
 fn untrusted_certificate() {
     let bmc = Bmc::start(Profile::Generic);
     let env = Env::new();
-    let out = bare(&env, &["login", &bmc.host(), "-u", USER]);
+    let out = env.run_bare(&["login", &bmc.host(), "-u", USER]);
     assert_data_eq!(
         shown(&out, &bmc, &env),
         str![[r#"
@@ -284,9 +273,9 @@ rfsession: https://[HOST]: TLS certificate not trusted (UnknownIssuer); pass --c
 fn pinned_certificate_changed() {
     let bmc = Bmc::start(Profile::Generic);
     let env = Env::new();
-    bare(&env, &["-k", "login", &bmc.host(), "-u", USER]).ok();
+    env.run_bare(&["-k", "login", &bmc.host(), "-u", USER]).ok();
     bmc.rotate_certificate();
-    let out = bare(&env, &["get", &bmc.host(), "Systems/1"]);
+    let out = env.run_bare(&["get", &bmc.host(), "Systems/1"]);
     assert_data_eq!(
         shown(&out, &bmc, &env),
         str![[r#"
@@ -333,7 +322,7 @@ rfsession: https://[HOST]: no answer within 1s; the BMC is slow or hung: retry l
 fn name_does_not_resolve() {
     let bmc = Bmc::start(Profile::Generic);
     let env = Env::new();
-    let out = bare(&env, &["login", "no-such-bmc.invalid", "-u", USER]);
+    let out = env.run_bare(&["login", "no-such-bmc.invalid", "-u", USER]);
     assert_data_eq!(
         shown(&out, &bmc, &env),
         str![[r#"
@@ -522,12 +511,7 @@ rfsession: https://[HOST]: the cached session may still exist on the BMC and was
 
 #[test]
 fn session_nothing_identifies() {
-    let bmc = Bmc::start(Profile::Bmcweb);
-    bmc.faults(|f| {
-        f.location = Some(String::new());
-        f.body_odata_id = Some(String::new());
-        f.forget_context = true;
-    });
+    let bmc = unidentifiable();
     let env = Env::new();
     env.login(&bmc).ok();
     let out = env.run(&bmc, &["logout", &bmc.host()]);
@@ -612,25 +596,7 @@ rfsession: https://[HOST]: gave up after 1s waiting for the lock [TMP]/cache/htt
 fn cache_write_fails_after_login() {
     let bmc = Bmc::start(Profile::Ilo5);
     let env = Env::new();
-    fs::create_dir_all(env.cache()).unwrap();
-    fs::set_permissions(env.cache(), fs::Permissions::from_mode(0o700)).unwrap();
-    let script = format!(
-        "ulimit -f 0; exec {} --cacert {} login {} -u {USER}",
-        crate::common::bin(),
-        bmc.ca_path().display(),
-        bmc.host()
-    );
-    let o = std::process::Command::new("bash")
-        .args(["-c", &script])
-        .env("RFSESSION_CACHE_DIR", env.cache())
-        .env("RFSESSION_PASSWORD", PASSWORD)
-        .output()
-        .unwrap();
-    let out = Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::new(),
-        stderr: String::from_utf8_lossy(&o.stderr).into(),
-    };
+    let out = env.login_unable_to_write(&bmc);
     let text = shown(&out, &bmc, &env)
         .split(".tmp-")
         .enumerate()
