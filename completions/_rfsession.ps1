@@ -38,6 +38,12 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'List the BMC''s sessions (yours marked), or with --cached what the local cache holds')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show the cached session for HOST and whether the BMC still accepts it')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'End the cached session on the BMC and forget it')
+            [CompletionResult]::new('post', 'post', [CompletionResultType]::ParameterValue, 'POST with the cached session: create a member of a collection, or run an action')
+            [CompletionResult]::new('patch', 'patch', [CompletionResultType]::ParameterValue, 'PATCH a resource with the cached session (If-Match read from the resource first)')
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'PUT (replace) a resource with the cached session')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'DELETE a resource with the cached session')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the cached session token, for other tools (never put it in argv)')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -47,11 +53,13 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
+            [CompletionResult]::new('--session-uri', '--session-uri', [CompletionResultType]::ParameterName, 'With --token-stdin: the session''s URI, when the BMC cannot tell it')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'End the cached session first and log in anew')
+            [CompletionResult]::new('--token-stdin', '--token-stdin', [CompletionResultType]::ParameterName, 'Adopt a session created elsewhere: read its token from standard input (no password)')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Say what would be done (reuse, create, delete which URI) and change nothing')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
@@ -141,12 +149,163 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'rfsession;post' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this many seconds (exit 5)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'When the BMC answers 202 with a task monitor, wait for the task and print its end')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be sent and send nothing')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text (login, sessions, whoami, logout)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rfsession;patch' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this many seconds (exit 5)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'When the BMC answers 202 with a task monitor, wait for the task and print its end')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be sent and send nothing')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text (login, sessions, whoami, logout)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rfsession;put' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this many seconds (exit 5)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'When the BMC answers 202 with a task monitor, wait for the task and print its end')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be sent and send nothing')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text (login, sessions, whoami, logout)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rfsession;delete' {
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this many seconds (exit 5)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'When the BMC answers 202 with a task monitor, wait for the task and print its end')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be sent and send nothing')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text (login, sessions, whoami, logout)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rfsession;token' {
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Print `X-Auth-Token: <token>`, for curl -H @FILE')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text (login, sessions, whoami, logout)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rfsession;exec' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text (login, sessions, whoami, logout)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'rfsession;help' {
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in, or reuse the cached session if the BMC still accepts it')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'GET one or more Redfish paths with the cached session and print the JSON')
             [CompletionResult]::new('sessions', 'sessions', [CompletionResultType]::ParameterValue, 'List the BMC''s sessions (yours marked), or with --cached what the local cache holds')
             [CompletionResult]::new('whoami', 'whoami', [CompletionResultType]::ParameterValue, 'Show the cached session for HOST and whether the BMC still accepts it')
             [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'End the cached session on the BMC and forget it')
+            [CompletionResult]::new('post', 'post', [CompletionResultType]::ParameterValue, 'POST with the cached session: create a member of a collection, or run an action')
+            [CompletionResult]::new('patch', 'patch', [CompletionResultType]::ParameterValue, 'PATCH a resource with the cached session (If-Match read from the resource first)')
+            [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'PUT (replace) a resource with the cached session')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'DELETE a resource with the cached session')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the cached session token, for other tools (never put it in argv)')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -163,6 +322,24 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;help;logout' {
+            break
+        }
+        'rfsession;help;post' {
+            break
+        }
+        'rfsession;help;patch' {
+            break
+        }
+        'rfsession;help;put' {
+            break
+        }
+        'rfsession;help;delete' {
+            break
+        }
+        'rfsession;help;token' {
+            break
+        }
+        'rfsession;help;exec' {
             break
         }
         'rfsession;help;help' {

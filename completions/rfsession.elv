@@ -35,6 +35,12 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand sessions 'List the BMC''s sessions (yours marked), or with --cached what the local cache holds'
             cand whoami 'Show the cached session for HOST and whether the BMC still accepts it'
             cand logout 'End the cached session on the BMC and forget it'
+            cand post 'POST with the cached session: create a member of a collection, or run an action'
+            cand patch 'PATCH a resource with the cached session (If-Match read from the resource first)'
+            cand put 'PUT (replace) a resource with the cached session'
+            cand delete 'DELETE a resource with the cached session'
+            cand token 'Print the cached session token, for other tools (never put it in argv)'
+            cand exec 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rfsession;login'= {
@@ -43,11 +49,13 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --password-file 'Read the password from the first line of this file (keep it mode 0600)'
             cand -p 'The password itself (visible to other users in the process list; prefer the others)'
             cand --password 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --session-uri 'With --token-stdin: the session''s URI, when the BMC cannot tell it'
             cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
             cand --cacert 'Trust the CA certificates in this PEM bundle'
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock'
             cand --password-stdin 'Read the password from the first line of standard input'
             cand --force 'End the cached session first and log in anew'
+            cand --token-stdin 'Adopt a session created elsewhere: read its token from standard input (no password)'
             cand --dry-run 'Say what would be done (reuse, create, delete which URI) and change nothing'
             cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
             cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
@@ -132,12 +140,157 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rfsession;post'= {
+            cand -d 'The JSON body itself, @FILE, or @- for standard input'
+            cand --data 'The JSON body itself, @FILE, or @- for standard input'
+            cand --if-match 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE'
+            cand --wait-timeout 'With --wait: give up waiting after this many seconds (exit 5)'
+            cand -u 'User name for a login again after the BMC dropped the session (needs a password source)'
+            cand --user 'User name for a login again after the BMC dropped the session (needs a password source)'
+            cand --password-file 'Read the password from the first line of this file (keep it mode 0600)'
+            cand -p 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --password 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock'
+            cand --wait 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
+            cand --dry-run 'Show what would be sent and send nothing'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rfsession;patch'= {
+            cand -d 'The JSON body itself, @FILE, or @- for standard input'
+            cand --data 'The JSON body itself, @FILE, or @- for standard input'
+            cand --if-match 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE'
+            cand --wait-timeout 'With --wait: give up waiting after this many seconds (exit 5)'
+            cand -u 'User name for a login again after the BMC dropped the session (needs a password source)'
+            cand --user 'User name for a login again after the BMC dropped the session (needs a password source)'
+            cand --password-file 'Read the password from the first line of this file (keep it mode 0600)'
+            cand -p 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --password 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock'
+            cand --wait 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
+            cand --dry-run 'Show what would be sent and send nothing'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rfsession;put'= {
+            cand -d 'The JSON body itself, @FILE, or @- for standard input'
+            cand --data 'The JSON body itself, @FILE, or @- for standard input'
+            cand --if-match 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE'
+            cand --wait-timeout 'With --wait: give up waiting after this many seconds (exit 5)'
+            cand -u 'User name for a login again after the BMC dropped the session (needs a password source)'
+            cand --user 'User name for a login again after the BMC dropped the session (needs a password source)'
+            cand --password-file 'Read the password from the first line of this file (keep it mode 0600)'
+            cand -p 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --password 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock'
+            cand --wait 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
+            cand --dry-run 'Show what would be sent and send nothing'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rfsession;delete'= {
+            cand -d 'The JSON body itself, @FILE, or @- for standard input'
+            cand --data 'The JSON body itself, @FILE, or @- for standard input'
+            cand --if-match 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE'
+            cand --wait-timeout 'With --wait: give up waiting after this many seconds (exit 5)'
+            cand -u 'User name for a login again after the BMC dropped the session (needs a password source)'
+            cand --user 'User name for a login again after the BMC dropped the session (needs a password source)'
+            cand --password-file 'Read the password from the first line of this file (keep it mode 0600)'
+            cand -p 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --password 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock'
+            cand --wait 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
+            cand --dry-run 'Show what would be sent and send nothing'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rfsession;token'= {
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock'
+            cand --header 'Print `X-Auth-Token: <token>`, for curl -H @FILE'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rfsession;exec'= {
+            cand -u 'User name for a login again after the BMC dropped the session (needs a password source)'
+            cand --user 'User name for a login again after the BMC dropped the session (needs a password source)'
+            cand --password-file 'Read the password from the first line of this file (keep it mode 0600)'
+            cand -p 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --password 'The password itself (visible to other users in the process list; prefer the others)'
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rfsession;help'= {
             cand login 'Log in, or reuse the cached session if the BMC still accepts it'
             cand get 'GET one or more Redfish paths with the cached session and print the JSON'
             cand sessions 'List the BMC''s sessions (yours marked), or with --cached what the local cache holds'
             cand whoami 'Show the cached session for HOST and whether the BMC still accepts it'
             cand logout 'End the cached session on the BMC and forget it'
+            cand post 'POST with the cached session: create a member of a collection, or run an action'
+            cand patch 'PATCH a resource with the cached session (If-Match read from the resource first)'
+            cand put 'PUT (replace) a resource with the cached session'
+            cand delete 'DELETE a resource with the cached session'
+            cand token 'Print the cached session token, for other tools (never put it in argv)'
+            cand exec 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rfsession;help;login'= {
@@ -149,6 +302,18 @@ set edit:completion:arg-completer[rfsession] = {|@words|
         &'rfsession;help;whoami'= {
         }
         &'rfsession;help;logout'= {
+        }
+        &'rfsession;help;post'= {
+        }
+        &'rfsession;help;patch'= {
+        }
+        &'rfsession;help;put'= {
+        }
+        &'rfsession;help;delete'= {
+        }
+        &'rfsession;help;token'= {
+        }
+        &'rfsession;help;exec'= {
         }
         &'rfsession;help;help'= {
         }

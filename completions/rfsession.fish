@@ -37,15 +37,23 @@ complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "get" -d 'GET on
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "sessions" -d 'List the BMC\'s sessions (yours marked), or with --cached what the local cache holds'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "whoami" -d 'Show the cached session for HOST and whether the BMC still accepts it'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "logout" -d 'End the cached session on the BMC and forget it'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "post" -d 'POST with the cached session: create a member of a collection, or run an action'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "patch" -d 'PATCH a resource with the cached session (If-Match read from the resource first)'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "put" -d 'PUT (replace) a resource with the cached session'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "delete" -d 'DELETE a resource with the cached session'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "token" -d 'Print the cached session token, for other tools (never put it in argv)'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "exec" -d 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s u -l user -d 'User name [default: the cached session\'s user]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l session-uri -d 'With --token-stdin: the session\'s URI, when the BMC cannot tell it' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l force -d 'End the cached session first and log in anew'
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l token-stdin -d 'Adopt a session created elsewhere: read its token from standard input (no password)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l dry-run -d 'Say what would be done (reuse, create, delete which URI) and change nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
@@ -98,12 +106,107 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l json -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout help" -f -a "login" -d 'Log in, or reuse the cached session if the BMC still accepts it'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout help" -f -a "get" -d 'GET one or more Redfish paths with the cached session and print the JSON'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout help" -f -a "sessions" -d 'List the BMC\'s sessions (yours marked), or with --cached what the local cache holds'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout help" -f -a "whoami" -d 'Show the cached session for HOST and whether the BMC still accepts it'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout help" -f -a "logout" -d 'End the cached session on the BMC and forget it'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l wait-timeout -d 'With --wait: give up waiting after this many seconds (exit 5)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l dry-run -d 'Show what would be sent and send nothing'
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s h -l help -d 'Print help'
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l wait-timeout -d 'With --wait: give up waiting after this many seconds (exit 5)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l dry-run -d 'Show what would be sent and send nothing'
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s h -l help -d 'Print help'
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l wait-timeout -d 'With --wait: give up waiting after this many seconds (exit 5)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l dry-run -d 'Show what would be sent and send nothing'
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s h -l help -d 'Print help'
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l wait-timeout -d 'With --wait: give up waiting after this many seconds (exit 5)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l dry-run -d 'Show what would be sent and send nothing'
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s h -l help -d 'Print help'
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l header -d 'Print `X-Auth-Token: <token>`, for curl -H @FILE'
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "login" -d 'Log in, or reuse the cached session if the BMC still accepts it'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "get" -d 'GET one or more Redfish paths with the cached session and print the JSON'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "sessions" -d 'List the BMC\'s sessions (yours marked), or with --cached what the local cache holds'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "whoami" -d 'Show the cached session for HOST and whether the BMC still accepts it'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "logout" -d 'End the cached session on the BMC and forget it'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "post" -d 'POST with the cached session: create a member of a collection, or run an action'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "patch" -d 'PATCH a resource with the cached session (If-Match read from the resource first)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "put" -d 'PUT (replace) a resource with the cached session'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "delete" -d 'DELETE a resource with the cached session'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "token" -d 'Print the cached session token, for other tools (never put it in argv)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "exec" -d 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 
 # HOST completes to the hosts in rfsession's cache.
-complete -c rfsession -n "__fish_seen_subcommand_from login get sessions whoami logout" -f -a "(command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 { sub(\"^https://\", \"\", \$1); print \$1 }')"
+complete -c rfsession -n "__fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec" -f -a "(command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 { sub(\"^https://\", \"\", \$1); print \$1 }')"

@@ -69,6 +69,30 @@ pub enum Command {
     Whoami(WhoamiArgs),
     /// End the cached session on the BMC and forget it
     Logout(LogoutArgs),
+    /// POST with the cached session: create a member of a collection, or run an action
+    Post(WriteArgs),
+    /// PATCH a resource with the cached session (If-Match read from the resource first)
+    Patch(WriteArgs),
+    /// PUT (replace) a resource with the cached session
+    Put(WriteArgs),
+    /// DELETE a resource with the cached session
+    Delete(WriteArgs),
+    /// Print the cached session token, for other tools (never put it in argv)
+    ///
+    /// Prints the token of HOST's cached session and a newline, or with --header the line
+    /// `X-Auth-Token: <token>`, for `curl -H @<(rfsession token --header HOST) URL`. Nothing
+    /// is sent to the BMC. Exit 4 when nothing is cached for HOST.
+    Token(TokenArgs),
+    /// Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)
+    ///
+    /// Checks the cached session with the BMC first (logging in again when it was dropped
+    /// and a password source is at hand, as get does), then becomes COMMAND, with
+    /// RFSESSION_TOKEN (the token), RFSESSION_BASE_URL (https://host:port, what goes in
+    /// front of a path) and RFSESSION_SESSION_URI (the session's path) in its environment,
+    /// which only the same user can read. Standard input, output and error are COMMAND's;
+    /// the exit code is COMMAND's, and a COMMAND killed by signal N shows as 128+N in the
+    /// shell. No new session is created.
+    Exec(ExecArgs),
 }
 
 #[derive(Debug, Args)]
@@ -109,9 +133,93 @@ pub struct LoginArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// Adopt a session created elsewhere: read its token from standard input (no password)
+    #[arg(long, conflicts_with_all = ["password_stdin", "password_file", "password", "force"])]
+    pub token_stdin: bool,
+
+    /// With --token-stdin: the session's URI, when the BMC cannot tell it
+    #[arg(long, value_name = "URI", requires = "token_stdin")]
+    pub session_uri: Option<String>,
+
     /// Say what would be done (reuse, create, delete which URI) and change nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WriteArgs {
+    /// The BMC (see login)
+    #[arg(value_name = "HOST", value_hint = ValueHint::Hostname)]
+    pub host: String,
+
+    /// The resource or action, as for get (a path without a leading / is under /redfish/v1/)
+    #[arg(value_name = "PATH")]
+    pub path: String,
+
+    /// Request items: Name=value (a JSON string) or Name:=json (any JSON value)
+    #[arg(value_name = "ITEM")]
+    pub items: Vec<String>,
+
+    /// The JSON body itself, @FILE, or @- for standard input
+    #[arg(
+        short = 'd',
+        long = "data",
+        value_name = "JSON",
+        conflicts_with = "items"
+    )]
+    pub data: Option<String>,
+
+    /// If-Match for PATCH and PUT: auto (the resource's ETag, read first), none, or an ETag
+    /// [default: auto]; never sent with POST or DELETE
+    #[arg(long, value_name = "auto|none|ETAG")]
+    pub if_match: Option<String>,
+
+    /// When the BMC answers 202 with a task monitor, wait for the task and print its end
+    #[arg(long)]
+    pub wait: bool,
+
+    /// With --wait: give up waiting after this many seconds (exit 5)
+    #[arg(long, value_name = "SECS", default_value = "1800", value_parser = parse_secs)]
+    pub wait_timeout: f64,
+
+    /// Show what would be sent and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// User name for a login again after the BMC dropped the session (needs a password source)
+    #[arg(short, long, value_name = "USER", env = "RFSESSION_USER")]
+    pub user: Option<String>,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[command(flatten)]
+    pub host: HostArg,
+
+    /// Print `X-Auth-Token: <token>`, for curl -H @FILE
+    #[arg(long)]
+    pub header: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// The BMC (see login)
+    #[arg(value_name = "HOST", value_hint = ValueHint::Hostname)]
+    pub host: String,
+
+    /// The command and its arguments, after --
+    #[arg(value_name = "COMMAND", required = true, last = true, value_hint = ValueHint::CommandWithArguments)]
+    pub command: Vec<std::ffi::OsString>,
+
+    /// User name for a login again after the BMC dropped the session (needs a password source)
+    #[arg(short, long, value_name = "USER", env = "RFSESSION_USER")]
+    pub user: Option<String>,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
 }
 
 #[derive(Debug, Args)]

@@ -38,6 +38,12 @@ impl From<RedfishError> for Error {
     }
 }
 
+impl From<crate::transport::TransportError> for Error {
+    fn from(e: crate::transport::TransportError) -> Self {
+        Error::Session(e.into())
+    }
+}
+
 impl From<CacheError> for Error {
     fn from(e: CacheError) -> Self {
         Error::Session(e.into())
@@ -107,6 +113,7 @@ fn redfish_exit(e: &RedfishError) -> ExitCode {
             }
             _ => ExitCode::Connection,
         },
+        RedfishError::TaskTimeout { .. } => ExitCode::Connection,
         _ => ExitCode::Bmc,
     }
 }

@@ -4,6 +4,7 @@
 //! session protocol) -> `transport`. `cache` keeps the per-host entries on disk and knows
 //! nothing of HTTP. Only what the binary, the generator and the tests need is public.
 
+mod body;
 mod cache;
 pub mod cli;
 mod commands;
@@ -17,6 +18,7 @@ mod redfish;
 mod secret;
 mod session;
 mod signals;
+mod tasks;
 mod timefmt;
 mod tls;
 mod transport;

@@ -60,6 +60,38 @@ pub enum RedfishError {
         what: &'static str,
         link: String,
     },
+    #[error(
+        "{method} {path}: the resource changed since its ETag was read (HTTP 412{}); nothing was changed: read it again and retry",
+        detail(.message)
+    )]
+    PreconditionFailed {
+        method: &'static str,
+        path: String,
+        message: String,
+    },
+    #[error(
+        "{method} {path}: the BMC requires If-Match (HTTP 428{}); let rfsession read it (--if-match auto, the default) or pass --if-match ETAG",
+        detail(.message)
+    )]
+    PreconditionRequired {
+        method: &'static str,
+        path: String,
+        message: String,
+    },
+    #[error("the task {monitor} ended {state}{}", detail(.message))]
+    TaskFailed {
+        monitor: String,
+        state: String,
+        message: String,
+    },
+    #[error(
+        "the task {monitor} was still running after {secs}s; it goes on on the BMC: follow it with rfsession get {host} {monitor}"
+    )]
+    TaskTimeout {
+        monitor: String,
+        secs: u64,
+        host: String,
+    },
     #[error("{path}: the pages link back to {link}, a loop; the collection was not printed")]
     PageLoop { path: String, link: String },
     #[error(
@@ -258,12 +290,65 @@ impl Bmc {
         Ok(resp)
     }
 
+    /// A write: the body (JSON), If-Match when given. Any 2xx is success; a request that
+    /// may have reached the BMC is never sent twice.
+    pub fn write(
+        &self,
+        token: &Secret,
+        method: &'static str,
+        path: &str,
+        body: Option<&[u8]>,
+        if_match: Option<&str>,
+    ) -> Result<Response, RedfishError> {
+        let headers: Vec<(&str, &str)> = if_match.map(|t| ("If-Match", t)).into_iter().collect();
+        let mut resp = self
+            .transport
+            .send_with(method, path, Some(token), body, &headers)
+            .map_err(|e| match e {
+                TransportError::Timeout(secs) => TransportError::MayHaveApplied {
+                    method: method.to_owned(),
+                    detail: format!("no answer within {secs}s"),
+                },
+                e => e,
+            })?;
+        self.check(&mut resp, method)?;
+        Ok(resp)
+    }
+
+    /// The resource's ETag for If-Match: the ETag header of a GET, else the body's
+    /// `@odata.etag`; normalized (see `normalize_etag`).
+    pub fn read_etag(&self, token: &Secret, path: &str) -> Result<Option<String>, RedfishError> {
+        let mut resp = self.get(token, path)?;
+        if let Some(tag) = resp.header("etag").filter(|t| !t.trim().is_empty()) {
+            return Ok(Some(normalize_etag(tag)));
+        }
+        let body = resp.bytes(SMALL_BODY_LIMIT)?;
+        Ok(serde_json::from_slice::<Value>(&body)
+            .ok()
+            .and_then(|v| v.get("@odata.etag")?.as_str().map(normalize_etag)))
+    }
+
+    /// The host's key, for the operator's hints.
+    pub fn host_key(&self) -> String {
+        self.host.key()
+    }
+
     /// Turn a non-2xx response into the matching error.
-    fn check(&self, resp: &mut Response, method: &'static str) -> Result<(), RedfishError> {
+    pub fn check(&self, resp: &mut Response, method: &'static str) -> Result<(), RedfishError> {
         match resp.status {
             s if is_success(s) => Ok(()),
             401 => Err(RedfishError::Unauthorized {
                 host: self.host.key(),
+                message: error_text(resp),
+            }),
+            412 => Err(RedfishError::PreconditionFailed {
+                method,
+                path: resp.path.clone(),
+                message: error_text(resp),
+            }),
+            428 => Err(RedfishError::PreconditionRequired {
+                method,
+                path: resp.path.clone(),
                 message: error_text(resp),
             }),
             status => Err(RedfishError::Status {
@@ -412,7 +497,10 @@ impl Bmc {
             let m = if m.get("Id").is_none() && m.get("UserName").is_none() {
                 match self.get_json(token, &uri, SMALL_BODY_LIMIT) {
                     Ok(v) => v,
-                    Err(RedfishError::Status { status: 404, .. }) => continue,
+                    // Gone meanwhile, or another user's that this token may not read.
+                    Err(RedfishError::Status {
+                        status: 403 | 404, ..
+                    }) => continue,
                     Err(e) => return Err(e),
                 }
             } else {
@@ -450,6 +538,28 @@ impl Bmc {
             host: self.host.key(),
             message: message.to_owned(),
         }
+    }
+
+    /// The UserName of a session, if the token may read it.
+    pub fn session_user(&self, token: &Secret, uri: &str) -> Option<String> {
+        let v = self.get_json(token, uri, SMALL_BODY_LIMIT).ok()?;
+        v.get("UserName")?.as_str().map(str::to_owned)
+    }
+
+    /// The token's own session (URI and user), when the BMC tells: the member marked
+    /// MySession, else the only member the token may read.
+    pub fn find_own(
+        &self,
+        token: &Secret,
+        sessions: &str,
+    ) -> Result<Option<(String, String)>, RedfishError> {
+        let list = self.list_sessions(token, sessions, "")?;
+        let own = match list.iter().find(|s| s.marked_mine) {
+            Some(s) => Some(s),
+            None if list.len() == 1 => list.first(),
+            None => None,
+        };
+        Ok(own.map(|s| (s.uri.clone(), s.user.clone())))
     }
 
     /// Find our own session when the login gave no URI: Oem MySession, else our Context.
@@ -499,6 +609,19 @@ fn session_info(uri: &str, m: &Value, context: &str) -> SessionInfo {
 
 pub fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
+}
+
+/// An ETag as If-Match takes it back on every BMC: the opaque tag, strong, in one pair of
+/// quotes, without iDRAC's `-gzip` (added when the answer was compressed).
+pub fn normalize_etag(raw: &str) -> String {
+    let tag = raw.trim();
+    let tag = tag
+        .strip_prefix("W/")
+        .unwrap_or(tag)
+        .trim()
+        .trim_matches('"');
+    let tag = tag.strip_suffix("-gzip").unwrap_or(tag);
+    format!("\"{tag}\"")
 }
 
 /// Is `uri` a member of the collection `sessions` (one more path segment)?
@@ -673,6 +796,20 @@ mod tests {
         assert_eq!(resolve_session_uri("https://evil/"), None);
         assert_eq!(resolve_session_uri("/redfish/"), None);
         assert_eq!(resolve_session_uri("/redfish/v1/../../etc"), None);
+    }
+
+    #[test]
+    fn etags_from_every_vendor_come_back_strong_and_plain() {
+        for raw in [
+            "\"abc\"",
+            "W/\"abc\"",
+            "\"abc-gzip\"",
+            "W/\"abc-gzip\"",
+            "\"\"abc\"\"",
+            " abc ",
+        ] {
+            assert_eq!(normalize_etag(raw), "\"abc\"", "{raw}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::password::{PasswordError, PasswordSource};
 use crate::redfish::{self, Bmc, DEFAULT_SESSIONS, Deleted, RedfishError, SessionInfo};
 use crate::secret::Secret;
 use crate::signals;
+use crate::tasks;
 use crate::timefmt;
 use crate::tls::Trust;
 use crate::transport::{MAX_REQUEST_HEAD, Options, Response, Transport, TransportError};
@@ -99,6 +100,16 @@ pub enum Plan {
     Create,
 }
 
+/// If-Match for a write.
+#[derive(Debug, Clone)]
+pub enum IfMatch {
+    /// The resource's ETag, read first; none if it has none.
+    Auto,
+    None,
+    /// Exactly this tag.
+    Exact(String),
+}
+
 /// What `login` came to.
 pub enum Login {
     Reused(Entry),
@@ -155,6 +166,34 @@ impl Live {
     ) -> Result<(), RedfishError> {
         self.bmc
             .merge_pages(&self.entry.token, path, first, first_len, limit)
+    }
+
+    /// A write; 401 is `Unauthorized` (nothing was applied), and a request that may have
+    /// reached the BMC is never sent again.
+    pub fn write(
+        &self,
+        method: &'static str,
+        path: &str,
+        body: Option<&[u8]>,
+        if_match: &IfMatch,
+    ) -> Result<Response, RedfishError> {
+        let token = &self.entry.token;
+        let tag = match if_match {
+            IfMatch::Auto => self.bmc.read_etag(token, path)?,
+            IfMatch::None => None,
+            IfMatch::Exact(t) => Some(t.clone()),
+        };
+        self.bmc.write(token, method, path, body, tag.as_deref())
+    }
+
+    /// Wait for the task behind `monitor` to end.
+    pub fn wait_task(
+        &self,
+        monitor: &str,
+        limit: Duration,
+        progress: &dyn Fn(&tasks::Progress),
+    ) -> Result<serde_json::Value, RedfishError> {
+        tasks::wait(&self.bmc, &self.entry.token, monitor, limit, progress)
     }
 
     /// The error for a cached session the BMC no longer accepts.
@@ -354,6 +393,87 @@ impl HostSession<'_> {
                     .map(Login::Created)
             }
         }
+    }
+
+    /// The cached session, checked with the BMC; logged in again once when the BMC refuses
+    /// it and a password is at hand (as `get` would).
+    pub fn open_valid(&self, user: Option<&str>, pw: &PasswordSource) -> Result<Live> {
+        let mut live = self.open()?;
+        if live.valid()? {
+            return Ok(live);
+        }
+        if !pw.available() {
+            return Err(live.refused().into());
+        }
+        self.relogin(&mut live, user, pw)?;
+        Ok(live)
+    }
+
+    /// Adopt a session created elsewhere (Ansible, a web console, another tool): check the
+    /// token with one GET, find its URI when not given, and cache it; the session it
+    /// replaces in the cache is ended first, as with `login --force`.
+    pub fn adopt(&self, token: Secret, uri: Option<&str>) -> Result<(Entry, Option<String>)> {
+        let lock = self.lock()?;
+        let current = self.entry()?;
+        let trust = self.trust(current.as_ref(), self.settings().insecure);
+        let bmc = self.bmc(trust.clone())?;
+        let sessions = bmc.sessions_path()?;
+        let uri = uri
+            .map(|u| {
+                redfish::resolve_session_uri(u)
+                    .ok_or_else(|| SessionError::BadSessionId { id: u.to_owned() })
+            })
+            .transpose()?;
+        if !bmc.accepts(&token, uri.as_deref())? {
+            return Err(bmc.unauthorized("the token given was refused").into());
+        }
+        let (uri, user, note) = match uri {
+            Some(u) => {
+                let user = bmc.session_user(&token, &u);
+                (Some(u), user, None)
+            }
+            None => match bmc.find_own(&token, &sessions)? {
+                Some((u, user)) => (Some(u), Some(user), None),
+                None => (
+                    None,
+                    None,
+                    Some("the BMC does not say which session this token belongs to; logout can end it only with --session-uri given here".to_owned()),
+                ),
+            },
+        };
+        if let Some(old) = current.as_ref().filter(|o| o.token != token) {
+            self.end_replaced(old, false)?;
+        }
+        let entry = Entry {
+            format: FORMAT,
+            host: self.host.key(),
+            user: user.unwrap_or_else(|| "(adopted)".into()),
+            session_id: uri
+                .as_deref()
+                .map(redfish::last_segment)
+                .unwrap_or_default(),
+            session_uri: uri,
+            token,
+            sessions_uri: Some(sessions),
+            context: String::new(),
+            created: timefmt::unix_now(),
+            session_timeout: None,
+            tls_fingerprint: match trust {
+                Trust::Pinned(fp) => Some(fp),
+                Trust::AnyRecorded if self.host.scheme == Scheme::Https => {
+                    bmc.transport.seen_certificate()
+                }
+                _ => None,
+            },
+            extra: current.map(|c| c.extra).unwrap_or_default(),
+        };
+        let session_timeout = bmc.session_timeout(&entry.token);
+        let entry = Entry {
+            session_timeout,
+            ..entry
+        };
+        self.cache().write(&lock, &entry)?;
+        Ok((entry, note))
     }
 
     /// After a 401: log in again once, unless another process already did (use its

@@ -2,19 +2,42 @@
 //! session POST and the cache write, a login either keeps the session or deletes it again.
 
 use std::mem::MaybeUninit;
+use std::sync::OnceLock;
+
+/// The core-file limit the process started with, for a child run by `exec`.
+static CORE_LIMIT: OnceLock<libc::rlimit> = OnceLock::new();
 
 /// At start-up: no core dumps (the process holds tokens and aborts on panic), no ptrace or
 /// /proc/PID/environ for other processes of the user (as ssh-agent), and a file-size limit
 /// turns a write into an error (EFBIG) instead of killing the process mid-write.
 pub fn harden() {
     unsafe {
-        let zero = libc::rlimit {
+        let mut old = libc::rlimit {
             rlim_cur: 0,
             rlim_max: 0,
         };
-        libc::setrlimit(libc::RLIMIT_CORE, &zero);
+        if libc::getrlimit(libc::RLIMIT_CORE, &mut old) == 0 {
+            let _ = CORE_LIMIT.set(old);
+        }
+        // The soft limit only, so that `unharden` can give a child the limit back.
+        let no_core = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: old.rlim_max,
+        };
+        libc::setrlimit(libc::RLIMIT_CORE, &no_core);
         libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+/// Undo `harden` for a program this process is about to become (`exec`): its SIGXFSZ and
+/// core dumps are its own business. (Dumpability is reset by execve itself.)
+pub fn unharden() {
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
+        if let Some(old) = CORE_LIMIT.get() {
+            libc::setrlimit(libc::RLIMIT_CORE, old);
+        }
     }
 }
 

@@ -175,6 +175,11 @@ impl Transport {
         self.deadline.set(self.deadline.get() + d);
     }
 
+    /// A new `--timeout` from now: each poll of a long task gets its own.
+    pub fn renew_deadline(&self) {
+        self.deadline.set(Instant::now() + self.options.timeout);
+    }
+
     fn remaining(&self) -> Result<Duration, TransportError> {
         match self.deadline.get().checked_duration_since(Instant::now()) {
             Some(d) if !d.is_zero() => Ok(d),
@@ -197,11 +202,23 @@ impl Transport {
         token: Option<&Secret>,
         json: Option<&[u8]>,
     ) -> Result<Response, TransportError> {
+        self.send_with(method, path, token, json, &[])
+    }
+
+    /// `send` with extra request headers (If-Match).
+    pub fn send_with(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&Secret>,
+        json: Option<&[u8]>,
+        headers: &[(&str, &str)],
+    ) -> Result<Response, TransportError> {
         let mut path = path.to_owned();
         let mut redirected = false;
         let mut retried = false;
         loop {
-            let result = self.send_once(method, &path, token, json);
+            let result = self.send_once(method, &path, token, json, headers);
             let resp = match result {
                 Err(TransportError::Closed(_)) if method == "GET" && !retried => {
                     retried = true;
@@ -239,11 +256,16 @@ impl Transport {
         path: &str,
         token: Option<&Secret>,
         json: Option<&[u8]>,
+        headers: &[(&str, &str)],
     ) -> Result<Response, TransportError> {
         let url = format!("{}{}", self.host.origin(), path);
         self.log(format_args!("> {method} {url}"));
         let remaining = self.remaining()?;
         let mut req = ureq::http::Request::builder().method(method).uri(&url);
+        for (name, value) in headers {
+            self.log(format_args!("> {name}: {value}"));
+            req = req.header(*name, *value);
+        }
         if let Some(t) = token {
             self.log(format_args!("> X-Auth-Token: <redacted>"));
             req = req.header("X-Auth-Token", t.expose());

@@ -76,6 +76,9 @@ pub struct Faults {
     pub hang_all: bool,
     /// Close the connection without an answer on the next N GETs.
     pub reset_gets: u32,
+    /// Apply the next N writes (POST, PATCH, PUT, DELETE) but close the connection instead
+    /// of answering, as a BMC that resets mid-request does.
+    pub reset_writes: u32,
     /// Every answer waits this long first.
     pub delay: Duration,
     /// Logins succeed with a PasswordChangeRequired message.
@@ -93,6 +96,57 @@ pub struct Faults {
     pub stray_401: u32,
     /// Tokens issued now are padded to this many bytes.
     pub token_size: usize,
+    /// Tasks started now answer "running" to this many polls before they end.
+    pub task_polls: u32,
+    /// Tasks started now end in Exception (a Dell job: Failed).
+    pub task_fails: bool,
+    /// Retry-After sent by a running task's monitor (seconds); none when unset.
+    pub task_retry_after: Option<u32>,
+}
+
+/// The one ComputerSystem, as writes leave it.
+#[derive(Debug, Clone)]
+pub struct System {
+    pub power: String,
+    pub asset_tag: String,
+    pub boot_target: String,
+    pub boot_enabled: String,
+    /// BIOS attributes (current) and those pending in Bios/Settings.
+    pub bios: serde_json::Map<String, serde_json::Value>,
+    pub bios_pending: serde_json::Map<String, serde_json::Value>,
+    /// Bumped on every write; the ETags derive from it.
+    pub version: u64,
+}
+
+impl Default for System {
+    fn default() -> Self {
+        let serde_json::Value::Object(bios) = serde_json::json!({
+            "BootMode": "Uefi", "ProcTurboMode": "Enabled", "SriovGlobalEnable": "Disabled",
+        }) else {
+            unreachable!()
+        };
+        System {
+            power: "On".into(),
+            asset_tag: String::new(),
+            boot_target: "None".into(),
+            boot_enabled: "Disabled".into(),
+            bios,
+            bios_pending: serde_json::Map::new(),
+            version: 1,
+        }
+    }
+}
+
+/// A long action: a DMTF Task or a Dell Job.
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub id: String,
+    pub reset_type: String,
+    /// Polls answered "running" in all, and still to come.
+    pub polls: u32,
+    pub polls_left: u32,
+    pub fails: bool,
+    pub done: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -125,6 +179,8 @@ pub struct State {
     pub accounts: Vec<Account>,
     /// EventService subscriptions, as created.
     pub subscriptions: Vec<serde_json::Value>,
+    pub system: System,
+    pub tasks: Vec<Task>,
     pub created: u64,
     pub deleted: u64,
     pub expired: u64,
@@ -374,6 +430,15 @@ fn serve(shared: &Shared, tcp: TcpStream) -> io::Result<()> {
             .header("connection")
             .is_some_and(|c| c.eq_ignore_ascii_case("close"));
         let resp = service::handle(shared, &req);
+        if req.method != "GET" && req.method != "HEAD" {
+            let mut st = shared.state();
+            if st.faults.reset_writes > 0 {
+                st.faults.reset_writes -= 1;
+                drop(st);
+                let _ = raw.shutdown(Shutdown::Both);
+                return Ok(());
+            }
+        }
         if resp.hang {
             wait_while(shared, |f| f.delete_hang);
             return Ok(());

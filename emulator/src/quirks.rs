@@ -44,12 +44,29 @@ pub enum DeleteAnswer {
     IloSuccess,
 }
 
-/// How a resource's ETag is written.
+/// How a resource's ETag is written, and what If-Match takes back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EtagStyle {
+    /// `"..."`; If-Match compared weakly, as DSP0266 asks.
     Strong,
-    /// `W/"..."`.
-    Weak,
+    /// `W/"..."` sent, and refused back in If-Match: only the opaque tag, strong, is taken
+    /// (Gigabyte).
+    WeakRefusedBack,
+    /// The ETag header carries `-gzip` inside the quotes (iDRAC on a gzipped answer); the
+    /// tag with the suffix is refused back, the body's `@odata.etag` has none.
+    GzipSuffix,
+}
+
+/// How `ComputerSystem.Reset` (and any long action) answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskStyle {
+    /// 204 at once (bmcweb, iLO).
+    Immediate,
+    /// 202 with a DMTF task monitor; when the task ends the monitor answers 200 with the
+    /// Task, or (`vanishes`) 404, and the Task resource stays.
+    Monitor { vanishes: bool },
+    /// 202 with `Location: /redfish/v1/Managers/iDRAC.Embedded.1/Jobs/JID_...`, a Dell Job.
+    DellJob,
 }
 
 /// One vendor's behaviour.
@@ -71,6 +88,11 @@ pub struct Quirks {
     /// A POST without `Content-Type: application/json` is refused with 415.
     pub needs_content_type: bool,
     pub etag: EtagStyle,
+    /// PATCH and PUT without If-Match are refused with 428 (Lenovo XCC).
+    pub if_match_required: bool,
+    /// If-Match on a POST action is refused with 412 (iDRAC).
+    pub if_match_refused_on_actions: bool,
+    pub tasks: TaskStyle,
     /// Oem data in the service root that vendor tools read (`Hpe`, `iLO 5`, firmware).
     pub oem_root: Option<(&'static str, &'static str, &'static str)>,
     /// Where this profile departs from DSP0266 on purpose, to copy the vendor, and why.
@@ -96,12 +118,15 @@ const GENERIC: Quirks = Quirks {
     keeps_context: true,
     needs_content_type: false,
     etag: EtagStyle::Strong,
+    if_match_required: false,
+    if_match_refused_on_actions: false,
+    tasks: TaskStyle::Immediate,
     oem_root: None,
     deviations: &[],
 };
 
 /// The table, in `Profile` order.
-static TABLE: [Quirks; 8] = [
+static TABLE: [Quirks; 10] = [
     GENERIC,
     Quirks {
         name: "ilo4",
@@ -141,6 +166,13 @@ static TABLE: [Quirks; 8] = [
             "IDRAC.2.8.RAC0218",
             "The maximum number of user sessions is reached.",
         ),
+        etag: EtagStyle::GzipSuffix,
+        if_match_refused_on_actions: true,
+        tasks: TaskStyle::DellJob,
+        deviations: &[
+            "every ETag header carries `-gzip` inside the quotes and a tag with it is refused back in If-Match, as iDRAC does on gzipped answers (always here, so that clients' stripping is exercised)",
+            "If-Match on a POST action is refused with 412, as iDRAC does",
+        ],
         ..GENERIC
     },
     Quirks {
@@ -155,6 +187,7 @@ static TABLE: [Quirks; 8] = [
         name: "odim",
         location: LocationStyle::NoScheme,
         ids: IdStyle::Uuid,
+        tasks: TaskStyle::Monitor { vanishes: true },
         deviations: &[
             "Location has no scheme (`host:port/redfish/...`), as ODIM before 23.08 sends: clients must keep only the path",
         ],
@@ -181,6 +214,25 @@ static TABLE: [Quirks; 8] = [
         ],
         ..GENERIC
     },
+    Quirks {
+        name: "xcc",
+        limit: (403, "Base.1.8.SessionLimitExceeded", FULL.2),
+        if_match_required: true,
+        tasks: TaskStyle::Monitor { vanishes: false },
+        deviations: &[
+            "PATCH and PUT without If-Match are refused with 428, as Lenovo XCC does",
+            "a full session table answers 403, as XCC does",
+        ],
+        ..GENERIC
+    },
+    Quirks {
+        name: "gigabyte",
+        etag: EtagStyle::WeakRefusedBack,
+        deviations: &[
+            "ETags are weak (`W/\"...\"`) and a weak tag is refused back in If-Match, as Gigabyte's BMC does; DSP0266 asks for weak comparison",
+        ],
+        ..GENERIC
+    },
 ];
 
 /// How a vendor's BMC answers, from the field notes in shared/redfish-sessions.md.
@@ -194,10 +246,12 @@ pub enum Profile {
     Odim,
     NoLocation,
     NoContent,
+    Xcc,
+    Gigabyte,
 }
 
 impl Profile {
-    pub const ALL: [Profile; 8] = [
+    pub const ALL: [Profile; 10] = [
         Profile::Generic,
         Profile::Ilo4,
         Profile::Ilo5,
@@ -206,6 +260,8 @@ impl Profile {
         Profile::Odim,
         Profile::NoLocation,
         Profile::NoContent,
+        Profile::Xcc,
+        Profile::Gigabyte,
     ];
 
     pub fn quirks(self) -> &'static Quirks {
@@ -245,7 +301,10 @@ mod tests {
                     | LocationStyle::NoScheme
                     | LocationStyle::Missing
             ) || q.login == LoginAnswer::NoContent
-                || q.delete == DeleteAnswer::IloSuccess;
+                || q.delete == DeleteAnswer::IloSuccess
+                || q.etag != EtagStyle::Strong
+                || q.if_match_required
+                || q.limit.0 != 503;
             assert_eq!(bends, !q.deviations.is_empty(), "{}", q.name);
         }
     }

@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 
 use crate::http::{Request, Resp, percent_decode, redfish_error};
 use crate::quirks::{DeleteAnswer, EtagStyle, IdStyle, LocationStyle, LoginAnswer, Quirks};
+
+mod systems;
 use crate::{Account, Config, Session, Shared, State};
 
 const ROOT_TYPE: &str = "#ServiceRoot.v1_13_0.ServiceRoot";
@@ -150,7 +152,7 @@ fn privileges(role: &str) -> &'static [&'static str] {
 }
 
 /// Who is asking.
-struct Caller {
+pub(crate) struct Caller {
     user: String,
     role: String,
     /// The session's token, when authenticated by one (not Basic).
@@ -159,23 +161,23 @@ struct Caller {
 }
 
 impl Caller {
-    fn may(&self, privilege: &str) -> bool {
+    pub(crate) fn may(&self, privilege: &str) -> bool {
         privileges(&self.role).contains(&privilege)
     }
 }
 
-struct Cx<'a> {
+pub(crate) struct Cx<'a> {
     shared: &'a Shared,
-    q: &'static Quirks,
-    st: &'a mut State,
-    req: &'a Request,
+    pub(crate) q: &'static Quirks,
+    pub(crate) st: &'a mut State,
+    pub(crate) req: &'a Request,
     /// HEAD is routed as GET; the body is left out when written.
-    method: &'a str,
-    path: String,
-    query: String,
+    pub(crate) method: &'a str,
+    pub(crate) path: String,
+    pub(crate) query: String,
 }
 
-fn not_found() -> Resp {
+pub(crate) fn not_found() -> Resp {
     redfish_error(
         404,
         "Base.1.8.ResourceMissingAtURI",
@@ -192,7 +194,7 @@ fn not_allowed(allow: &str) -> Resp {
     .with("Allow", allow)
 }
 
-fn forbidden() -> Resp {
+pub(crate) fn forbidden() -> Resp {
     redfish_error(
         403,
         "Base.1.8.InsufficientPrivilege",
@@ -200,7 +202,7 @@ fn forbidden() -> Resp {
     )
 }
 
-fn collection(path: &str, kind: &str, members: Vec<Value>) -> Value {
+pub(crate) fn collection(path: &str, kind: &str, members: Vec<Value>) -> Value {
     json!({
         "@odata.id": path,
         "@odata.type": format!("#{kind}.{kind}"),
@@ -210,7 +212,7 @@ fn collection(path: &str, kind: &str, members: Vec<Value>) -> Value {
     })
 }
 
-fn links(uris: impl IntoIterator<Item = String>) -> Vec<Value> {
+pub(crate) fn links(uris: impl IntoIterator<Item = String>) -> Vec<Value> {
     uris.into_iter().map(|u| json!({"@odata.id": u})).collect()
 }
 
@@ -296,7 +298,7 @@ impl Cx<'_> {
         } else if member_of(self.sessions()) || member_of(SUBSCRIPTIONS) {
             "GET, HEAD, DELETE"
         } else {
-            READ
+            systems::allowed(p).unwrap_or(READ)
         }
     }
 
@@ -444,6 +446,9 @@ impl Cx<'_> {
         }
         if let Some(id) = path.strip_prefix(&format!("{SUBSCRIPTIONS}/")) {
             return self.subscription(caller, id);
+        }
+        if let Some(r) = self.systems(caller) {
+            return Some(r);
         }
         self.read_only()
     }
@@ -622,29 +627,62 @@ impl Cx<'_> {
         resp
     }
 
-    fn etag(&self, version_key: &str) -> String {
+    /// The ETag header for a resource at version `key`, in the profile's style.
+    pub(crate) fn etag_header(&self, key: &str) -> String {
         match self.q.etag {
-            EtagStyle::Strong => format!("\"{version_key}\""),
-            EtagStyle::Weak => format!("W/\"{version_key}\""),
+            EtagStyle::Strong => format!("\"{key}\""),
+            EtagStyle::WeakRefusedBack => format!("W/\"{key}\""),
+            EtagStyle::GzipSuffix => format!("\"{key}-gzip\""),
         }
     }
 
-    /// Does If-Match (weak comparison, `*` for any) allow a write of `current`?
-    fn if_match_allows(&self, current: &str) -> bool {
-        let strip = |t: &str| t.trim().trim_start_matches("W/").to_owned();
-        match self.req.header("if-match") {
-            None => true,
-            Some(h) => h
-                .split(',')
-                .any(|t| t.trim() == "*" || strip(t) == strip(current)),
+    /// The body's `@odata.etag` (no transfer-encoding suffix there).
+    pub(crate) fn etag_prop(&self, key: &str) -> String {
+        match self.q.etag {
+            EtagStyle::WeakRefusedBack => format!("W/\"{key}\""),
+            _ => format!("\"{key}\""),
         }
+    }
+
+    /// If-Match for a write of the resource at version `key`: 428 when the profile wants
+    /// one and none came, 412 when none of the tags matches (weak comparison, `*` for any,
+    /// except what the profile refuses back).
+    pub(crate) fn check_if_match(&self, key: &str) -> Result<(), Resp> {
+        let Some(header) = self.req.header("if-match") else {
+            if self.q.if_match_required {
+                return Err(redfish_error(
+                    428,
+                    "Base.1.8.PreconditionRequired",
+                    "A precondition header (If-Match) is required for this operation.",
+                ));
+            }
+            return Ok(());
+        };
+        let want = format!("\"{key}\"");
+        let matches = |tag: &str| {
+            let tag = tag.trim();
+            match self.q.etag {
+                _ if tag == "*" => true,
+                EtagStyle::WeakRefusedBack if tag.starts_with("W/") => false,
+                EtagStyle::GzipSuffix if tag.contains("-gzip") => false,
+                _ => tag.trim_start_matches("W/") == want,
+            }
+        };
+        if header.split(',').any(matches) {
+            return Ok(());
+        }
+        Err(redfish_error(
+            412,
+            "Base.1.8.PreconditionFailed",
+            "The ETag supplied did not match the ETag required to change this resource.",
+        ))
     }
 
     fn account_json(&self, a: &Account) -> Value {
         json!({
             "@odata.id": format!("/redfish/v1/AccountService/Accounts/{}", a.id),
             "@odata.type": "#ManagerAccount.v1_10_0.ManagerAccount",
-            "@odata.etag": self.etag(&account_tag(a)),
+            "@odata.etag": self.etag_prop(&account_tag(a)),
             "Id": a.id,
             "Name": "User Account",
             "UserName": a.user,
@@ -658,7 +696,7 @@ impl Cx<'_> {
     }
 
     fn account_resp(&self, status: u16, a: &Account) -> Resp {
-        Resp::json(status, self.account_json(a)).with("ETag", self.etag(&account_tag(a)))
+        Resp::json(status, self.account_json(a)).with("ETag", self.etag_header(&account_tag(a)))
     }
 
     fn accounts(&mut self, caller: &Caller) -> Resp {
@@ -717,7 +755,8 @@ impl Cx<'_> {
 
     fn account(&mut self, caller: &Caller, id: &str) -> Option<Resp> {
         let i = self.st.accounts.iter().position(|a| a.id == id)?;
-        let current = self.etag(&account_tag(&self.st.accounts[i]));
+        let key = account_tag(&self.st.accounts[i]);
+        let current = self.etag_header(&key);
         let own = self.st.accounts[i].user == caller.user;
         match self.method {
             "GET" => {
@@ -737,12 +776,12 @@ impl Cx<'_> {
                 self.st.accounts.remove(i);
                 Some(Resp::empty(204))
             }
-            _ => Some(self.patch_account(caller, i, own, &current)),
+            _ => Some(self.patch_account(caller, i, own, &key)),
         }
     }
 
     /// PATCH: writable properties are applied, unknown ones named; If-Match enforced.
-    fn patch_account(&mut self, caller: &Caller, i: usize, own: bool, current: &str) -> Resp {
+    fn patch_account(&mut self, caller: &Caller, i: usize, own: bool, key: &str) -> Resp {
         let Ok(Value::Object(body)) = serde_json::from_str::<Value>(&self.req.body) else {
             return redfish_error(
                 400,
@@ -756,12 +795,8 @@ impl Cx<'_> {
         if !permitted {
             return forbidden();
         }
-        if !self.if_match_allows(current) {
-            return redfish_error(
-                412,
-                "Base.1.8.PreconditionFailed",
-                "The ETag supplied did not match the ETag required to change this resource.",
-            );
+        if let Err(r) = self.check_if_match(key) {
+            return r;
         }
         let (mut applied, mut unknown, mut bad) = (0, Vec::new(), Vec::new());
         let mut a = self.st.accounts[i].clone();
@@ -823,7 +858,7 @@ impl Cx<'_> {
         if !messages.is_empty() {
             v["@Message.ExtendedInfo"] = Value::Array(messages);
         }
-        Resp::json(200, v).with("ETag", self.etag(&account_tag(&a)))
+        Resp::json(200, v).with("ETag", self.etag_header(&account_tag(&a)))
     }
 
     fn subscriptions(&mut self, caller: &Caller) -> Resp {
@@ -944,14 +979,6 @@ impl Cx<'_> {
                 "ComputerSystemCollection",
                 links(["/redfish/v1/Systems/1".to_owned()]),
             ),
-            "/redfish/v1/Systems/1" => json!({
-                "@odata.id": path, "@odata.type": "#ComputerSystem.v1_13_0.ComputerSystem",
-                "Id": "1", "Name": "System",
-                "PowerState": "On", "Model": format!("Emulated {}", self.q.name),
-                "Status": {"State": "Enabled", "Health": "OK"},
-                "MemorySummary": {"TotalSystemMemoryGiB": 512},
-                "Query": query,
-            }),
             "/redfish/v1/Managers/1/LogServices/Log/Entries" => {
                 let skip: usize = query
                     .split('&')

@@ -5,14 +5,12 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::parse_host;
+use super::{parse_host, request_path};
 use crate::cli::GetArgs;
 use crate::error::{Error, Result};
-use crate::host::Host;
 use crate::output::Output;
 use crate::redfish::{RedfishError, parse_json};
 use crate::session::{HostSession, SessionError, Sessions};
-use crate::transport::same_origin_path;
 
 pub fn run(sessions: &Sessions, out: Output, args: GetArgs) -> Result<()> {
     // `rfsession get /redfish/v1/...` with RFSESSION_HOST set: the first word is a path.
@@ -91,25 +89,4 @@ fn print_bodies(out: Output, args: &GetArgs, bodies: Vec<Value>) -> Result<()> {
         Err(many) => out.json(&Value::Array(many))?,
     }
     Ok(())
-}
-
-/// `/redfish/v1/Systems`, `Systems` (taken under /redfish/v1/), or a full URL on HOST.
-fn request_path(host: &Host, p: &str) -> Result<String> {
-    if p.contains("://") {
-        return same_origin_path(host, p).ok_or_else(|| {
-            Error::Usage(format!(
-                "{p} names another host than {host}; the token goes only to the host that issued it"
-            ))
-        });
-    }
-    if p.chars().any(|c| c.is_control() || c == ' ') {
-        return Err(Error::Usage(format!(
-            "PATH {p:?} contains spaces or control characters"
-        )));
-    }
-    Ok(if p.starts_with('/') {
-        p.to_owned()
-    } else {
-        format!("/redfish/v1/{p}")
-    })
 }

@@ -3,10 +3,13 @@
 use serde_json::json;
 
 use super::host;
+use crate::cache::Entry;
 use crate::cli::LoginArgs;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::Output;
+use crate::output::warn;
+use crate::secret::Secret;
 use crate::session::{HostSession, Login, Plan, Sessions};
 use crate::timefmt;
 
@@ -17,6 +20,9 @@ pub fn run(sessions: &Sessions, out: Output, args: LoginArgs) -> Result<()> {
 }
 
 fn run_on(on: &HostSession, out: Output, args: &LoginArgs, host: &Host) -> Result<()> {
+    if args.token_stdin {
+        return adopt(on, out, args);
+    }
     let (user, _) = on.login_user(args.user.as_deref())?;
     if args.dry_run {
         let (plan, post) = on.plan(&user, args.force)?;
@@ -26,6 +32,32 @@ fn run_on(on: &HostSession, out: Output, args: &LoginArgs, host: &Host) -> Resul
         Login::Reused(e) => (e, true),
         Login::Created(e) => (e, false),
     };
+    let verb = if reused {
+        "reusing the session of"
+    } else {
+        "logged in as"
+    };
+    report(out, &entry, reused, verb)
+}
+
+/// `--token-stdin`: cache a session created elsewhere.
+fn adopt(on: &HostSession, out: Output, args: &LoginArgs) -> Result<()> {
+    let mut line = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Error::Usage(format!("cannot read the token from stdin: {e}")))?;
+    let token = line.trim();
+    if token.is_empty() {
+        return Err(Error::Usage("no token on standard input".into()));
+    }
+    let (entry, note) = on.adopt(Secret::new(token.to_owned()), args.session_uri.as_deref())?;
+    if let Some(note) = note {
+        warn(&format!("warning: {}: {note}", entry.host));
+    }
+    report(out, &entry, false, "adopted the session of")
+}
+
+fn report(out: Output, entry: &Entry, reused: bool, verb: &str) -> Result<()> {
     if out.json {
         out.json(&json!({
             "host": entry.host,
@@ -41,11 +73,6 @@ fn run_on(on: &HostSession, out: Output, args: &LoginArgs, host: &Host) -> Resul
         .session_uri
         .as_deref()
         .unwrap_or("URI not given by the BMC");
-    let verb = if reused {
-        "reusing the session of"
-    } else {
-        "logged in as"
-    };
     out.say(&format!("{}: {verb} {} ({uri})", entry.host, entry.user));
     Ok(())
 }

@@ -1,11 +1,14 @@
 //! One module per subcommand. Each turns its arguments into calls of the session layer and
 //! the result into output; none calls another.
 
+mod exec;
 mod get;
 mod login;
 mod logout;
 mod sessions;
+mod token;
 mod whoami;
+mod write;
 
 use std::time::Duration;
 
@@ -16,6 +19,7 @@ use crate::output::{Output, warn};
 use crate::password::PasswordSource;
 use crate::secret::Secret;
 use crate::session::{Sessions, Settings};
+use crate::transport::same_origin_path;
 
 pub fn run(cli: Cli) -> Result<()> {
     let sessions = Sessions::new(Settings {
@@ -35,7 +39,34 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sessions(args) => sessions::run(&sessions, out, args),
         Command::Whoami(args) => whoami::run(&sessions, out, args),
         Command::Logout(args) => logout::run(&sessions, out, args),
+        Command::Post(args) => write::run(&sessions, out, "POST", args),
+        Command::Patch(args) => write::run(&sessions, out, "PATCH", args),
+        Command::Put(args) => write::run(&sessions, out, "PUT", args),
+        Command::Delete(args) => write::run(&sessions, out, "DELETE", args),
+        Command::Token(args) => token::run(&sessions, out, args),
+        Command::Exec(args) => exec::run(&sessions, args),
     }
+}
+
+/// `/redfish/v1/Systems`, `Systems` (taken under /redfish/v1/), or a full URL on HOST.
+fn request_path(host: &Host, p: &str) -> Result<String> {
+    if p.contains("://") {
+        return same_origin_path(host, p).ok_or_else(|| {
+            Error::Usage(format!(
+                "{p} names another host than {host}; the token goes only to the host that issued it"
+            ))
+        });
+    }
+    if p.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(Error::Usage(format!(
+            "PATH {p:?} contains spaces or control characters"
+        )));
+    }
+    Ok(if p.starts_with('/') {
+        p.to_owned()
+    } else {
+        format!("/redfish/v1/{p}")
+    })
 }
 
 /// HOST from the argument or RFSESSION_HOST, normalized; warns about clear text.

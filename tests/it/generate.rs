@@ -13,7 +13,10 @@ use clap_complete::Shell;
 use rfsession::cli::{Cli, ENVIRONMENT};
 use rfsession::exit::help_text;
 
-const SUBCOMMANDS: [&str; 5] = ["login", "get", "sessions", "whoami", "logout"];
+const SUBCOMMANDS: [&str; 11] = [
+    "login", "get", "sessions", "whoami", "logout", "post", "patch", "put", "delete", "token",
+    "exec",
+];
 
 pub fn generate(root: &Path) -> io::Result<()> {
     let completions = root.join("completions");
@@ -121,7 +124,7 @@ fi
 
 const FISH_HOSTS: &str = r#"
 # HOST completes to the hosts in rfsession's cache.
-complete -c rfsession -n "__fish_seen_subcommand_from login get sessions whoami logout" -f -a "(command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 { sub(\"^https://\", \"\", \$1); print \$1 }')"
+complete -c rfsession -n "__fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec" -f -a "(command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 { sub(\"^https://\", \"\", \$1); print \$1 }')"
 "#;
 
 fn page(cmd: &clap::Command, sub: Option<&str>) -> io::Result<String> {
@@ -178,7 +181,8 @@ rfsession logout bmc1"
 rfsession login bmc1 -u admin             # asks for the password on a terminal
 echo \"$PW\" | rfsession login bmc1 -u admin --password-stdin
 rfsession -k login 10.1.2.3 -u admin      # self-signed: pin the certificate seen now
-rfsession --json login bmc1 --dry-run     # what would happen, changing nothing"
+rfsession --json login bmc1 --dry-run     # what would happen, changing nothing
+rfsession login bmc1 --token-stdin < token.txt   # adopt a session another tool created"
         }
         Some("get") => {
             "\
@@ -196,6 +200,38 @@ rfsession --json sessions --cached # every cached host; never the token"
         Some("whoami") => {
             "\
 rfsession whoami bmc1 || rfsession login bmc1"
+        }
+        Some("post") => {
+            "\
+rfsession post bmc1 Systems/1/Actions/ComputerSystem.Reset ResetType=On
+rfsession post bmc1 Systems/1/Actions/ComputerSystem.Reset ResetType=ForceRestart --wait
+rfsession post bmc1 EventService/Subscriptions -d @subscription.json
+echo '{\"ResetType\": \"GracefulShutdown\"}' | rfsession post bmc1 Systems/1/Actions/ComputerSystem.Reset -d @-"
+        }
+        Some("patch") => {
+            "\
+rfsession patch bmc1 Systems/1 AssetTag=rack-12
+rfsession patch bmc1 Systems/1 Boot:='{\"BootSourceOverrideTarget\":\"Pxe\",\"BootSourceOverrideEnabled\":\"Once\"}'
+rfsession patch bmc1 Systems/1/Bios/Settings Attributes:='{\"BootMode\":\"Uefi\"}'
+rfsession patch bmc1 Systems/1 AssetTag=x --dry-run      # what would be sent; nothing is"
+        }
+        Some("put") => {
+            "\
+rfsession put bmc1 Systems/1/Bios/Settings -d @bios.json"
+        }
+        Some("delete") => {
+            "\
+rfsession delete bmc1 EventService/Subscriptions/5"
+        }
+        Some("token") => {
+            "\
+curl --cacert ca.pem -H @<(rfsession token --header bmc1) https://bmc1/redfish/v1/Systems/1
+redfishtool -r bmc1 -t \"$(rfsession token bmc1)\" Systems    # argv: visible to other users"
+        }
+        Some("exec") => {
+            "\
+rfsession exec bmc1 -- ansible-playbook site.yml    # x_auth_token: \"{{ lookup('env', 'RFSESSION_TOKEN') }}\"
+rfsession exec bmc1 -- sh -c 'printf \"X-Auth-Token: %s\\n\" \"$RFSESSION_TOKEN\" | curl -H @- \"$RFSESSION_BASE_URL/redfish/v1/\"'"
         }
         Some("logout") => {
             "\

@@ -11,3 +11,4 @@ mod fleet;
 mod generate;
 mod hardening;
 mod messages;
+mod writes;

@@ -61,7 +61,7 @@ fn redact_numbers(s: &str) -> String {
 }
 
 /// Each row of the README's failure table (its first cell) and the test here that pins it.
-const ROWS: [(&str, &str); 29] = [
+const ROWS: [(&str, &str); 35] = [
     ("wrong password", "wrong_password"),
     ("password change required", "password_change_required"),
     ("not logged in", "not_logged_in"),
@@ -123,6 +123,24 @@ const ROWS: [(&str, &str); 29] = [
     (
         "Ctrl-C, SIGTERM, SIGHUP during login",
         "hardening::a_signal_during_login_leaves_a_session_that_logout_finds",
+    ),
+    ("a write body that is not JSON", "invalid_write_body"),
+    (
+        "PATCH or PUT on a resource that changed since its ETag was read (412)",
+        "write_on_a_resource_that_changed",
+    ),
+    (
+        "a BMC that requires If-Match gets none (428)",
+        "write_without_if_match_where_it_is_required",
+    ),
+    ("a write cut off mid-request", "write_cut_off_mid_request"),
+    (
+        "a task that ends in Exception, Killed, Cancelled or Failed",
+        "task_that_fails",
+    ),
+    (
+        "a task still running at `--wait-timeout`",
+        "task_still_running_at_the_wait_timeout",
     ),
 ];
 
@@ -613,6 +631,145 @@ fn cache_write_fails_after_login() {
         str![[r#"
 exit 7
 rfsession: https://[HOST]: the BMC created a session but the cache could not keep it (cache [TMP]/cache/.tmp-[RANDOM].partial: File too large (os error 27)); the session was deleted again on the BMC
+
+"#]]
+    );
+}
+
+#[test]
+fn write_on_a_resource_that_changed() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    env.run(&bmc, &["patch", &bmc.host(), "Systems/1", "AssetTag=a"])
+        .ok();
+    let out = env.run(
+        &bmc,
+        &[
+            "patch",
+            &bmc.host(),
+            "Systems/1",
+            "AssetTag=b",
+            "--if-match",
+            "\"sys-1\"",
+        ],
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: PATCH /redfish/v1/Systems/1: the resource changed since its ETag was read (HTTP 412: The ETag supplied did not match the ETag required to change this resource. (Base.1.8.PreconditionFailed)); nothing was changed: read it again and retry
+
+"#]]
+    );
+}
+
+#[test]
+fn write_without_if_match_where_it_is_required() {
+    let (bmc, env) = logged_in(Profile::Xcc);
+    let out = env.run(
+        &bmc,
+        &[
+            "patch",
+            &bmc.host(),
+            "Systems/1",
+            "AssetTag=b",
+            "--if-match",
+            "none",
+        ],
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: PATCH /redfish/v1/Systems/1: the BMC requires If-Match (HTTP 428: A precondition header (If-Match) is required for this operation. (Base.1.8.PreconditionRequired)); let rfsession read it (--if-match auto, the default) or pass --if-match ETAG
+
+"#]]
+    );
+}
+
+#[test]
+fn write_cut_off_mid_request() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    bmc.faults(|f| f.reset_writes = 1);
+    let reset = "Systems/1/Actions/ComputerSystem.Reset";
+    let out = env.run(&bmc, &["post", &bmc.host(), reset, "ResetType=On"]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: connection closed mid-request (the BMC hung up without an answer); the POST may have been applied on the BMC: check before you retry
+
+"#]]
+    );
+}
+
+#[test]
+fn task_that_fails() {
+    let (bmc, env) = logged_in(Profile::Xcc);
+    bmc.faults(|f| {
+        f.task_fails = true;
+        f.task_retry_after = Some(0);
+    });
+    let reset = "Systems/1/Actions/ComputerSystem.Reset";
+    let out = env.run(
+        &bmc,
+        &["post", &bmc.host(), reset, "ResetType=On", "--wait"],
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: the task /redfish/v1/TaskService/TaskMonitors/1 ended Exception (status Critical): The reset failed: the system did not respond to the power request.
+
+"#]]
+    );
+}
+
+#[test]
+fn task_still_running_at_the_wait_timeout() {
+    let (bmc, env) = logged_in(Profile::Odim);
+    bmc.faults(|f| {
+        f.task_polls = 100;
+        f.task_retry_after = Some(1);
+    });
+    let reset = "Systems/1/Actions/ComputerSystem.Reset";
+    let args = [
+        "post",
+        &bmc.host(),
+        reset,
+        "ResetType=On",
+        "--wait",
+        "--wait-timeout",
+        "1",
+    ];
+    let out = env.run(&bmc, &args);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the task /redfish/v1/TaskService/TaskMonitors/1 was still running after 1s; it goes on on the BMC: follow it with rfsession get https://[HOST] /redfish/v1/TaskService/TaskMonitors/1
+
+"#]]
+    );
+}
+
+#[test]
+fn invalid_write_body() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let out = env.run(
+        &bmc,
+        &[
+            "patch",
+            &bmc.host(),
+            "Systems/1",
+            "-d",
+            "{\"AssetTag\" \"x\"}",
+        ],
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 2
+rfsession: the body is not valid JSON (expected `:` at line 1 column 13): nothing was sent
 
 "#]]
     );

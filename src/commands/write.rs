@@ -1,0 +1,157 @@
+//! `rfsession post|patch|put|delete`: spend the cached session on a write. The four differ
+//! only in what they send: a body (POST defaults to `{}`), and If-Match for PATCH and PUT.
+
+use std::io::{self, IsTerminal, Write};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::{parse_host, request_path};
+use crate::body;
+use crate::cli::WriteArgs;
+use crate::error::{Error, Result};
+use crate::host::Host;
+use crate::output::{Output, escape_controls, warn};
+use crate::redfish::{RedfishError, resolve_session_uri};
+use crate::session::{HostSession, IfMatch, SessionError, Sessions};
+
+/// Response bodies of writes are small; a larger one is refused, not parsed.
+const BODY_LIMIT: u64 = 64 << 20;
+
+pub fn run(sessions: &Sessions, out: Output, method: &'static str, args: WriteArgs) -> Result<()> {
+    let host = parse_host(&args.host)?;
+    let path = request_path(&host, &args.path)?;
+    let body =
+        body::build(args.data.as_deref(), &args.items).map_err(|e| Error::Usage(e.to_string()))?;
+    let body = match (method, body) {
+        ("POST", None) => Some(b"{}".to_vec()),
+        ("PATCH" | "PUT", None) => {
+            return Err(Error::Usage(format!(
+                "{method} needs a body: -d JSON, -d @FILE, -d @- or items like AssetTag=rack-12"
+            )));
+        }
+        ("DELETE", Some(_)) => return Err(Error::Usage("DELETE takes no body".into())),
+        (_, b) => b,
+    };
+    let if_match = match (method, args.if_match.as_deref()) {
+        ("PATCH" | "PUT", None | Some("auto")) => IfMatch::Auto,
+        ("PATCH" | "PUT", Some("none")) => IfMatch::None,
+        ("PATCH" | "PUT", Some(tag)) => IfMatch::Exact(tag.to_owned()),
+        (_, None) => IfMatch::None,
+        (_, Some(_)) => {
+            return Err(Error::Usage(format!(
+                "If-Match is never sent with {method} (iDRAC refuses it on actions); drop --if-match"
+            )));
+        }
+    };
+    let req = Request {
+        method,
+        path: &path,
+        body: body.as_deref(),
+        if_match: &if_match,
+    };
+    let on = sessions.on(&host);
+    run_on(&on, out, &host, &req, &args).map_err(|e| e.on(&host))
+}
+
+struct Request<'a> {
+    method: &'static str,
+    path: &'a str,
+    body: Option<&'a [u8]>,
+    if_match: &'a IfMatch,
+}
+
+fn run_on(
+    on: &HostSession,
+    out: Output,
+    host: &Host,
+    req: &Request,
+    args: &WriteArgs,
+) -> Result<()> {
+    if args.dry_run {
+        on.require()?;
+        return dry_run(out, host, req);
+    }
+    let mut live = on.open()?;
+    let password = args.password.source();
+    let send =
+        |live: &crate::session::Live| live.write(req.method, req.path, req.body, req.if_match);
+    let mut resp = match send(&live) {
+        // A 401 means nothing was applied: log in again once and send it again.
+        Err(RedfishError::Unauthorized { .. }) if password.available() => {
+            on.relogin(&mut live, args.user.as_deref(), &password)?;
+            send(&live).map_err(SessionError::from)?
+        }
+        r => r.map_err(SessionError::from)?,
+    };
+    on.touch();
+    let monitor = (resp.status == 202)
+        .then(|| resp.header("location").and_then(resolve_session_uri))
+        .flatten();
+    if let Some(monitor) = monitor {
+        if !args.wait {
+            if out.json {
+                out.json(&json!({"host": host.key(), "status": 202, "task_monitor": monitor}))?;
+            } else {
+                out.text(&format!("{monitor}\n"))?;
+            }
+            return Ok(());
+        }
+        let show = io::stderr().is_terminal();
+        let progress = |p: &crate::tasks::Progress| {
+            if show {
+                let pct = p.percent.map(|n| format!("{n}% ")).unwrap_or_default();
+                let state = escape_controls(&p.state);
+                let _ = write!(
+                    io::stderr().lock(),
+                    "\rrfsession: {host}: task {pct}{state}    "
+                );
+            }
+        };
+        let limit = Duration::from_secs_f64(args.wait_timeout);
+        let end = live.wait_task(&monitor, limit, &progress);
+        if show {
+            let _ = writeln!(io::stderr().lock());
+        }
+        let end = end.map_err(SessionError::from)?;
+        if !end.is_null() {
+            out.json(&end)?;
+        }
+        return Ok(());
+    }
+    let bytes = resp.bytes(BODY_LIMIT).map_err(RedfishError::from)?;
+    if bytes.is_empty() {
+        return Ok(());
+    }
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(v) => out.json(&v)?,
+        // A write that succeeded with a body that is not JSON: show it as it came.
+        Err(_) => out.text(&String::from_utf8_lossy(&bytes))?,
+    }
+    Ok(())
+}
+
+fn dry_run(out: Output, host: &Host, req: &Request) -> Result<()> {
+    let body: Option<Value> = req.body.and_then(|b| serde_json::from_slice(b).ok());
+    let (if_match, said) = match req.if_match {
+        IfMatch::Auto => (
+            json!("auto"),
+            " with If-Match from a GET of it first".to_owned(),
+        ),
+        IfMatch::None => (Value::Null, String::new()),
+        IfMatch::Exact(t) => (json!(t), format!(" with If-Match: {t}")),
+    };
+    if out.json {
+        out.json(&json!({
+            "host": host.key(), "dry_run": true, "method": req.method,
+            "path": req.path, "if_match": if_match, "body": body,
+        }))?;
+        return Ok(());
+    }
+    let body = body.map(|b| format!(", body {b}")).unwrap_or_default();
+    warn(&format!(
+        "{host}: dry run: would {} {}{said}{body}; nothing was sent",
+        req.method, req.path
+    ));
+    Ok(())
+}
