@@ -629,7 +629,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__logout)
-            opts="-j -k -v -h -V --all --jobs --session --dry-run --cache-dir --insecure --cacert --timeout --json --verbose --help --version"
+            opts="-j -k -v -h -V --all --jobs --session --others --user --any-user --older-than --dry-run --cache-dir --insecure --cacert --timeout --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -644,6 +644,14 @@ _rfsession() {
                     return 0
                     ;;
                 --session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --older-than)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1084,7 +1092,7 @@ _rfsession_complete() {
     for ((i = 1; i < ${#words[@]}; i++)); do
         local w=${words[i]}
         if ((skip)); then skip=0; continue; fi
-        case " --cacert --cache-dir --data --if-match --jobs --max-body --password --password-file --pointer --session --session-uri --timeout --user --wait-timeout -d -j -p -u " in *" $w "*) skip=1; continue ;; esac
+        case " --cacert --cache-dir --data --if-match --jobs --max-body --older-than --password --password-file --pointer --session --session-uri --timeout --user --wait-timeout -d -j -p -u " in *" $w "*) skip=1; continue ;; esac
         [[ $w == -* ]] && continue
         if ((sub < 0)); then
             case $w in login|get|sessions|whoami|logout|post|patch|put|delete|token|exec) sub=$i ;; esac

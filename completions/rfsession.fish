@@ -96,10 +96,14 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s h -l help
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s j -l jobs -d 'With --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l session -d 'Delete this session (an id or URI, as `rfsession sessions HOST` shows) instead of yours; an administrator may delete any session' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l user -d 'With --others: that user\'s sessions [default: the cached session\'s user]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l older-than -d 'With --others: only sessions created longer ago than this (90s, 30m, 12h, 7d)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l all -d 'Log out of every cached host, in parallel'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l others -d 'End every other session of the user (sessions leaked by other tools), keeping the one rfsession holds for HOST'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l any-user -d 'With --others: every user\'s sessions (needs the BMC\'s permission to end them)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l dry-run -d 'Say which session would be deleted and change nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'

@@ -295,9 +295,54 @@ pub struct LogoutArgs {
     #[arg(long, value_name = "ID")]
     pub session: Option<String>,
 
+    /// End every other session of the user (sessions leaked by other tools), keeping the
+    /// one rfsession holds for HOST
+    #[arg(long, conflicts_with_all = ["session", "all"])]
+    pub others: bool,
+
+    /// With --others: that user's sessions [default: the cached session's user]
+    #[arg(
+        long,
+        value_name = "USER",
+        requires = "others",
+        conflicts_with = "any_user"
+    )]
+    pub user: Option<String>,
+
+    /// With --others: every user's sessions (needs the BMC's permission to end them)
+    #[arg(long, requires = "others")]
+    pub any_user: bool,
+
+    /// With --others: only sessions created longer ago than this (90s, 30m, 12h, 7d)
+    #[arg(long, value_name = "DURATION", requires = "others", value_parser = parse_duration)]
+    pub older_than: Option<std::time::Duration>,
+
     /// Say which session would be deleted and change nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// `90s`, `30m`, `12h`, `7d`, or plain seconds.
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&s[..i], c),
+        _ => (s, 's'),
+    };
+    let mult = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        _ => return Err("the unit must be s, m, h or d (e.g. 30m)".into()),
+    };
+    num.parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| {
+            "must be a whole number with an optional unit s, m, h or d (e.g. 30m)".into()
+        })
 }
 
 fn parse_secs(s: &str) -> Result<f64, String> {
@@ -330,6 +375,20 @@ mod tests {
     #[test]
     fn definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90"), Ok(std::time::Duration::from_secs(90)));
+        assert_eq!(
+            parse_duration("30m"),
+            Ok(std::time::Duration::from_secs(1800))
+        );
+        assert_eq!(
+            parse_duration("7d"),
+            Ok(std::time::Duration::from_secs(604_800))
+        );
+        assert!(parse_duration("3w").is_err() && parse_duration("m").is_err());
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub enum Error {
         total: usize,
         code: ExitCode,
     },
+    #[error("{failed} of {total} sessions could not be ended (listed above)")]
+    SessionsKept { failed: usize, total: usize },
     #[error("cannot write output: {0}")]
     Output(#[from] io::Error),
     #[error("{path} has no value at JSON pointer {pointer}")]
@@ -67,6 +69,7 @@ impl Error {
             Error::Usage(_) => ExitCode::Usage,
             Error::Session(s) => session_exit(s),
             Error::SomeFailed { code, .. } => *code,
+            Error::SessionsKept { .. } => ExitCode::Bmc,
             Error::Output(_) | Error::NoValue { .. } => ExitCode::Failure,
             Error::OnHost { source, .. } => source.exit_code(),
         }

@@ -51,6 +51,19 @@ pub enum RedfishError {
     )]
     NoToken(u16),
     #[error(
+        "this BMC's firmware offers no Redfish sessions (HTTP 405 to the session POST, as iDRAC 8 answers); rfsession cannot keep a session for {host}: update the firmware, or use a tool that sends the password with each request"
+    )]
+    NoSessions { host: String },
+    #[error(
+        "the BMC does not let this session be deleted (DELETE {uri} answered HTTP 405, Allow: {allow}{}); iLO's emergency sessions end only when they time out: the entry is kept",
+        detail(.message)
+    )]
+    NotDeletable {
+        uri: String,
+        allow: String,
+        message: String,
+    },
+    #[error(
         "cannot find this session among the BMC's sessions (no URI, no MySession, no matching Context); list them with `rfsession sessions {host}` and end it with `rfsession logout {host} --session ID`"
     )]
     SessionNotFound { host: String },
@@ -205,15 +218,20 @@ impl Bmc {
                     message,
                 });
             }
-            // A busy BMC says when to come back: wait as told, 10 s at most in all.
-            if let (503, Some(secs), true) = (status, retry_after, attempt < LOGIN_TRIES) {
-                let pause = Duration::from_secs(secs).min(MAX_RETRY_WAIT.saturating_sub(waited));
+            // A busy BMC: wait as Retry-After says (else 1 s, then 2 s), 10 s at most in all.
+            if is_busy(status, &message) && attempt < LOGIN_TRIES {
+                let pause = retry_after
+                    .map_or(Duration::from_secs(1 << (attempt - 1)), Duration::from_secs)
+                    .min(MAX_RETRY_WAIT.saturating_sub(waited));
                 self.transport.pause(pause);
                 waited += pause;
                 attempt += 1;
                 continue;
             }
             return Err(match status {
+                405 => RedfishError::NoSessions {
+                    host: self.host.key(),
+                },
                 400 | 401 | 403 => RedfishError::Rejected { status, message },
                 _ => RedfishError::Status {
                     method: "POST",
@@ -454,6 +472,11 @@ impl Bmc {
         match resp.status {
             s if is_success(s) => Ok(Deleted::Ended),
             404 | 401 => Ok(Deleted::AlreadyGone),
+            405 => Err(RedfishError::NotDeletable {
+                uri: uri.to_owned(),
+                allow: resp.header("allow").unwrap_or("not said").to_owned(),
+                message: error_text(&mut resp),
+            }),
             status => Err(RedfishError::Status {
                 method: "DELETE",
                 path: uri.to_owned(),
@@ -763,6 +786,13 @@ fn html_title(text: &str) -> Option<String> {
     let close = open_end + lower[open_end..].find("</title")?;
     let title = one_line(text.get(open_end..close)?, 120);
     (!title.is_empty()).then_some(title)
+}
+
+/// "Not now, retry": 503, iDRAC's SYS518 and iLO's InvalidOperationForSystemState.
+fn is_busy(status: u16, message: &str) -> bool {
+    status == 503
+        || message.contains("SYS518")
+        || message.contains("InvalidOperationForSystemState")
 }
 
 /// The answers BMCs give when their session table is full.

@@ -110,6 +110,22 @@ pub enum IfMatch {
     Exact(String),
 }
 
+/// Which sessions `logout --others` ends.
+#[derive(Debug, Clone, Default)]
+pub struct Others {
+    /// That user's; None for the cached session's user.
+    pub user: Option<String>,
+    pub any_user: bool,
+    /// Only those created longer ago than this.
+    pub older_than: Option<Duration>,
+}
+
+/// One session `logout --others` looked at: ended (or would be, in a dry run), or why not.
+pub struct OtherSession {
+    pub info: SessionInfo,
+    pub outcome: Result<bool, String>,
+}
+
 /// What `login` came to.
 pub enum Login {
     Reused(Entry),
@@ -594,6 +610,49 @@ impl HostSession<'_> {
         let outcome = self.end(&entry)?;
         self.cache().remove(&lock)?;
         Ok(Some(outcome))
+    }
+
+    /// End the other sessions that match `which`, never the cached one; one failure (a 403
+    /// for another user's session) does not stop the rest.
+    pub fn end_others(&self, which: &Others, dry_run: bool) -> Result<Vec<OtherSession>> {
+        let live = self.open()?;
+        let rows = live.list()?;
+        // Without knowing which one is ours, any of them might be: end none.
+        if !rows.iter().any(|(mine, _)| *mine) {
+            return Err(live.bmc.not_found().into());
+        }
+        let user = which.user.as_deref().unwrap_or(&live.entry.user);
+        let now = timefmt::unix_now();
+        let mut out = Vec::new();
+        for (mine, info) in rows {
+            if mine || (!which.any_user && info.user != user) {
+                continue;
+            }
+            if let Some(age) = which.older_than {
+                match timefmt::parse_rfc3339(&info.created) {
+                    Some(t) if now.saturating_sub(t) >= age.as_secs() => {}
+                    Some(_) => continue,
+                    None => {
+                        let why = "the BMC gives no CreatedTime, so its age is unknown".to_owned();
+                        out.push(OtherSession {
+                            info,
+                            outcome: Err(why),
+                        });
+                        continue;
+                    }
+                }
+            }
+            let outcome = if dry_run {
+                Ok(false)
+            } else {
+                match live.bmc.delete(&live.entry.token, &info.uri) {
+                    Ok(_) => Ok(true),
+                    Err(e) => Err(e.to_string()),
+                }
+            };
+            out.push(OtherSession { info, outcome });
+        }
+        Ok(out)
     }
 
     /// The URI `--session ID` names, in the cached session's collection.

@@ -32,6 +32,41 @@ pub fn rfc3339(secs: u64) -> String {
     )
 }
 
+/// Seconds since the epoch of an RFC 3339 time as BMCs write it (`2026-11-23T19:20:00Z`,
+/// `...+01:00`, fractions ignored); None when it is not one.
+pub fn parse_rfc3339(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if s.get(4..5)? != "-" || !matches!(s.get(10..11)?, "T" | "t" | " ") {
+        return None;
+    }
+    let rest = s.get(19..)?;
+    let rest = match rest.strip_prefix('.') {
+        Some(r) => r.trim_start_matches(|c: char| c.is_ascii_digit()),
+        None => rest,
+    };
+    let offset = match rest {
+        "Z" | "z" | "" => 0,
+        o if o.len() == 6 => {
+            let sign = if o.starts_with('-') { -1 } else { 1 };
+            sign * (o.get(1..3)?.parse::<i64>().ok()? * 3600
+                + o.get(4..6)?.parse::<i64>().ok()? * 60)
+        }
+        _ => return None,
+    };
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss - offset).ok()
+}
+
 /// `1h 02m`, `4m 05s`, `12s`: a duration for the operator.
 pub fn human(d: Duration) -> String {
     let s = d.as_secs();
@@ -51,6 +86,18 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339(1_795_461_600), "2026-11-23T19:20:00Z");
+    }
+
+    #[test]
+    fn parses_what_it_formats_and_offsets() {
+        for t in [0, 951_782_400, 1_795_461_600] {
+            assert_eq!(parse_rfc3339(&rfc3339(t)), Some(t));
+        }
+        assert_eq!(
+            parse_rfc3339("2026-11-23T20:20:00.123+01:00"),
+            Some(1_795_461_600)
+        );
+        assert_eq!(parse_rfc3339("yesterday"), None);
     }
 
     #[test]

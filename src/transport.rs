@@ -233,7 +233,14 @@ impl Transport {
                 }
                 r => r?,
             };
-            if !matches!(resp.status, 301 | 302 | 303 | 307 | 308) || method != "GET" {
+            // GETs follow any redirect; other methods only 307 and 308, which keep the
+            // method and body (Supermicro redirects the session POST to `Sessions/`).
+            let follows = match resp.status {
+                301..=303 => method == "GET",
+                307 | 308 => true,
+                _ => false,
+            };
+            if !follows {
                 return Ok(resp);
             }
             let Some(location) = resp.header("location").map(str::to_owned) else {

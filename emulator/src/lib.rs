@@ -40,7 +40,7 @@ pub struct Config {
     pub tls: bool,
     pub session_limit: usize,
     pub idle_timeout: Duration,
-    /// Where the service root says the sessions collection is.
+    /// Where the service root says the sessions collection is (the profile's, unless set).
     pub sessions_path: String,
 }
 
@@ -53,7 +53,7 @@ impl Config {
             tls: true,
             session_limit: 64,
             idle_timeout: Duration::from_secs(1800),
-            sessions_path: "/redfish/v1/SessionService/Sessions".into(),
+            sessions_path: profile.quirks().sessions_path.into(),
         }
     }
 
@@ -96,6 +96,11 @@ pub struct Faults {
     pub stray_401: u32,
     /// Tokens issued now are padded to this many bytes.
     pub token_size: usize,
+    /// DELETE of a session answers 405 with `Allow: GET`, as iLO's emergency sessions do.
+    pub delete_not_allowed: bool,
+    /// The next `post_busy` session POSTs answer with this status and MessageId instead of
+    /// 503 ServiceTemporarilyUnavailable (iDRAC SYS518, iLO InvalidOperationForSystemState).
+    pub busy_answer: Option<(u16, &'static str)>,
     /// Tasks started now answer "running" to this many polls before they end.
     pub task_polls: u32,
     /// Tasks started now end in Exception (a Dell job: Failed).
@@ -326,6 +331,17 @@ impl Bmc {
     pub fn add_session(&self, user: &str) -> Session {
         let mut st = self.state();
         service::new_session(&self.shared, &mut st, user, "")
+    }
+
+    /// Create a session that was created `age` ago (a leaked one, say).
+    pub fn add_old_session(&self, user: &str, age: Duration) -> Session {
+        let mut st = self.state();
+        let mut s = service::new_session(&self.shared, &mut st, user, "");
+        s.created -= age;
+        if let Some(kept) = st.sessions.iter_mut().find(|k| k.token == s.token) {
+            kept.created = s.created;
+        }
+        s
     }
 
     /// Every token this BMC ever issued, for leak checks.

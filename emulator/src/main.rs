@@ -21,6 +21,7 @@ fn main() {
                 let v = val();
                 config.profile = Profile::from_name(&v)
                     .unwrap_or_else(|| usage(&format!("unknown profile {v}")));
+                config.sessions_path = config.profile.quirks().sessions_path.into();
             }
             "--bind" => {
                 config.ip = val()

@@ -14,6 +14,18 @@ pub enum LocationStyle {
     NoScheme,
     /// No Location header, and no `@odata.id` in the body.
     Missing,
+    /// No Location header; the body's `@odata.id` names the session (Cisco CIMC, Huawei).
+    BodyOnly,
+}
+
+/// How the session POST itself is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionPost {
+    Accepted,
+    /// 307 to the collection with a trailing slash, where the POST is taken (Supermicro).
+    RedirectToSlash,
+    /// 405: this firmware offers no Redfish sessions (iDRAC 8).
+    NotAllowed,
 }
 
 /// How session ids look.
@@ -76,6 +88,9 @@ pub struct Quirks {
     pub location: LocationStyle,
     pub ids: IdStyle,
     pub login: LoginAnswer,
+    pub session_post: SessionPost,
+    /// Where the service root's Links.Sessions points.
+    pub sessions_path: &'static str,
     /// Status, MessageId and message when the session table is full.
     pub limit: (u16, &'static str, &'static str),
     pub delete: DeleteAnswer,
@@ -110,6 +125,8 @@ const GENERIC: Quirks = Quirks {
     location: LocationStyle::Relative,
     ids: IdStyle::Counter,
     login: LoginAnswer::Created,
+    session_post: SessionPost::Accepted,
+    sessions_path: "/redfish/v1/SessionService/Sessions",
     limit: FULL,
     delete: DeleteAnswer::NoContent,
     my_session: None,
@@ -126,7 +143,7 @@ const GENERIC: Quirks = Quirks {
 };
 
 /// The table, in `Profile` order.
-static TABLE: [Quirks; 10] = [
+static TABLE: [Quirks; 14] = [
     GENERIC,
     Quirks {
         name: "ilo4",
@@ -233,6 +250,41 @@ static TABLE: [Quirks; 10] = [
         ],
         ..GENERIC
     },
+    Quirks {
+        name: "supermicro",
+        session_post: SessionPost::RedirectToSlash,
+        deviations: &[
+            "the session POST is redirected (307) to the collection with a trailing slash, as older Supermicro firmware does",
+        ],
+        ..GENERIC
+    },
+    Quirks {
+        name: "idrac-legacy",
+        sessions_path: "/redfish/v1/Sessions",
+        location: LocationStyle::Absolute,
+        limit: (
+            503,
+            "IDRAC.2.8.RAC0218",
+            "The maximum number of user sessions is reached.",
+        ),
+        ..GENERIC
+    },
+    Quirks {
+        name: "idrac8",
+        session_post: SessionPost::NotAllowed,
+        deviations: &[
+            "the session POST answers 405: iDRAC 8 firmware offers no Redfish sessions (Basic authentication only)",
+        ],
+        ..GENERIC
+    },
+    Quirks {
+        name: "cimc",
+        location: LocationStyle::BodyOnly,
+        deviations: &[
+            "the session POST answers without a Location header; the body's @odata.id names the session, as Cisco CIMC 4.1 and Huawei iBMC do",
+        ],
+        ..GENERIC
+    },
 ];
 
 /// How a vendor's BMC answers, from the field notes in shared/redfish-sessions.md.
@@ -248,10 +300,14 @@ pub enum Profile {
     NoContent,
     Xcc,
     Gigabyte,
+    Supermicro,
+    IdracLegacy,
+    Idrac8,
+    Cimc,
 }
 
 impl Profile {
-    pub const ALL: [Profile; 10] = [
+    pub const ALL: [Profile; 14] = [
         Profile::Generic,
         Profile::Ilo4,
         Profile::Ilo5,
@@ -262,7 +318,18 @@ impl Profile {
         Profile::NoContent,
         Profile::Xcc,
         Profile::Gigabyte,
+        Profile::Supermicro,
+        Profile::IdracLegacy,
+        Profile::Idrac8,
+        Profile::Cimc,
     ];
+
+    /// The profiles a client can log in to with a session (all but iDRAC 8).
+    pub fn with_sessions() -> impl Iterator<Item = Profile> {
+        Profile::ALL
+            .into_iter()
+            .filter(|p| p.quirks().session_post != SessionPost::NotAllowed)
+    }
 
     pub fn quirks(self) -> &'static Quirks {
         &TABLE[self as usize]
@@ -300,7 +367,10 @@ mod tests {
                 LocationStyle::AbsoluteNoPortSlash
                     | LocationStyle::NoScheme
                     | LocationStyle::Missing
+                    | LocationStyle::BodyOnly
             ) || q.login == LoginAnswer::NoContent
+                || q.session_post != SessionPost::Accepted
+                || q.if_match_refused_on_actions
                 || q.delete == DeleteAnswer::IloSuccess
                 || q.etag != EtagStyle::Strong
                 || q.if_match_required

@@ -7,7 +7,9 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use crate::http::{Request, Resp, percent_decode, redfish_error};
-use crate::quirks::{DeleteAnswer, EtagStyle, IdStyle, LocationStyle, LoginAnswer, Quirks};
+use crate::quirks::{
+    DeleteAnswer, EtagStyle, IdStyle, LocationStyle, LoginAnswer, Quirks, SessionPost,
+};
 
 mod systems;
 use crate::{Account, Config, Session, Shared, State};
@@ -253,7 +255,13 @@ impl Cx<'_> {
         if self.method == "POST"
             && (self.path == sessions || self.path == format!("{sessions}/Members"))
         {
-            return self.login();
+            return match self.q.session_post {
+                SessionPost::NotAllowed => not_allowed(READ),
+                SessionPost::RedirectToSlash if !self.req.path.ends_with('/') => {
+                    Resp::empty(307).with("Location", format!("{sessions}/"))
+                }
+                _ => self.login(),
+            };
         }
         let caller = match self.authenticate() {
             Ok(c) => c,
@@ -501,9 +509,20 @@ impl Cx<'_> {
                 self.session_json(&self.st.sessions[i], caller),
             )),
             "DELETE" => {
-                let own = caller.token.as_ref() == Some(&self.st.sessions[i].token);
+                // One's own sessions (ConfigureSelf); anyone's takes ConfigureManager.
+                let own = self.st.sessions[i].user == caller.user;
                 if !own && !caller.may("ConfigureManager") {
                     return Some(forbidden());
+                }
+                if self.st.faults.delete_not_allowed {
+                    return Some(
+                        redfish_error(
+                            405,
+                            "iLO.2.15.EmergencySessionNotDeletable",
+                            "This session cannot be deleted; it ends when it times out.",
+                        )
+                        .with("Allow", "GET"),
+                    );
                 }
                 if self.st.faults.delete_hang {
                     return Some(Resp {
@@ -549,12 +568,13 @@ impl Cx<'_> {
         }
         if self.st.faults.post_busy > 0 {
             self.st.faults.post_busy -= 1;
-            return redfish_error(
-                503,
-                "Base.1.8.ServiceTemporarilyUnavailable",
-                "The service is busy; retry later.",
-            )
-            .with("Retry-After", self.st.faults.retry_after.to_string());
+            let (status, id) = self
+                .st
+                .faults
+                .busy_answer
+                .unwrap_or((503, "Base.1.8.ServiceTemporarilyUnavailable"));
+            return redfish_error(status, id, "The service is busy; retry later.")
+                .with("Retry-After", self.st.faults.retry_after.to_string());
         }
         let Ok(body) = serde_json::from_str::<Value>(&self.req.body) else {
             return redfish_error(
@@ -595,7 +615,7 @@ impl Cx<'_> {
             (None, LocationStyle::AbsoluteNoPortSlash) => Some(format!("https://{host}{}/", s.uri)),
             (None, LocationStyle::Absolute) => Some(format!("https://{host}:{port}{}", s.uri)),
             (None, LocationStyle::NoScheme) => Some(format!("{host}:{port}{}", s.uri)),
-            (None, LocationStyle::Missing) => None,
+            (None, LocationStyle::Missing | LocationStyle::BodyOnly) => None,
         };
         let caller = Caller {
             user: s.user.clone(),

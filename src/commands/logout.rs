@@ -11,7 +11,7 @@ use crate::fleet;
 use crate::host::Host;
 use crate::output::{Output, warn};
 use crate::redfish::Deleted;
-use crate::session::{HostSession, Sessions};
+use crate::session::{HostSession, Others, Sessions};
 
 pub fn run(sessions: &Sessions, out: Output, args: LogoutArgs) -> Result<()> {
     if args.all {
@@ -19,6 +19,9 @@ pub fn run(sessions: &Sessions, out: Output, args: LogoutArgs) -> Result<()> {
     }
     let host = host(&args.host)?;
     let on = sessions.on(&host);
+    if args.others {
+        return others(&on, out, &host, &args).map_err(|e| e.on(&host));
+    }
     let result = match &args.session {
         Some(id) => other_session(&on, out, &host, id, args.dry_run),
         None => one(&on, out, &host, args.dry_run),
@@ -68,6 +71,52 @@ fn other_session(on: &HostSession, out: Output, host: &Host, id: &str, dry: bool
     let uri = on.end_other(id)?;
     out.say(&format!("{host}: deleted session {uri}"));
     Ok(true)
+}
+
+/// `--others`: end the sessions other tools leaked, keeping rfsession's own.
+fn others(on: &HostSession, out: Output, host: &Host, args: &LogoutArgs) -> Result<()> {
+    let which = Others {
+        user: args.user.clone(),
+        any_user: args.any_user,
+        older_than: args.older_than,
+    };
+    let list = on.end_others(&which, args.dry_run)?;
+    let failed = list.iter().filter(|s| s.outcome.is_err()).count();
+    if out.json {
+        let arr = list
+            .iter()
+            .map(|s| {
+                let i = &s.info;
+                json!({"id": i.id, "user": i.user, "created": i.created, "uri": i.uri,
+                       "ended": s.outcome == Ok(true), "reason": s.outcome.as_ref().err()})
+            })
+            .collect();
+        out.json(&Value::Array(arr))?;
+    } else {
+        for s in &list {
+            let i = &s.info;
+            let what = format!("session {} of {} (created {})", i.id, i.user, i.created);
+            warn(&match &s.outcome {
+                Ok(true) => format!("{host}: ended {what}"),
+                Ok(false) => format!("{host}: dry run: would end {what}"),
+                Err(why) => format!("{host}: not ended: {what}: {why}"),
+            });
+        }
+        let ended = list.iter().filter(|s| s.outcome == Ok(true)).count();
+        if !args.dry_run {
+            out.say(&format!(
+                "{host}: ended {ended} of {} other sessions",
+                list.len()
+            ));
+        }
+    }
+    if failed > 0 {
+        return Err(Error::SessionsKept {
+            failed,
+            total: list.len(),
+        });
+    }
+    Ok(())
 }
 
 /// `--all`: every cached host, `--jobs` at a time; failed hosts stay cached for the next run.

@@ -11,4 +11,6 @@ mod fleet;
 mod generate;
 mod hardening;
 mod messages;
+mod others;
+mod vendors;
 mod writes;
