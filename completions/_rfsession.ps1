@@ -54,6 +54,9 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
             [CompletionResult]::new('--session-uri', '--session-uri', [CompletionResultType]::ParameterName, 'With --token-stdin: the session''s URI, when the BMC cannot tell it')
+            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock')
@@ -73,6 +76,9 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;get' {
+            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--pointer', '--pointer', [CompletionResultType]::ParameterName, 'Print the value at this JSON pointer (strings without quotes), e.g. /PowerState')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Refuse to parse a body larger than this (K, M, G suffixes); --raw is not limited')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
@@ -115,6 +121,9 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;whoami' {
+            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock')
@@ -130,8 +139,9 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;logout' {
-            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --all: how many hosts at once')
-            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --all: how many hosts at once')
+            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Delete this session (an id or URI, as `rfsession sessions HOST` shows) instead of yours; an administrator may delete any session')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'With --others: that user''s sessions [default: the cached session''s user]')
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'With --others: only sessions created longer ago than this (90s, 30m, 12h, 7d)')

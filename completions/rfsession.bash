@@ -293,12 +293,35 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__get)
-            opts="-u -p -k -v -h -V --raw --pointer --all-pages --ndjson --max-body --user --password-stdin --password-file --password --cache-dir --insecure --cacert --timeout --json --verbose --help --version"
+            opts="-j -u -p -k -v -h -V --hosts --jobs --raw --pointer --all-pages --ndjson --max-body --user --password-stdin --password-file --password --cache-dir --insecure --cacert --timeout --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --hosts)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pointer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -554,7 +577,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__login)
-            opts="-u -p -k -v -h -V --user --password-stdin --password-file --password --force --token-stdin --session-uri --dry-run --cache-dir --insecure --cacert --timeout --json --verbose --help --version"
+            opts="-u -p -j -k -v -h -V --user --password-stdin --password-file --password --force --token-stdin --session-uri --dry-run --hosts --jobs --cache-dir --insecure --cacert --timeout --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -595,6 +618,29 @@ _rfsession() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --hosts)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cache-dir)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -629,12 +675,27 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__logout)
-            opts="-j -k -v -h -V --all --jobs --session --others --user --any-user --older-than --dry-run --cache-dir --insecure --cacert --timeout --json --verbose --help --version"
+            opts="-j -k -v -h -V --all --hosts --jobs --session --others --user --any-user --older-than --dry-run --cache-dir --insecure --cacert --timeout --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --hosts)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 --jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1030,12 +1091,35 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__whoami)
-            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --json --verbose --help --version"
+            opts="-j -k -v -h -V --hosts --jobs --cache-dir --insecure --cacert --timeout --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --hosts)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cache-dir)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1092,7 +1176,7 @@ _rfsession_complete() {
     for ((i = 1; i < ${#words[@]}; i++)); do
         local w=${words[i]}
         if ((skip)); then skip=0; continue; fi
-        case " --cacert --cache-dir --data --if-match --jobs --max-body --older-than --password --password-file --pointer --session --session-uri --timeout --user --wait-timeout -d -j -p -u " in *" $w "*) skip=1; continue ;; esac
+        case " --cacert --cache-dir --data --hosts --if-match --jobs --max-body --older-than --password --password-file --pointer --session --session-uri --timeout --user --wait-timeout -d -j -p -u " in *" $w "*) skip=1; continue ;; esac
         [[ $w == -* ]] && continue
         if ((sub < 0)); then
             case $w in login|get|sessions|whoami|logout|post|patch|put|delete|token|exec) sub=$i ;; esac

@@ -50,6 +50,9 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand -p 'The password itself (visible to other users in the process list; prefer the others)'
             cand --password 'The password itself (visible to other users in the process list; prefer the others)'
             cand --session-uri 'With --token-stdin: the session''s URI, when the BMC cannot tell it'
+            cand --hosts 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes'
+            cand -j 'With --hosts or --all: how many hosts at once'
+            cand --jobs 'With --hosts or --all: how many hosts at once'
             cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
             cand --cacert 'Trust the CA certificates in this PEM bundle'
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock'
@@ -68,6 +71,9 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --version 'Print version'
         }
         &'rfsession;get'= {
+            cand --hosts 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes'
+            cand -j 'With --hosts or --all: how many hosts at once'
+            cand --jobs 'With --hosts or --all: how many hosts at once'
             cand --pointer 'Print the value at this JSON pointer (strings without quotes), e.g. /PowerState'
             cand --max-body 'Refuse to parse a body larger than this (K, M, G suffixes); --raw is not limited'
             cand -u 'User name for a login again after the BMC dropped the session (needs a password source)'
@@ -108,6 +114,9 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --version 'Print version'
         }
         &'rfsession;whoami'= {
+            cand --hosts 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes'
+            cand -j 'With --hosts or --all: how many hosts at once'
+            cand --jobs 'With --hosts or --all: how many hosts at once'
             cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
             cand --cacert 'Trust the CA certificates in this PEM bundle'
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock'
@@ -122,8 +131,9 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --version 'Print version'
         }
         &'rfsession;logout'= {
-            cand -j 'With --all: how many hosts at once'
-            cand --jobs 'With --all: how many hosts at once'
+            cand --hosts 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes'
+            cand -j 'With --hosts or --all: how many hosts at once'
+            cand --jobs 'With --hosts or --all: how many hosts at once'
             cand --session 'Delete this session (an id or URI, as `rfsession sessions HOST` shows) instead of yours; an administrator may delete any session'
             cand --user 'With --others: that user''s sessions [default: the cached session''s user]'
             cand --older-than 'With --others: only sessions created longer ago than this (90s, 30m, 12h, 7d)'

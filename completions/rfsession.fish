@@ -48,6 +48,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s u -l user 
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l session-uri -d 'With --token-stdin: the session\'s URI, when the BMC cannot tell it' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
@@ -60,6 +62,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l json -d 'P
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l pointer -d 'Print the value at this JSON pointer (strings without quotes), e.g. /PowerState' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l max-body -d 'Refuse to parse a body larger than this (K, M, G suffixes); --raw is not limited' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
@@ -86,6 +90,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l json -d
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
@@ -94,7 +100,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l json -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s j -l jobs -d 'With --all: how many hosts at once' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l session -d 'Delete this session (an id or URI, as `rfsession sessions HOST` shows) instead of yours; an administrator may delete any session' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l user -d 'With --others: that user\'s sessions [default: the cached session\'s user]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l older-than -d 'With --others: only sessions created longer ago than this (90s, 30m, 12h, 7d)' -r

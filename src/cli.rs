@@ -102,6 +102,19 @@ pub struct HostArg {
     pub host: Option<String>,
 }
 
+/// Many hosts in one call.
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// Run for every HOST in this file (one per line, # comments; - for standard input);
+    /// prints one JSON line per host as each finishes
+    #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
+    pub hosts: Option<PathBuf>,
+
+    /// With --hosts or --all: how many hosts at once
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
+}
+
 #[derive(Debug, Args, Default)]
 pub struct PasswordArgs {
     /// Read the password from the first line of standard input
@@ -144,6 +157,9 @@ pub struct LoginArgs {
     /// Say what would be done (reuse, create, delete which URI) and change nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 #[derive(Debug, Args)]
@@ -224,7 +240,8 @@ pub struct ExecArgs {
 
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// The BMC (see login); may be omitted when RFSESSION_HOST is set
+    /// The BMC (see login); may be omitted when RFSESSION_HOST is set; with --hosts, the
+    /// first PATH
     #[arg(value_name = "HOST", value_hint = ValueHint::Hostname)]
     pub host: String,
 
@@ -232,6 +249,9 @@ pub struct GetArgs {
     /// under /redfish/v1/); query options like ?$expand=. pass through untouched
     #[arg(value_name = "PATH")]
     pub paths: Vec<String>,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 
     /// Write the body bytes unchanged (streamed; one PATH only)
     #[arg(long, conflicts_with_all = ["pointer", "ndjson", "all_pages"])]
@@ -275,6 +295,9 @@ pub struct SessionsArgs {
 pub struct WhoamiArgs {
     #[command(flatten)]
     pub host: HostArg,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 #[derive(Debug, Args)]
@@ -283,12 +306,11 @@ pub struct LogoutArgs {
     pub host: HostArg,
 
     /// Log out of every cached host, in parallel
-    #[arg(long, conflicts_with = "session")]
+    #[arg(long, conflicts_with_all = ["session", "hosts"])]
     pub all: bool,
 
-    /// With --all: how many hosts at once
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub jobs: u16,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 
     /// Delete this session (an id or URI, as `rfsession sessions HOST` shows) instead of yours;
     /// an administrator may delete any session

@@ -16,13 +16,12 @@ pub enum Error {
     Usage(String),
     #[error(transparent)]
     Session(#[from] SessionError),
-    #[error(
-        "{failed} of {total} hosts failed (listed above); they stay cached: run the command again to retry"
-    )]
+    #[error("{failed} of {total} hosts failed ({hint})")]
     SomeFailed {
         failed: usize,
         total: usize,
         code: ExitCode,
+        hint: &'static str,
     },
     #[error("{failed} of {total} sessions could not be ended (listed above)")]
     SessionsKept { failed: usize, total: usize },
@@ -42,6 +41,12 @@ impl From<RedfishError> for Error {
 
 impl From<crate::transport::TransportError> for Error {
     fn from(e: crate::transport::TransportError) -> Self {
+        Error::Session(e.into())
+    }
+}
+
+impl From<crate::password::PasswordError> for Error {
+    fn from(e: crate::password::PasswordError) -> Self {
         Error::Session(e.into())
     }
 }

@@ -1,5 +1,6 @@
 //! Many hosts at once: a fixed number of workers, each host on its own (a hung host holds
-//! up no other), a progress line on a terminal and nothing when piped, results in host order.
+//! up no other), a progress line on a terminal and nothing when piped. Each result is handed
+//! to `on_result` as it comes (completion order); all of them are returned in host order.
 
 use std::io::{self, IsTerminal, Write};
 use std::sync::Mutex;
@@ -13,6 +14,7 @@ pub fn run<T: Send>(
     verb: &str,
     progress: bool,
     work: impl Fn(&Host) -> T + Sync,
+    on_result: impl Fn(&Host, &T) + Sync,
 ) -> Vec<(Host, T)> {
     let total = hosts.len();
     let next = AtomicUsize::new(0);
@@ -24,10 +26,10 @@ pub fn run<T: Send>(
             s.spawn(|| {
                 while let Some(h) = hosts.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let r = work(h);
-                    results
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((h.clone(), r));
+                    let mut all = results.lock().unwrap_or_else(|e| e.into_inner());
+                    on_result(h, &r);
+                    all.push((h.clone(), r));
+                    drop(all);
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                     if progress {
                         let _ = write!(io::stderr().lock(), "\rrfsession: {verb} {n}/{total}");

@@ -40,6 +40,11 @@ impl PasswordSource {
     }
 
     pub fn read(&self, user: &str, host: &Host) -> Result<Secret, PasswordError> {
+        self.read_for(user, &host.key())
+    }
+
+    /// The password once for many hosts (`--hosts`): `host` names them for the prompt.
+    pub fn read_for(&self, user: &str, host: &str) -> Result<Secret, PasswordError> {
         let first_line = |s: &str| {
             let line = s.lines().next().unwrap_or("");
             Secret::new(line.trim_end_matches('\r').to_owned())
@@ -62,9 +67,6 @@ impl PasswordSource {
             warn_if_shared(path);
             first_line(&text)
         } else if let Some(p) = &self.given {
-            warn(
-                "warning: -p puts the password in the process list where other users can read it; prefer --password-file or --password-stdin",
-            );
             p.clone()
         } else if let Some(p) = env_password() {
             p
@@ -75,7 +77,7 @@ impl PasswordSource {
         } else {
             return Err(PasswordError::None {
                 user: user.to_owned(),
-                host: host.key(),
+                host: host.to_owned(),
             });
         };
         if secret.is_empty() {

@@ -1,6 +1,6 @@
 //! `rfsession login`: reuse the cached session if the BMC still accepts it, else create one.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::host;
 use crate::cache::Entry;
@@ -9,14 +9,44 @@ use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::Output;
 use crate::output::warn;
+use crate::password::PasswordSource;
 use crate::secret::Secret;
 use crate::session::{HostSession, Login, Plan, Sessions};
 use crate::timefmt;
 
 pub fn run(sessions: &Sessions, out: Output, args: LoginArgs) -> Result<()> {
+    if let Some(file) = &args.fleet.hosts {
+        return fleet(sessions, &args, file);
+    }
     let host = host(&args.host)?;
     let on = sessions.on(&host);
     run_on(&on, out, &args, &host).map_err(|e| e.on(&host))
+}
+
+/// `--hosts`: one login per host, the password asked or read once for all of them.
+fn fleet(sessions: &Sessions, args: &LoginArgs, file: &std::path::Path) -> Result<()> {
+    if args.host.host.is_some() || args.token_stdin || args.dry_run {
+        return Err(Error::Usage(
+            "--hosts takes no HOST, --token-stdin or --dry-run".into(),
+        ));
+    }
+    let mut source = args.password.source();
+    if args.password.password_stdin || !source.available() {
+        let who = args.user.as_deref().unwrap_or("the cached user");
+        let pw = source.read_for(who, "every host listed")?;
+        source = PasswordSource {
+            given: Some(pw),
+            ..PasswordSource::default()
+        };
+    }
+    super::each_host(sessions, &args.fleet, file, "logged in", |on, _| {
+        let (user, _) = on.login_user(args.user.as_deref())?;
+        let (entry, reused) = match on.login(&user, &source, args.force)? {
+            Login::Reused(e) => (e, true),
+            Login::Created(e) => (e, false),
+        };
+        Ok(super::fields(document(&entry, reused)))
+    })
 }
 
 fn run_on(on: &HostSession, out: Output, args: &LoginArgs, host: &Host) -> Result<()> {
@@ -57,16 +87,21 @@ fn adopt(on: &HostSession, out: Output, args: &LoginArgs) -> Result<()> {
     report(out, &entry, false, "adopted the session of")
 }
 
+/// What `--json` prints.
+fn document(entry: &Entry, reused: bool) -> Value {
+    json!({
+        "host": entry.host,
+        "user": entry.user,
+        "session_uri": entry.session_uri.as_deref().unwrap_or(""),
+        "created": timefmt::rfc3339(entry.created),
+        "valid": true,
+        "reused": reused,
+    })
+}
+
 fn report(out: Output, entry: &Entry, reused: bool, verb: &str) -> Result<()> {
     if out.json {
-        out.json(&json!({
-            "host": entry.host,
-            "user": entry.user,
-            "session_uri": entry.session_uri.as_deref().unwrap_or(""),
-            "created": timefmt::rfc3339(entry.created),
-            "valid": true,
-            "reused": reused,
-        }))?;
+        out.json(&document(entry, reused))?;
         return Ok(());
     }
     let uri = entry

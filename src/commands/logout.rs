@@ -17,10 +17,34 @@ pub fn run(sessions: &Sessions, out: Output, args: LogoutArgs) -> Result<()> {
     if args.all {
         return all(sessions, out, &args);
     }
+    if let Some(file) = &args.fleet.hosts {
+        if args.host.host.is_some() || args.session.is_some() {
+            return Err(Error::Usage(
+                "--hosts takes no HOST or --session (ids differ per BMC)".into(),
+            ));
+        }
+        let quiet = Output {
+            json: true,
+            quiet: true,
+        };
+        return super::each_host(sessions, &args.fleet, file, "logged out", |on, h| {
+            if args.others {
+                let list = others(on, quiet, h, &args)?;
+                return Ok(serde_json::Map::from_iter([("sessions".to_owned(), list)]));
+            }
+            let logged_out = one(on, quiet, h, args.dry_run)?;
+            Ok(serde_json::Map::from_iter([(
+                "logged_out".to_owned(),
+                json!(logged_out),
+            )]))
+        });
+    }
     let host = host(&args.host)?;
     let on = sessions.on(&host);
     if args.others {
-        return others(&on, out, &host, &args).map_err(|e| e.on(&host));
+        return others(&on, out, &host, &args)
+            .map(drop)
+            .map_err(|e| e.on(&host));
     }
     let result = match &args.session {
         Some(id) => other_session(&on, out, &host, id, args.dry_run),
@@ -73,8 +97,9 @@ fn other_session(on: &HostSession, out: Output, host: &Host, id: &str, dry: bool
     Ok(true)
 }
 
-/// `--others`: end the sessions other tools leaked, keeping rfsession's own.
-fn others(on: &HostSession, out: Output, host: &Host, args: &LogoutArgs) -> Result<()> {
+/// `--others`: end the sessions other tools leaked, keeping rfsession's own; the
+/// `--json` document.
+fn others(on: &HostSession, out: Output, host: &Host, args: &LogoutArgs) -> Result<Value> {
     let which = Others {
         user: args.user.clone(),
         any_user: args.any_user,
@@ -82,16 +107,17 @@ fn others(on: &HostSession, out: Output, host: &Host, args: &LogoutArgs) -> Resu
     };
     let list = on.end_others(&which, args.dry_run)?;
     let failed = list.iter().filter(|s| s.outcome.is_err()).count();
-    if out.json {
-        let arr = list
-            .iter()
+    let doc = Value::Array(
+        list.iter()
             .map(|s| {
                 let i = &s.info;
                 json!({"id": i.id, "user": i.user, "created": i.created, "uri": i.uri,
                        "ended": s.outcome == Ok(true), "reason": s.outcome.as_ref().err()})
             })
-            .collect();
-        out.json(&Value::Array(arr))?;
+            .collect(),
+    );
+    if out.json {
+        out.json(&doc)?;
     } else {
         for s in &list {
             let i = &s.info;
@@ -116,7 +142,7 @@ fn others(on: &HostSession, out: Output, host: &Host, args: &LogoutArgs) -> Resu
             total: list.len(),
         });
     }
-    Ok(())
+    Ok(doc)
 }
 
 /// `--all`: every cached host, `--jobs` at a time; failed hosts stay cached for the next run.
@@ -130,9 +156,14 @@ fn all(sessions: &Sessions, out: Output, args: &LogoutArgs) -> Result<()> {
         }
     }
     let quiet = Output { quiet: true, ..out };
-    let results = fleet::run(hosts, args.jobs.into(), "logged out", !out.json, |h| {
-        one(&sessions.on(h), quiet, h, args.dry_run)
-    });
+    let results = fleet::run(
+        hosts,
+        args.fleet.jobs.into(),
+        "logged out",
+        !out.json,
+        |h| one(&sessions.on(h), quiet, h, args.dry_run),
+        |_, _| {},
+    );
     let mut report = Vec::new();
     let mut ok = 0usize;
     for (h, r) in results {
@@ -167,5 +198,6 @@ fn all(sessions: &Sessions, out: Output, args: &LogoutArgs) -> Result<()> {
         failed: failures.len(),
         total: ok + failures.len(),
         code,
+        hint: "listed above; they stay cached: run the command again to retry",
     })
 }

@@ -10,15 +10,21 @@ mod token;
 mod whoami;
 mod write;
 
+use std::io::Write;
+use std::path::Path;
 use std::time::Duration;
 
-use crate::cli::{Cli, Command, HostArg, PasswordArgs};
+use serde_json::{Map, Value, json};
+
+use crate::cli::{Cli, Command, FleetArgs, HostArg, PasswordArgs};
 use crate::error::{Error, Result};
+use crate::exit::ExitCode;
+use crate::fleet;
 use crate::host::{Host, Scheme};
 use crate::output::{Output, warn};
 use crate::password::PasswordSource;
 use crate::secret::Secret;
-use crate::session::{Sessions, Settings};
+use crate::session::{HostSession, Sessions, Settings};
 use crate::transport::same_origin_path;
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -91,10 +97,104 @@ fn parse_host(s: &str) -> Result<Host> {
 
 impl PasswordArgs {
     fn source(&self) -> PasswordSource {
+        if self.password.is_some() {
+            warn(
+                "warning: -p puts the password in the process list where other users can read it; prefer --password-file or --password-stdin",
+            );
+        }
         PasswordSource {
             stdin: self.password_stdin,
             file: self.password_file.clone(),
             given: self.password.clone().map(Secret::new),
         }
+    }
+}
+
+/// `--hosts FILE`: one HOST per line, `#` comments and blank lines skipped, `-` for stdin.
+fn read_hosts(path: &Path) -> Result<Vec<String>> {
+    let text = if path == Path::new("-") {
+        std::io::read_to_string(std::io::stdin())
+    } else {
+        std::fs::read_to_string(path)
+    }
+    .map_err(|e| Error::Usage(format!("cannot read --hosts {}: {e}", path.display())))?;
+    Ok(text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect())
+}
+
+/// Run `work` for every host of `--hosts`, `jobs` at a time, printing one JSON line per host
+/// as each finishes: `{"host", "exit": 0, ...work's fields}` or `{"host", "exit", "error"}`.
+/// Exits with the highest exit code of any host.
+fn each_host(
+    sessions: &Sessions,
+    fleet: &FleetArgs,
+    path: &Path,
+    verb: &str,
+    work: impl Fn(&HostSession, &Host) -> Result<Map<String, Value>> + Sync,
+) -> Result<()> {
+    let mut hosts = Vec::new();
+    let mut bad = Vec::new();
+    for line in read_hosts(path)? {
+        match Host::parse(&line) {
+            Ok(h) => hosts.push(h),
+            Err(e) => bad.push((line, Error::Usage(e.to_string()))),
+        }
+    }
+    let print = |host: &str, r: &Result<Map<String, Value>>| {
+        let mut line = Map::new();
+        line.insert("host".into(), json!(host));
+        match r {
+            Ok(fields) => {
+                line.insert("exit".into(), json!(0));
+                line.extend(fields.clone());
+            }
+            Err(e) => {
+                line.insert("exit".into(), json!(e.exit_code().code()));
+                line.insert("error".into(), json!(e.to_string()));
+            }
+        }
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "{}", Value::Object(line)).and_then(|()| out.flush());
+    };
+    for (line, e) in &bad {
+        print(line, &Err(Error::Usage(e.to_string())));
+    }
+    let total = hosts.len() + bad.len();
+    let results = fleet::run(
+        hosts,
+        fleet.jobs.into(),
+        verb,
+        true,
+        |h| work(&sessions.on(h), h).map_err(|e| e.on(h)),
+        |h, r| print(&h.key(), r),
+    );
+    let mut code = bad.first().map_or(ExitCode::Success, |_| ExitCode::Usage);
+    let mut failed = bad.len();
+    for (_, r) in &results {
+        if let Err(e) = r {
+            code = code.merge(e.exit_code());
+            failed += 1;
+        }
+    }
+    if failed == 0 {
+        return Ok(());
+    }
+    Err(Error::SomeFailed {
+        failed,
+        total,
+        code,
+        hint: "their lines say why",
+    })
+}
+
+/// A JSON document as the fields of a `--hosts` line.
+fn fields(v: Value) -> Map<String, Value> {
+    match v {
+        Value::Object(m) => m,
+        other => Map::from_iter([("result".to_owned(), other)]),
     }
 }

@@ -12,11 +12,26 @@ use crate::session::{HostSession, Sessions};
 use crate::timefmt;
 
 pub fn run(sessions: &Sessions, out: Output, args: WhoamiArgs) -> Result<()> {
+    if let Some(file) = &args.fleet.hosts {
+        if args.host.host.is_some() {
+            return Err(crate::Error::Usage("give HOST or --hosts, not both".into()));
+        }
+        return super::each_host(sessions, &args.fleet, file, "checked", |on, _| {
+            let quiet = Output {
+                json: true,
+                quiet: true,
+            };
+            run_on(on, quiet).map(super::fields)
+        });
+    }
     let host = host(&args.host)?;
-    run_on(&sessions.on(&host), out).map_err(|e| e.on(&host))
+    run_on(&sessions.on(&host), out)
+        .map(drop)
+        .map_err(|e| e.on(&host))
 }
 
-fn run_on(on: &HostSession, out: Output) -> Result<()> {
+/// Check and show the session; the `--json` document, also when it was printed as text.
+fn run_on(on: &HostSession, out: Output) -> Result<serde_json::Value> {
     let live = on.open()?;
     // Idle time is measured before this check, which itself resets the BMC's idle clock.
     let last_used = on.last_used().unwrap_or_else(SystemTime::now);
@@ -30,19 +45,20 @@ fn run_on(on: &HostSession, out: Output) -> Result<()> {
     let entry = &live.entry;
     // The check just reset the BMC's idle clock: unused from now, the session lasts one timeout.
     let expires_in = entry.session_timeout.filter(|_| valid);
+    let doc = json!({
+        "host": entry.host,
+        "user": entry.user,
+        "session_uri": entry.session_uri.as_deref().unwrap_or(""),
+        "session_id": entry.session_id,
+        "created": timefmt::rfc3339(entry.created),
+        "valid": valid,
+        "idle_seconds": idle.as_secs(),
+        "session_timeout": entry.session_timeout,
+        "expires_in_seconds": expires_in,
+        "pinned_certificate": entry.tls_fingerprint,
+    });
     if out.json {
-        out.json(&json!({
-            "host": entry.host,
-            "user": entry.user,
-            "session_uri": entry.session_uri.as_deref().unwrap_or(""),
-            "session_id": entry.session_id,
-            "created": timefmt::rfc3339(entry.created),
-            "valid": valid,
-            "idle_seconds": idle.as_secs(),
-            "session_timeout": entry.session_timeout,
-            "expires_in_seconds": expires_in,
-            "pinned_certificate": entry.tls_fingerprint,
-        }))?;
+        out.json(&doc)?;
     } else {
         let mut text = format!(
             "host:     {}\nuser:     {}\nsession:  {}\ncreated:  {}\nidle:     {} before this check\n",
@@ -70,7 +86,7 @@ fn run_on(on: &HostSession, out: Output) -> Result<()> {
         out.text(&text)?;
     }
     if valid {
-        return Ok(());
+        return Ok(doc);
     }
     Err(live.refused().into())
 }

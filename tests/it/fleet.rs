@@ -57,6 +57,56 @@ fn a_thousand_bmcs() {
             .all(|b| b.created() == 1 && b.live_sessions() == 1)
     );
 
+    // One call for all of them, with one BMC hung: its own timeout, no one else's.
+    let hosts = env.dir.path().join("hosts.txt");
+    let list: String = bmcs.iter().map(|b| b.host() + "\n").collect();
+    std::fs::write(&hosts, format!("# the lab\n{list}")).unwrap();
+    bmcs[700].faults(|f| f.hang_all = true);
+    let start = std::time::Instant::now();
+    let path = hosts.display().to_string();
+    let args = [
+        "--timeout",
+        "2",
+        "get",
+        "--hosts",
+        &path,
+        "--jobs",
+        "32",
+        "Systems/1",
+        "--pointer",
+        "/PowerState",
+    ];
+    let out = env.run(any, &args).code(5);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1000);
+    let hung = format!("https://{}", bmcs[700].host());
+    for l in &lines {
+        if l["host"] == hung.as_str() {
+            assert_eq!(l["exit"], 5, "{l}");
+            assert!(
+                l["error"].as_str().unwrap().contains("no answer within 2s"),
+                "{l}"
+            );
+        } else {
+            assert_eq!((&l["exit"], &l["body"]), (&0.into(), &"On".into()), "{l}");
+        }
+    }
+    assert!(
+        out.stderr.contains("1 of 1000 hosts failed"),
+        "{}",
+        out.stderr
+    );
+    bmcs[700].faults(|f| f.hang_all = false);
+
     let listed = env
         .run(any, &["--json", "sessions", "--cached"])
         .ok()
@@ -107,6 +157,69 @@ fn a_thousand_bmcs() {
     assert_eq!(left.as_array().unwrap().len(), 3);
     let out = env.run(any, &["--json", "logout", "--all"]).ok();
     assert_eq!(out.json().as_array().unwrap().len(), 3);
+    assert_eq!(bmcs.iter().map(Bmc::live_sessions).sum::<usize>(), 0);
+}
+
+#[test]
+fn login_whoami_and_logout_for_a_hosts_file() {
+    let bmcs = bmc_emulator::fleet(Profile::Generic, 20);
+    let env = Env::new();
+    let any = &bmcs[0];
+    let hosts = env.dir.path().join("hosts");
+    let mut list: String = bmcs
+        .iter()
+        .map(|b| format!("{}  # rack 4\n", b.host()))
+        .collect();
+    list.push_str("\nnot a host\n");
+    std::fs::write(&hosts, list).unwrap();
+    let path = hosts.display().to_string();
+    let lines = |out: &crate::common::Out| -> Vec<serde_json::Value> {
+        out.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let out = env
+        .run_env(
+            any,
+            &["login", "--hosts", &path, "-u", USER],
+            &[("RFSESSION_PASSWORD", PASSWORD)],
+        )
+        .code(2);
+    let got = lines(&out);
+    assert_eq!(got.len(), 21);
+    assert_eq!(
+        got.iter()
+            .filter(|l| l["exit"] == 0 && l["reused"] == false)
+            .count(),
+        20
+    );
+    assert!(
+        got.iter()
+            .any(|l| l["host"] == "not a host" && l["exit"] == 2),
+        "{out:?}"
+    );
+    assert!(bmcs.iter().all(|b| b.created() == 1));
+    std::fs::write(
+        &hosts,
+        bmcs.iter().map(|b| b.host() + "\n").collect::<String>(),
+    )
+    .unwrap();
+    let out = env.run(any, &["whoami", "--hosts", &path]).ok();
+    assert!(
+        lines(&out)
+            .iter()
+            .all(|l| l["valid"] == true && l["user"] == USER),
+        "{out:?}"
+    );
+    bmcs[3].expire_all();
+    let out = env.run(any, &["whoami", "--hosts", &path]).code(4);
+    assert_eq!(lines(&out).iter().filter(|l| l["exit"] == 4).count(), 1);
+    let out = env.run(any, &["logout", "--hosts", &path]).ok();
+    assert!(
+        lines(&out).iter().all(|l| l["logged_out"] == true),
+        "{out:?}"
+    );
     assert_eq!(bmcs.iter().map(Bmc::live_sessions).sum::<usize>(), 0);
 }
 
