@@ -16,6 +16,9 @@ _rfsession() {
             ",$1")
                 cmd="rfsession"
                 ;;
+            rfsession,complete-path)
+                cmd="rfsession__subcmd__complete__subcmd__path"
+                ;;
             rfsession,delete)
                 cmd="rfsession__subcmd__delete"
                 ;;
@@ -51,6 +54,9 @@ _rfsession() {
                 ;;
             rfsession,whoami)
                 cmd="rfsession__subcmd__whoami"
+                ;;
+            rfsession__subcmd__help,complete-path)
+                cmd="rfsession__subcmd__help__subcmd__complete__subcmd__path"
                 ;;
             rfsession__subcmd__help,delete)
                 cmd="rfsession__subcmd__help__subcmd__delete"
@@ -95,8 +101,48 @@ _rfsession() {
 
     case "${cmd}" in
         rfsession)
-            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --json --verbose --help --version login get sessions whoami logout post patch put delete token exec help"
+            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --json --verbose --help --version login get sessions whoami logout post patch put delete token exec complete-path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cache-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --cacert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rfsession__subcmd__complete__subcmd__path)
+            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -395,8 +441,22 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__help)
-            opts="login get sessions whoami logout post patch put delete token exec help"
+            opts="login get sessions whoami logout post patch put delete token exec complete-path help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rfsession__subcmd__help__subcmd__complete__subcmd__path)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1185,6 +1245,21 @@ _rfsession_complete() {
         fi
     done
     _rfsession "$@"
+    # PATH completes live from the BMC: rfsession parses the words itself.
+    if ((sub >= 0 && positional >= 1 && !skip)) && [[ $cur != -* ]]; then
+        case ${words[sub]} in
+            get) ;;
+            post|patch|put|delete) ((positional == 1)) || return 0 ;;
+            *) return 0 ;;
+        esac
+        local -a paths
+        mapfile -t paths < <(command rfsession complete-path "${words[@]}" "$cur" 2>/dev/null)
+        if ((${#paths[@]})); then
+            COMPREPLY=("${paths[@]}")
+            compopt -o nospace 2>/dev/null
+        fi
+        return 0
+    fi
     if ((sub >= 0 && positional == 0 && !skip)) && [[ $cur != -* ]]; then
         local -a hosts
         mapfile -t hosts < <(compgen -W "$(_rfsession_cached_hosts)" -- "$cur")

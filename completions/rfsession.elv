@@ -41,6 +41,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand delete 'DELETE a resource with the cached session'
             cand token 'Print the cached session token, for other tools (never put it in argv)'
             cand exec 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
+            cand complete-path 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rfsession;login'= {
@@ -293,6 +294,20 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rfsession;complete-path'= {
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rfsession;help'= {
             cand login 'Log in, or reuse the cached session if the BMC still accepts it'
             cand get 'GET one or more Redfish paths with the cached session and print the JSON'
@@ -305,6 +320,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand delete 'DELETE a resource with the cached session'
             cand token 'Print the cached session token, for other tools (never put it in argv)'
             cand exec 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
+            cand complete-path 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rfsession;help;login'= {
@@ -328,6 +344,8 @@ set edit:completion:arg-completer[rfsession] = {|@words|
         &'rfsession;help;token'= {
         }
         &'rfsession;help;exec'= {
+        }
+        &'rfsession;help;complete-path'= {
         }
         &'rfsession;help;help'= {
         }

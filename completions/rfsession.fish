@@ -43,6 +43,7 @@ complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "put" -d 'PUT (r
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "delete" -d 'DELETE a resource with the cached session'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "token" -d 'Print the cached session token, for other tools (never put it in argv)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "exec" -d 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "complete-path" -d 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s u -l user -d 'User name [default: the cached session\'s user]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
@@ -206,18 +207,67 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l json -d 'Pr
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "login" -d 'Log in, or reuse the cached session if the BMC still accepts it'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "get" -d 'GET one or more Redfish paths with the cached session and print the JSON'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "sessions" -d 'List the BMC\'s sessions (yours marked), or with --cached what the local cache holds'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "whoami" -d 'Show the cached session for HOST and whether the BMC still accepts it'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "logout" -d 'End the cached session on the BMC and forget it'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "post" -d 'POST with the cached session: create a member of a collection, or run an action'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "patch" -d 'PATCH a resource with the cached session (If-Match read from the resource first)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "put" -d 'PUT (replace) a resource with the cached session'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "delete" -d 'DELETE a resource with the cached session'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "token" -d 'Print the cached session token, for other tools (never put it in argv)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "exec" -d 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s h -l help -d 'Print help'
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec complete-path help" -f -a "login" -d 'Log in, or reuse the cached session if the BMC still accepts it'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec complete-path help" -f -a "get" -d 'GET one or more Redfish paths with the cached session and print the JSON'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec complete-path help" -f -a "sessions" -d 'List the BMC\'s sessions (yours marked), or with --cached what the local cache holds'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec complete-path help" -f -a "whoami" -d 'Show the cached session for HOST and whether the BMC still accepts it'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec complete-path help" -f -a "logout" -d 'End the cached session on the BMC and forget it'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec complete-path help" -f -a "post" -d 'POST with the cached session: create a member of a collection, or run an action'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec complete-path help" -f -a "patch" -d 'PATCH a resource with the cached session (If-Match read from the resource first)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec complete-path help" -f -a "put" -d 'PUT (replace) a resource with the cached session'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec complete-path help" -f -a "delete" -d 'DELETE a resource with the cached session'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec complete-path help" -f -a "token" -d 'Print the cached session token, for other tools (never put it in argv)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec complete-path help" -f -a "exec" -d 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec complete-path help" -f -a "complete-path" -d 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec complete-path help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 
-# HOST completes to the hosts in rfsession's cache.
-complete -c rfsession -n "__fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec" -f -a "(command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 { sub(\"^https://\", \"\", \$1); print \$1 }')"
+# HOST completes to the hosts in rfsession's cache; PATH live from the BMC.
+function __rfsession_positional
+    set -l tokens (commandline -opc)
+    set -l valued --cacert --cache-dir --data --hosts --if-match --jobs --max-body --older-than --password --password-file --pointer --session --session-uri --timeout --user --wait-timeout -d -j -p -u
+    set -l skip 0
+    set -l n 0
+    set -l sub ""
+    for w in $tokens[2..-1]
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        if contains -- $w $valued
+            set skip 1
+            continue
+        end
+        string match -q -- '-*' $w; and continue
+        if test -z "$sub"
+            set sub $w
+        else
+            set n (math $n + 1)
+        end
+    end
+    echo $sub $n
+end
+function __rfsession_wants_host
+    set -l p (string split ' ' (__rfsession_positional))
+    contains -- $p[1] login get sessions whoami logout post patch put delete token exec; and test $p[2] = 0
+end
+function __rfsession_wants_path
+    set -l p (string split ' ' (__rfsession_positional))
+    switch $p[1]
+        case get
+            test $p[2] -ge 1
+        case post patch put delete
+            test $p[2] = 1
+        case '*'
+            return 1
+    end
+end
+complete -c rfsession -n __rfsession_wants_host -f -a "(command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 { sub(\"^https://\", \"\", \$1); print \$1 }')"
+complete -c rfsession -n __rfsession_wants_path -f -a "(command rfsession complete-path (commandline -opc) (commandline -ct) 2>/dev/null)"

@@ -301,6 +301,38 @@ impl Cache {
         }
     }
 
+    /// A note kept beside the host's entry (`<stem>.<kind>`), such as the links seen for
+    /// path completion; None when there is none or it cannot be read.
+    pub fn read_note(&self, host: &Host, kind: &str) -> Option<String> {
+        let path = self.dir.join(format!("{}.{kind}", host.file_stem()));
+        let file = OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&path)
+            .ok()?;
+        check_private(&path, &file.metadata().ok()?, 0o600).ok()?;
+        let mut text = String::new();
+        file.take(MAX_ENTRY_BYTES).read_to_string(&mut text).ok()?;
+        Some(text)
+    }
+
+    /// Replace a note atomically; it holds nothing secret and needs no lock (last one wins).
+    pub fn write_note(&self, host: &Host, kind: &str, text: &str) -> Result<()> {
+        self.ensure_dir()?;
+        let path = self.dir.join(format!("{}.{kind}", host.file_stem()));
+        let mut tmp = tempfile::Builder::new()
+            .prefix(&format!("{PARTIAL_PREFIX}{}-", std::process::id()))
+            .suffix(".partial")
+            .tempfile_in(&self.dir)
+            .map_err(|e| CacheError::io(&self.dir, e))?;
+        tmp.as_file_mut()
+            .write_all(text.as_bytes())
+            .map_err(|e| CacheError::io(tmp.path(), e))?;
+        tmp.persist(&path)
+            .map_err(|e| CacheError::io(&path, e.error))?;
+        Ok(())
+    }
+
     /// When the session was last used, from the entry's mtime.
     pub fn last_used(&self, host: &Host) -> Option<SystemTime> {
         fs::metadata(self.entry_path(host)).ok()?.modified().ok()

@@ -93,6 +93,17 @@ pub enum Command {
     /// the exit code is COMMAND's, and a COMMAND killed by signal N shows as 128+N in the
     /// shell. No new session is created.
     Exec(ExecArgs),
+    /// Complete the Redfish PATH being typed in WORDS (the command line so far), live from
+    /// the BMC with the cached session; for the shell completion scripts
+    #[command(name = "complete-path", hide = true)]
+    CompletePath(CompletePathArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletePathArgs {
+    /// The words of the command line up to and including the one being completed
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, num_args = 0..)]
+    pub words: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -169,7 +180,7 @@ pub struct WriteArgs {
     pub host: String,
 
     /// The resource or action, as for get (a path without a leading / is under /redfish/v1/)
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", value_hint = ValueHint::Url)]
     pub path: String,
 
     /// Request items: Name=value (a JSON string) or Name:=json (any JSON value)
@@ -247,7 +258,7 @@ pub struct GetArgs {
 
     /// Redfish paths such as /redfish/v1/Systems/1 (a path without a leading / is taken
     /// under /redfish/v1/); query options like ?$expand=. pass through untouched
-    #[arg(value_name = "PATH")]
+    #[arg(value_name = "PATH", value_hint = ValueHint::Url)]
     pub paths: Vec<String>,
 
     #[command(flatten)]

@@ -149,6 +149,27 @@ impl Sessions {
         }
     }
 
+    /// The same, silent and quick: completion must not keep a shell waiting or talking.
+    pub fn for_completion(&self, timeout: Duration) -> Sessions {
+        Sessions {
+            cache: self.cache.clone(),
+            settings: Settings {
+                timeout: timeout.min(self.settings.timeout),
+                verbose: false,
+                ..self.settings.clone()
+            },
+        }
+    }
+
+    /// A note kept beside a host's entry (see `Cache::read_note`).
+    pub fn note(&self, host: &Host, kind: &str) -> Option<String> {
+        self.cache.read_note(host, kind)
+    }
+
+    pub fn keep_note(&self, host: &Host, kind: &str, text: &str) {
+        let _ = self.cache.write_note(host, kind, text);
+    }
+
     /// Every entry in the cache, unreadable ones with their error.
     pub fn cached(&self) -> Result<Vec<Listed>> {
         Ok(self.cache.list()?)

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each turns its arguments into calls of the session layer and
 //! the result into output; none calls another.
 
+mod complete;
 mod exec;
 mod get;
 mod login;
@@ -28,13 +29,11 @@ use crate::session::{HostSession, Sessions, Settings};
 use crate::transport::same_origin_path;
 
 pub fn run(cli: Cli) -> Result<()> {
-    let sessions = Sessions::new(Settings {
-        cache_dir: cli.cache_dir,
-        insecure: cli.insecure,
-        cacert: cli.cacert,
-        timeout: Duration::from_secs_f64(cli.timeout),
-        verbose: cli.verbose,
-    })?;
+    if let Command::CompletePath(args) = &cli.command {
+        complete::run(&args.words);
+        return Ok(());
+    }
+    let sessions = sessions_for(&cli)?;
     let out = Output {
         json: cli.json,
         quiet: false,
@@ -51,7 +50,19 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Delete(args) => write::run(&sessions, out, "DELETE", args),
         Command::Token(args) => token::run(&sessions, out, args),
         Command::Exec(args) => exec::run(&sessions, args),
+        Command::CompletePath(_) => unreachable!("handled above"),
     }
+}
+
+/// The sessions as the global options say to reach them.
+fn sessions_for(cli: &Cli) -> Result<Sessions> {
+    Ok(Sessions::new(Settings {
+        cache_dir: cli.cache_dir.clone(),
+        insecure: cli.insecure,
+        cacert: cli.cacert.clone(),
+        timeout: Duration::from_secs_f64(cli.timeout),
+        verbose: cli.verbose,
+    })?)
 }
 
 /// `/redfish/v1/Systems`, `Systems` (taken under /redfish/v1/), or a full URL on HOST.

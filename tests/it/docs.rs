@@ -131,3 +131,144 @@ fn readme_exit_codes_match_the_enum() {
         "README's exit-code table differs from src/exit.rs"
     );
 }
+
+#[test]
+fn bash_completes_redfish_paths_live_from_the_bmc() {
+    let (bmc, env) = crate::common::logged_in(Profile::Ilo5);
+    let host = bmc.host();
+    let ca = bmc.ca_path().display().to_string();
+    let got = complete(
+        &env,
+        &format!("rfsession --cacert {ca} get {host} /redfish/v1/Sys"),
+    );
+    assert_eq!(got, ["/redfish/v1/Systems/"]);
+    let got = complete(
+        &env,
+        &format!("rfsession --cacert {ca} get {host} /redfish/v1/Systems/"),
+    );
+    assert_eq!(got, ["/redfish/v1/Systems/1/"]);
+    // Write subcommands are offered the actions too; get is not.
+    let line = format!("rfsession --cacert {ca} post {host} /redfish/v1/Systems/1/");
+    let got = complete(&env, &line);
+    assert!(
+        got.contains(&"/redfish/v1/Systems/1/Actions/ComputerSystem.Reset".to_owned()),
+        "{got:?}"
+    );
+    let before = bmc.state().requests.len();
+    assert_eq!(complete(&env, &line), got, "kept for a minute");
+    assert_eq!(
+        bmc.state().requests.len(),
+        before,
+        "a repeated TAB asked the BMC again"
+    );
+    // Without a cached session: no login, no prompt, nothing offered.
+    let other = Bmc::start(Profile::Generic);
+    let line = format!("rfsession --cacert {ca} get {} /redfish/v1/", other.host());
+    assert_eq!(complete(&env, &line), Vec::<String>::new());
+    assert_eq!(other.state().requests.len(), 0);
+}
+
+/// Type `line` and TAB in a real interactive `shell` under tmux; the screen once it shows
+/// `want` (or after 10 s).
+fn tmux_complete(env: &Env, shell: &str, line: &str, want: &str) -> String {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let bin = crate::common::bin();
+    let bin_dir = Path::new(&bin).parent().unwrap().display().to_string();
+    let home = env.dir.path().join(format!("home-{shell}"));
+    std::fs::create_dir_all(&home).unwrap();
+    let start = match shell {
+        "zsh" => {
+            let rc = format!(
+                "fpath=({root}/completions $fpath)\nautoload -Uz compinit && compinit -u\nPS1='READY '\n"
+            );
+            std::fs::write(home.join(".zshrc"), rc).unwrap();
+            "zsh -i".to_owned()
+        }
+        _ => format!(
+            "fish --no-config -i -C 'source {root}/completions/rfsession.fish; function fish_prompt; echo READY; end'"
+        ),
+    };
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let socket = format!("rfsession-test-{}-{shell}-{n}", std::process::id());
+    let tmux = |args: &[&str]| {
+        Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null"])
+            .args(args)
+            .env(
+                "PATH",
+                format!("{bin_dir}:{}", std::env::var("PATH").unwrap()),
+            )
+            .env("HOME", &home)
+            .env("ZDOTDIR", &home)
+            .env("RFSESSION_CACHE_DIR", env.cache())
+            .env("TERM", "xterm")
+            .output()
+            .unwrap()
+    };
+    let started = tmux(&["new-session", "-d", "-x", "250", "-y", "40", &start]);
+    assert!(started.status.success(), "tmux: {started:?}");
+    let screen = || String::from_utf8_lossy(&tmux(&["capture-pane", "-p"]).stdout).into_owned();
+    let wait_for = |text: &str| {
+        let t = std::time::Instant::now();
+        loop {
+            let s = screen();
+            if s.contains(text) || t.elapsed() > std::time::Duration::from_secs(10) {
+                return s;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    wait_for("READY");
+    tmux(&["send-keys", "-l", line]);
+    tmux(&["send-keys", "Tab"]);
+    let shown = wait_for(want);
+    tmux(&["kill-server"]);
+    shown
+}
+
+fn have(program: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{program} is missing in CI"
+        );
+        eprintln!("skipped: {program} is not installed (.ci/run installs it)");
+    }
+    found
+}
+
+#[test]
+fn zsh_and_fish_complete_cached_hosts_and_live_paths() {
+    if !(have("tmux") && have("zsh") && have("fish")) {
+        return;
+    }
+    let (bmc, env) = crate::common::logged_in(Profile::Generic);
+    let host = bmc.host();
+    let ca = bmc.ca_path().display().to_string();
+    for shell in ["zsh", "fish"] {
+        // The one cached host completes from its first characters.
+        let partial = &host[..host.len() - 2];
+        let screen = tmux_complete(&env, shell, &format!("rfsession whoami {partial}"), &host);
+        assert!(
+            screen.contains(&format!("whoami {host}")),
+            "{shell}: {screen}"
+        );
+        let line = format!("rfsession --cacert {ca} get {host} /redfish/v1/Sys");
+        let screen = tmux_complete(&env, shell, &line, "/redfish/v1/Systems/");
+        assert!(
+            screen.contains(&format!("{host} /redfish/v1/Systems/")),
+            "{shell}: {screen}"
+        );
+        let line = format!("rfsession --cacert {ca} patch {host} /redfish/v1/Systems/");
+        let screen = tmux_complete(&env, shell, &line, "/redfish/v1/Systems/1/");
+        assert!(
+            screen.contains(&format!("{host} /redfish/v1/Systems/1/")),
+            "{shell}: {screen}"
+        );
+    }
+}

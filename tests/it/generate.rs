@@ -35,7 +35,8 @@ pub fn generate(root: &Path) -> io::Result<()> {
         let mut text = String::from_utf8(buf).expect("completion is UTF-8");
         match shell {
             Shell::Bash => text.push_str(&bash_hosts()),
-            Shell::Fish => text.push_str(FISH_HOSTS),
+            Shell::Fish => text.push_str(&fish_hosts()),
+            Shell::Zsh => text = zsh_hosts_and_paths(&text),
             _ => {}
         }
         fs::write(completions.join(file), text)?;
@@ -43,7 +44,7 @@ pub fn generate(root: &Path) -> io::Result<()> {
     let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
     fs::write(man.join("rfsession.1"), page(&cmd, None)?)?;
-    for sub in cmd.get_subcommands() {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
         let name = sub.get_name().to_owned();
         fs::write(
             man.join(format!("rfsession-{name}.1")),
@@ -55,7 +56,8 @@ pub fn generate(root: &Path) -> io::Result<()> {
 
 /// Completing HOST offers the hosts in the cache, through `rfsession sessions --cached`,
 /// so the completion knows the cache directory exactly as the tool does.
-fn bash_hosts() -> String {
+/// Every option that takes a value, so the scripts can skip it when counting positionals.
+fn valued_options() -> Vec<String> {
     let mut valued = Vec::new();
     let cmd = Cli::command();
     let mut args: Vec<&clap::Arg> = cmd.get_arguments().collect();
@@ -75,6 +77,12 @@ fn bash_hosts() -> String {
     }
     valued.sort();
     valued.dedup();
+    valued
+}
+
+/// Bash: cached hosts where HOST goes, PATHs live from the BMC.
+fn bash_hosts() -> String {
+    let valued = valued_options();
     format!(
         r#"
 # HOST completes to the hosts in rfsession's cache.
@@ -100,6 +108,21 @@ _rfsession_complete() {{
         fi
     done
     _rfsession "$@"
+    # PATH completes live from the BMC: rfsession parses the words itself.
+    if ((sub >= 0 && positional >= 1 && !skip)) && [[ $cur != -* ]]; then
+        case ${{words[sub]}} in
+            get) ;;
+            post|patch|put|delete) ((positional == 1)) || return 0 ;;
+            *) return 0 ;;
+        esac
+        local -a paths
+        mapfile -t paths < <(command rfsession complete-path "${{words[@]}}" "$cur" 2>/dev/null)
+        if ((${{#paths[@]}})); then
+            COMPREPLY=("${{paths[@]}}")
+            compopt -o nospace 2>/dev/null
+        fi
+        return 0
+    fi
     if ((sub >= 0 && positional == 0 && !skip)) && [[ $cur != -* ]]; then
         local -a hosts
         mapfile -t hosts < <(compgen -W "$(_rfsession_cached_hosts)" -- "$cur")
@@ -122,10 +145,90 @@ fi
     )
 }
 
-const FISH_HOSTS: &str = r#"
-# HOST completes to the hosts in rfsession's cache.
-complete -c rfsession -n "__fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec" -f -a "(command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 { sub(\"^https://\", \"\", \$1); print \$1 }')"
+/// Fish: cached hosts where HOST goes, and PATHs live from the BMC (rfsession parses the
+/// words itself).
+fn fish_hosts() -> String {
+    format!(
+        r#"
+# HOST completes to the hosts in rfsession's cache; PATH live from the BMC.
+function __rfsession_positional
+    set -l tokens (commandline -opc)
+    set -l valued {valued}
+    set -l skip 0
+    set -l n 0
+    set -l sub ""
+    for w in $tokens[2..-1]
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        if contains -- $w $valued
+            set skip 1
+            continue
+        end
+        string match -q -- '-*' $w; and continue
+        if test -z "$sub"
+            set sub $w
+        else
+            set n (math $n + 1)
+        end
+    end
+    echo $sub $n
+end
+function __rfsession_wants_host
+    set -l p (string split ' ' (__rfsession_positional))
+    contains -- $p[1] {subs}; and test $p[2] = 0
+end
+function __rfsession_wants_path
+    set -l p (string split ' ' (__rfsession_positional))
+    switch $p[1]
+        case get
+            test $p[2] -ge 1
+        case post patch put delete
+            test $p[2] = 1
+        case '*'
+            return 1
+    end
+end
+complete -c rfsession -n __rfsession_wants_host -f -a "(command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 {{ sub(\"^https://\", \"\", \$1); print \$1 }}')"
+complete -c rfsession -n __rfsession_wants_path -f -a "(command rfsession complete-path (commandline -opc) (commandline -ct) 2>/dev/null)"
+"#,
+        valued = valued_options().join(" "),
+        subs = SUBCOMMANDS.join(" "),
+    )
+}
+
+/// Zsh: HOST offers the cached hosts too, PATH completes live from the BMC.
+fn zsh_hosts_and_paths(generated: &str) -> String {
+    let functions = r#"
+# HOST: the hosts in rfsession's cache, then the known host names.
+(( $+functions[_rfsession_hosts] )) ||
+_rfsession_hosts() {
+    local -a cached
+    cached=(${(f)"$(command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 { sub("^https://", "", $1); print $1 }')"})
+    compadd -a cached
+    _hosts
+}
+
+# PATH: live from the BMC with the cached session; rfsession parses the words itself.
+(( $+functions[_rfsession_paths] )) ||
+_rfsession_paths() {
+    local -a words_so_far paths
+    words_so_far=(${(z)LBUFFER})
+    [[ $LBUFFER == *[[:space:]] ]] && words_so_far+=("")
+    paths=(${(f)"$(command rfsession complete-path "${words_so_far[@]}" 2>/dev/null)"})
+    compadd -Q -S '' -a paths
+}
+
 "#;
+    let text = generated
+        .replace(":_hosts' \\", ":_rfsession_hosts' \\")
+        .replace(":_urls' \\", ":_rfsession_paths' \\");
+    let at = text
+        .rfind("if [ \"$funcstack[1]\" = \"_rfsession\" ]; then")
+        .expect("clap's zsh script ends by calling or registering _rfsession");
+    format!("{}{functions}{}", &text[..at], &text[at..])
+}
 
 fn page(cmd: &clap::Command, sub: Option<&str>) -> io::Result<String> {
     let title = match sub {

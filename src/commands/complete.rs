@@ -1,0 +1,166 @@
+//! `rfsession complete-path WORDS...` (hidden): the shells' completion of a Redfish PATH,
+//! live from the BMC. The words are parsed with the same definition as a real command, so
+//! HOST, the PATH being typed and --cacert, -k and --cache-dir are found as they would be.
+//! It reads the deepest complete resource of the typed prefix with the cached token (never a
+//! login, never a prompt, 2 s at most, silent on any failure) and offers its links; what a
+//! resource links to is kept per host for a minute, so repeated TABs cost nothing.
+
+use std::time::Duration;
+
+use clap::Parser;
+use serde_json::{Map, Value, json};
+
+use crate::cli::{Cli, Command};
+use crate::host::Host;
+use crate::session::Sessions;
+use crate::timefmt;
+
+const WAIT: Duration = Duration::from_secs(2);
+const KEEP_SECS: u64 = 60;
+const ROOT: &str = "/redfish/v1/";
+
+pub fn run(words: &[String]) {
+    // Whatever goes wrong, the shell gets no candidates and no message.
+    if let Some(candidates) = candidates(words) {
+        let text: String = candidates.iter().map(|c| format!("{c}\n")).collect();
+        let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
+    }
+}
+
+fn candidates(words: &[String]) -> Option<Vec<String>> {
+    let cli = Cli::try_parse_from(words).ok()?;
+    let sessions = super::sessions_for(&cli).ok()?.for_completion(WAIT);
+    let (host, typed, actions) = match &cli.command {
+        Command::Get(a) => (
+            a.host.clone(),
+            a.paths.last().cloned().unwrap_or_default(),
+            false,
+        ),
+        Command::Post(a) | Command::Patch(a) | Command::Put(a) | Command::Delete(a)
+            if a.items.is_empty() && a.data.is_none() =>
+        {
+            (a.host.clone(), a.path.clone(), true)
+        }
+        _ => return None,
+    };
+    let host = Host::parse(&host).ok()?;
+    let relative = !typed.starts_with('/');
+    let absolute = if relative {
+        format!("{ROOT}{typed}")
+    } else {
+        typed.clone()
+    };
+    let Some(cut) = absolute.rfind('/').filter(|&i| i >= ROOT.len() - 1) else {
+        // Not yet inside /redfish/v1/: that is the one answer.
+        return Some(vec![ROOT.to_owned()]).filter(|_| ROOT.starts_with(&absolute));
+    };
+    let parent = &absolute[..cut];
+    let (links, targets) = links_of(&sessions, &host, parent)?;
+    let offered = links
+        .iter()
+        .map(|l| format!("{l}/"))
+        .chain(targets.iter().filter(|_| actions).cloned())
+        .filter(|c| c.starts_with(&absolute))
+        .map(|c| match relative {
+            true => c[ROOT.len()..].to_owned(),
+            false => c,
+        })
+        .collect();
+    Some(offered)
+}
+
+/// The links and action targets of `parent`, from the note if fresh, else from the BMC.
+fn links_of(sessions: &Sessions, host: &Host, parent: &str) -> Option<(Vec<String>, Vec<String>)> {
+    let mut note: Map<String, Value> = sessions
+        .note(host, "paths")
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_default();
+    let now = timefmt::unix_now();
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.as_str().map(str::to_owned))
+            .collect()
+    };
+    if let Some(kept) = note.get(parent)
+        && kept["at"]
+            .as_u64()
+            .is_some_and(|at| now.saturating_sub(at) < KEEP_SECS)
+    {
+        return Some((strings(&kept["links"]), strings(&kept["targets"])));
+    }
+    let on = sessions.on(host);
+    let live = on.open().ok()?;
+    let mut resp = live.get(parent).ok()?;
+    let body: Value = serde_json::from_slice(&resp.bytes(16 << 20).ok()?).ok()?;
+    let (mut links, mut targets) = (Vec::new(), Vec::new());
+    walk(&body, false, &mut links, &mut targets);
+    links.retain(|l| l != parent);
+    links.sort();
+    links.dedup();
+    note.retain(|_, v| {
+        v["at"]
+            .as_u64()
+            .is_some_and(|at| now.saturating_sub(at) < KEEP_SECS)
+    });
+    note.insert(
+        parent.to_owned(),
+        json!({"at": now, "links": links, "targets": targets}),
+    );
+    sessions.keep_note(host, "paths", &Value::Object(note).to_string());
+    Some((links, targets))
+}
+
+/// Every `@odata.id` below `v` (Members, navigation properties, Links), and the `target`s
+/// of its Actions.
+fn walk(v: &Value, in_actions: bool, links: &mut Vec<String>, targets: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x) {
+                    ("@odata.id", Value::String(s)) => links.push(clean(s)),
+                    ("target", Value::String(s)) if in_actions => targets.push(clean(s)),
+                    _ => walk(x, in_actions || k == "Actions", links, targets),
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| walk(x, in_actions, links, targets)),
+        _ => {}
+    }
+}
+
+fn clean(s: &str) -> String {
+    let s = s.split(['?', '#']).next().unwrap_or("");
+    s.trim_end_matches('/').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_and_action_targets_are_found_anywhere() {
+        let body = json!({
+            "@odata.id": "/redfish/v1/Systems/1",
+            "Bios": {"@odata.id": "/redfish/v1/Systems/1/Bios/"},
+            "Links": {"Chassis": [{"@odata.id": "/redfish/v1/Chassis/1"}]},
+            "Actions": {"#ComputerSystem.Reset": {"target": "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset"}},
+        });
+        let (mut links, mut targets) = (Vec::new(), Vec::new());
+        walk(&body, false, &mut links, &mut targets);
+        links.sort();
+        assert_eq!(
+            links,
+            [
+                "/redfish/v1/Chassis/1",
+                "/redfish/v1/Systems/1",
+                "/redfish/v1/Systems/1/Bios"
+            ]
+        );
+        assert_eq!(
+            targets,
+            ["/redfish/v1/Systems/1/Actions/ComputerSystem.Reset"]
+        );
+    }
+}
