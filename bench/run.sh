@@ -144,6 +144,10 @@ cp -p "$RFSESSION_CACHE_DIR/$stem" "$work/one-cache/"
 python3 "$harness" "$RUNS" \
     "get, 1000 hosts cached" "$rfs --cacert $work/fleet.ca --cache-dir $RFSESSION_CACHE_DIR get $first /redfish/v1/Systems/1" \
     "get, 1 host cached (reference)" "$rfs --cacert $work/fleet.ca --cache-dir $work/one-cache get $first /redfish/v1/Systems/1"
+# The whole fleet warm, one process against one per host (as scripts do it today).
+python3 "$harness" $((RUNS / 20 + 3)) \
+    "get --hosts (1000, --jobs 16)" "$rfs --cacert $work/fleet.ca get --hosts $work/fleet.hosts --jobs 16 /redfish/v1/Systems/1" \
+    "xargs -P 16 rfsession get (ref)" "sh -c 'xargs -P 16 -I{} $rfs --cacert $work/fleet.ca get {} /redfish/v1/Systems/1 <$work/fleet.hosts'"
 t2=$(date +%s.%N)
 "$rfs" --cacert "$work/fleet.ca" logout --all --jobs 32 2>/dev/null
 t3=$(date +%s.%N)
