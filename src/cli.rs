@@ -9,7 +9,10 @@ pub const ENVIRONMENT: &str = "Environment:
   RFSESSION_HOST       HOST when the argument is omitted
   RFSESSION_USER       user name for login (-u beats it)
   RFSESSION_PASSWORD   password, for cron jobs (any password flag beats it)
-  RFSESSION_CACHE_DIR  cache directory (--cache-dir beats it)";
+  RFSESSION_CACHE_DIR  cache directory (--cache-dir beats it)
+  RFSESSION_CONFIG     settings file [default: ~/.config/rfsession/config.toml]
+  HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   proxies, as curl reads them
+  NETRC                the netrc file [default: ~/.netrc]";
 
 fn after_long_help() -> String {
     format!("{}\n\n{ENVIRONMENT}", crate::exit::help_text())
@@ -42,8 +45,18 @@ pub struct Cli {
 
     /// Give up after this many seconds: on the BMC (all requests of a command for one host
     /// together, plus documented retry pauses), and separately on waiting for a lock
-    #[arg(long, global = true, value_name = "SECS", default_value = "30", value_parser = parse_secs)]
-    pub timeout: f64,
+    /// [default: 30, or the settings file's]
+    #[arg(long, global = true, value_name = "SECS", value_parser = parse_secs)]
+    pub timeout: Option<f64>,
+
+    /// Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or
+    /// socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY
+    #[arg(long, global = true, value_name = "URL")]
+    pub proxy: Option<String>,
+
+    /// Hosts reached without the proxy, as curl's NO_PROXY: names, .domains, IPs, CIDRs, *
+    #[arg(long, global = true, value_name = "LIST")]
+    pub noproxy: Option<String>,
 
     /// Print one JSON document instead of text (login, sessions, whoami, logout)
     #[arg(long, global = true)]
@@ -93,10 +106,22 @@ pub enum Command {
     /// the exit code is COMMAND's, and a COMMAND killed by signal N shows as 128+N in the
     /// shell. No new session is created.
     Exec(ExecArgs),
+    /// Show the settings that apply to HOST and where each comes from (never a password)
+    Config(ConfigArgs),
     /// Complete the Redfish PATH being typed in WORDS (the command line so far), live from
     /// the BMC with the cached session; for the shell completion scripts
     #[command(name = "complete-path", hide = true)]
     CompletePath(CompletePathArgs),
+    /// The cached hosts and the settings file's aliases, one per line; for the shell
+    /// completion scripts
+    #[command(name = "complete-hosts", hide = true)]
+    CompleteHosts,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub host: HostArg,
 }
 
 #[derive(Debug, Args)]
@@ -137,8 +162,18 @@ pub struct PasswordArgs {
     pub password_file: Option<PathBuf>,
 
     /// The password itself (visible to other users in the process list; prefer the others)
-    #[arg(short = 'p', long, value_name = "PASSWORD")]
+    #[arg(
+        short = 'p',
+        long,
+        value_name = "PASSWORD",
+        conflicts_with = "password_command"
+    )]
     pub password: Option<String>,
+
+    /// Run CMD with sh -c and take the first line it prints (pass show bmc/admin,
+    /// secret-tool lookup ..., vault kv get -field=password ..., op read ...)
+    #[arg(long, value_name = "CMD", conflicts_with_all = ["password_stdin", "password_file"], value_hint = ValueHint::CommandString)]
+    pub password_command: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,8 @@ pub enum Error {
     Usage(String),
     #[error(transparent)]
     Session(#[from] SessionError),
+    #[error(transparent)]
+    Settings(#[from] crate::settings::SettingsError),
     #[error("{failed} of {total} hosts failed ({hint})")]
     SomeFailed {
         failed: usize,
@@ -73,6 +75,8 @@ impl Error {
         match self {
             Error::Usage(_) => ExitCode::Usage,
             Error::Session(s) => session_exit(s),
+            Error::Settings(e) if e.is_unsafe() => ExitCode::Cache,
+            Error::Settings(_) => ExitCode::Usage,
             Error::SomeFailed { code, .. } => *code,
             Error::SessionsKept { .. } => ExitCode::Bmc,
             Error::Output(_) | Error::NoValue { .. } => ExitCode::Failure,

@@ -17,6 +17,7 @@ mod password;
 mod redfish;
 mod secret;
 mod session;
+mod settings;
 mod signals;
 mod tasks;
 mod timefmt;

@@ -1,11 +1,17 @@
-//! Where a login's password comes from: the first source given wins.
+//! Where a login's password comes from: the first source given wins. On the command line:
+//! --password-stdin, --password-file, -p, --password-command; then RFSESSION_PASSWORD; then
+//! the host's settings (password_file or password_command); then ~/.netrc; then a no-echo
+//! prompt when stdin is a terminal. The password is never put in a child's argv.
 
-use std::io::{self, BufRead, IsTerminal};
+use std::io::{self, BufRead, IsTerminal, Read};
+use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
+use std::process::{Command, Stdio};
 
 use crate::host::Host;
 use crate::output::warn;
 use crate::secret::Secret;
+use crate::settings::PasswordFrom;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -16,27 +22,47 @@ pub enum PasswordError {
     File { path: PathBuf, source: io::Error },
     #[error("cannot read the password: {0}")]
     Prompt(io::Error),
+    #[error("password command `{command}` {how}; its output is not shown")]
+    Command { command: String, how: String },
     #[error(
-        "no password for {user}@{host}: use --password-stdin, --password-file FILE or RFSESSION_PASSWORD, or run in a terminal"
+        "no password for {user}@{host}: use --password-stdin, --password-file FILE, --password-command CMD, RFSESSION_PASSWORD or the settings file, or run in a terminal"
     )]
     None { user: String, host: String },
     #[error("the password is empty")]
     Empty,
 }
 
-/// The password sources of one invocation, in the order they are tried: --password-stdin,
-/// --password-file, -p, RFSESSION_PASSWORD, then a no-echo prompt when stdin is a terminal.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct PasswordSource {
     pub stdin: bool,
     pub file: Option<PathBuf>,
     pub given: Option<Secret>,
+    pub command: Option<String>,
+    /// The host's settings, when the command line names no source.
+    pub settings: Option<PasswordFrom>,
+    /// The host name looked up in ~/.netrc.
+    pub netrc_host: Option<String>,
 }
 
 impl PasswordSource {
+    /// This run's sources, then the host's settings and its ~/.netrc entry.
+    pub fn with_fallback(&self, settings: Option<PasswordFrom>, host: &Host) -> PasswordSource {
+        PasswordSource {
+            settings,
+            netrc_host: Some(host.name.clone()),
+            ..self.clone()
+        }
+    }
+
     /// Is a password at hand without asking anyone (for a login again inside `get`)?
     pub fn available(&self) -> bool {
-        self.stdin || self.file.is_some() || self.given.is_some() || env_password().is_some()
+        self.stdin
+            || self.file.is_some()
+            || self.given.is_some()
+            || self.command.is_some()
+            || env_password().is_some()
+            || self.settings.is_some()
+            || self.netrc_host.as_deref().and_then(netrc).is_some()
     }
 
     pub fn read(&self, user: &str, host: &Host) -> Result<Secret, PasswordError> {
@@ -45,10 +71,6 @@ impl PasswordSource {
 
     /// The password once for many hosts (`--hosts`): `host` names them for the prompt.
     pub fn read_for(&self, user: &str, host: &str) -> Result<Secret, PasswordError> {
-        let first_line = |s: &str| {
-            let line = s.lines().next().unwrap_or("");
-            Secret::new(line.trim_end_matches('\r').to_owned())
-        };
         let secret = if self.stdin {
             let mut line = zeroize::Zeroizing::new(String::new());
             io::stdin()
@@ -57,18 +79,19 @@ impl PasswordSource {
                 .map_err(PasswordError::Stdin)?;
             first_line(&line)
         } else if let Some(path) = &self.file {
-            let text =
-                zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
-                    PasswordError::File {
-                        path: path.clone(),
-                        source,
-                    }
-                })?);
-            warn_if_shared(path);
-            first_line(&text)
+            from_file(path)?
         } else if let Some(p) = &self.given {
             p.clone()
+        } else if let Some(cmd) = &self.command {
+            from_command(cmd)?
         } else if let Some(p) = env_password() {
+            p
+        } else if let Some(from) = &self.settings {
+            match from {
+                PasswordFrom::File(path) => from_file(path)?,
+                PasswordFrom::Command(cmd) => from_command(cmd)?,
+            }
+        } else if let Some((_, p)) = self.netrc_host.as_deref().and_then(netrc) {
             p
         } else if io::stdin().is_terminal() {
             rpassword::prompt_password(format!("Password for {user}@{host}: "))
@@ -87,6 +110,53 @@ impl PasswordSource {
     }
 }
 
+fn first_line(s: &str) -> Secret {
+    let line = s.lines().next().unwrap_or("");
+    Secret::new(line.trim_end_matches('\r').to_owned())
+}
+
+fn from_file(path: &PathBuf) -> Result<Secret, PasswordError> {
+    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
+        PasswordError::File {
+            path: path.clone(),
+            source,
+        }
+    })?);
+    warn_if_shared(path);
+    Ok(first_line(&text))
+}
+
+/// `sh -c CMD`: the first line of its standard output (`pass show`, `secret-tool lookup`,
+/// `vault kv get -field=password`, `op read`). Its stderr and terminal are the user's, for
+/// any prompt of its own.
+fn from_command(cmd: &str) -> Result<Secret, PasswordError> {
+    let failed = |how: String| PasswordError::Command {
+        command: cmd.to_owned(),
+        how,
+    };
+    let mut child = Command::new("sh")
+        .args(["-c", cmd])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| failed(format!("could not start ({e})")))?;
+    let mut out = zeroize::Zeroizing::new(Vec::new());
+    if let Some(mut stdout) = child.stdout.take() {
+        let _ = stdout.read_to_end(&mut out);
+    }
+    let status = child
+        .wait()
+        .map_err(|e| failed(format!("could not be waited for ({e})")))?;
+    if !status.success() {
+        return Err(failed(format!("failed ({status})")));
+    }
+    let text = zeroize::Zeroizing::new(String::from_utf8_lossy(&out).into_owned());
+    let secret = first_line(&text);
+    if secret.is_empty() {
+        return Err(failed("printed no password".into()));
+    }
+    Ok(secret)
+}
+
 fn env_password() -> Option<Secret> {
     std::env::var_os("RFSESSION_PASSWORD")
         .filter(|p| !p.is_empty())
@@ -94,7 +164,6 @@ fn env_password() -> Option<Secret> {
 }
 
 fn warn_if_shared(path: &std::path::Path) {
-    use std::os::unix::fs::MetadataExt;
     if let Ok(m) = std::fs::metadata(path)
         && m.mode() & 0o077 != 0
     {
@@ -103,5 +172,156 @@ fn warn_if_shared(path: &std::path::Path) {
             path.display(),
             path.display()
         ));
+    }
+}
+
+/// The user ~/.netrc names for `host`, if any.
+pub fn netrc_login(host: &Host) -> Option<String> {
+    netrc(&host.name).and_then(|(login, _)| login)
+}
+
+/// `machine HOST login USER password PW` for `host` (else the `default` entry) from
+/// $NETRC or ~/.netrc, as curl reads it; a file open to others is ignored with a warning.
+fn netrc(host: &str) -> Option<(Option<String>, Secret)> {
+    let path = match std::env::var_os("NETRC") {
+        Some(p) => PathBuf::from(p),
+        None => directories::BaseDirs::new()?.home_dir().join(".netrc"),
+    };
+    let meta = std::fs::metadata(&path).ok()?;
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me || meta.mode() & 0o077 != 0 {
+        warn(&format!(
+            "warning: {} is not private to you; ignored (fix with: chmod 600 {})",
+            path.display(),
+            path.display()
+        ));
+        return None;
+    }
+    let text = zeroize::Zeroizing::new(std::fs::read_to_string(&path).ok()?);
+    parse_netrc(&text, host)
+}
+
+fn parse_netrc(text: &str, host: &str) -> Option<(Option<String>, Secret)> {
+    let tokens = netrc_tokens(text);
+    let mut found: Option<(Option<String>, Option<String>)> = None;
+    let mut default: Option<(Option<String>, Option<String>)> = None;
+    let mut current: Option<&mut (Option<String>, Option<String>)> = None;
+    let mut i = 0;
+    while i < tokens.len() {
+        match tokens[i].as_str() {
+            "machine" => {
+                let name = tokens.get(i + 1).map(|s| s.to_ascii_lowercase());
+                i += 1;
+                current = if found.is_none() && name.as_deref() == Some(host) {
+                    found = Some((None, None));
+                    found.as_mut()
+                } else {
+                    None
+                };
+            }
+            "default" => {
+                current = if default.is_none() {
+                    default = Some((None, None));
+                    default.as_mut()
+                } else {
+                    None
+                };
+            }
+            "login" => {
+                if let (Some(c), Some(v)) = (current.as_mut(), tokens.get(i + 1)) {
+                    c.0 = Some(v.clone());
+                }
+                i += 1;
+            }
+            "password" => {
+                if let (Some(c), Some(v)) = (current.as_mut(), tokens.get(i + 1)) {
+                    c.1 = Some(v.clone());
+                }
+                i += 1;
+            }
+            "account" => i += 1,
+            "macdef" => {
+                // A macro runs to the next blank line; its words are not entries.
+                current = None;
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let (login, password) = found.or(default)?;
+    Some((login, Secret::new(password?)))
+}
+
+/// Whitespace-separated words; `"..."` quotes one with spaces (curl 7.84 and later).
+fn netrc_tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if c == '"' {
+            chars.next();
+            let mut word = String::new();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => break,
+                    '\\' => word.extend(chars.next()),
+                    c => word.push(c),
+                }
+            }
+            out.push(word);
+        } else {
+            let mut word = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() {
+                    break;
+                }
+                word.push(c);
+                chars.next();
+            }
+            out.push(word);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn netrc_entries_as_curl_reads_them() {
+        let text = "machine other login x password y\n\
+                    machine bmc1 login admin password \"s3cret pw\"\n\
+                    default login guest password anon\n";
+        let (login, pw) = parse_netrc(text, "bmc1").unwrap();
+        assert_eq!(
+            (login.as_deref(), pw.expose()),
+            (Some("admin"), "s3cret pw")
+        );
+        let (login, pw) = parse_netrc(text, "bmc2").unwrap();
+        assert_eq!((login.as_deref(), pw.expose()), (Some("guest"), "anon"));
+        assert!(
+            parse_netrc("machine a login b", "a").is_none(),
+            "no password, no entry"
+        );
+    }
+
+    #[test]
+    fn a_password_command_gives_its_first_line_or_a_clear_error() {
+        assert_eq!(
+            from_command("printf 'pw1\\nmore\\n'").unwrap().expose(),
+            "pw1"
+        );
+        let e = from_command("echo $((6 * 7)); exit 3")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("failed (exit status: 3)") && !e.contains("42"),
+            "{e}"
+        );
+        let e = from_command("true").unwrap_err().to_string();
+        assert!(e.contains("printed no password"), "{e}");
     }
 }

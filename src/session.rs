@@ -15,6 +15,7 @@ use crate::output::warn;
 use crate::password::{PasswordError, PasswordSource};
 use crate::redfish::{self, Bmc, DEFAULT_SESSIONS, Deleted, RedfishError, SessionInfo};
 use crate::secret::Secret;
+use crate::settings::{HostSettings, Settings};
 use crate::signals;
 use crate::tasks;
 use crate::timefmt;
@@ -74,20 +75,21 @@ impl From<TransportError> for SessionError {
 
 type Result<T, E = SessionError> = std::result::Result<T, E>;
 
-/// How to reach BMCs, from the command line, once per run.
+/// How to reach BMCs, once per run: the cache, -v, and every host's settings (flags,
+/// environment, settings file).
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub struct Setup {
     pub cache_dir: Option<PathBuf>,
-    pub insecure: bool,
-    pub cacert: Option<PathBuf>,
-    pub timeout: Duration,
     pub verbose: bool,
+    pub settings: Settings,
+    /// An upper bound on every timeout (completion).
+    pub cap: Option<Duration>,
 }
 
 /// The sessions of every host this user has cached.
 pub struct Sessions {
     cache: Cache,
-    settings: Settings,
+    setup: Setup,
 }
 
 /// What a login does, decided on the entry as read (the same for `--dry-run` and a real run).
@@ -133,19 +135,40 @@ pub enum Login {
 }
 
 impl Sessions {
-    pub fn new(settings: Settings) -> Result<Sessions> {
+    pub fn new(setup: Setup) -> Result<Sessions> {
         Ok(Sessions {
-            cache: Cache::new(settings.cache_dir.clone())?,
-            settings,
+            cache: Cache::new(setup.cache_dir.clone())?,
+            setup,
         })
+    }
+
+    /// HOST as typed: an alias of the settings file, or a host.
+    pub fn resolve(&self, typed: &str) -> Result<Host, crate::host::HostError> {
+        self.setup.settings.resolve(typed).map(|(h, _)| h)
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.setup.settings
+    }
+
+    /// Where the host's entry is kept.
+    pub fn entry_path(&self, host: &Host) -> PathBuf {
+        self.cache.entry_path(host)
     }
 
     /// One host: its operations share one `--timeout` for all their requests.
     pub fn on(&self, host: &Host) -> HostSession<'_> {
+        let hs = self.setup.settings.for_host(host);
+        let timeout = match self.setup.cap {
+            Some(cap) => hs.timeout.value.min(cap),
+            None => hs.timeout.value,
+        };
         HostSession {
             sessions: self,
             host: host.clone(),
-            deadline: Instant::now() + self.settings.timeout,
+            deadline: Instant::now() + timeout,
+            timeout,
+            hs,
         }
     }
 
@@ -153,10 +176,10 @@ impl Sessions {
     pub fn for_completion(&self, timeout: Duration) -> Sessions {
         Sessions {
             cache: self.cache.clone(),
-            settings: Settings {
-                timeout: timeout.min(self.settings.timeout),
+            setup: Setup {
                 verbose: false,
-                ..self.settings.clone()
+                cap: Some(timeout),
+                ..self.setup.clone()
             },
         }
     }
@@ -180,6 +203,9 @@ impl Sessions {
 pub struct HostSession<'a> {
     sessions: &'a Sessions,
     host: Host,
+    /// The host's settings, each with where it came from.
+    pub hs: HostSettings,
+    timeout: Duration,
     deadline: Instant,
 }
 
@@ -269,10 +295,6 @@ impl HostSession<'_> {
         &self.sessions.cache
     }
 
-    fn settings(&self) -> &Settings {
-        &self.sessions.settings
-    }
-
     pub fn entry(&self) -> Result<Option<Entry>> {
         Ok(self.cache().read(&self.host)?)
     }
@@ -288,22 +310,19 @@ impl HostSession<'_> {
 
     fn lock(&self) -> Result<HostLock> {
         let host = &self.host;
-        Ok(self
-            .cache()
-            .lock(host, self.settings().timeout, &|holder| {
-                warn(&format!(
-                    "{host}: waiting for the lock on this host{holder}"
-                ));
-            })?)
+        Ok(self.cache().lock(host, self.timeout, &|holder| {
+            warn(&format!(
+                "{host}: waiting for the lock on this host{holder}"
+            ));
+        })?)
     }
 
     /// How the BMC's certificate is checked. An entry's trust governs every connection to
     /// its host, login included: its pin (after `-k login`), else verification, whatever
     /// this run's flags say. Only `-k login --force` (`repin`) trusts on first use again.
     fn trust(&self, entry: Option<&Entry>, repin: bool) -> Trust {
-        let s = self.settings();
-        let verified = || match &s.cacert {
-            Some(p) => Trust::Bundle(p.clone()),
+        let verified = || match &self.hs.cacert {
+            Some(p) => Trust::Bundle(p.value.clone()),
             None => Trust::System,
         };
         match entry {
@@ -311,20 +330,32 @@ impl HostSession<'_> {
                 Some(fp) => Trust::Pinned(fp.clone()),
                 None => verified(),
             },
-            _ if s.insecure => Trust::AnyRecorded,
+            _ if self.hs.insecure.value => Trust::AnyRecorded,
             _ => verified(),
         }
     }
 
+    fn insecure(&self) -> bool {
+        self.hs.insecure.value
+    }
+
     fn bmc(&self, trust: Trust) -> Result<Bmc, TransportError> {
-        let s = self.settings();
         let options = Options {
             trust,
-            timeout: s.timeout,
+            timeout: self.timeout,
             deadline: self.deadline,
-            verbose: s.verbose,
+            verbose: self.sessions.setup.verbose,
+            proxy: self.hs.proxy_for_host(),
         };
         Ok(Bmc::new(&self.host, Transport::new(&self.host, options)?))
+    }
+
+    /// The password sources of this run, then the host's settings and ~/.netrc.
+    fn passwords(&self, pw: &PasswordSource) -> PasswordSource {
+        pw.with_fallback(
+            self.hs.password.as_ref().map(|p| p.value.clone()),
+            &self.host,
+        )
     }
 
     fn live(&self, entry: Entry) -> Result<Live> {
@@ -371,12 +402,16 @@ impl HostSession<'_> {
     }
 
     /// The user a login is for: given, else the cached session's.
+    /// The user a login is for: -u or RFSESSION_USER, the host's settings, the cached
+    /// session's, then ~/.netrc's login for the host.
     pub fn login_user(&self, user: Option<&str>) -> Result<(String, Option<Entry>)> {
         let cached = self.entry()?;
         let user = user
-            .or(cached.as_ref().map(|e| e.user.as_str()))
-            .ok_or(SessionError::NoUser)?
-            .to_owned();
+            .map(str::to_owned)
+            .or_else(|| self.hs.user.as_ref().map(|u| u.value.clone()))
+            .or_else(|| cached.as_ref().map(|e| e.user.clone()))
+            .or_else(|| crate::password::netrc_login(&self.host))
+            .ok_or(SessionError::NoUser)?;
         Ok((user, cached))
     }
 
@@ -393,7 +428,7 @@ impl HostSession<'_> {
     }
 
     fn repin(&self, force: bool) -> bool {
-        force && self.settings().insecure
+        force && self.insecure()
     }
 
     /// Reuse the cached session if the BMC still accepts it, else create one. The lock is
@@ -409,7 +444,7 @@ impl HostSession<'_> {
             Plan::Replace(e) if !force && e.user == user => dead = Some(e.token),
             _ => {}
         }
-        let password = password.read(user, &self.host)?;
+        let password = self.passwords(password).read(user, &self.host)?;
         let lock = self.lock()?;
         // Another process may have logged in or out while we waited: decide again.
         match self.decide(self.entry()?, user, force, dead.as_ref())? {
@@ -439,11 +474,16 @@ impl HostSession<'_> {
         if live.valid()? {
             return Ok(live);
         }
-        if !pw.available() {
+        if !self.can_relogin(pw) {
             return Err(live.refused().into());
         }
         self.relogin(&mut live, user, pw)?;
         Ok(live)
+    }
+
+    /// Is a password at hand without asking anyone, for a login again after a 401?
+    pub fn can_relogin(&self, pw: &PasswordSource) -> bool {
+        self.passwords(pw).available()
     }
 
     /// Adopt a session created elsewhere (Ansible, a web console, another tool): check the
@@ -452,7 +492,7 @@ impl HostSession<'_> {
     pub fn adopt(&self, token: Secret, uri: Option<&str>) -> Result<(Entry, Option<String>)> {
         let lock = self.lock()?;
         let current = self.entry()?;
-        let trust = self.trust(current.as_ref(), self.settings().insecure);
+        let trust = self.trust(current.as_ref(), self.insecure());
         let bmc = self.bmc(trust.clone())?;
         let sessions = bmc.sessions_path()?;
         let uri = uri
@@ -517,7 +557,7 @@ impl HostSession<'_> {
     /// session) or logged out (the operator ended the session: exit 4, create nothing).
     pub fn relogin(&self, live: &mut Live, user: Option<&str>, pw: &PasswordSource) -> Result<()> {
         let user = user.unwrap_or(&live.entry.user).to_owned();
-        let password = pw.read(&user, &self.host)?;
+        let password = self.passwords(pw).read(&user, &self.host)?;
         let lock = self.lock()?;
         let current = self.require()?;
         if current.token != live.entry.token {

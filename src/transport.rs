@@ -9,14 +9,15 @@
 use std::cell::Cell;
 use std::fmt;
 use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rustls::{ClientConfig, ClientConnection, StreamOwned};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, TcpConnector,
-    Transport as UreqTransport, TransportAdapter,
+    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout,
+    SocksConnector, TcpConnector, Transport as UreqTransport, TransportAdapter,
 };
 
 use crate::host::{Host, Scheme};
@@ -31,6 +32,8 @@ pub struct Options {
     /// When that time is up; pauses a retry is documented to take move it on.
     pub deadline: Instant,
     pub verbose: bool,
+    /// `http://` (a CONNECT tunnel), `socks5://` or `socks5h://` proxy, credentials included.
+    pub proxy: Option<String>,
 }
 
 /// The largest request head this transport sends: it bounds the token the session layer
@@ -76,6 +79,10 @@ pub enum TransportError {
     ForeignRedirect(String),
     #[error("cannot write the response: {0}")]
     Output(io::Error),
+    #[error(
+        "the proxy {proxy} failed ({detail}); check the proxy and --proxy/HTTPS_PROXY/NO_PROXY"
+    )]
+    Proxy { proxy: String, detail: String },
 }
 
 /// A connection setting to one BMC.
@@ -85,6 +92,10 @@ pub struct Transport {
     options: Options,
     deadline: Cell<Instant>,
     seen: SeenCert,
+    /// New connections begun, and those that got past the proxy: a failure between the two
+    /// is the proxy's.
+    attempts: Arc<AtomicUsize>,
+    tunnels: Arc<AtomicUsize>,
 }
 
 /// A response whose body has not been read yet.
@@ -144,11 +155,18 @@ impl Transport {
             Scheme::Https => Some(tls::client_config(&options.trust, seen.clone())?),
             Scheme::Http => None,
         };
+        let proxy = match &options.proxy {
+            Some(url) => Some(ureq::Proxy::new(url).map_err(|e| TransportError::Proxy {
+                proxy: redact_proxy(url),
+                detail: e.to_string(),
+            })?),
+            None => None,
+        };
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .save_redirect_history(false)
-            .proxy(None)
+            .proxy(proxy)
             .user_agent(concat!("rfsession/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
             .timeout_global(Some(options.timeout))
@@ -158,7 +176,17 @@ impl Transport {
             .input_buffer_size(64 * 1024)
             .output_buffer_size(MAX_REQUEST_HEAD)
             .build();
-        let connector = ().chain(TcpConnector::default()).chain(TlsConnector { config: tls });
+        let attempts = Arc::new(AtomicUsize::new(0));
+        let tunnels = Arc::new(AtomicUsize::new(0));
+        let connector =
+            ().chain(Counting(attempts.clone()))
+                .chain(SocksConnector::default())
+                .chain(ConnectProxyConnector::default())
+                .chain(TcpConnector::default())
+                .chain(TlsConnector {
+                    config: tls,
+                    tunnels: tunnels.clone(),
+                });
         let agent = ureq::Agent::with_parts(config, connector, LiteralResolver::default());
         Ok(Transport {
             host: host.clone(),
@@ -166,6 +194,8 @@ impl Transport {
             deadline: Cell::new(options.deadline),
             options,
             seen,
+            attempts,
+            tunnels,
         })
     }
 
@@ -267,7 +297,14 @@ impl Transport {
     ) -> Result<Response, TransportError> {
         let url = format!("{}{}", self.host.origin(), path);
         self.log(format_args!("> {method} {url}"));
+        if let Some(p) = &self.options.proxy {
+            self.log(format_args!("* through the proxy {}", redact_proxy(p)));
+        }
         let remaining = self.remaining()?;
+        let (attempts, tunnels) = (
+            self.attempts.load(Ordering::Relaxed),
+            self.tunnels.load(Ordering::Relaxed),
+        );
         let mut req = ureq::http::Request::builder().method(method).uri(&url);
         for (name, value) in headers {
             self.log(format_args!("> {name}: {value}"));
@@ -315,6 +352,21 @@ impl Transport {
                     now,
                     host: self.host.key(),
                 },
+                // A connection begun that never got through the proxy: the proxy failed.
+                m @ (TransportError::Connect(_)
+                | TransportError::Closed(_)
+                | TransportError::Protocol(_)
+                | TransportError::Resolve
+                | TransportError::Tls(_))
+                    if self.options.proxy.is_some()
+                        && self.attempts.load(Ordering::Relaxed) > attempts
+                        && self.tunnels.load(Ordering::Relaxed) == tunnels =>
+                {
+                    TransportError::Proxy {
+                        proxy: redact_proxy(self.options.proxy.as_deref().unwrap_or_default()),
+                        detail: m.to_string(),
+                    }
+                }
                 m => m,
             };
             self.log(format_args!("! {mapped}"));
@@ -346,6 +398,20 @@ impl Transport {
         if self.options.verbose {
             let _ = writeln!(io::stderr().lock(), "{line}");
         }
+    }
+}
+
+/// A proxy URL for the operator's eyes: `socks5h://user:***@host:1080`.
+pub fn redact_proxy(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.rsplit_once('@') {
+        Some((cred, hostpart)) => {
+            let user = cred.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{hostpart}")
+        }
+        None => url.to_owned(),
     }
 }
 
@@ -433,6 +499,7 @@ fn map_error(
         E::Tls(m) => TransportError::Tls(m.to_owned()),
         E::BodyExceedsLimit(n) => TransportError::TooLarge(n),
         E::Protocol(p) => TransportError::Protocol(p.to_string()),
+        E::ConnectProxyFailed(m) => TransportError::Connect(format!("CONNECT answered: {m}")),
         E::LargeResponseHeader(..) => TransportError::Protocol("response headers too large".into()),
         E::Io(io) => {
             if let Some(r) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
@@ -496,11 +563,29 @@ impl Resolver for LiteralResolver {
     }
 }
 
-/// Wraps the TCP transport in rustls with our own verifier (ureq's connector takes no
-/// custom verifier, and trust-on-first-use needs one).
+/// First in the chain: counts the new connections begun.
+#[derive(Debug)]
+struct Counting(Arc<AtomicUsize>);
+
+impl<In: UreqTransport> Connector<In> for Counting {
+    type Out = In;
+
+    fn connect(
+        &self,
+        _: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(chained)
+    }
+}
+
+/// Wraps the TCP transport (direct, or tunnelled through a proxy) in rustls with our own
+/// verifier (ureq's connector takes no custom verifier, and trust-on-first-use needs one).
 #[derive(Debug)]
 struct TlsConnector {
     config: Option<Arc<ClientConfig>>,
+    tunnels: Arc<AtomicUsize>,
 }
 
 impl<In: UreqTransport> Connector<In> for TlsConnector {
@@ -514,6 +599,7 @@ impl<In: UreqTransport> Connector<In> for TlsConnector {
         let Some(transport) = chained else {
             return Ok(None);
         };
+        self.tunnels.fetch_add(1, Ordering::Relaxed);
         let Some(config) = self.config.clone().filter(|_| details.needs_tls()) else {
             return Ok(Some(Either::A(transport)));
         };
@@ -605,6 +691,15 @@ mod tests {
         assert_eq!(same_origin_path(&h, "http://bmc1:8443/redfish/v1/x"), None);
         assert_eq!(same_origin_path(&h, "https://evil:8443/redfish/v1/x"), None);
         assert_eq!(same_origin_path(&h, "//evil/redfish"), None);
+    }
+
+    #[test]
+    fn proxy_passwords_are_never_shown() {
+        assert_eq!(
+            redact_proxy("socks5h://ops:hunter2@127.0.0.1:1080"),
+            "socks5h://ops:***@127.0.0.1:1080"
+        );
+        assert_eq!(redact_proxy("http://proxy:3128"), "http://proxy:3128");
     }
 
     #[test]

@@ -27,6 +27,27 @@ pub fn run(words: &[String]) {
     }
 }
 
+/// HOST candidates: every cached host as an operator writes it (no https://), and the
+/// settings file's aliases. Silent on any failure.
+pub fn hosts(sessions: &Sessions) {
+    let mut out: Vec<String> = sessions
+        .cached()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|l| l.entry.ok())
+        .map(|(h, _)| {
+            let key = h.key();
+            key.strip_prefix("https://")
+                .map_or(key.clone(), str::to_owned)
+        })
+        .chain(sessions.settings().aliases())
+        .collect();
+    out.sort();
+    out.dedup();
+    let text: String = out.iter().map(|h| format!("{h}\n")).collect();
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
+}
+
 fn candidates(words: &[String]) -> Option<Vec<String>> {
     let cli = Cli::try_parse_from(words).ok()?;
     let sessions = super::sessions_for(&cli).ok()?.for_completion(WAIT);

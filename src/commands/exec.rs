@@ -10,7 +10,7 @@ use crate::session::Sessions;
 use crate::signals;
 
 pub fn run(sessions: &Sessions, args: ExecArgs) -> Result<()> {
-    let host = parse_host(&args.host)?;
+    let host = parse_host(sessions, &args.host)?;
     let on = sessions.on(&host);
     let live = on
         .open_valid(args.user.as_deref(), &args.password.source())

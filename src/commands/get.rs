@@ -25,7 +25,7 @@ pub fn run(sessions: &Sessions, out: Output, args: GetArgs) -> Result<()> {
         }
         _ => (args.host.clone(), args.paths.clone()),
     };
-    let host = parse_host(&host)?;
+    let host = parse_host(sessions, &host)?;
     if paths.is_empty() {
         return Err(Error::Usage(
             "no PATH given, e.g. /redfish/v1/Systems".into(),
@@ -97,7 +97,7 @@ fn fetch(
     let mut bodies = Vec::with_capacity(paths.len());
     for (i, path) in paths.iter().enumerate() {
         let mut resp = match live.get(path) {
-            Err(RedfishError::Unauthorized { .. }) if i == 0 && password.available() => {
+            Err(RedfishError::Unauthorized { .. }) if i == 0 && on.can_relogin(password) => {
                 on.relogin(&mut live, args.user.as_deref(), password)?;
                 live.get(path).map_err(SessionError::from)?
             }

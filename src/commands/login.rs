@@ -18,7 +18,7 @@ pub fn run(sessions: &Sessions, out: Output, args: LoginArgs) -> Result<()> {
     if let Some(file) = &args.fleet.hosts {
         return fleet(sessions, &args, file);
     }
-    let host = host(&args.host)?;
+    let host = host(sessions, &args.host)?;
     let on = sessions.on(&host);
     run_on(&on, out, &args, &host).map_err(|e| e.on(&host))
 }

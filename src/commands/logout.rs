@@ -39,7 +39,7 @@ pub fn run(sessions: &Sessions, out: Output, args: LogoutArgs) -> Result<()> {
             )]))
         });
     }
-    let host = host(&args.host)?;
+    let host = host(sessions, &args.host)?;
     let on = sessions.on(&host);
     if args.others {
         return others(&on, out, &host, &args)

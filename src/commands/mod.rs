@@ -2,6 +2,7 @@
 //! the result into output; none calls another.
 
 mod complete;
+mod config;
 mod exec;
 mod get;
 mod login;
@@ -13,7 +14,6 @@ mod write;
 
 use std::io::Write;
 use std::path::Path;
-use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
@@ -25,7 +25,8 @@ use crate::host::{Host, Scheme};
 use crate::output::{Output, warn};
 use crate::password::PasswordSource;
 use crate::secret::Secret;
-use crate::session::{HostSession, Sessions, Settings};
+use crate::session::{HostSession, Sessions, Setup};
+use crate::settings::{self, Flags, Settings};
 use crate::transport::same_origin_path;
 
 pub fn run(cli: Cli) -> Result<()> {
@@ -50,18 +51,31 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Delete(args) => write::run(&sessions, out, "DELETE", args),
         Command::Token(args) => token::run(&sessions, out, args),
         Command::Exec(args) => exec::run(&sessions, args),
+        Command::Config(args) => config::run(&sessions, out, args),
         Command::CompletePath(_) => unreachable!("handled above"),
+        Command::CompleteHosts => {
+            complete::hosts(&sessions);
+            Ok(())
+        }
     }
 }
 
-/// The sessions as the global options say to reach them.
+/// The sessions as the global options and the settings file say to reach them.
 fn sessions_for(cli: &Cli) -> Result<Sessions> {
-    Ok(Sessions::new(Settings {
-        cache_dir: cli.cache_dir.clone(),
-        insecure: cli.insecure,
+    let flags = Flags {
         cacert: cli.cacert.clone(),
-        timeout: Duration::from_secs_f64(cli.timeout),
+        insecure: cli.insecure,
+        timeout: cli.timeout,
+        proxy: cli.proxy.clone(),
+        noproxy: cli.noproxy.clone(),
+        user: None,
+    };
+    let settings = Settings::load(settings::default_path(), flags)?;
+    Ok(Sessions::new(Setup {
+        cache_dir: cli.cache_dir.clone(),
         verbose: cli.verbose,
+        settings,
+        cap: None,
     })?)
 }
 
@@ -87,17 +101,20 @@ fn request_path(host: &Host, p: &str) -> Result<String> {
 }
 
 /// HOST from the argument or RFSESSION_HOST, normalized; warns about clear text.
-fn host(arg: &HostArg) -> Result<Host> {
+fn host(sessions: &Sessions, arg: &HostArg) -> Result<Host> {
     match &arg.host {
-        Some(h) => parse_host(h),
+        Some(h) => parse_host(sessions, h),
         None => Err(Error::Usage(
             "no HOST given; pass it as an argument or set RFSESSION_HOST".into(),
         )),
     }
 }
 
-fn parse_host(s: &str) -> Result<Host> {
-    let host = Host::parse(s).map_err(|e| Error::Usage(e.to_string()))?;
+/// HOST as typed: an alias of the settings file, or a host.
+fn parse_host(sessions: &Sessions, s: &str) -> Result<Host> {
+    let host = sessions
+        .resolve(s)
+        .map_err(|e| Error::Usage(e.to_string()))?;
     if host.scheme == Scheme::Http {
         warn(&format!(
             "warning: {host}: plain http, the session token travels in clear text"
@@ -117,6 +134,8 @@ impl PasswordArgs {
             stdin: self.password_stdin,
             file: self.password_file.clone(),
             given: self.password.clone().map(Secret::new),
+            command: self.password_command.clone(),
+            ..PasswordSource::default()
         }
     }
 }
@@ -150,7 +169,7 @@ fn each_host(
     let mut hosts = Vec::new();
     let mut bad = Vec::new();
     for line in read_hosts(path)? {
-        match Host::parse(&line) {
+        match sessions.resolve(&line) {
             Ok(h) => hosts.push(h),
             Err(e) => bad.push((line, Error::Usage(e.to_string()))),
         }

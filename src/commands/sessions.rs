@@ -14,7 +14,7 @@ pub fn run(sessions: &Sessions, out: Output, args: SessionsArgs) -> Result<()> {
     if args.cached {
         return cached(sessions, out);
     }
-    let host = host(&args.host)?;
+    let host = host(sessions, &args.host)?;
     on_bmc(sessions, out, &host).map_err(|e| e.on(&host))
 }
 

@@ -10,7 +10,7 @@ use crate::output::Output;
 use crate::session::Sessions;
 
 pub fn run(sessions: &Sessions, out: Output, args: TokenArgs) -> Result<()> {
-    let host = host(&args.host)?;
+    let host = host(sessions, &args.host)?;
     let entry = sessions
         .on(&host)
         .require()

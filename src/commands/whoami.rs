@@ -24,7 +24,7 @@ pub fn run(sessions: &Sessions, out: Output, args: WhoamiArgs) -> Result<()> {
             run_on(on, quiet).map(super::fields)
         });
     }
-    let host = host(&args.host)?;
+    let host = host(sessions, &args.host)?;
     run_on(&sessions.on(&host), out)
         .map(drop)
         .map_err(|e| e.on(&host))

@@ -19,7 +19,7 @@ use crate::session::{HostSession, IfMatch, SessionError, Sessions};
 const BODY_LIMIT: u64 = 64 << 20;
 
 pub fn run(sessions: &Sessions, out: Output, method: &'static str, args: WriteArgs) -> Result<()> {
-    let host = parse_host(&args.host)?;
+    let host = parse_host(sessions, &args.host)?;
     let path = request_path(&host, &args.path)?;
     let body =
         body::build(args.data.as_deref(), &args.items).map_err(|e| Error::Usage(e.to_string()))?;
@@ -78,7 +78,7 @@ fn run_on(
         |live: &crate::session::Live| live.write(req.method, req.path, req.body, req.if_match);
     let mut resp = match send(&live) {
         // A 401 means nothing was applied: log in again once and send it again.
-        Err(RedfishError::Unauthorized { .. }) if password.available() => {
+        Err(RedfishError::Unauthorized { .. }) if on.can_relogin(&password) => {
             on.relogin(&mut live, args.user.as_deref(), &password)?;
             send(&live).map_err(SessionError::from)?
         }

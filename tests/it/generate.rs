@@ -13,9 +13,9 @@ use clap_complete::Shell;
 use rfsession::cli::{Cli, ENVIRONMENT};
 use rfsession::exit::help_text;
 
-const SUBCOMMANDS: [&str; 11] = [
+const SUBCOMMANDS: [&str; 12] = [
     "login", "get", "sessions", "whoami", "logout", "post", "patch", "put", "delete", "token",
-    "exec",
+    "exec", "config",
 ];
 
 pub fn generate(root: &Path) -> io::Result<()> {
@@ -54,8 +54,6 @@ pub fn generate(root: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// Completing HOST offers the hosts in the cache, through `rfsession sessions --cached`,
-/// so the completion knows the cache directory exactly as the tool does.
 /// Every option that takes a value, so the scripts can skip it when counting positionals.
 fn valued_options() -> Vec<String> {
     let mut valued = Vec::new();
@@ -87,7 +85,7 @@ fn bash_hosts() -> String {
         r#"
 # HOST completes to the hosts in rfsession's cache.
 _rfsession_cached_hosts() {{
-    command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 {{ sub("^https://", "", $1); print $1 }}'
+    command rfsession complete-hosts 2>/dev/null
 }}
 
 _rfsession_complete() {{
@@ -150,7 +148,8 @@ fi
 fn fish_hosts() -> String {
     format!(
         r#"
-# HOST completes to the hosts in rfsession's cache; PATH live from the BMC.
+# HOST completes to the hosts in rfsession's cache and the settings' aliases; PATH live
+# from the BMC.
 function __rfsession_positional
     set -l tokens (commandline -opc)
     set -l valued {valued}
@@ -190,7 +189,7 @@ function __rfsession_wants_path
             return 1
     end
 end
-complete -c rfsession -n __rfsession_wants_host -f -a "(command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 {{ sub(\"^https://\", \"\", \$1); print \$1 }}')"
+complete -c rfsession -n __rfsession_wants_host -f -a "(command rfsession complete-hosts 2>/dev/null)"
 complete -c rfsession -n __rfsession_wants_path -f -a "(command rfsession complete-path (commandline -opc) (commandline -ct) 2>/dev/null)"
 "#,
         valued = valued_options().join(" "),
@@ -201,11 +200,11 @@ complete -c rfsession -n __rfsession_wants_path -f -a "(command rfsession comple
 /// Zsh: HOST offers the cached hosts too, PATH completes live from the BMC.
 fn zsh_hosts_and_paths(generated: &str) -> String {
     let functions = r#"
-# HOST: the hosts in rfsession's cache, then the known host names.
+# HOST: the hosts in rfsession's cache and the settings' aliases, then known host names.
 (( $+functions[_rfsession_hosts] )) ||
 _rfsession_hosts() {
     local -a cached
-    cached=(${(f)"$(command rfsession sessions --cached 2>/dev/null | awk 'NR > 1 { sub("^https://", "", $1); print $1 }')"})
+    cached=(${(f)"$(command rfsession complete-hosts 2>/dev/null)"})
     compadd -a cached
     _hosts
 }
@@ -335,6 +334,11 @@ redfishtool -r bmc1 -t \"$(rfsession token bmc1)\" Systems    # argv: visible to
             "\
 rfsession exec bmc1 -- ansible-playbook site.yml    # x_auth_token: \"{{ lookup('env', 'RFSESSION_TOKEN') }}\"
 rfsession exec bmc1 -- sh -c 'printf \"X-Auth-Token: %s\\n\" \"$RFSESSION_TOKEN\" | curl -H @- \"$RFSESSION_BASE_URL/redfish/v1/\"'"
+        }
+        Some("config") => {
+            "\
+rfsession config bmc7.lab.example.net   # each setting and where it comes from
+rfsession --json config oldilo          # an alias: its url, user, proxy, ..."
         }
         Some("logout") => {
             "\

@@ -1,0 +1,97 @@
+//! `rfsession config HOST`: the settings that apply to HOST and where each came from, as
+//! `ssh -G` shows them. Never a password: only where one would come from.
+
+use serde_json::{Value, json};
+
+use super::host;
+use crate::cli::ConfigArgs;
+use crate::error::Result;
+use crate::output::Output;
+use crate::session::Sessions;
+use crate::settings::{PasswordFrom, Setting};
+use crate::transport::redact_proxy;
+
+pub fn run(sessions: &Sessions, out: Output, args: ConfigArgs) -> Result<()> {
+    let host = host(sessions, &args.host)?;
+    let hs = sessions.on(&host).hs;
+    let show = |s: Option<(String, String)>| match s {
+        Some((value, from)) => json!({"value": value, "from": from}),
+        None => Value::Null,
+    };
+    fn with<T>(s: &Option<Setting<T>>, f: impl Fn(&T) -> String) -> Option<(String, String)> {
+        s.as_ref().map(|s| (f(&s.value), s.from.to_string()))
+    }
+    let password = with(&hs.password, |p| match p {
+        PasswordFrom::File(f) => format!("file {}", f.display()),
+        PasswordFrom::Command(c) => format!("command {c}"),
+    });
+    let rows = [
+        (
+            "host",
+            Some((
+                host.key(),
+                match &hs.alias {
+                    Some(a) => format!("alias {a}"),
+                    None => "as given".into(),
+                },
+            )),
+        ),
+        ("user", with(&hs.user, String::clone)),
+        ("password", password),
+        ("cacert", with(&hs.cacert, |p| p.display().to_string())),
+        (
+            "insecure",
+            Some((hs.insecure.value.to_string(), hs.insecure.from.to_string())),
+        ),
+        ("proxy", with(&hs.proxy, |p| redact_proxy(p))),
+        ("noproxy", with(&hs.noproxy, String::clone)),
+        (
+            "proxy used",
+            Some((
+                hs.proxy_for_host()
+                    .map_or("no".into(), |p| redact_proxy(&p)),
+                "proxy and noproxy above".into(),
+            )),
+        ),
+        (
+            "timeout",
+            Some((
+                format!("{}s", hs.timeout.value.as_secs_f64()),
+                hs.timeout.from.to_string(),
+            )),
+        ),
+        (
+            "settings",
+            sessions.settings().file().map(|f| {
+                (
+                    f.display().to_string(),
+                    "RFSESSION_CONFIG or the config directory".into(),
+                )
+            }),
+        ),
+        (
+            "cache entry",
+            Some((
+                sessions.entry_path(&host).display().to_string(),
+                "--cache-dir, RFSESSION_CACHE_DIR or the state directory".into(),
+            )),
+        ),
+    ];
+    if out.json {
+        let doc: serde_json::Map<String, Value> = rows
+            .into_iter()
+            .map(|(k, v)| (k.replace(' ', "_"), show(v)))
+            .collect();
+        out.json(&Value::Object(doc))?;
+        return Ok(());
+    }
+    let text: String = rows
+        .into_iter()
+        .map(|(k, v)| match v {
+            Some((value, from)) => format!("{k:<12} {value}  ({from})\n"),
+            None => format!("{k:<12} -\n"),
+        })
+        .collect();
+    out.text(&text)?;
+    Ok(())
+}
