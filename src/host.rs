@@ -75,19 +75,18 @@ impl Host {
             let end = inner
                 .find(']')
                 .ok_or_else(|| err("missing ']' after the IPv6 address"))?;
-            let ip: Ipv6Addr = inner[..end]
-                .parse()
-                .map_err(|_| err("not a valid IPv6 address"))?;
             let port = match &inner[end + 1..] {
                 "" => None,
                 p => Some(p.strip_prefix(':').ok_or_else(|| err("junk after ']'"))?),
             };
-            (ipv6_name(ip), port)
+            (
+                ipv6_name(&inner[..end]).ok_or_else(|| err("not a valid IPv6 address"))?,
+                port,
+            )
         } else if rest.matches(':').count() > 1 {
-            let ip: Ipv6Addr = rest
-                .parse()
-                .map_err(|_| err("not a valid IPv6 address (write [addr]:port)"))?;
-            (ipv6_name(ip), None)
+            let name = ipv6_name(rest)
+                .ok_or_else(|| err("not a valid IPv6 address (write [addr]:port)"))?;
+            (name, None)
         } else {
             let (name, port) = match rest.rsplit_once(':') {
                 Some((n, p)) => (n, Some(p)),
@@ -129,9 +128,29 @@ impl Host {
         }
     }
 
-    /// `scheme://name:port`, the base of every URL sent to this host.
+    /// `scheme://name:port`, the base of every URL sent to this host (a link-local zone is
+    /// not part of a URL on the wire; the socket gets it, see `zone`).
     pub fn origin(&self) -> String {
-        format!("{}://{}:{}", self.scheme.as_str(), self.name, self.port)
+        format!(
+            "{}://{}:{}",
+            self.scheme.as_str(),
+            self.name_on_the_wire(),
+            self.port
+        )
+    }
+
+    /// The name without a link-local zone: `[fe80::1]` for `[fe80::1%eth0]`.
+    pub fn name_on_the_wire(&self) -> String {
+        match self.zone() {
+            Some(z) => self.name.replace(&format!("%{z}"), ""),
+            None => self.name.clone(),
+        }
+    }
+
+    /// The zone (interface) of a link-local IPv6 host.
+    pub fn zone(&self) -> Option<&str> {
+        let inner = self.name.strip_prefix('[')?.strip_suffix(']')?;
+        inner.split_once('%').map(|(_, z)| z)
     }
 
     /// A file name stem, one per key, with no '/', short enough for any file system:
@@ -155,11 +174,31 @@ impl Host {
 /// Longest stem kept as it is; with ".json" or ".lock" it stays far below NAME_MAX (255).
 const MAX_PLAIN_STEM: usize = 200;
 
-/// `[::ffff:10.0.0.1]` is the IPv4 host 10.0.0.1: one BMC, one cache entry.
-fn ipv6_name(ip: Ipv6Addr) -> String {
-    match ip.to_ipv4_mapped() {
-        Some(v4) => v4.to_string(),
-        None => format!("[{ip}]"),
+/// An IPv6 literal, with a zone for link-local addresses (`fe80::1%eth0`, or `%25eth0`
+/// as a URL writes it): `[fe80::1%eth0]`, the zone part of the key (two interfaces, two
+/// BMCs). `[::ffff:10.0.0.1]` is the IPv4 host 10.0.0.1: one BMC, one cache entry.
+fn ipv6_name(text: &str) -> Option<String> {
+    let (addr, zone) = match text.split_once('%') {
+        Some((a, z)) => (
+            a,
+            Some(z.strip_prefix("25").filter(|z| !z.is_empty()).unwrap_or(z)),
+        ),
+        None => (text, None),
+    };
+    let ip: Ipv6Addr = addr.parse().ok()?;
+    match zone {
+        Some(z)
+            if !z.is_empty()
+                && z.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)) =>
+        {
+            Some(format!("[{ip}%{z}]"))
+        }
+        Some(_) => None,
+        None => Some(match ip.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => format!("[{ip}]"),
+        }),
     }
 }
 
@@ -239,6 +278,25 @@ mod tests {
         assert!(a.len() + ".json".len() <= 255, "{a}");
         assert!(a != b && a != c && b != c);
         assert!(a.starts_with("https_aaaa") && a.ends_with("_443"), "{a}");
+    }
+
+    #[test]
+    fn link_local_zones_are_kept_in_the_key() {
+        for s in [
+            "[fe80::1%eth0]",
+            "[FE80::1%25eth0]:443",
+            "https://[fe80::1%25eth0]/",
+            "fe80::1%eth0",
+        ] {
+            assert_eq!(key(s), "https://[fe80::1%eth0]", "{s}");
+        }
+        assert_ne!(key("[fe80::1%eth0]"), key("[fe80::1%eth1]"));
+        let h = Host::parse("[fe80::1%25eth0]:8443").unwrap();
+        assert_eq!(
+            (h.zone(), h.origin().as_str()),
+            (Some("eth0"), "https://[fe80::1]:8443")
+        );
+        assert!(Host::parse("[fe80::1%]").is_err() && Host::parse("[fe80::1%a/b]").is_err());
     }
 
     #[test]

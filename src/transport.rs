@@ -186,8 +186,19 @@ impl Transport {
                 .chain(TlsConnector {
                     config: tls,
                     tunnels: tunnels.clone(),
+                    bmc: (
+                        host.name_on_the_wire()
+                            .trim_start_matches('[')
+                            .trim_end_matches(']')
+                            .to_owned(),
+                        host.port,
+                    ),
                 });
-        let agent = ureq::Agent::with_parts(config, connector, LiteralResolver::default());
+        let resolver = LiteralResolver {
+            scope: host.zone().map(scope_id).transpose()?,
+            ..LiteralResolver::default()
+        };
+        let agent = ureq::Agent::with_parts(config, connector, resolver);
         Ok(Transport {
             host: host.clone(),
             agent,
@@ -364,7 +375,13 @@ impl Transport {
                 {
                     TransportError::Proxy {
                         proxy: redact_proxy(self.options.proxy.as_deref().unwrap_or_default()),
-                        detail: m.to_string(),
+                        detail: match m {
+                            TransportError::Connect(d)
+                            | TransportError::Closed(d)
+                            | TransportError::Protocol(d)
+                            | TransportError::Tls(d) => d,
+                            _ => "its name does not resolve".into(),
+                        },
                     }
                 }
                 m => m,
@@ -470,7 +487,10 @@ pub fn same_origin_path(host: &Host, location: &str) -> Option<String> {
     };
     let scheme = &location[..location.len() - rest.len() - 3];
     let target = Host::parse(&format!("{scheme}://{authority}")).ok()?;
-    (target == *host).then(|| path.to_owned())
+    let same = target.scheme == host.scheme
+        && target.port == host.port
+        && target.name_on_the_wire() == host.name_on_the_wire();
+    same.then(|| path.to_owned())
 }
 
 fn map_error(
@@ -530,10 +550,28 @@ fn map_error(
     }
 }
 
+/// The interface index of a link-local zone (`eth0`, or a number).
+fn scope_id(zone: &str) -> Result<u32, TransportError> {
+    if let Ok(n) = zone.parse::<u32>() {
+        return Ok(n);
+    }
+    let name = std::ffi::CString::new(zone)
+        .map_err(|_| TransportError::Connect(format!("no interface {zone:?}")))?;
+    match unsafe { libc::if_nametoindex(name.as_ptr()) } {
+        0 => Err(TransportError::Connect(format!(
+            "no network interface {zone} for the link-local address; check the name after %"
+        ))),
+        n => Ok(n),
+    }
+}
+
 /// BMCs are mostly addressed by IP: those need no lookup, and no thread that ureq's
-/// resolver would start to time a lookup out.
+/// resolver would start to time a lookup out. A link-local address gets its zone here.
 #[derive(Debug, Default)]
-struct LiteralResolver(DefaultResolver);
+struct LiteralResolver {
+    dns: DefaultResolver,
+    scope: Option<u32>,
+}
 
 impl Resolver for LiteralResolver {
     fn resolve(
@@ -551,11 +589,16 @@ impl Resolver for LiteralResolver {
         match (literal, uri.port_u16()) {
             (Some(ip), Some(port)) => {
                 let mut addrs = self.empty();
-                addrs.push(std::net::SocketAddr::new(ip, port));
+                addrs.push(match (ip, self.scope) {
+                    (std::net::IpAddr::V6(v6), Some(scope)) => {
+                        std::net::SocketAddrV6::new(v6, port, 0, scope).into()
+                    }
+                    _ => std::net::SocketAddr::new(ip, port),
+                });
                 Ok(addrs)
             }
             // A failed lookup comes back as a bare io::Error; it is not a closed connection.
-            _ => self.0.resolve(uri, config, timeout).map_err(|e| match e {
+            _ => self.dns.resolve(uri, config, timeout).map_err(|e| match e {
                 ureq::Error::Io(_) => ureq::Error::HostNotFound,
                 e => e,
             }),
@@ -586,6 +629,9 @@ impl<In: UreqTransport> Connector<In> for Counting {
 struct TlsConnector {
     config: Option<Arc<ClientConfig>>,
     tunnels: Arc<AtomicUsize>,
+    /// The BMC's name and port: ureq also runs this chain for the connection to a proxy
+    /// itself, which is not a tunnel to the BMC.
+    bmc: (String, u16),
 }
 
 impl<In: UreqTransport> Connector<In> for TlsConnector {
@@ -599,7 +645,11 @@ impl<In: UreqTransport> Connector<In> for TlsConnector {
         let Some(transport) = chained else {
             return Ok(None);
         };
-        self.tunnels.fetch_add(1, Ordering::Relaxed);
+        let target = details.uri.host().unwrap_or("");
+        let target = target.trim_start_matches('[').trim_end_matches(']');
+        if (target, details.uri.port_u16()) == (self.bmc.0.as_str(), Some(self.bmc.1)) {
+            self.tunnels.fetch_add(1, Ordering::Relaxed);
+        }
         let Some(config) = self.config.clone().filter(|_| details.needs_tls()) else {
             return Ok(Some(Either::A(transport)));
         };

@@ -12,5 +12,6 @@ mod generate;
 mod hardening;
 mod messages;
 mod others;
+mod reach;
 mod vendors;
 mod writes;

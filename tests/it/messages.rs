@@ -61,7 +61,7 @@ fn redact_numbers(s: &str) -> String {
 }
 
 /// Each row of the README's failure table (its first cell) and the test here that pins it.
-const ROWS: [(&str, &str); 35] = [
+const ROWS: [(&str, &str); 36] = [
     ("wrong password", "wrong_password"),
     ("password change required", "password_change_required"),
     ("not logged in", "not_logged_in"),
@@ -72,6 +72,7 @@ const ROWS: [(&str, &str); 35] = [
         "session_that_may_still_exist_is_kept",
     ),
     ("unreachable host, refused connection", "unreachable_host"),
+    ("a proxy that refuses or is down", "proxy_down"),
     ("a name that does not resolve", "name_does_not_resolve"),
     ("untrusted certificate", "untrusted_certificate"),
     ("unreadable or empty `--cacert`", "unreadable_cacert"),
@@ -267,6 +268,27 @@ fn unreachable_host() {
         str![[r#"
 exit 5
 rfsession: https://127.0.0.1:[PORT]: cannot connect (Connection refused (os error 111)); check HOST, the port and that the BMC's web service is up
+
+"#]]
+    );
+}
+
+#[test]
+fn proxy_down() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let args = [
+        "--proxy",
+        "http://ops:pw-8@127.0.0.1:1",
+        "get",
+        &bmc.host(),
+        "Systems/1",
+    ];
+    let out = env.run(&bmc, &args);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the proxy http://ops:***@127.0.0.1:1 failed (Connection refused (os error 111)); check the proxy and --proxy/HTTPS_PROXY/NO_PROXY
 
 "#]]
     );
