@@ -26,6 +26,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text (login, sessions, whoami, logout)')
@@ -49,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings that apply to HOST and where each comes from (never a password)')
             [CompletionResult]::new('complete-path', 'complete-path', [CompletionResultType]::ParameterValue, 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts')
             [CompletionResult]::new('complete-hosts', 'complete-hosts', [CompletionResultType]::ParameterValue, 'The cached hosts and the settings file''s aliases, one per line; for the shell completion scripts')
+            [CompletionResult]::new('keeper', 'keeper', [CompletionResultType]::ParameterValue, 'Hold HOST''s connection open for later calls (started by --persist; not for people)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -68,6 +70,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'End the cached session first and log in anew')
             [CompletionResult]::new('--token-stdin', '--token-stdin', [CompletionResultType]::ParameterName, 'Adopt a session created elsewhere: read its token from standard input (no password)')
@@ -100,6 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Write the body bytes unchanged (streamed; one PATH only)')
             [CompletionResult]::new('--all-pages', '--all-pages', [CompletionResultType]::ParameterName, 'Follow Members@odata.nextLink and print one merged collection')
             [CompletionResult]::new('--ndjson', '--ndjson', [CompletionResultType]::ParameterName, 'With several PATHs, print one compact body per line instead of a JSON array')
@@ -121,6 +125,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('--cached', '--cached', [CompletionResultType]::ParameterName, 'List what the local cache holds, for every host; the token is never shown')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
@@ -142,6 +147,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text (login, sessions, whoami, logout)')
@@ -165,6 +171,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Log out of every cached host, in parallel')
             [CompletionResult]::new('--others', '--others', [CompletionResultType]::ParameterName, 'End every other session of the user (sessions leaked by other tools), keeping the one rfsession holds for HOST')
             [CompletionResult]::new('--any-user', '--any-user', [CompletionResultType]::ParameterName, 'With --others: every user''s sessions (needs the BMC''s permission to end them)')
@@ -196,6 +203,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'When the BMC answers 202 with a task monitor, wait for the task and print its end')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be sent and send nothing')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
@@ -226,6 +234,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'When the BMC answers 202 with a task monitor, wait for the task and print its end')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be sent and send nothing')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
@@ -256,6 +265,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'When the BMC answers 202 with a task monitor, wait for the task and print its end')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be sent and send nothing')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
@@ -286,6 +296,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'When the BMC answers 202 with a task monitor, wait for the task and print its end')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be sent and send nothing')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
@@ -306,6 +317,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Print `X-Auth-Token: <token>`, for curl -H @FILE')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
@@ -330,6 +342,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
@@ -348,6 +361,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text (login, sessions, whoami, logout)')
@@ -365,6 +379,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text (login, sessions, whoami, logout)')
@@ -382,6 +397,26 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text (login, sessions, whoami, logout)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'rfsession;keeper' {
+            [CompletionResult]::new('--idle', '--idle', [CompletionResultType]::ParameterName, 'Exit after this many seconds without a request')
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
+            [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
             [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text (login, sessions, whoami, logout)')
@@ -408,6 +443,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings that apply to HOST and where each comes from (never a password)')
             [CompletionResult]::new('complete-path', 'complete-path', [CompletionResultType]::ParameterValue, 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts')
             [CompletionResult]::new('complete-hosts', 'complete-hosts', [CompletionResultType]::ParameterValue, 'The cached hosts and the settings file''s aliases, one per line; for the shell completion scripts')
+            [CompletionResult]::new('keeper', 'keeper', [CompletionResultType]::ParameterValue, 'Hold HOST''s connection open for later calls (started by --persist; not for people)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -451,6 +487,9 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;help;complete-hosts' {
+            break
+        }
+        'rfsession;help;keeper' {
             break
         }
         'rfsession;help;help' {

@@ -37,6 +37,9 @@ _rfsession() {
             rfsession,help)
                 cmd="rfsession__subcmd__help"
                 ;;
+            rfsession,keeper)
+                cmd="rfsession__subcmd__keeper"
+                ;;
             rfsession,login)
                 cmd="rfsession__subcmd__login"
                 ;;
@@ -82,6 +85,9 @@ _rfsession() {
             rfsession__subcmd__help,help)
                 cmd="rfsession__subcmd__help__subcmd__help"
                 ;;
+            rfsession__subcmd__help,keeper)
+                cmd="rfsession__subcmd__help__subcmd__keeper"
+                ;;
             rfsession__subcmd__help,login)
                 cmd="rfsession__subcmd__help__subcmd__login"
                 ;;
@@ -113,7 +119,7 @@ _rfsession() {
 
     case "${cmd}" in
         rfsession)
-            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help"
+            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -153,6 +159,10 @@ _rfsession() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --persist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -161,7 +171,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__complete__subcmd__hosts)
-            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version"
+            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -198,6 +208,10 @@ _rfsession() {
                     return 0
                     ;;
                 --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --persist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -209,7 +223,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__complete__subcmd__path)
-            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version"
+            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -246,6 +260,10 @@ _rfsession() {
                     return 0
                     ;;
                 --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --persist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -257,7 +275,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__config)
-            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version"
+            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -297,6 +315,10 @@ _rfsession() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --persist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -305,7 +327,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__delete)
-            opts="-d -u -p -k -v -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version"
+            opts="-d -u -p -k -v -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -396,6 +418,10 @@ _rfsession() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --persist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -404,7 +430,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__exec)
-            opts="-u -p -k -v -h -V --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version"
+            opts="-u -p -k -v -h -V --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -479,6 +505,10 @@ _rfsession() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --persist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -487,7 +517,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__get)
-            opts="-j -u -p -k -v -h -V --hosts --jobs --raw --pointer --all-pages --ndjson --max-body --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version"
+            opts="-j -u -p -k -v -h -V --hosts --jobs --raw --pointer --all-pages --ndjson --max-body --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -593,6 +623,10 @@ _rfsession() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --persist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -601,7 +635,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__help)
-            opts="login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help"
+            opts="login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -699,6 +733,20 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rfsession__subcmd__help__subcmd__keeper)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -824,8 +872,64 @@ _rfsession() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rfsession__subcmd__keeper)
+            opts="-k -v -h -V --idle --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --idle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cache-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --cacert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --persist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rfsession__subcmd__login)
-            opts="-u -p -j -k -v -h -V --user --password-stdin --password-file --password --password-command --force --token-stdin --session-uri --dry-run --hosts --jobs --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version"
+            opts="-u -p -j -k -v -h -V --user --password-stdin --password-file --password --password-command --force --token-stdin --session-uri --dry-run --hosts --jobs --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -927,6 +1031,10 @@ _rfsession() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --persist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -935,7 +1043,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__logout)
-            opts="-j -k -v -h -V --all --hosts --jobs --session --others --user --any-user --older-than --dry-run --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version"
+            opts="-j -k -v -h -V --all --hosts --jobs --session --others --user --any-user --older-than --dry-run --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1010,6 +1118,10 @@ _rfsession() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --persist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1018,7 +1130,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__patch)
-            opts="-d -u -p -k -v -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version"
+            opts="-d -u -p -k -v -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1106,6 +1218,10 @@ _rfsession() {
                     return 0
                     ;;
                 --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --persist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1117,7 +1233,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__post)
-            opts="-d -u -p -k -v -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version"
+            opts="-d -u -p -k -v -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1205,6 +1321,10 @@ _rfsession() {
                     return 0
                     ;;
                 --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --persist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1216,7 +1336,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__put)
-            opts="-d -u -p -k -v -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version"
+            opts="-d -u -p -k -v -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1307,6 +1427,10 @@ _rfsession() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --persist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1315,7 +1439,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__sessions)
-            opts="-k -v -h -V --cached --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version"
+            opts="-k -v -h -V --cached --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1352,6 +1476,10 @@ _rfsession() {
                     return 0
                     ;;
                 --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --persist)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1363,7 +1491,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__token)
-            opts="-k -v -h -V --header --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version"
+            opts="-k -v -h -V --header --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1403,6 +1531,10 @@ _rfsession() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --persist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1411,7 +1543,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__whoami)
-            opts="-j -k -v -h -V --hosts --jobs --cache-dir --insecure --cacert --timeout --proxy --noproxy --json --verbose --help --version"
+            opts="-j -k -v -h -V --hosts --jobs --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1474,6 +1606,10 @@ _rfsession() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --persist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1504,7 +1640,7 @@ _rfsession_complete() {
     for ((i = 1; i < ${#words[@]}; i++)); do
         local w=${words[i]}
         if ((skip)); then skip=0; continue; fi
-        case " --cacert --cache-dir --data --hosts --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --pointer --proxy --session --session-uri --timeout --user --wait-timeout -d -j -p -u " in *" $w "*) skip=1; continue ;; esac
+        case " --cacert --cache-dir --data --hosts --idle --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --session --session-uri --timeout --user --wait-timeout -d -j -p -u " in *" $w "*) skip=1; continue ;; esac
         [[ $w == -* ]] && continue
         if ((sub < 0)); then
             case $w in login|get|sessions|whoami|logout|post|patch|put|delete|token|exec|config) sub=$i ;; esac

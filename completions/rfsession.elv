@@ -23,6 +23,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
             cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
             cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
@@ -46,6 +47,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand config 'Show the settings that apply to HOST and where each comes from (never a password)'
             cand complete-path 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
             cand complete-hosts 'The cached hosts and the settings file''s aliases, one per line; for the shell completion scripts'
+            cand keeper 'Hold HOST''s connection open for later calls (started by --persist; not for people)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rfsession;login'= {
@@ -64,6 +66,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand --password-stdin 'Read the password from the first line of standard input'
             cand --force 'End the cached session first and log in anew'
             cand --token-stdin 'Adopt a session created elsewhere: read its token from standard input (no password)'
@@ -95,6 +98,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand --raw 'Write the body bytes unchanged (streamed; one PATH only)'
             cand --all-pages 'Follow Members@odata.nextLink and print one merged collection'
             cand --ndjson 'With several PATHs, print one compact body per line instead of a JSON array'
@@ -115,6 +119,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand --cached 'List what the local cache holds, for every host; the token is never shown'
             cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
             cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
@@ -135,6 +140,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
             cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
             cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
@@ -157,6 +163,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand --all 'Log out of every cached host, in parallel'
             cand --others 'End every other session of the user (sessions leaked by other tools), keeping the one rfsession holds for HOST'
             cand --any-user 'With --others: every user''s sessions (needs the BMC''s permission to end them)'
@@ -187,6 +194,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand --wait 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
             cand --dry-run 'Show what would be sent and send nothing'
             cand --password-stdin 'Read the password from the first line of standard input'
@@ -216,6 +224,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand --wait 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
             cand --dry-run 'Show what would be sent and send nothing'
             cand --password-stdin 'Read the password from the first line of standard input'
@@ -245,6 +254,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand --wait 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
             cand --dry-run 'Show what would be sent and send nothing'
             cand --password-stdin 'Read the password from the first line of standard input'
@@ -274,6 +284,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand --wait 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
             cand --dry-run 'Show what would be sent and send nothing'
             cand --password-stdin 'Read the password from the first line of standard input'
@@ -293,6 +304,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand --header 'Print `X-Auth-Token: <token>`, for curl -H @FILE'
             cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
             cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
@@ -316,6 +328,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand --password-stdin 'Read the password from the first line of standard input'
             cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
             cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
@@ -333,6 +346,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
             cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
             cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
@@ -349,6 +363,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
             cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
             cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
@@ -365,6 +380,25 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
             cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
             cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'rfsession;keeper'= {
+            cand --idle 'Exit after this many seconds without a request'
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
+            cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
+            cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
             cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
             cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
             cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
@@ -390,6 +424,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand config 'Show the settings that apply to HOST and where each comes from (never a password)'
             cand complete-path 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
             cand complete-hosts 'The cached hosts and the settings file''s aliases, one per line; for the shell completion scripts'
+            cand keeper 'Hold HOST''s connection open for later calls (started by --persist; not for people)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rfsession;help;login'= {
@@ -419,6 +454,8 @@ set edit:completion:arg-completer[rfsession] = {|@words|
         &'rfsession;help;complete-path'= {
         }
         &'rfsession;help;complete-hosts'= {
+        }
+        &'rfsession;help;keeper'= {
         }
         &'rfsession;help;help'= {
         }

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rfsession_global_optspecs
-    string join \n cache-dir= k/insecure cacert= timeout= proxy= noproxy= json v/verbose h/help V/version
+    string join \n cache-dir= k/insecure cacert= timeout= proxy= noproxy= persist= json v/verbose h/help V/version
 end
 
 function __fish_rfsession_needs_command
@@ -29,6 +29,7 @@ complete -c rfsession -n "__fish_rfsession_needs_command" -l cacert -d 'Trust th
 complete -c rfsession -n "__fish_rfsession_needs_command" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_needs_command" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
@@ -48,6 +49,7 @@ complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "exec" -d 'Run C
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "config" -d 'Show the settings that apply to HOST and where each comes from (never a password)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "complete-path" -d 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "complete-hosts" -d 'The cached hosts and the settings file\'s aliases, one per line; for the shell completion scripts'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "keeper" -d 'Hold HOST\'s connection open for later calls (started by --persist; not for people)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s u -l user -d 'User name [default: the cached session\'s user]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
@@ -61,6 +63,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cacert -d 
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l force -d 'End the cached session first and log in anew'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l token-stdin -d 'Adopt a session created elsewhere: read its token from standard input (no password)'
@@ -83,6 +86,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l cacert -d 'T
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l raw -d 'Write the body bytes unchanged (streamed; one PATH only)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l all-pages -d 'Follow Members@odata.nextLink and print one merged collection'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l ndjson -d 'With several PATHs, print one compact body per line instead of a JSON array'
@@ -97,6 +101,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cacert 
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cached -d 'List what the local cache holds, for every host; the token is never shown'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
@@ -110,6 +115,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cacert -d
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
@@ -125,6 +131,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l cacert -d
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l all -d 'Log out of every cached host, in parallel'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l others -d 'End every other session of the user (sessions leaked by other tools), keeping the one rfsession holds for HOST'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l any-user -d 'With --others: every user\'s sessions (needs the BMC\'s permission to end them)'
@@ -146,6 +153,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l cacert -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -166,6 +174,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l cacert -d 
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -186,6 +195,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l cacert -d 'T
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -206,6 +216,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l cacert -d
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -219,6 +230,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l cacert -d 
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l header -d 'Print `X-Auth-Token: <token>`, for curl -H @FILE'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
@@ -234,6 +246,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l cacert -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
@@ -245,6 +258,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l cacert -d
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
@@ -255,6 +269,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l ca
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
@@ -265,32 +280,46 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l c
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "login" -d 'Log in, or reuse the cached session if the BMC still accepts it'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "get" -d 'GET one or more Redfish paths with the cached session and print the JSON'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "sessions" -d 'List the BMC\'s sessions (yours marked), or with --cached what the local cache holds'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "whoami" -d 'Show the cached session for HOST and whether the BMC still accepts it'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "logout" -d 'End the cached session on the BMC and forget it'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "post" -d 'POST with the cached session: create a member of a collection, or run an action'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "patch" -d 'PATCH a resource with the cached session (If-Match read from the resource first)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "put" -d 'PUT (replace) a resource with the cached session'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "delete" -d 'DELETE a resource with the cached session'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "token" -d 'Print the cached session token, for other tools (never put it in argv)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "exec" -d 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "config" -d 'Show the settings that apply to HOST and where each comes from (never a password)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "complete-path" -d 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "complete-hosts" -d 'The cached hosts and the settings file\'s aliases, one per line; for the shell completion scripts'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l idle -d 'Exit after this many seconds without a request' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -s k -l insecure -d 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -s h -l help -d 'Print help'
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "login" -d 'Log in, or reuse the cached session if the BMC still accepts it'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "get" -d 'GET one or more Redfish paths with the cached session and print the JSON'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "sessions" -d 'List the BMC\'s sessions (yours marked), or with --cached what the local cache holds'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "whoami" -d 'Show the cached session for HOST and whether the BMC still accepts it'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "logout" -d 'End the cached session on the BMC and forget it'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "post" -d 'POST with the cached session: create a member of a collection, or run an action'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "patch" -d 'PATCH a resource with the cached session (If-Match read from the resource first)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "put" -d 'PUT (replace) a resource with the cached session'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "delete" -d 'DELETE a resource with the cached session'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "token" -d 'Print the cached session token, for other tools (never put it in argv)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "exec" -d 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "config" -d 'Show the settings that apply to HOST and where each comes from (never a password)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "complete-path" -d 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "complete-hosts" -d 'The cached hosts and the settings file\'s aliases, one per line; for the shell completion scripts'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "keeper" -d 'Hold HOST\'s connection open for later calls (started by --persist; not for people)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 
 # HOST completes to the hosts in rfsession's cache and the settings' aliases; PATH live
 # from the BMC.
 function __rfsession_positional
     set -l tokens (commandline -opc)
-    set -l valued --cacert --cache-dir --data --hosts --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --pointer --proxy --session --session-uri --timeout --user --wait-timeout -d -j -p -u
+    set -l valued --cacert --cache-dir --data --hosts --idle --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --session --session-uri --timeout --user --wait-timeout -d -j -p -u
     set -l skip 0
     set -l n 0
     set -l sub ""

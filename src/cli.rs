@@ -58,6 +58,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "LIST")]
     pub noproxy: Option<String>,
 
+    /// Keep the connection to the BMC open between calls for this long without a request
+    /// (60s, 10m), in a keeper process per host, as ssh's ControlPersist; 0 turns it off
+    #[arg(long, global = true, value_name = "DURATION", env = "RFSESSION_PERSIST", value_parser = parse_duration)]
+    pub persist: Option<std::time::Duration>,
+
     /// Print one JSON document instead of text (login, sessions, whoami, logout)
     #[arg(long, global = true)]
     pub json: bool,
@@ -116,6 +121,19 @@ pub enum Command {
     /// completion scripts
     #[command(name = "complete-hosts", hide = true)]
     CompleteHosts,
+    /// Hold HOST's connection open for later calls (started by --persist; not for people)
+    #[command(hide = true)]
+    Keeper(KeeperArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeeperArgs {
+    /// The host's key
+    pub host: String,
+
+    /// Exit after this many seconds without a request
+    #[arg(long)]
+    pub idle: u64,
 }
 
 #[derive(Debug, Args)]
@@ -392,25 +410,7 @@ pub struct LogoutArgs {
 
 /// `90s`, `30m`, `12h`, `7d`, or plain seconds.
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
-    let s = s.trim();
-    let (num, unit) = match s.char_indices().last() {
-        Some((i, c)) if c.is_ascii_alphabetic() => (&s[..i], c),
-        _ => (s, 's'),
-    };
-    let mult = match unit {
-        's' => 1,
-        'm' => 60,
-        'h' => 3600,
-        'd' => 86_400,
-        _ => return Err("the unit must be s, m, h or d (e.g. 30m)".into()),
-    };
-    num.parse::<u64>()
-        .ok()
-        .and_then(|n| n.checked_mul(mult))
-        .map(std::time::Duration::from_secs)
-        .ok_or_else(|| {
-            "must be a whole number with an optional unit s, m, h or d (e.g. 30m)".into()
-        })
+    crate::timefmt::parse_duration(s)
 }
 
 fn parse_secs(s: &str) -> Result<f64, String> {

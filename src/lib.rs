@@ -12,6 +12,7 @@ mod error;
 pub mod exit;
 mod fleet;
 pub mod host;
+mod keeper;
 pub mod output;
 mod password;
 mod redfish;

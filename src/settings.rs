@@ -72,6 +72,7 @@ pub struct Section {
     proxy: Option<String>,
     noproxy: Option<String>,
     timeout: Option<f64>,
+    persist: Option<String>,
 }
 
 /// Where a value came from.
@@ -133,6 +134,8 @@ pub struct Flags {
     pub proxy: Option<String>,
     pub noproxy: Option<String>,
     pub user: Option<String>,
+    /// --persist or RFSESSION_PERSIST (clap reads both).
+    pub persist: Option<Duration>,
 }
 
 /// One host's resolved settings.
@@ -148,6 +151,8 @@ pub struct HostSettings {
     pub proxy: Option<Setting<String>>,
     pub noproxy: Option<Setting<String>>,
     pub timeout: Setting<Duration>,
+    /// How long a keeper holds the connection open without a request; None: no keeper.
+    pub persist: Option<Setting<Duration>>,
 }
 
 const DEFAULT_TIMEOUT: f64 = 30.0;
@@ -209,6 +214,11 @@ impl Settings {
                 && let Err(e) = Host::parse(url)
             {
                 return Err(invalid(format!("[hosts.\"{name}\"] url: {e}")));
+            }
+            if let Some(p) = &s.persist
+                && let Err(e) = crate::timefmt::parse_duration(p)
+            {
+                return Err(invalid(format!("[{name}] persist = {p:?}: {e}")));
             }
             if s.password_file.is_some() && s.password_command.is_some() {
                 return Err(invalid(format!(
@@ -367,7 +377,19 @@ impl Settings {
                 value: DEFAULT_TIMEOUT,
                 from: Origin::BuiltIn,
             });
+        let persist = f
+            .persist
+            .map(|d| flag("--persist", d))
+            .or_else(|| {
+                pick(&sections, d, |s| {
+                    s.persist
+                        .as_deref()
+                        .and_then(|p| crate::timefmt::parse_duration(p).ok())
+                })
+            })
+            .filter(|p| !p.value.is_zero());
         HostSettings {
+            persist,
             host: host.clone(),
             alias: alias.map(str::to_owned),
             user,

@@ -67,6 +67,29 @@ pub fn parse_rfc3339(s: &str) -> Option<u64> {
     u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss - offset).ok()
 }
 
+/// `90s`, `30m`, `12h`, `7d`, or plain seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&s[..i], c),
+        _ => (s, 's'),
+    };
+    let mult = match unit {
+        's' => 1,
+        'm' => 60,
+        'h' => 3600,
+        'd' => 86_400,
+        _ => return Err("the unit must be s, m, h or d (e.g. 30m)".into()),
+    };
+    num.parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .map(Duration::from_secs)
+        .ok_or_else(|| {
+            "must be a whole number with an optional unit s, m, h or d (e.g. 30m)".into()
+        })
+}
+
 /// `1h 02m`, `4m 05s`, `12s`: a duration for the operator.
 pub fn human(d: Duration) -> String {
     let s = d.as_secs();

@@ -21,6 +21,7 @@ use ureq::unversioned::transport::{
 };
 
 use crate::host::{Host, Scheme};
+use crate::keeper;
 use crate::secret::Secret;
 use crate::tls::{self, SeenCert, TlsSetupError, Trust};
 
@@ -34,6 +35,16 @@ pub struct Options {
     pub verbose: bool,
     /// `http://` (a CONNECT tunnel), `socks5://` or `socks5h://` proxy, credentials included.
     pub proxy: Option<String>,
+    /// Send through this host's keeper when one answers (connection persistence).
+    pub keeper: Option<KeeperLink>,
+}
+
+/// Where the keeper listens, and the trust this client connects with (it serves only the
+/// same).
+#[derive(Debug, Clone)]
+pub struct KeeperLink {
+    pub place: keeper::Place,
+    pub trust: String,
 }
 
 /// The largest request head this transport sends: it bounds the token the session layer
@@ -103,8 +114,14 @@ pub struct Response {
     pub status: u16,
     pub path: String,
     headers: ureq::http::HeaderMap,
-    body: ureq::Body,
+    body: Source,
     timeout: Duration,
+}
+
+/// Where the body comes from: the connection, or a keeper's socket.
+enum Source {
+    Direct(ureq::Body),
+    Keeper(Box<dyn Read>),
 }
 
 impl fmt::Debug for Response {
@@ -118,21 +135,46 @@ impl Response {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// Every header, for a keeper to hand on.
+    pub fn header_list(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
+            .collect()
+    }
+
     /// The whole body, refusing more than `limit` bytes.
     pub fn bytes(&mut self, limit: u64) -> Result<Vec<u8>, TransportError> {
-        self.body
-            .with_config()
-            .limit(limit)
-            .read_to_vec()
-            .map_err(|e| match e {
-                ureq::Error::BodyExceedsLimit(n) => TransportError::TooLarge(n),
-                e => map_error(e, None, self.timeout),
-            })
+        let timeout = self.timeout;
+        match &mut self.body {
+            Source::Direct(body) => {
+                body.with_config()
+                    .limit(limit)
+                    .read_to_vec()
+                    .map_err(|e| match e {
+                        ureq::Error::BodyExceedsLimit(n) => TransportError::TooLarge(n),
+                        e => map_error(e, None, timeout),
+                    })
+            }
+            Source::Keeper(r) => {
+                let mut out = Vec::new();
+                r.take(limit.saturating_add(1))
+                    .read_to_end(&mut out)
+                    .map_err(|e| map_error(ureq::Error::from(e), None, timeout))?;
+                if out.len() as u64 > limit {
+                    return Err(TransportError::TooLarge(limit));
+                }
+                Ok(out)
+            }
+        }
     }
 
     /// Stream the body to `out` with flat memory.
     pub fn copy_to(&mut self, out: &mut dyn Write) -> Result<u64, TransportError> {
-        let mut reader = self.body.with_config().limit(u64::MAX).reader();
+        let mut reader: Box<dyn Read + '_> = match &mut self.body {
+            Source::Direct(body) => Box::new(body.with_config().limit(u64::MAX).reader()),
+            Source::Keeper(r) => Box::new(r),
+        };
         let mut buf = vec![0u8; 64 * 1024];
         let mut total = 0u64;
         loop {
@@ -306,6 +348,11 @@ impl Transport {
         json: Option<&[u8]>,
         headers: &[(&str, &str)],
     ) -> Result<Response, TransportError> {
+        if let Some(link) = &self.options.keeper
+            && let Some(resp) = self.via_keeper(link, method, path, token, json, headers)?
+        {
+            return Ok(resp);
+        }
         let url = format!("{}{}", self.host.origin(), path);
         self.log(format_args!("> {method} {url}"));
         if let Some(p) = &self.options.proxy {
@@ -318,7 +365,12 @@ impl Transport {
         );
         let mut req = ureq::http::Request::builder().method(method).uri(&url);
         for (name, value) in headers {
-            self.log(format_args!("> {name}: {value}"));
+            let shown = if is_secret_header(name) {
+                "<redacted>"
+            } else {
+                value
+            };
+            self.log(format_args!("> {name}: {shown}"));
             req = req.header(*name, *value);
         }
         if let Some(t) = token {
@@ -394,7 +446,7 @@ impl Transport {
             status: parts.status.as_u16(),
             path: path.to_owned(),
             headers: parts.headers,
-            body,
+            body: Source::Direct(body),
             timeout: self.options.timeout,
         };
         if self.options.verbose {
@@ -411,9 +463,159 @@ impl Transport {
         Ok(resp)
     }
 
+    /// Send through the keeper. Ok(None): no keeper serves us, connect directly. A keeper
+    /// that ends mid-request may have sent it: a GET is sent again directly, a write is not.
+    fn via_keeper(
+        &self,
+        link: &KeeperLink,
+        method: &str,
+        path: &str,
+        token: Option<&Secret>,
+        json: Option<&[u8]>,
+        headers: &[(&str, &str)],
+    ) -> Result<Option<Response>, TransportError> {
+        let mut all: Vec<(String, String)> = headers
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        if let Some(t) = token {
+            all.push(("X-Auth-Token".into(), t.expose().to_owned()));
+        }
+        if json.is_some() {
+            all.push(("Content-Type".into(), "application/json".into()));
+        }
+        let ask = keeper::Ask {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            headers: all,
+            body_len: json.map_or(0, <[u8]>::len),
+            trust: link.trust.clone(),
+            stop: false,
+        };
+        // The keeper answers within its own --timeout; a little more here, then give up.
+        let wait = self.remaining()? + Duration::from_secs(2);
+        let (answer, reader) = match keeper::forward(&link.place, &ask, json, wait) {
+            Ok(Some(got)) => got,
+            Ok(None) => return Ok(None),
+            Err(_) if method == "GET" => return Ok(None),
+            Err(e) => {
+                return Err(TransportError::MayHaveApplied {
+                    method: method.to_owned(),
+                    detail: format!("the keeper ended mid-request: {e}"),
+                });
+            }
+        };
+        self.log(format_args!("> {method} {path} (through the keeper)"));
+        if let Some(wire) = answer.error {
+            let e = TransportError::from_wire(wire);
+            self.log(format_args!("! {e}"));
+            return Err(e);
+        }
+        let mut map = ureq::http::HeaderMap::new();
+        for (k, v) in &answer.headers {
+            if let (Ok(k), Ok(v)) = (
+                ureq::http::HeaderName::from_bytes(k.as_bytes()),
+                ureq::http::HeaderValue::from_str(v),
+            ) {
+                map.append(k, v);
+            }
+        }
+        self.log(format_args!("< {}", answer.status));
+        Ok(Some(Response {
+            status: answer.status,
+            path: path.to_owned(),
+            headers: map,
+            body: Source::Keeper(Box::new(reader)),
+            timeout: self.options.timeout,
+        }))
+    }
+
+    /// One request as a keeper was asked it (headers as given, token among them), on the
+    /// kept connection, with a full --timeout of its own.
+    pub fn send_for_keeper(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> Result<Response, TransportError> {
+        self.renew_deadline();
+        let token = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("x-auth-token"))
+            .map(|(_, v)| Secret::new((*v).to_owned()));
+        let rest: Vec<(&str, &str)> = headers
+            .iter()
+            .filter(|(k, _)| {
+                !k.eq_ignore_ascii_case("x-auth-token") && !k.eq_ignore_ascii_case("content-type")
+            })
+            .copied()
+            .collect();
+        self.send_once(method, path, token.as_ref(), body, &rest)
+    }
+
     fn log(&self, line: fmt::Arguments) {
         if self.options.verbose {
             let _ = writeln!(io::stderr().lock(), "{line}");
+        }
+    }
+}
+
+impl TransportError {
+    /// The error as a keeper hands it to a client: (kind, detail, number).
+    pub fn to_wire(&self) -> (String, String, u64) {
+        use TransportError as T;
+        let (kind, detail, n) = match self {
+            T::Resolve => ("resolve", String::new(), 0),
+            T::Connect(d) => ("connect", d.clone(), 0),
+            T::Timeout(s) => ("timeout", String::new(), *s),
+            T::Untrusted(d) => ("untrusted", d.clone(), 0),
+            T::CertChanged { pinned, now, host } => ("cert", format!("{pinned} {now} {host}"), 0),
+            T::Tls(d) => ("tls", d.clone(), 0),
+            T::Closed(d) => ("closed", d.clone(), 0),
+            T::MayHaveApplied { method, detail } => ("applied", format!("{method} {detail}"), 0),
+            T::TooLarge(n) => ("large", String::new(), *n),
+            T::ForeignRedirect(d) => ("redirect", d.clone(), 0),
+            T::Proxy { proxy, detail } => ("proxy", format!("{proxy} {detail}"), 0),
+            other => ("protocol", other.to_string(), 0),
+        };
+        (kind.to_owned(), detail, n)
+    }
+
+    /// The error a direct call would have given, from its wire form.
+    pub fn from_wire((kind, detail, n): (String, String, u64)) -> TransportError {
+        use TransportError as T;
+        let mut two = detail.splitn(2, ' ').map(str::to_owned);
+        let (a, b) = (
+            two.next().unwrap_or_default(),
+            two.next().unwrap_or_default(),
+        );
+        match kind.as_str() {
+            "resolve" => T::Resolve,
+            "connect" => T::Connect(detail),
+            "timeout" => T::Timeout(n),
+            "untrusted" => T::Untrusted(detail),
+            "cert" => {
+                let mut p = detail.split(' ').map(str::to_owned);
+                T::CertChanged {
+                    pinned: p.next().unwrap_or_default(),
+                    now: p.next().unwrap_or_default(),
+                    host: p.next().unwrap_or_default(),
+                }
+            }
+            "tls" => T::Tls(detail),
+            "closed" => T::Closed(detail),
+            "applied" => T::MayHaveApplied {
+                method: a,
+                detail: b,
+            },
+            "large" => T::TooLarge(n),
+            "redirect" => T::ForeignRedirect(detail),
+            "proxy" => T::Proxy {
+                proxy: a,
+                detail: b,
+            },
+            _ => T::Protocol(detail),
         }
     }
 }
@@ -741,6 +943,30 @@ mod tests {
         assert_eq!(same_origin_path(&h, "http://bmc1:8443/redfish/v1/x"), None);
         assert_eq!(same_origin_path(&h, "https://evil:8443/redfish/v1/x"), None);
         assert_eq!(same_origin_path(&h, "//evil/redfish"), None);
+    }
+
+    #[test]
+    fn errors_cross_the_keeper_socket_unchanged() {
+        for e in [
+            TransportError::Timeout(7),
+            TransportError::Connect("refused".into()),
+            TransportError::CertChanged {
+                pinned: "AA:BB".into(),
+                now: "CC:DD".into(),
+                host: "https://bmc1".into(),
+            },
+            TransportError::MayHaveApplied {
+                method: "POST".into(),
+                detail: "the BMC hung up".into(),
+            },
+            TransportError::Proxy {
+                proxy: "http://p:3128".into(),
+                detail: "refused".into(),
+            },
+        ] {
+            let text = e.to_string();
+            assert_eq!(TransportError::from_wire(e.to_wire()).to_string(), text);
+        }
     }
 
     #[test]

@@ -42,6 +42,10 @@ pub struct Config {
     pub idle_timeout: Duration,
     /// Where the service root says the sessions collection is (the profile's, unless set).
     pub sessions_path: String,
+    /// Wait this long before the first TLS flight, as a BMC's slow CPU signs its handshake.
+    pub handshake_delay: Duration,
+    /// Close a connection that sat idle this long (many BMCs close idle ones after seconds).
+    pub idle_close: Duration,
 }
 
 impl Config {
@@ -54,6 +58,8 @@ impl Config {
             session_limit: 64,
             idle_timeout: Duration::from_secs(1800),
             sessions_path: profile.quirks().sessions_path.into(),
+            handshake_delay: Duration::ZERO,
+            idle_close: Duration::from_secs(60),
         }
     }
 
@@ -413,8 +419,11 @@ fn serve(shared: &Shared, tcp: TcpStream) -> io::Result<()> {
     if wait_while(shared, |f| f.hang_all) {
         return Ok(());
     }
-    tcp.set_read_timeout(Some(Duration::from_secs(60)))?;
+    tcp.set_read_timeout(Some(shared.config.idle_close))?;
     tcp.set_nodelay(true)?;
+    if shared.config.tls && !shared.config.handshake_delay.is_zero() {
+        thread::sleep(shared.config.handshake_delay);
+    }
     let raw = tcp.try_clone()?;
     let tls = shared.tls.lock().unwrap().clone();
     let stream: Box<dyn Stream> = match tls {

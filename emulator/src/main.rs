@@ -41,6 +41,16 @@ fn main() {
                 )
             }
             "--http" => config.tls = false,
+            "--handshake-delay" => {
+                let ms: u64 = val()
+                    .parse()
+                    .unwrap_or_else(|_| usage("bad --handshake-delay"));
+                config.handshake_delay = Duration::from_millis(ms);
+            }
+            "--idle-close" => {
+                let s: u64 = val().parse().unwrap_or_else(|_| usage("bad --idle-close"));
+                config.idle_close = Duration::from_secs(s);
+            }
             "--sessions-path" => config.sessions_path = val(),
             "--profiles" => {
                 print_profiles();
@@ -87,7 +97,8 @@ fn usage(msg: &str) -> ! {
     eprintln!(
         "usage: bmc-emulator [--profile generic|ilo4|ilo5|idrac|bmcweb|odim|no-location|no-content]\n\
          \x20                   [--bind IP] [--port N] [--count N] [--limit N] [--idle-timeout SECS]\n\
-         \x20                   [--http] [--ca-out FILE] [--sessions-path PATH] | --profiles"
+         \x20                   [--http] [--ca-out FILE] [--sessions-path PATH]\n\
+         \x20                   [--handshake-delay MS] [--idle-close SECS] | --profiles"
     );
     std::process::exit(2);
 }

@@ -57,6 +57,13 @@ pub fn run(cli: Cli) -> Result<()> {
             complete::hosts(&sessions);
             Ok(())
         }
+        Command::Keeper(args) => {
+            let host = parse_host(&sessions, &args.host)?;
+            sessions
+                .on(&host)
+                .keep(std::time::Duration::from_secs(args.idle))?;
+            Ok(())
+        }
     }
 }
 
@@ -69,6 +76,7 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
         proxy: cli.proxy.clone(),
         noproxy: cli.noproxy.clone(),
         user: None,
+        persist: cli.persist,
     };
     let settings = Settings::load(settings::default_path(), flags)?;
     Ok(Sessions::new(Setup {
@@ -76,7 +84,29 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
         verbose: cli.verbose,
         settings,
         cap: None,
+        relaunch: relaunch(cli),
+        keeping: matches!(cli.command, Command::Keeper(_)),
     })?)
+}
+
+/// The global options a keeper needs to reach BMCs as this run does.
+fn relaunch(cli: &Cli) -> Vec<std::ffi::OsString> {
+    let mut args: Vec<std::ffi::OsString> = Vec::new();
+    let mut pair = |flag: &str, value: Option<std::ffi::OsString>| {
+        if let Some(v) = value {
+            args.push(flag.into());
+            args.push(v);
+        }
+    };
+    pair("--cache-dir", cli.cache_dir.clone().map(Into::into));
+    pair("--cacert", cli.cacert.clone().map(Into::into));
+    pair("--timeout", cli.timeout.map(|t| t.to_string().into()));
+    pair("--proxy", cli.proxy.clone().map(Into::into));
+    pair("--noproxy", cli.noproxy.clone().map(Into::into));
+    if cli.insecure {
+        args.push("-k".into());
+    }
+    args
 }
 
 /// `/redfish/v1/Systems`, `Systems` (taken under /redfish/v1/), or a full URL on HOST.

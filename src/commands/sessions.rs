@@ -58,7 +58,7 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
     let mut rows = Vec::new();
     for l in sessions.cached()? {
         match l.entry {
-            Ok((_, e)) => rows.push(e),
+            Ok(he) => rows.push(he),
             Err(err) => {
                 warn(&err.to_string());
                 first_bad.get_or_insert(err);
@@ -68,23 +68,28 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
     if out.json {
         let arr = rows
             .iter()
-            .map(|e| {
+            .map(|(h, e)| {
                 json!({
                     "host": e.host, "user": e.user,
                     "session_uri": e.session_uri.as_deref().unwrap_or(""),
                     "created": timefmt::rfc3339(e.created),
+                    "keeper_pid": sessions.keeper_pid(h),
                 })
             })
             .collect();
         out.json(&Value::Array(arr))?;
     } else {
-        let mut table = vec![["HOST", "USER", "CREATED", "SESSION"].map(String::from)];
-        for e in &rows {
+        let mut table = vec![["HOST", "USER", "CREATED", "KEEPER", "SESSION"].map(String::from)];
+        for (h, e) in &rows {
+            let keeper = sessions
+                .keeper_pid(h)
+                .map_or("-".to_owned(), |p| format!("pid {p}"));
             table.push(
                 [
                     e.host.as_str(),
                     &e.user,
                     &timefmt::rfc3339(e.created),
+                    &keeper,
                     e.session_uri.as_deref().unwrap_or(""),
                 ]
                 .map(|c| escape_controls(c).into_owned()),

@@ -12,6 +12,7 @@ mod generate;
 mod hardening;
 mod messages;
 mod others;
+mod persist;
 mod reach;
 mod vendors;
 mod writes;
