@@ -4,6 +4,7 @@
 # Prints median wall time and peak RSS side by side, with ratios (reference last = 1.00x).
 #   bench/run.sh            everything (about 3 minutes on 2 cores)
 #   RUNS=50 bench/run.sh    fewer runs per figure
+#   bench/run.sh persist    only the persistence figures
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-200}
@@ -42,6 +43,33 @@ start_emulator() {
     done
     awk '/READY/ {sub("https://", "", $2); print $2}' "$work/$name.ready" >"$work/$name.hosts"
 }
+
+# persistence HANDSHAKE_MS: 20 sequential warm gets, with a keeper, without, and curl.
+persistence() {
+    local name=bmc$1 ms=$1
+    start_emulator "$name" --profile generic --handshake-delay "$ms"
+    local h url ca=$work/$name.ca hdr=$work/$name.hdr
+    h=$(head -n 1 "$work/$name.hosts")
+    url=https://$h/redfish/v1/Systems/1
+    export RFSESSION_CACHE_DIR=$work/$name-cache
+    RFSESSION_PASSWORD=secret-pw-1 "$rfs" --cacert "$ca" login "$h" -u admin >/dev/null 2>&1
+    "$rfs" token --header "$h" >"$hdr"
+    RFSESSION_PERSIST=120s "$rfs" --cacert "$ca" get "$h" /redfish/v1/Systems/1 >/dev/null
+    sleep 0.5
+    local get="$rfs --cacert $ca get $h /redfish/v1/Systems/1 >/dev/null"
+    python3 "$harness" $((RUNS / 20 + 3)) \
+        "rfsession x20, --persist" "sh -c 'export RFSESSION_PERSIST=120s; for i in \$(seq 20); do $get; done'" \
+        "rfsession x20, no persistence" "sh -c 'for i in \$(seq 20); do $get; done'" \
+        "curl x20 (reference)" "sh -c 'for i in \$(seq 20); do curl -s --cacert $ca -H @$hdr $url >/dev/null; done'"
+    "$rfs" --cacert "$ca" logout "$h" >/dev/null 2>&1
+}
+if [ "${1:-}" = persist ]; then
+    echo "7. persistence: 20 sequential warm gets, BMC with a 150 ms TLS handshake"
+    persistence 150
+    echo "   the same on loopback without a handshake delay"
+    persistence 0
+    exit 0
+fi
 
 echo "# machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr); $(date -u +%Y-%m-%d)"
 echo "# $($rfs --version), $(curl --version | head -n 1 | cut -d' ' -f1-2), runs per figure: $RUNS"
@@ -156,3 +184,9 @@ awk -v a="$t0" -v b="$t1" -v c="$t2" -v d="$t3" -v n="$cached" -v l="$left" 'BEG
     printf "  login to 1000 hosts, xargs -P 32      %6.2f s   (%d cached; target under 15 s)\n", b - a, n
     printf "  logout --all --jobs 32                %6.2f s   (%d left; target under 10 s)\n", d - c, l
 }'
+
+echo
+echo "7. persistence: 20 sequential warm gets, BMC with a 150 ms TLS handshake"
+persistence 150
+echo "   the same on loopback without a handshake delay"
+persistence 0
