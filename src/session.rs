@@ -860,8 +860,7 @@ impl keeper::Serve for Keeper<'_, '_> {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let body =
-            (ask.body_len > 0 || ask.method != "GET" && ask.method != "DELETE").then_some(body);
+        let body = (ask.body_len > 0).then_some(body);
         let sent = self
             .bmc
             .transport
