@@ -202,6 +202,7 @@ fn tmux_complete(env: &Env, shell: &str, line: &str, want: &str) -> String {
             .env("HOME", &home)
             .env("ZDOTDIR", &home)
             .env("RFSESSION_CACHE_DIR", env.cache())
+            .env("RFSESSION_CONFIG", env.dir.path().join("config.toml"))
             .env("TERM", "xterm")
             .output()
             .unwrap()
@@ -250,7 +251,16 @@ fn zsh_and_fish_complete_cached_hosts_and_live_paths() {
     let (bmc, env) = crate::common::logged_in(Profile::Generic);
     let host = bmc.host();
     let ca = bmc.ca_path().display().to_string();
+    let config = env.dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[hosts.rack4-bmc]\nurl = \"https://{host}\"\n"),
+    )
+    .unwrap();
     for shell in ["zsh", "fish"] {
+        // An alias of the settings file completes too.
+        let screen = tmux_complete(&env, shell, "rfsession whoami rack4-b", "rack4-bmc");
+        assert!(screen.contains("whoami rack4-bmc"), "{shell}: {screen}");
         // The one cached host completes from its first characters.
         let partial = &host[..host.len() - 2];
         let screen = tmux_complete(&env, shell, &format!("rfsession whoami {partial}"), &host);
