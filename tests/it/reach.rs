@@ -489,36 +489,29 @@ fn a_link_local_bmc_is_reached_through_its_zone() {
         return;
     }
     let ll = LinkLocal::new();
-    let emulator =
-        std::path::Path::new(env!("CARGO_BIN_EXE_rfsession")).with_file_name("bmc-emulator");
-    let mut child = std::process::Command::new("ip")
-        .args(["netns", "exec", &ll.ns])
-        .arg(&emulator)
-        .args(["--bind", "::", "--profile", "ilo5"])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut ready = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut ready)
-        .unwrap();
-    let port = ready.trim().rsplit(':').next().unwrap().to_owned();
+    // The emulated iLO listens inside the namespace: a thread enters it, binds, and hands the
+    // listener back (a socket stays in the namespace it was made in).
+    let ns = ll.ns.clone();
+    let listener = std::thread::spawn(move || {
+        let f = std::fs::File::open(format!("/var/run/netns/{ns}")).unwrap();
+        let fd = std::os::fd::AsRawFd::as_raw_fd(&f);
+        let rc = unsafe { libc::setns(fd, libc::CLONE_NEWNET) };
+        assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
+        TcpListener::bind("[::]:0").unwrap()
+    })
+    .join()
+    .unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let _bmc = Bmc::on_listener(bmc_emulator::Config::new(Profile::Ilo5), listener);
     let env = Env::new();
     // As HPE documents for a lost iLO: its link-local address through this host's interface.
     let host = format!("[fe80::b%25{}]:{port}", ll.outer);
     let key = format!("https://[fe80::b%{}]:{port}", ll.outer);
-    let out = env.run_bare(&["-k", "login", &host, "-u", USER]);
-    let listed = env.run_bare(&["--json", "sessions", "--cached"]);
-    let got = env.run_bare(&[
-        "get",
-        &format!("[fe80::b%{}]:{port}", ll.outer),
-        "Systems/1",
-    ]);
-    let bye = env.run_bare(&["logout", &host]);
-    let _ = child.kill();
-    let _ = child.wait();
-    out.ok();
-    assert_eq!(listed.ok().json()[0]["host"], key.as_str());
-    assert_eq!(got.ok().json()["Id"], "1");
-    bye.ok();
+    env.run_bare(&["-k", "login", &host, "-u", USER]).ok();
+    let listed = env.run_bare(&["--json", "sessions", "--cached"]).ok();
+    assert_eq!(listed.json()[0]["host"], key.as_str());
+    let plain = format!("[fe80::b%{}]:{port}", ll.outer);
+    let got = env.run_bare(&["get", &plain, "Systems/1"]).ok();
+    assert_eq!(got.json()["Id"], "1");
+    env.run_bare(&["logout", &host]).ok();
 }
