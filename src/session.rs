@@ -555,8 +555,26 @@ impl HostSession<'_> {
     }
 
     /// Is a password at hand without asking anyone, for a login again after a 401?
-    pub fn can_relogin(&self, pw: &PasswordSource) -> bool {
+    fn can_relogin(&self, pw: &PasswordSource) -> bool {
         self.passwords(pw).available()
+    }
+
+    /// Do `request` with the session; a 401 means nothing was applied, so when a password
+    /// is at hand it logs in again once and does it again.
+    pub fn with_relogin<T>(
+        &self,
+        live: &mut Live,
+        user: Option<&str>,
+        pw: &PasswordSource,
+        request: impl Fn(&Live) -> Result<T, RedfishError>,
+    ) -> Result<T> {
+        match request(live) {
+            Err(RedfishError::Unauthorized { .. }) if self.can_relogin(pw) => {
+                self.relogin(live, user, pw)?;
+                Ok(request(live)?)
+            }
+            r => Ok(r?),
+        }
     }
 
     /// Adopt a session created elsewhere (Ansible, a web console, another tool): check the

@@ -96,12 +96,10 @@ fn fetch(
     let mut live = on.open()?;
     let mut bodies = Vec::with_capacity(paths.len());
     for (i, path) in paths.iter().enumerate() {
-        let mut resp = match live.get(path) {
-            Err(RedfishError::Unauthorized { .. }) if i == 0 && on.can_relogin(password) => {
-                on.relogin(&mut live, args.user.as_deref(), password)?;
-                live.get(path).map_err(SessionError::from)?
-            }
-            r => r.map_err(SessionError::from)?,
+        let mut resp = if i == 0 {
+            on.with_relogin(&mut live, args.user.as_deref(), password, |l| l.get(path))?
+        } else {
+            live.get(path).map_err(SessionError::from)?
         };
         let bytes = resp.bytes(args.max_body).map_err(RedfishError::from)?;
         let mut value = parse_json(path, &bytes)?;

@@ -74,16 +74,9 @@ fn run_on(
     }
     let mut live = on.open()?;
     let password = args.password.source();
-    let send =
-        |live: &crate::session::Live| live.write(req.method, req.path, req.body, req.if_match);
-    let mut resp = match send(&live) {
-        // A 401 means nothing was applied: log in again once and send it again.
-        Err(RedfishError::Unauthorized { .. }) if on.can_relogin(&password) => {
-            on.relogin(&mut live, args.user.as_deref(), &password)?;
-            send(&live).map_err(SessionError::from)?
-        }
-        r => r.map_err(SessionError::from)?,
-    };
+    let mut resp = on.with_relogin(&mut live, args.user.as_deref(), &password, |l| {
+        l.write(req.method, req.path, req.body, req.if_match)
+    })?;
     on.touch();
     let monitor = (resp.status == 202)
         .then(|| resp.header("location").and_then(resolve_session_uri))
