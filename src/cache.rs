@@ -237,24 +237,29 @@ impl Cache {
 
     /// Replace the host's entry atomically: temp file, fsync, rename, fsync of the directory.
     pub fn write(&self, lock: &HostLock, entry: &Entry) -> Result<()> {
-        let path = self.entry_path(&lock.host);
         self.remove_stale_partials();
-        let prefix = format!("{PARTIAL_PREFIX}{}-", std::process::id());
+        let mut body =
+            zeroize::Zeroizing::new(serde_json::to_vec_pretty(entry).expect("entry serializes"));
+        body.push(b'\n');
+        self.replace(&self.entry_path(&lock.host), &body, true)
+    }
+
+    /// Write `path` through a temp file of this process in the same directory (named by
+    /// pid, so the next writer can tell a dead one's) and a rename; with `durable`, fsync the
+    /// file and the directory too.
+    fn replace(&self, path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
         let mut tmp = tempfile::Builder::new()
-            .prefix(&prefix)
+            .prefix(&format!("{PARTIAL_PREFIX}{}-", std::process::id()))
             .suffix(".partial")
             .tempfile_in(&self.dir)
             .map_err(|e| CacheError::io(&self.dir, e))?;
-        let body =
-            zeroize::Zeroizing::new(serde_json::to_vec_pretty(entry).expect("entry serializes"));
         let file = tmp.as_file_mut();
-        file.write_all(&body)
-            .and_then(|()| file.write_all(b"\n"))
-            .and_then(|()| file.sync_all())
+        file.write_all(bytes)
+            .and_then(|()| if durable { file.sync_all() } else { Ok(()) })
             .map_err(|e| CacheError::io(tmp.path(), e))?;
-        tmp.persist(&path)
-            .map_err(|e| CacheError::io(&path, e.error))?;
-        self.sync_dir()
+        tmp.persist(path)
+            .map_err(|e| CacheError::io(path, e.error))?;
+        if durable { self.sync_dir() } else { Ok(()) }
     }
 
     /// Partial files of writers that died (kill -9) may hold a live token: remove them.
@@ -320,17 +325,7 @@ impl Cache {
     pub fn write_note(&self, host: &Host, kind: &str, text: &str) -> Result<()> {
         self.ensure_dir()?;
         let path = self.dir.join(format!("{}.{kind}", host.file_stem()));
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!("{PARTIAL_PREFIX}{}-", std::process::id()))
-            .suffix(".partial")
-            .tempfile_in(&self.dir)
-            .map_err(|e| CacheError::io(&self.dir, e))?;
-        tmp.as_file_mut()
-            .write_all(text.as_bytes())
-            .map_err(|e| CacheError::io(tmp.path(), e))?;
-        tmp.persist(&path)
-            .map_err(|e| CacheError::io(&path, e.error))?;
-        Ok(())
+        self.replace(&path, text.as_bytes(), false)
     }
 
     /// When the session was last used, from the entry's mtime.

@@ -373,6 +373,17 @@ impl HostSession<'_> {
         Ok(Bmc::new(&self.host, Transport::new(&self.host, options)?))
     }
 
+    /// The certificate a new entry is pinned to: the pin it keeps, or (-k) the one just seen.
+    fn pin(&self, trust: Trust, bmc: &Bmc) -> Option<String> {
+        match trust {
+            Trust::Pinned(fp) => Some(fp),
+            Trust::AnyRecorded if self.host.scheme == Scheme::Https => {
+                bmc.transport.seen_certificate()
+            }
+            _ => None,
+        }
+    }
+
     /// Where this host's keeper listens, when persistence is on for it.
     fn keeper_place(&self) -> Option<keeper::Place> {
         self.hs.persist.as_ref()?;
@@ -621,24 +632,13 @@ impl HostSession<'_> {
                 .map(redfish::last_segment)
                 .unwrap_or_default(),
             session_uri: uri,
-            token,
             sessions_uri: Some(sessions),
             context: String::new(),
             created: timefmt::unix_now(),
-            session_timeout: None,
-            tls_fingerprint: match trust {
-                Trust::Pinned(fp) => Some(fp),
-                Trust::AnyRecorded if self.host.scheme == Scheme::Https => {
-                    bmc.transport.seen_certificate()
-                }
-                _ => None,
-            },
+            session_timeout: bmc.session_timeout(&token),
+            token,
+            tls_fingerprint: self.pin(trust, &bmc),
             extra: current.map(|c| c.extra).unwrap_or_default(),
-        };
-        let session_timeout = bmc.session_timeout(&entry.token);
-        let entry = Entry {
-            session_timeout,
-            ..entry
         };
         self.cache().write(&lock, &entry)?;
         Ok((entry, note))
@@ -713,13 +713,7 @@ impl HostSession<'_> {
         let context = new_context();
         let _deferred = signals::defer();
         let created = bmc.login(&sessions, user, password, &context)?;
-        let tls_fingerprint = match trust {
-            Trust::Pinned(fp) => Some(fp),
-            Trust::AnyRecorded if self.host.scheme == Scheme::Https => {
-                bmc.transport.seen_certificate()
-            }
-            _ => None,
-        };
+        let tls_fingerprint = self.pin(trust, &bmc);
         let session_timeout = bmc.session_timeout(&created.token);
         let entry = Entry {
             format: FORMAT,

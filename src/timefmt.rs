@@ -124,6 +124,14 @@ mod tests {
     }
 
     #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(604_800)));
+        assert!(parse_duration("3w").is_err() && parse_duration("m").is_err());
+    }
+
+    #[test]
     fn humanizes() {
         assert_eq!(human(Duration::from_secs(12)), "12s");
         assert_eq!(human(Duration::from_secs(245)), "4m 05s");

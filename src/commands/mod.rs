@@ -220,10 +220,11 @@ fn each_host(
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "{}", Value::Object(line)).and_then(|()| out.flush());
     };
-    for (line, e) in &bad {
-        print(line, &Err(Error::Usage(e.to_string())));
+    let invalid = bad.len();
+    for (line, e) in bad {
+        print(&line, &Err(e));
     }
-    let total = hosts.len() + bad.len();
+    let total = hosts.len() + invalid;
     let results = fleet::run(
         hosts,
         fleet.jobs.into(),
@@ -232,8 +233,12 @@ fn each_host(
         |h| work(&sessions.on(h), h).map_err(|e| e.on(h)),
         |h, r| print(&h.key(), r),
     );
-    let mut code = bad.first().map_or(ExitCode::Success, |_| ExitCode::Usage);
-    let mut failed = bad.len();
+    let mut code = if invalid > 0 {
+        ExitCode::Usage
+    } else {
+        ExitCode::Success
+    };
+    let mut failed = invalid;
     for (_, r) in &results {
         if let Err(e) = r {
             code = code.merge(e.exit_code());
