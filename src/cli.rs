@@ -109,7 +109,7 @@ pub enum Command {
     /// front of a path) and RFSESSION_SESSION_URI (the session's path) in its environment,
     /// which only the same user can read. Standard input, output and error are COMMAND's;
     /// the exit code is COMMAND's, and a COMMAND killed by signal N shows as 128+N in the
-    /// shell. No new session is created.
+    /// shell. A session is created only by that login again, never while the cached one works.
     Exec(ExecArgs),
     /// Show the settings that apply to HOST and where each comes from (never a password)
     Config(ConfigArgs),

@@ -65,7 +65,7 @@ fn one(on: &HostSession, out: Output, host: &Host, dry_run: bool) -> Result<bool
             Some(e) => match e.session_uri {
                 None => format!(
                     "dry run: would find the session of {} through MySession or Context, DELETE it, and forget it",
-                    e.user
+                    e.shown_user()
                 ),
                 Some(uri) => format!("dry run: would DELETE {uri} and forget it"),
             },

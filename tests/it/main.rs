@@ -1,6 +1,7 @@
 //! The integration tests: the built binary against emulated BMCs over TLS, one module per
 //! area, linked once (as cargo's own testsuite is).
 
+mod adopt;
 mod comforts;
 mod commands;
 mod common;
@@ -10,6 +11,7 @@ mod faults;
 mod fleet;
 mod generate;
 mod hardening;
+mod links;
 mod messages;
 mod others;
 mod persist;
