@@ -228,6 +228,12 @@ mod tests {
             Some("/redfish/v1/Sessions?$skip=2&$expand=.".into())
         );
         assert_eq!(r("/x", "//127.0.0.1:8443/a"), Some("/a".into()));
+        let named = Host::parse("bmc1:8443").unwrap();
+        assert_eq!(
+            on_host(&named, "/", "https://BMC1:8443/redfish/v1/x"),
+            Some("/redfish/v1/x".into())
+        );
+        assert_eq!(on_host(&named, "/", "https://bmc1/redfish/v1/x"), None);
         assert_eq!(r("/x", "127.0.0.1:8443/a"), Some("/a".into()));
     }
 
@@ -356,6 +362,16 @@ mod tests {
                         prop_assert_eq!(uri.port_u16(), Some(8443));
                     }
                 }
+            }
+
+            #[test]
+            fn session_locations_keep_the_path(
+                prefix in prop::sample::select(vec!["", "https://10.0.0.1", "https://bmc:8443", "bmc:45000", "http://x", "https://127.0.0.1:8443"]),
+                id in "[A-Za-z0-9-]{1,24}",
+                slash in any::<bool>(),
+            ) {
+                let loc = format!("{prefix}/redfish/v1/SessionService/Sessions/{id}{}", if slash { "/" } else { "" });
+                prop_assert_eq!(session_path(&host(), &loc), Some(format!("/redfish/v1/SessionService/Sessions/{id}")));
             }
 
             #[test]

@@ -77,8 +77,8 @@ pub enum SessionError {
         uri: String,
         own: String,
     },
-    #[error("the cached session of {host} was adopted without its user; {hint}")]
-    UnknownUser { host: String, hint: &'static str },
+    #[error("the cached session was adopted without its user; {hint}")]
+    UnknownUser { hint: &'static str },
 }
 
 fn undone(deleted: bool) -> &'static str {
@@ -731,8 +731,8 @@ impl HostSession<'_> {
         };
         if !redfish::is_member(collection, &uri) {
             return Err(bad(format!(
-                "not a session of {}: give a session Id, or a URI directly under {collection} as `rfsession sessions {}` lists them",
-                self.host, self.host
+                "not a session: give a session Id, or a URI directly under {collection} as `rfsession sessions {}` lists them",
+                self.host
             )));
         }
         Ok(uri)
@@ -747,8 +747,7 @@ impl HostSession<'_> {
             .or_else(|| live.entry.user.clone())
             .or_else(|| self.hs.user.as_ref().map(|u| u.value.clone()))
             .or_else(|| crate::password::netrc_login(&self.host))
-            .ok_or_else(|| SessionError::UnknownUser {
-                host: self.host.key(),
+            .ok_or(SessionError::UnknownUser {
                 hint: "logging in again needs it: pass -u USER, set RFSESSION_USER, or name the user in the settings file or ~/.netrc",
             })?;
         let password = self.passwords(pw).read(&user, &self.host)?;
@@ -876,7 +875,6 @@ impl HostSession<'_> {
             (None, None) if which.any_user => String::new(),
             (None, None) => {
                 return Err(SessionError::UnknownUser {
-                    host: self.host.key(),
                     hint: "say whose sessions to end: --user USER or --any-user",
                 });
             }
