@@ -1012,7 +1012,13 @@ fn sessions_of(entry: &Entry) -> &str {
 
 /// The entry's session URI: as stored, else found through MySession or Context.
 fn find(bmc: &Bmc, entry: &Entry) -> Result<Option<String>, RedfishError> {
-    if let Some(uri) = &entry.session_uri {
+    // An entry of an older version may name anything (an adopted `--session-uri` was not
+    // checked): only a member of the collection is DELETEd as the session.
+    if let Some(uri) = entry
+        .session_uri
+        .as_ref()
+        .filter(|u| redfish::is_member(sessions_of(entry), u))
+    {
         return Ok(Some(uri.clone()));
     }
     bmc.find_mine(

@@ -356,3 +356,21 @@ fn sessions_on_later_pages_are_listed_and_ended() {
         env.run(&bmc, &["get", &host, "Systems/1"]).ok();
     }
 }
+
+#[test]
+fn an_entry_naming_something_else_as_its_session_never_deletes_it() {
+    // Written by an older rfsession that took any `--session-uri`.
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    let path = env.entry_path(&bmc);
+    let mut entry: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    entry["session_uri"] = json!("/redfish/v1/AccountService/Accounts/2");
+    std::fs::write(&path, entry.to_string()).unwrap();
+    env.run(&bmc, &["logout", &host]).ok();
+    // Found through its Context instead, and only it was ended.
+    let deleted = sent_deletes(&bmc);
+    assert_eq!(deleted.len(), 1, "{deleted:?}");
+    assert!(deleted[0].starts_with("/redfish/v1/SessionService/Sessions/"));
+    assert_eq!(bmc.state().accounts.len(), 2);
+    assert_eq!(bmc.live_sessions(), 0);
+}
