@@ -61,7 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)')
-            [CompletionResult]::new('--session-uri', '--session-uri', [CompletionResultType]::ParameterName, 'With --token-stdin: the session''s URI, when the BMC cannot tell it')
+            [CompletionResult]::new('--session-uri', '--session-uri', [CompletionResultType]::ParameterName, 'With --token-stdin: the session''s Id or URI (a member of the BMC''s sessions collection), when the BMC cannot tell it')
             [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')

@@ -55,7 +55,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s u -l user 
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
-complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l session-uri -d 'With --token-stdin: the session\'s URI, when the BMC cannot tell it' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l session-uri -d 'With --token-stdin: the session\'s Id or URI (a member of the BMC\'s sessions collection), when the BMC cannot tell it' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"

@@ -214,7 +214,8 @@ pub struct LoginArgs {
     #[arg(long, conflicts_with_all = ["password_stdin", "password_file", "password", "force"])]
     pub token_stdin: bool,
 
-    /// With --token-stdin: the session's URI, when the BMC cannot tell it
+    /// With --token-stdin: the session's Id or URI (a member of the BMC's sessions
+    /// collection), when the BMC cannot tell it
     #[arg(long, value_name = "URI", requires = "token_stdin")]
     pub session_uri: Option<String>,
 
