@@ -322,12 +322,10 @@ impl Live {
             .into_iter()
             .map(|s| {
                 // Our own however the BMC spells it: the path in another case, or the Id.
+                let same_id = !e.session_id.is_empty() && s.id == e.session_id;
                 let mine = match &e.session_uri {
-                    Some(uri) => {
-                        s.uri.eq_ignore_ascii_case(uri)
-                            || (!e.session_id.is_empty() && s.id == e.session_id)
-                    }
-                    None => s.marked_mine,
+                    Some(uri) => s.uri.eq_ignore_ascii_case(uri) || same_id,
+                    None => s.marked_mine || same_id,
                 };
                 (mine, s)
             })

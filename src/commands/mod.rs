@@ -117,9 +117,9 @@ fn request_path(host: &Host, p: &str) -> Result<String> {
             ))
         });
     }
-    if p.chars().any(|c| c.is_control() || c == ' ') {
+    if !p.chars().all(|c| c.is_ascii_graphic()) {
         return Err(Error::Usage(format!(
-            "PATH {p:?} contains spaces or control characters"
+            "PATH {p:?} contains spaces, control or non-ASCII characters; percent-encode them"
         )));
     }
     Ok(if p.starts_with('/') {

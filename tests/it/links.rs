@@ -374,3 +374,25 @@ fn an_entry_naming_something_else_as_its_session_never_deletes_it() {
     assert_eq!(bmc.state().accounts.len(), 2);
     assert_eq!(bmc.live_sessions(), 0);
 }
+
+#[test]
+fn our_own_session_is_known_by_its_id_however_the_uri_is_spelled() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    let ours = bmc.state().sessions[0].clone();
+    let leaked = bmc.add_session(USER);
+    let sessions = "/redfish/v1/SessionService/Sessions";
+    let encoded: String = ours.id.bytes().map(|b| format!("%{b:02X}")).collect();
+    bmc.faults(|f| {
+        f.session_members = Some(vec![
+            json!({"@odata.id": format!("{sessions}/{encoded}"), "Id": ours.id, "UserName": USER}),
+            json!({"@odata.id": leaked.uri, "Id": leaked.id, "UserName": USER}),
+        ]);
+    });
+    let out = env.run(&bmc, &["--json", "logout", &host, "--others"]).ok();
+    assert_eq!(out.json().as_array().unwrap().len(), 1, "{out:?}");
+    assert_eq!(sent_deletes(&bmc), vec![leaked.uri.clone()]);
+    bmc.faults(|f| f.session_members = None);
+    env.run(&bmc, &["get", &host, "Systems/1"]).ok();
+    assert_eq!(bmc.live_sessions(), 1);
+}
