@@ -513,7 +513,7 @@ impl Bmc {
         context: &str,
     ) -> Result<Vec<SessionInfo>, RedfishError> {
         let expanded = format!("{sessions}?$expand=.");
-        let (collection, len) = match self.get_page(token, &expanded) {
+        let (mut collection, len) = match self.get_page(token, &expanded) {
             Ok(v) => v,
             // Services without $expand answer 400/501; fall back to the plain collection.
             Err(RedfishError::Status { .. } | RedfishError::BadJson { .. }) => {
@@ -521,7 +521,6 @@ impl Bmc {
             }
             Err(e) => return Err(e),
         };
-        let mut collection = collection;
         // A session on page 2 is a session too.
         self.merge_pages(token, sessions, &mut collection, len, SMALL_BODY_LIMIT)?;
         let members = collection
@@ -687,8 +686,6 @@ pub fn is_member(sessions: &str, uri: &str) -> bool {
     uri[..sessions.len()].eq_ignore_ascii_case(sessions)
         && !id.is_empty()
         && !id.contains(['/', '?', '#'])
-        && id != "."
-        && id != ".."
         && links::segment_ok(id)
 }
 

@@ -70,13 +70,9 @@ pub enum SessionError {
     )]
     GivenTokenTooLarge,
     #[error(
-        "{flag} {uri} is not this token's session: the BMC marks {own} as the token's own; nothing was cached (pass --session-uri {own}, or leave it out)"
+        "--session-uri {uri} is not this token's session: the BMC marks {own} as the token's own; nothing was cached (pass --session-uri {own}, or leave it out)"
     )]
-    NotTokensSession {
-        flag: &'static str,
-        uri: String,
-        own: String,
-    },
+    NotTokensSession { uri: String, own: String },
     #[error("the cached session was adopted without its user; {hint}")]
     UnknownUser { hint: &'static str },
 }
@@ -654,7 +650,6 @@ impl HostSession<'_> {
                     && !own.uri.eq_ignore_ascii_case(&u)
                 {
                     return Err(SessionError::NotTokensSession {
-                        flag: "--session-uri",
                         uri: u,
                         own: own.uri.clone(),
                     });
