@@ -873,11 +873,32 @@ mod tests {
     }
 
     mod properties {
-        use super::super::error_message;
+        use super::super::{error_message, is_member};
+        use crate::host::Host;
+        use crate::links;
         use proptest::prelude::*;
 
         proptest! {
             #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn only_one_plain_segment_below_the_collection_is_a_session(
+                parts in prop::collection::vec(prop::sample::select(vec![
+                    "/", "..", ".", "%2e", "%2E", "%2f", "%5c", "@", "?", "#", "Sessions", "sessions",
+                    "1", "/redfish/v1/SessionService", "https://127.0.0.2", "//", "%", ";", "AccountService",
+                ]), 0..10),
+            ) {
+                let c = "/redfish/v1/SessionService/Sessions";
+                let host = Host::parse("127.0.0.1:8443").unwrap();
+                let link = parts.concat();
+                if let Some(p) = links::on_host(&host, c, &link).filter(|p| is_member(c, p)) {
+                    let id = &p[c.len() + 1..];
+                    prop_assert!(p[..c.len()].eq_ignore_ascii_case(c), "{link:?} -> {p:?}");
+                    let decoded = links::decode(id).unwrap();
+                    prop_assert!(!decoded.contains(&b'/') && decoded != b".." && decoded != b".", "{link:?} -> {p:?}");
+                    prop_assert!(!id.contains('?'), "{link:?} -> {p:?}");
+                }
+            }
 
             #[test]
             fn error_messages_are_one_short_line(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
