@@ -72,12 +72,16 @@ pub fn reduce(host: &Host, base: &str, link: &str) -> Option<Link> {
     } else if path.starts_with('/') {
         path.to_owned()
     } else {
-        // A relative reference: merged with the base's directory (RFC 3986 5.2.3).
-        let base = base.split(['?', '#']).next().unwrap_or("");
-        let dir = base.rfind('/').map_or("/", |i| &base[..=i]);
-        let dir = if dir.starts_with('/') { dir } else { "/" };
+        // A relative reference: the base itself, or merged with its directory (RFC 3986
+        // 5.2.2 and 5.2.3).
+        let base = base
+            .split(['?', '#'])
+            .next()
+            .filter(|b| b.starts_with('/'))
+            .unwrap_or("/");
+        let dir = &base[..=base.rfind('/').unwrap_or(0)];
         if path.is_empty() {
-            base_or_root(base)
+            base.to_owned()
         } else {
             format!("{dir}{path}")
         }
@@ -157,14 +161,6 @@ pub fn decode(s: &str) -> Option<Vec<u8>> {
 /// The characters of a URI reference (RFC 3986): visible ASCII except `\ " < > ^ ` { | }`.
 fn plain(c: char) -> bool {
     c.is_ascii_graphic() && !matches!(c, '\\' | '"' | '<' | '>' | '^' | '`' | '{' | '|' | '}')
-}
-
-fn base_or_root(base: &str) -> String {
-    if base.starts_with('/') {
-        base.to_owned()
-    } else {
-        "/".to_owned()
-    }
 }
 
 /// RFC 3986 5.2.4 for an absolute path.
