@@ -71,8 +71,35 @@ pub struct Section {
     insecure: Option<bool>,
     proxy: Option<String>,
     noproxy: Option<String>,
-    timeout: Option<f64>,
-    persist: Option<String>,
+    timeout: Option<DurationText>,
+    persist: Option<DurationText>,
+}
+
+/// A duration in the settings file: `timeout = 20` or `timeout = "500ms"`, in the syntax of
+/// the flags (`timefmt::parse_duration`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum DurationText {
+    Number(f64),
+    Text(String),
+}
+
+impl DurationText {
+    fn parse(&self) -> Result<Duration, String> {
+        match self {
+            DurationText::Number(n) => crate::timefmt::parse_duration(&n.to_string()),
+            DurationText::Text(t) => crate::timefmt::parse_duration(t),
+        }
+    }
+}
+
+impl fmt::Display for DurationText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DurationText::Number(n) => write!(f, "{n}"),
+            DurationText::Text(t) => write!(f, "{t:?}"),
+        }
+    }
 }
 
 /// Where a value came from.
@@ -130,7 +157,7 @@ struct FileSections {
 pub struct Flags {
     pub cacert: Option<PathBuf>,
     pub insecure: bool,
-    pub timeout: Option<f64>,
+    pub timeout: Option<Duration>,
     pub proxy: Option<String>,
     pub noproxy: Option<String>,
     pub user: Option<String>,
@@ -155,7 +182,7 @@ pub struct HostSettings {
     pub persist: Option<Setting<Duration>>,
 }
 
-const DEFAULT_TIMEOUT: f64 = 30.0;
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Settings {
     /// Read the settings file at `path` (a missing one is an empty one).
@@ -203,12 +230,14 @@ impl Settings {
                     mode,
                 });
             }
-            if let Some(t) = s.timeout
-                && !(t > 0.0 && t <= 86_400.0)
-            {
-                return Err(invalid(format!(
-                    "[{name}] timeout = {t}: must be seconds above 0 and at most 86400"
-                )));
+            if let Some(t) = &s.timeout {
+                match t.parse() {
+                    Ok(d) if d.is_zero() => {
+                        return Err(invalid(format!("[{name}] timeout = {t}: must be above 0")));
+                    }
+                    Ok(_) => {}
+                    Err(e) => return Err(invalid(format!("[{name}] timeout = {t}: {e}"))),
+                }
             }
             if let Some(url) = &s.url
                 && let Err(e) = Host::parse(url)
@@ -216,9 +245,9 @@ impl Settings {
                 return Err(invalid(format!("[hosts.\"{name}\"] url: {e}")));
             }
             if let Some(p) = &s.persist
-                && let Err(e) = crate::timefmt::parse_duration(p)
+                && let Err(e) = p.parse()
             {
-                return Err(invalid(format!("[{name}] persist = {p:?}: {e}")));
+                return Err(invalid(format!("[{name}] persist = {p}: {e}")));
             }
             if s.password_file.is_some() && s.password_command.is_some() {
                 return Err(invalid(format!(
@@ -372,7 +401,7 @@ impl Settings {
         let timeout = f
             .timeout
             .map(|t| flag("--timeout", t))
-            .or_else(|| pick(&sections, d, |s| s.timeout))
+            .or_else(|| pick(&sections, d, |s| s.timeout.as_ref()?.parse().ok()))
             .unwrap_or(Setting {
                 value: DEFAULT_TIMEOUT,
                 from: Origin::BuiltIn,
@@ -380,13 +409,7 @@ impl Settings {
         let persist = f
             .persist
             .map(|d| flag("--persist", d))
-            .or_else(|| {
-                pick(&sections, d, |s| {
-                    s.persist
-                        .as_deref()
-                        .and_then(|p| crate::timefmt::parse_duration(p).ok())
-                })
-            })
+            .or_else(|| pick(&sections, d, |s| s.persist.as_ref()?.parse().ok()))
             .filter(|p| !p.value.is_zero());
         HostSettings {
             persist,
@@ -398,10 +421,7 @@ impl Settings {
             insecure,
             proxy,
             noproxy,
-            timeout: Setting {
-                value: Duration::from_secs_f64(timeout.value),
-                from: timeout.from,
-            },
+            timeout,
         }
     }
 }
