@@ -26,7 +26,7 @@ end
 
 complete -c rfsession -n "__fish_rfsession_needs_command" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_needs_command" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_needs_command" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_needs_command" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -60,7 +60,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l hosts -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -83,7 +83,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s p -l passwor
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -98,7 +98,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s h -l help -d
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -112,7 +112,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l hosts -d 
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -128,7 +128,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l user -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l older-than -d 'With --others: only sessions created longer ago than this (90s, 30m, 12h, 7d)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -143,14 +143,14 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s h -l help
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l wait-timeout -d 'With --wait: give up waiting after this many seconds (exit 5)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -164,14 +164,14 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s h -l help -
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l wait-timeout -d 'With --wait: give up waiting after this many seconds (exit 5)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -185,14 +185,14 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s h -l help 
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l wait-timeout -d 'With --wait: give up waiting after this many seconds (exit 5)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -206,14 +206,14 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s h -l help -d
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l wait-timeout -d 'With --wait: give up waiting after this many seconds (exit 5)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -227,7 +227,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s h -l help
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -243,7 +243,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s p -l passwo
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -255,7 +255,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s h -l help -
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -266,7 +266,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s h -l help
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -277,7 +277,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s h 
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
@@ -289,7 +289,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s V
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l idle -d 'Exit after this many seconds without a request' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
-complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l timeout -d 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
