@@ -36,8 +36,9 @@ pub enum SettingsError {
         mode: u32,
     },
     #[error(
-        "settings file {}: {} is {why}; rfsession refuses it, as ssh does its config; fix with: {fix}",
-        file.display(), path.display()
+        "settings file {}{} is {why}; rfsession refuses it, as ssh does its config; fix with: {fix}",
+        file.display(),
+        match path == file { true => String::new(), false => format!(": {} above it", path.display()) }
     )]
     Untrusted {
         file: PathBuf,

@@ -96,7 +96,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("must be {FORMS}"))?;
     let secs = n * secs_per;
     if secs > MAX_DURATION.as_secs_f64() {
-        return Err(format!("must be at most 30d ({FORMS})"));
+        return Err(format!("must be at most 30d; a duration is {FORMS}"));
     }
     Ok(Duration::from_secs_f64(secs))
 }

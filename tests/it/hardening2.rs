@@ -40,7 +40,25 @@ fn a_settings_file_others_could_write_is_refused_like_ssh() {
         ),
     );
     let with = [("RFSESSION_CONFIG", cfg.as_str())];
-    // Writable by others: refused before anything is read or run.
+    // Writable by others, with no password source in it: still refused, before a word of
+    // it is used (it turns off TLS checks and names a proxy).
+    let shared = env.dir.path().join("shared.toml");
+    let shared_cfg = write_private(
+        &shared,
+        "[defaults]\ninsecure = true\nproxy = \"http://127.0.0.1:1\"\n",
+    );
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o666)).unwrap();
+    let out = env
+        .run_env(
+            &bmc,
+            &["config", &host],
+            &[("RFSESSION_CONFIG", &shared_cfg)],
+        )
+        .code(7);
+    assert!(
+        out.stderr.contains(&format!("chmod go-w {shared_cfg}")),
+        "{out:?}"
+    );
     fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
     let out = env.run_env(&bmc, &["login", &host], &with).code(7);
     assert!(
@@ -70,7 +88,7 @@ fn a_settings_file_others_could_write_is_refused_like_ssh() {
         .code(7);
     assert!(
         out.stderr
-            .contains(&format!("{} is writable", dir.display())),
+            .contains(&format!("{} above it is writable", dir.display())),
         "{out:?}"
     );
     // Sticky, as /tmp: fine.
@@ -166,6 +184,8 @@ fn interrupt(env: &Env, bmcs: &[Bmc], args: &[&str], after: impl Fn()) -> std::p
     after();
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let out = child.wait_with_output().unwrap();
+    // A request the BMC had already read is answered after the delay, client or not.
+    std::thread::sleep(Duration::from_millis(1800));
     for b in bmcs {
         b.faults(|f| f.delay = Duration::ZERO);
     }
