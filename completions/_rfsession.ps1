@@ -62,7 +62,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)')
             [CompletionResult]::new('--session-uri', '--session-uri', [CompletionResultType]::ParameterName, 'With --token-stdin: the session''s URI, when the BMC cannot tell it')
-            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes')
+            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
@@ -87,7 +87,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;get' {
-            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes')
+            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--pointer', '--pointer', [CompletionResultType]::ParameterName, 'Print the value at this JSON pointer (strings without quotes), e.g. /PowerState')
@@ -139,7 +139,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;whoami' {
-            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes')
+            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
@@ -160,7 +160,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;logout' {
-            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes')
+            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Delete this session (an id or URI, as `rfsession sessions HOST` shows) instead of yours; an administrator may delete any session')
@@ -188,8 +188,8 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;post' {
-            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
-            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this long (exit 5)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
@@ -219,8 +219,8 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;patch' {
-            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
-            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this long (exit 5)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
@@ -250,8 +250,8 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;put' {
-            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
-            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this long (exit 5)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
@@ -281,8 +281,8 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;delete' {
-            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
-            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this long (exit 5)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')

@@ -58,7 +58,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --password 'The password itself (visible to other users in the process list; prefer the others)'
             cand --password-command 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)'
             cand --session-uri 'With --token-stdin: the session''s URI, when the BMC cannot tell it'
-            cand --hosts 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes'
+            cand --hosts 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes'
             cand -j 'With --hosts or --all: how many hosts at once'
             cand --jobs 'With --hosts or --all: how many hosts at once'
             cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
@@ -82,7 +82,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --version 'Print version'
         }
         &'rfsession;get'= {
-            cand --hosts 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes'
+            cand --hosts 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes'
             cand -j 'With --hosts or --all: how many hosts at once'
             cand --jobs 'With --hosts or --all: how many hosts at once'
             cand --pointer 'Print the value at this JSON pointer (strings without quotes), e.g. /PowerState'
@@ -132,7 +132,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --version 'Print version'
         }
         &'rfsession;whoami'= {
-            cand --hosts 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes'
+            cand --hosts 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes'
             cand -j 'With --hosts or --all: how many hosts at once'
             cand --jobs 'With --hosts or --all: how many hosts at once'
             cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
@@ -152,7 +152,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --version 'Print version'
         }
         &'rfsession;logout'= {
-            cand --hosts 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes'
+            cand --hosts 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes'
             cand -j 'With --hosts or --all: how many hosts at once'
             cand --jobs 'With --hosts or --all: how many hosts at once'
             cand --session 'Delete this session (an id or URI, as `rfsession sessions HOST` shows) instead of yours; an administrator may delete any session'
@@ -179,8 +179,8 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --version 'Print version'
         }
         &'rfsession;post'= {
-            cand -d 'The JSON body itself, @FILE, or @- for standard input'
-            cand --data 'The JSON body itself, @FILE, or @- for standard input'
+            cand -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)'
+            cand --data 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)'
             cand --if-match 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE'
             cand --wait-timeout 'With --wait: give up waiting after this long (exit 5)'
             cand -u 'User name for a login again after the BMC dropped the session (needs a password source)'
@@ -209,8 +209,8 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --version 'Print version'
         }
         &'rfsession;patch'= {
-            cand -d 'The JSON body itself, @FILE, or @- for standard input'
-            cand --data 'The JSON body itself, @FILE, or @- for standard input'
+            cand -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)'
+            cand --data 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)'
             cand --if-match 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE'
             cand --wait-timeout 'With --wait: give up waiting after this long (exit 5)'
             cand -u 'User name for a login again after the BMC dropped the session (needs a password source)'
@@ -239,8 +239,8 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --version 'Print version'
         }
         &'rfsession;put'= {
-            cand -d 'The JSON body itself, @FILE, or @- for standard input'
-            cand --data 'The JSON body itself, @FILE, or @- for standard input'
+            cand -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)'
+            cand --data 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)'
             cand --if-match 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE'
             cand --wait-timeout 'With --wait: give up waiting after this long (exit 5)'
             cand -u 'User name for a login again after the BMC dropped the session (needs a password source)'
@@ -269,8 +269,8 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --version 'Print version'
         }
         &'rfsession;delete'= {
-            cand -d 'The JSON body itself, @FILE, or @- for standard input'
-            cand --data 'The JSON body itself, @FILE, or @- for standard input'
+            cand -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)'
+            cand --data 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)'
             cand --if-match 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE'
             cand --wait-timeout 'With --wait: give up waiting after this long (exit 5)'
             cand -u 'User name for a login again after the BMC dropped the session (needs a password source)'

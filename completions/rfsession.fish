@@ -56,7 +56,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-f
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l session-uri -d 'With --token-stdin: the session\'s URI, when the BMC cannot tell it' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
@@ -73,7 +73,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l json -d 'P
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l pointer -d 'Print the value at this JSON pointer (strings without quotes), e.g. /PowerState' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l max-body -d 'Refuse to parse a body larger than this (K, M, G suffixes); --raw is not limited' -r
@@ -108,7 +108,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l json -d
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cacert -d 'Trust the CA certificates in this PEM bundle' -r -F
@@ -121,7 +121,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l json -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes' -r -F
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l session -d 'Delete this session (an id or URI, as `rfsession sessions HOST` shows) instead of yours; an administrator may delete any session' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l user -d 'With --others: that user\'s sessions [default: the cached session\'s user]' -r
@@ -141,7 +141,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l json -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
@@ -162,7 +162,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l json -d 'Pr
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
@@ -183,7 +183,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l json -d 'P
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
@@ -204,7 +204,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l json -d 'Pri
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r

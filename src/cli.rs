@@ -159,8 +159,8 @@ pub struct HostArg {
 /// Many hosts in one call.
 #[derive(Debug, Args)]
 pub struct FleetArgs {
-    /// Run for every HOST in this file (one per line, # comments; - for standard input);
-    /// prints one JSON line per host as each finishes
+    /// Run for every HOST in this file (one per line, # comments; - for standard input; at
+    /// most 100,000 hosts); prints one JSON line per host as each finishes
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub hosts: Option<PathBuf>,
 
@@ -240,7 +240,7 @@ pub struct WriteArgs {
     #[arg(value_name = "ITEM")]
     pub items: Vec<String>,
 
-    /// The JSON body itself, @FILE, or @- for standard input
+    /// The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)
     #[arg(
         short = 'd',
         long = "data",

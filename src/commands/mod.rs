@@ -309,3 +309,31 @@ fn fields(v: Value) -> Map<String, Value> {
         other => Map::from_iter([("result".to_owned(), other)]),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hosts_file_is_read_line_by_line_and_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hosts");
+        std::fs::write(&path, "# lab\nbmc1  # rack 4\n\n  bmc2\r\n").unwrap();
+        assert_eq!(read_hosts(&path).unwrap(), ["bmc1", "bmc2"]);
+        let limit = "h\n".repeat(MAX_HOSTS);
+        std::fs::write(&path, &limit).unwrap();
+        assert_eq!(read_hosts(&path).unwrap().len(), MAX_HOSTS);
+        std::fs::write(&path, format!("{limit}# one comment more is fine\nh\n")).unwrap();
+        let e = read_hosts(&path).unwrap_err().to_string();
+        assert!(e.contains("more than 100000 hosts"), "{e}");
+        std::fs::write(&path, format!("bmc1\n{}", "x".repeat(MAX_HOSTS_LINE + 1))).unwrap();
+        let e = read_hosts(&path).unwrap_err().to_string();
+        assert!(e.contains("line 2 is longer than 4096 bytes"), "{e}");
+        std::fs::write(&path, format!("{}\n", "x".repeat(MAX_HOSTS_LINE - 1))).unwrap();
+        assert_eq!(
+            read_hosts(&path).unwrap().len(),
+            1,
+            "a line of 4096 bytes with its newline"
+        );
+    }
+}
