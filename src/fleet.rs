@@ -56,10 +56,11 @@ pub fn run<T: Send>(
                 })
             })
             .collect();
-        for w in workers {
-            let _ = w.join();
-        }
+        let ended: Vec<_> = workers.into_iter().map(|w| w.join()).collect();
         finished.store(true, Ordering::SeqCst);
+        for panicked in ended.into_iter().filter_map(Result::err) {
+            std::panic::resume_unwind(panicked);
+        }
     });
     drop(held);
     match caught.load(Ordering::SeqCst) {

@@ -267,7 +267,11 @@ impl Settings {
             if let Some(url) = &s.url
                 && let Err(e) = Host::parse(url)
             {
-                return Err(invalid(format!("[hosts.\"{name}\"] url: {e}")));
+                // The reason, not the url: it may carry a password (`https://u:pw@bmc`).
+                return Err(invalid(format!(
+                    "[hosts.\"{name}\"] url is not a HOST: {}",
+                    e.reason
+                )));
             }
             if let Some(p) = &s.persist
                 && let Err(e) = p.parse()
@@ -815,6 +819,11 @@ insecure = true
                 "{line}: {e}"
             );
         }
+        let e = load("[hosts.a]\nurl = \"https://ops:hunter2@bmc\"\n", 0o600);
+        assert!(
+            e.contains("url is not a HOST") && !e.contains("hunter2"),
+            "{e}"
+        );
         let e = load(
             "[defaults]\ntimeout = 20\n[hosts.a]\npassword_file = \"/p\"\n",
             0o644,
