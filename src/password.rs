@@ -165,7 +165,10 @@ fn from_command(cmd: &str, timeout: Duration) -> Result<Secret, PasswordError> {
     };
     let too_slow = format!(
         "did not finish within {} (--timeout); it was stopped",
-        crate::timefmt::human(timeout)
+        match timeout.as_secs() {
+            0 => format!("{}ms", timeout.as_millis()),
+            _ => crate::timefmt::human(timeout),
+        }
     );
     // A thread reads, so that a command that prints nothing and never ends is noticed.
     let (tx, rx) = std::sync::mpsc::channel();

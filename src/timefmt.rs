@@ -113,7 +113,6 @@ pub fn parse_positive_duration(s: &str) -> Result<Duration, String> {
 pub fn human(d: Duration) -> String {
     let s = d.as_secs();
     match s {
-        0 if d.subsec_millis() > 0 => format!("{}ms", d.subsec_millis()),
         0..60 => format!("{s}s"),
         60..3600 => format!("{}m {:02}s", s / 60, s % 60),
         _ => format!("{}h {:02}m", s / 3600, s / 60 % 60),
