@@ -181,6 +181,13 @@ fn interrupt(env: &Env, bmcs: &[Bmc], args: &[&str], after: impl Fn()) -> std::p
         b.faults(|f| f.delay = Duration::from_millis(1500));
     }
     let child = env.spawn(&bmcs[0], args, &PW);
+    // The fleet's workers have started (the process has more than one thread).
+    let tasks = format!("/proc/{}/task", child.id());
+    let start = Instant::now();
+    while fs::read_dir(&tasks).map_or(0, Iterator::count) < 3 {
+        assert!(start.elapsed() < Duration::from_secs(20), "no workers");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     after();
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let out = child.wait_with_output().unwrap();
@@ -234,7 +241,7 @@ fn ctrl_c_in_a_fleet_leaves_exactly_the_sessions_the_cache_names() {
     assert_eq!(live, entries(&env), "every session on a BMC has its entry");
     // logout --all: its DELETEs are on their way (each is its one request).
     let status = interrupt(&env, &bmcs, &["logout", "--all", "-j", "2"], || {
-        std::thread::sleep(Duration::from_millis(500))
+        std::thread::sleep(Duration::from_millis(300))
     });
     assert_eq!(status.status.signal(), Some(libc::SIGINT), "{status:?}");
     let live: usize = bmcs.iter().map(Bmc::live_sessions).sum();
