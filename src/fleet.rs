@@ -58,7 +58,7 @@ pub fn run<T: Send>(
             .collect();
         let ended: Vec<_> = workers.into_iter().map(|w| w.join()).collect();
         finished.store(true, Ordering::SeqCst);
-        for panicked in ended.into_iter().filter_map(Result::err) {
+        if let Some(panicked) = ended.into_iter().find_map(Result::err) {
             std::panic::resume_unwind(panicked);
         }
     });
