@@ -853,19 +853,24 @@ fn settings_file(env: &Env, text: &str) -> String {
     path.display().to_string()
 }
 
-#[test]
-fn settings_file_others_can_write() {
+/// What `whoami` says with a settings file of `text` at `mode`.
+fn with_settings(text: &str, mode: u32) -> String {
     let bmc = Bmc::start(Profile::Generic);
     let env = Env::new();
-    let cfg = settings_file(&env, "[defaults]\ninsecure = true\n");
-    fs::set_permissions(&cfg, fs::Permissions::from_mode(0o664)).unwrap();
+    let cfg = settings_file(&env, text);
+    fs::set_permissions(&cfg, fs::Permissions::from_mode(mode)).unwrap();
     let out = env.run_env(
         &bmc,
         &["whoami", &bmc.host()],
         &[("RFSESSION_CONFIG", &cfg)],
     );
+    shown(&out, &bmc, &env)
+}
+
+#[test]
+fn settings_file_others_can_write() {
     assert_data_eq!(
-        shown(&out, &bmc, &env),
+        with_settings("[defaults]\ninsecure = true\n", 0o664),
         str![[r#"
 exit 7
 rfsession: settings file [TMP]/config.toml is writable by group or others (mode 664); rfsession refuses it, as ssh does its config; fix with: chmod go-w [TMP]/config.toml
@@ -876,16 +881,8 @@ rfsession: settings file [TMP]/config.toml is writable by group or others (mode 
 
 #[test]
 fn settings_line_that_may_hold_a_secret() {
-    let bmc = Bmc::start(Profile::Generic);
-    let env = Env::new();
-    let cfg = settings_file(&env, "[defaults]\nproxy = http://ops:hunter2@proxy:3128\n");
-    let out = env.run_env(
-        &bmc,
-        &["whoami", &bmc.host()],
-        &[("RFSESSION_CONFIG", &cfg)],
-    );
     assert_data_eq!(
-        shown(&out, &bmc, &env),
+        with_settings("[defaults]\nproxy = http://ops:hunter2@proxy:3128\n", 0o600),
         str![[r#"
 exit 2
 rfsession: settings file [TMP]/config.toml: line 2 column 9: the value of proxy is invalid (not shown: it may hold a secret)
@@ -899,6 +896,7 @@ fn password_command_hangs() {
     let bmc = Bmc::start(Profile::Generic);
     let env = Env::new();
     let host = bmc.host();
+    let start = std::time::Instant::now();
     let out = env.run(
         &bmc,
         &[
@@ -911,6 +909,10 @@ fn password_command_hangs() {
             "--password-command",
             "exec sleep 9",
         ],
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(6),
+        "stopped at --timeout"
     );
     assert_data_eq!(
         shown(&out, &bmc, &env),
