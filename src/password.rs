@@ -31,6 +31,8 @@ pub enum PasswordError {
     None { user: String, host: String },
     #[error("the password is empty")]
     Empty,
+    #[error("the first line of {from} is longer than 4096 bytes; is it a password?")]
+    TooLong { from: String },
 }
 
 #[derive(Debug, Default, Clone)]
@@ -81,12 +83,13 @@ impl PasswordSource {
     /// The password once for many hosts (`--hosts`): `host` names them for the prompt.
     pub fn read_for(&self, user: &str, host: &str) -> Result<Secret, PasswordError> {
         let secret = if self.stdin {
-            let mut line = zeroize::Zeroizing::new(String::new());
+            let mut line = zeroize::Zeroizing::new(Vec::new());
             io::stdin()
                 .lock()
-                .read_line(&mut line)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut line)
                 .map_err(PasswordError::Stdin)?;
-            first_line(&line)
+            bounded_first_line(&line, "standard input")?
         } else if let Some(path) = &self.file {
             from_file(path)?
         } else if let Some(p) = &self.given {
@@ -130,15 +133,33 @@ fn first_line(s: &str) -> Secret {
     Secret::new(line.trim_end_matches('\r').to_owned())
 }
 
-fn from_file(path: &PathBuf) -> Result<Secret, PasswordError> {
-    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
-        PasswordError::File {
-            path: path.clone(),
-            source,
-        }
-    })?);
-    warn_if_shared(path);
+/// The longest password line read from standard input or a file: a wrong file (a disk
+/// image, /dev/zero) is refused at once instead of filling memory.
+const MAX_LINE: usize = 4096;
+
+/// The first line of what was read (at most MAX_LINE bytes and its newline).
+fn bounded_first_line(bytes: &[u8], from: &str) -> Result<Secret, PasswordError> {
+    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    if line.len() > MAX_LINE {
+        return Err(PasswordError::TooLong {
+            from: from.to_owned(),
+        });
+    }
+    let text = zeroize::Zeroizing::new(String::from_utf8_lossy(line).into_owned());
     Ok(first_line(&text))
+}
+
+fn from_file(path: &PathBuf) -> Result<Secret, PasswordError> {
+    let failed = |source| PasswordError::File {
+        path: path.clone(),
+        source,
+    };
+    let mut bytes = zeroize::Zeroizing::new(Vec::new());
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_LINE as u64 + 1).read_to_end(&mut bytes))
+        .map_err(failed)?;
+    warn_if_shared(path);
+    bounded_first_line(&bytes, &path.display().to_string())
 }
 
 /// The most a password command may print: a password is a line, not a file.
@@ -426,6 +447,18 @@ mod tests {
     }
 
     const T: Duration = Duration::from_secs(10);
+
+    #[test]
+    fn a_password_line_is_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pw");
+        std::fs::write(&path, format!("{}\nrest", "p".repeat(MAX_LINE))).unwrap();
+        assert_eq!(from_file(&path).unwrap().expose().len(), MAX_LINE);
+        std::fs::write(&path, "x".repeat(MAX_LINE + 1)).unwrap();
+        let e = from_file(&path).unwrap_err().to_string();
+        assert!(e.contains("longer than 4096 bytes"), "{e}");
+        assert!(from_file(&PathBuf::from("/dev/zero")).is_err());
+    }
 
     #[test]
     fn a_password_command_is_bounded_in_time_and_size() {
