@@ -55,8 +55,9 @@ pub enum SettingsError {
 }
 
 impl SettingsError {
-    /// A settings file that others can read while it names a password source is a local
-    /// permission problem, like an unsafe cache entry; the rest are mistakes in the file.
+    /// A settings file others could have written, or can read while it names a password
+    /// source, is a local permission problem, like an unsafe cache entry (exit 7); the rest
+    /// are mistakes in the file.
     pub fn is_unsafe(&self) -> bool {
         matches!(
             self,
