@@ -21,10 +21,10 @@ use crate::signals;
 use crate::tasks;
 use crate::timefmt;
 use crate::tls::{Anchors, MAX_ANCHORS_PEM, Trust};
-use crate::x509;
 use crate::transport::{
     KeeperLink, MAX_REQUEST_HEAD, Options, Response, Transport, TransportError,
 };
+use crate::x509;
 
 /// The longest token kept: any cached token must fit in a request head, with room to spare.
 pub const MAX_TOKEN: usize = 16 * 1024;
@@ -61,6 +61,10 @@ pub enum SessionError {
     NoSuchSession { uri: String, host: String },
     #[error("--session {id}: not a Redfish session URI")]
     BadSessionId { id: String },
+    #[error(
+        "the entry is verified with the system's CA store, which other tools use too: there is no certificate to hand over; to verify with a CA of your own, run: rfsession login {host} --force --cacert CA.pem"
+    )]
+    NoAnchors { host: String },
 }
 
 fn undone(deleted: bool) -> &'static str {
@@ -347,31 +351,32 @@ impl HostSession<'_> {
     fn trust(&self, entry: Option<&Entry>, repin: bool) -> Trusting {
         let host = self.host.key();
         let change = format!("rfsession login {host} --force --cacert CA.pem");
+        let first = "pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use";
         let verified = |entry: bool| match &self.hs.cacert {
             Some(p) => Trusting {
                 trust: Trust::Bundle(p.value.clone()),
-                hint: if entry {
-                    format!(
-                        "this call verified with {} ({}); to change the entry's trust, run: {change}",
-                        p.value.display(),
-                        p.from
-                    )
-                } else {
-                    format!(
-                        "{} ({}) does not hold the CA that signed it; pass the right --cacert, or -k to pin this certificate on first use",
-                        p.value.display(),
-                        p.from
-                    )
+                hint: match (entry, &p.from) {
+                    (false, _) => {
+                        format!("verified with {} ({}); {first}", p.value.display(), p.from)
+                    }
+                    (true, crate::settings::Origin::Flag(_)) => format!(
+                        "this call verified with {} (flag --cacert) instead of the entry's trust; drop --cacert, or to change the entry's trust, run: {change}",
+                        p.value.display()
+                    ),
+                    (true, from) => format!(
+                        "the entry is verified with {} ({from}); to change that, run: {change}",
+                        p.value.display()
+                    ),
                 },
             },
             None => Trusting {
                 trust: Trust::System,
                 hint: if entry {
                     format!(
-                        "this entry is verified with the system's CA store; to trust another CA, run: {change}"
+                        "the entry is verified with the system's CA store; to trust another CA or this very certificate, run: {change}"
                     )
                 } else {
-                    "pass --cacert with the CA that signed it, or -k to pin this certificate on first use".to_owned()
+                    format!("verified with the system's CA store; {first}")
                 },
             },
         };
@@ -390,7 +395,7 @@ impl HostSession<'_> {
                     let anchors = Anchors(pem.clone());
                     Trusting {
                         hint: format!(
-                            "this entry trusts the CA certificates remembered from its login ({}); if the BMC's CA changed, run: rfsession login {host} --force --cacert NEW-CA.pem",
+                            "the entry trusts the CA certificates remembered from its login ({}); if the BMC's certificate or CA changed, run: rfsession login {host} --force --cacert CA.pem",
                             anchors.summary()
                         ),
                         trust: Trust::Remembered(anchors),
@@ -403,21 +408,6 @@ impl HostSession<'_> {
                 hint: String::new(),
             },
             _ => verified(false),
-        }
-    }
-
-    /// How the entry is trusted, for the operator: whoami, sessions --cached, config.
-    pub fn trust_shown(entry: &Entry) -> String {
-        if let Some(fp) = &entry.tls_fingerprint {
-            return format!("pinned SHA256:{fp}");
-        }
-        match &entry.tls_anchors {
-            Some(pem) => format!(
-                "CA remembered from login, {}",
-                Anchors(pem.clone()).summary()
-            ),
-            None if entry.host.starts_with("http://") => "none (plain http)".to_owned(),
-            None => "system CA store (or --cacert / the settings file's cacert)".to_owned(),
         }
     }
 
@@ -459,7 +449,11 @@ impl HostSession<'_> {
             return (None, None);
         }
         let seen = bmc.transport.seen();
-        let leaf_pem = || seen.leaf.as_ref().map(|l| x509::to_pem(std::slice::from_ref(l)));
+        let leaf_pem = || {
+            seen.leaf
+                .as_ref()
+                .map(|l| x509::to_pem(std::slice::from_ref(l)))
+        };
         if let Some(e) = inherit {
             // Entries pinned before certificates were kept get theirs now: it matched the pin.
             let anchors = match &e.tls_fingerprint {
@@ -564,6 +558,24 @@ impl HostSession<'_> {
     fn live(&self, entry: Entry) -> Result<Live> {
         let bmc = self.bmc(self.trust(Some(&entry), false))?;
         Ok(Live { entry, bmc })
+    }
+
+    /// The certificates the entry trusts, as PEM: the CA certificates remembered from login,
+    /// or the pinned certificate (fetched through the pin for entries older than that).
+    pub fn anchors_pem(&self, entry: &Entry) -> Result<String> {
+        if let Some(pem) = &entry.tls_anchors {
+            return Ok(pem.clone());
+        }
+        if entry.tls_fingerprint.is_some() {
+            let bmc = self.bmc(self.trust(Some(entry), false))?;
+            bmc.sessions_path()?;
+            if let Some(leaf) = bmc.transport.seen().leaf {
+                return Ok(x509::to_pem(&[leaf]));
+            }
+        }
+        Err(SessionError::NoAnchors {
+            host: self.host.key(),
+        })
     }
 
     /// The cached entry; not logged in is an error.
@@ -798,7 +810,9 @@ impl HostSession<'_> {
             Ok(_) => Ok(()),
             // `-k login --force` after a certificate change: the operator said to trust the
             // new certificate; the old token is not sent to it, so its session expires.
-            Err(RedfishError::Transport(TransportError::CertChanged { .. })) if repin => {
+            Err(RedfishError::Transport(
+                TransportError::CertChanged { .. } | TransportError::Untrusted(_),
+            )) if repin => {
                 warn(&format!(
                     "warning: {}: the certificate changed, so the old session ({}) was not ended with its token; it will expire on the BMC",
                     self.host,
@@ -968,6 +982,21 @@ impl HostSession<'_> {
             self.cache().remove(&lock)?;
         }
         Ok(uri)
+    }
+}
+
+/// How the entry is trusted, for the operator: whoami, sessions --cached, config.
+pub fn trust_shown(entry: &Entry) -> String {
+    if let Some(fp) = &entry.tls_fingerprint {
+        return format!("pinned SHA256:{fp}");
+    }
+    match &entry.tls_anchors {
+        Some(pem) => format!(
+            "CA remembered from login, {}",
+            Anchors(pem.clone()).summary()
+        ),
+        None if entry.host.starts_with("http://") => "none (plain http)".to_owned(),
+        None => "system CA store (or --cacert / the settings file's cacert)".to_owned(),
     }
 }
 

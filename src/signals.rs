@@ -71,3 +71,46 @@ impl Drop for Deferred {
         }
     }
 }
+
+/// The child `exec` runs and waits for, to be told of SIGTERM and SIGHUP sent to us.
+static CHILD: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+extern "C" fn forward(sig: libc::c_int) {
+    let pid = CHILD.load(std::sync::atomic::Ordering::SeqCst);
+    if pid > 0 {
+        unsafe { libc::kill(pid, sig) };
+    }
+}
+
+/// Run `cmd` and wait for it, as a shell runs a foreground job: Ctrl-C and Ctrl-\ reach the
+/// child from the terminal and are ignored here; SIGTERM and SIGHUP sent to this process are
+/// passed on to the child. Either way this process outlives it, to clean up.
+pub fn run_child(cmd: &mut std::process::Command) -> std::io::Result<std::process::ExitStatus> {
+    use std::os::unix::process::CommandExt;
+    unsafe {
+        // The child starts with the usual dispositions, whatever ours are.
+        cmd.pre_exec(|| {
+            for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGHUP] {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+            Ok(())
+        });
+        let mut child = cmd.spawn()?;
+        CHILD.store(child.id() as i32, std::sync::atomic::Ordering::SeqCst);
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+        libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+        let handler = forward as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        libc::signal(libc::SIGTERM, handler);
+        libc::signal(libc::SIGHUP, handler);
+        child.wait()
+    }
+}
+
+/// End this process by `sig`, as the child did, so the shell sees the same (128+N).
+pub fn die_by(sig: libc::c_int) -> ! {
+    unsafe {
+        libc::signal(sig, libc::SIG_DFL);
+        libc::raise(sig);
+    }
+    std::process::exit(128 + sig)
+}

@@ -228,9 +228,9 @@ struct Verifier {
 impl Verifier {
     fn refuse(&self, reason: String) -> rustls::Error {
         let text = format!("{reason}; {}", self.hint);
-        rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(
-            Refusal(text),
-        ))))
+        rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(Refusal(
+            text,
+        )))))
     }
 
     fn record(&self, f: impl FnOnce(&mut Seen)) {
@@ -289,8 +289,18 @@ impl ServerCertVerifier for Verifier {
             Ok(v) => Ok(v),
             // The operator named this very certificate: any version, any issuer.
             Err(_) if certs.iter().any(|c| c[..] == end_entity[..]) => {
-                if let Some(f) = facts.as_ref().filter(|f| f.not_after < now) {
-                    return Err(self.refuse(format!("it expired on {}", x509::date(f.not_after))));
+                if let Some(f) = &facts {
+                    if f.not_after < now {
+                        return Err(
+                            self.refuse(format!("it expired on {}", x509::date(f.not_after)))
+                        );
+                    }
+                    if f.not_before > now {
+                        return Err(self.refuse(format!(
+                            "it is not valid before {} (check this machine's clock and the BMC's)",
+                            x509::date(f.not_before)
+                        )));
+                    }
                 }
                 self.record(|s| s.anchors = vec![end_entity.to_vec()]);
                 Ok(ServerCertVerified::assertion())
@@ -405,7 +415,10 @@ fn certificate_words(
     name: &ServerName<'_>,
 ) -> String {
     use CertificateError as C;
-    let date = |t: Option<i64>| t.map(x509::date).unwrap_or_else(|| "an unknown date".into());
+    let date = |t: Option<i64>| {
+        t.map(x509::date)
+            .unwrap_or_else(|| "an unknown date".into())
+    };
     match e {
         C::UnknownIssuer => {
             "it is not signed by a trusted CA (unknown issuer)".to_owned()
@@ -445,11 +458,11 @@ fn certificate_words(
         }
         _ => match facts {
             Some(f) if f.version < 3 => format!(
-                "it is an X.509 version {} certificate, which cannot be verified through a CA; trust it as it is with --cacert naming exactly this certificate (rfsession cert can show it after -k)",
+                "it is an X.509 version {} certificate, which no CA can vouch for (unsupported certificate version)",
                 f.version
             ),
             Some(f) if f.is_ca => {
-                "it is a CA certificate (basicConstraints CA:TRUE) used as the BMC's own certificate; trust it as it is with --cacert naming exactly this certificate".to_owned()
+                "it is a CA certificate used as the BMC's own (basicConstraints CA:TRUE)".to_owned()
             }
             _ => "it is signed with an algorithm rustls does not support, or failed verification otherwise".to_owned(),
         },
@@ -522,9 +535,16 @@ mod tests {
 
     #[test]
     fn reasons_are_words() {
-        assert_eq!(words("NoCipherSuitesInCommon"), "no cipher suites in common");
+        assert_eq!(
+            words("NoCipherSuitesInCommon"),
+            "no cipher suites in common"
+        );
         assert_eq!(words("Unknown(42)"), "an unnamed reason");
         let e = rustls::Error::PeerIncompatible(PeerIncompatible::Tls12NotOffered);
-        assert!(!handshake_words(&e).contains('('), "{}", handshake_words(&e));
+        assert!(
+            !handshake_words(&e).contains('('),
+            "{}",
+            handshake_words(&e)
+        );
     }
 }

@@ -152,7 +152,11 @@ fn base64(data: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -213,7 +217,9 @@ mod tests {
     #[test]
     fn spki_splits_into_algorithm_and_key() {
         // SEQUENCE { SEQUENCE { OID 1.2.3 }, BIT STRING 00 AA BB }
-        let spki = [0x30, 0x0a, 0x30, 0x03, 0x06, 0x01, 0x2a, 0x03, 0x03, 0x00, 0xaa, 0xbb];
+        let spki = [
+            0x30, 0x0a, 0x30, 0x03, 0x06, 0x01, 0x2a, 0x03, 0x03, 0x00, 0xaa, 0xbb,
+        ];
         assert_eq!(
             split_spki(&spki),
             Some((&[0x06, 0x01, 0x2a][..], &[0xaa, 0xbb][..]))
