@@ -469,9 +469,10 @@ impl HostSession<'_> {
                     let faults = f.faults(timefmt::unix_now() as i64);
                     if !faults.is_empty() {
                         warn(&format!(
-                            "warning: {}: pinned a certificate with {}",
+                            "warning: {}: pinned a legacy certificate ({}); it is trusted as it is until: rfsession login {} -k --force",
                             self.host,
-                            faults.join(", ")
+                            faults.join(", "),
+                            self.host
                         ));
                     }
                 }

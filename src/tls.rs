@@ -424,12 +424,8 @@ fn certificate_words(
             "it is not signed by a trusted CA (unknown issuer)".to_owned()
         }
         C::NotValidForName | C::NotValidForNameContext { .. } => {
-            let names = match e {
-                C::NotValidForNameContext { presented, .. } if !presented.is_empty() => {
-                    presented.clone()
-                }
-                _ => facts.map(x509::Facts::names).unwrap_or_default(),
-            };
+            // webpki's own list of names is in Rust's debug form: read them from the certificate.
+            let names = facts.map(x509::Facts::names).unwrap_or_default();
             let names = if names.is_empty() {
                 "no name".to_owned()
             } else {

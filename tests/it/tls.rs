@@ -172,7 +172,7 @@ fn a_version1_certificate_works_with_k_and_with_cacert() {
         out.stderr.contains("warning: https://")
             && out
                 .stderr
-                .contains("pinned a certificate with X.509 version 1, no subjectAltName"),
+                .contains("pinned a legacy certificate (X.509 version 1, no subjectAltName)"),
         "{out:#?}"
     );
     pinned.run_bare(&["get", &h, "Systems/1"]).ok();
