@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'PUT (replace) a resource with the cached session')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'DELETE a resource with the cached session')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the cached session token, for other tools (never put it in argv)')
+            [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Print the certificates HOST''s entry trusts, as PEM, for other tools')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings that apply to HOST and where each comes from (never a password)')
             [CompletionResult]::new('complete-path', 'complete-path', [CompletionResultType]::ParameterValue, 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts')
@@ -330,6 +331,24 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'rfsession;cert' {
+            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
+            [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
+            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off')
+            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at login and pin the certificate seen (trust on first use)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text (login, sessions, whoami, logout)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'rfsession;exec' {
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
@@ -439,6 +458,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('put', 'put', [CompletionResultType]::ParameterValue, 'PUT (replace) a resource with the cached session')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'DELETE a resource with the cached session')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Print the cached session token, for other tools (never put it in argv)')
+            [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Print the certificates HOST''s entry trusts, as PEM, for other tools')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings that apply to HOST and where each comes from (never a password)')
             [CompletionResult]::new('complete-path', 'complete-path', [CompletionResultType]::ParameterValue, 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts')
@@ -475,6 +495,9 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;help;token' {
+            break
+        }
+        'rfsession;help;cert' {
             break
         }
         'rfsession;help;exec' {

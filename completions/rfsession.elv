@@ -43,6 +43,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand put 'PUT (replace) a resource with the cached session'
             cand delete 'DELETE a resource with the cached session'
             cand token 'Print the cached session token, for other tools (never put it in argv)'
+            cand cert 'Print the certificates HOST''s entry trusts, as PEM, for other tools'
             cand exec 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
             cand config 'Show the settings that apply to HOST and where each comes from (never a password)'
             cand complete-path 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
@@ -316,6 +317,23 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'rfsession;cert'= {
+            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
+            cand --cacert 'Trust the CA certificates in this PEM bundle'
+            cand --timeout 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]'
+            cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
+            cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
+            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh''s ControlPersist; 0 turns it off'
+            cand -k 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --insecure 'Skip certificate verification at login and pin the certificate seen (trust on first use)'
+            cand --json 'Print one JSON document instead of text (login, sessions, whoami, logout)'
+            cand -v 'Show each request and response line and headers on stderr, secrets redacted'
+            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'rfsession;exec'= {
             cand -u 'User name for a login again after the BMC dropped the session (needs a password source)'
             cand --user 'User name for a login again after the BMC dropped the session (needs a password source)'
@@ -420,6 +438,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand put 'PUT (replace) a resource with the cached session'
             cand delete 'DELETE a resource with the cached session'
             cand token 'Print the cached session token, for other tools (never put it in argv)'
+            cand cert 'Print the certificates HOST''s entry trusts, as PEM, for other tools'
             cand exec 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
             cand config 'Show the settings that apply to HOST and where each comes from (never a password)'
             cand complete-path 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
@@ -446,6 +465,8 @@ set edit:completion:arg-completer[rfsession] = {|@words|
         &'rfsession;help;delete'= {
         }
         &'rfsession;help;token'= {
+        }
+        &'rfsession;help;cert'= {
         }
         &'rfsession;help;exec'= {
         }

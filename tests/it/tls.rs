@@ -383,3 +383,52 @@ fn env_command(env: &Env, program: &str, args: &[&str]) -> (i32, String, String)
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The README's TLS example, verbatim: host in $BMC, the CA in ./ca.pem, password in the
+/// environment, rfsession on the PATH.
+#[test]
+fn the_readme_tls_example_runs_as_written() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("\n## TLS\n")
+        .nth(1)
+        .and_then(|s| s.split("```sh\n").nth(1))
+        .and_then(|s| s.split("\n```").next())
+        .expect("a sh block in the TLS section");
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    std::fs::copy(bmc.ca_path(), env.dir.path().join("ca.pem")).unwrap();
+    let bin_dir = Path::new(&bin()).parent().unwrap().to_owned();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", block])
+        .current_dir(env.dir.path())
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", env.dir.path())
+        .env("RFSESSION_CACHE_DIR", env.cache())
+        .env("BMC", bmc.host())
+        .envs(PW)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("trust:    CA remembered from login, 1 certificate"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("\"Id\": \"1\"").count() + stdout.matches("\"Id\":\"1\"").count(),
+        2,
+        "{stdout}"
+    );
+}
