@@ -82,11 +82,16 @@ pub(crate) fn ca() -> &'static Ca {
 
 /// A fresh leaf certificate for `ip` and localhost, signed by the test CA.
 pub fn server_config(ip: IpAddr) -> Arc<rustls::ServerConfig> {
-    certificate(CertKind::Signed, ip).0
+    certificate(CertKind::Signed, ip, false).0
 }
 
-/// A fresh certificate of `kind` for `ip`: the server's configuration and the DER.
-pub fn certificate(kind: CertKind, ip: IpAddr) -> (Arc<rustls::ServerConfig>, Vec<u8>) {
+/// A fresh certificate of `kind` for `ip`: the server's configuration (TLS 1.2 only, as
+/// many BMCs still are, with `tls12`) and the DER.
+pub fn certificate(
+    kind: CertKind,
+    ip: IpAddr,
+    tls12: bool,
+) -> (Arc<rustls::ServerConfig>, Vec<u8>) {
     let names = match kind {
         CertKind::WrongName => vec!["bmc.example.net".to_owned()],
         _ => vec!["localhost".to_owned(), ip.to_string()],
@@ -118,7 +123,7 @@ pub fn certificate(kind: CertKind, ip: IpAddr) -> (Arc<rustls::ServerConfig>, Ve
             params.signed_by(&key, &ca().issuer).unwrap().der().to_vec()
         }
     };
-    (tls_config(der.clone(), &key), der)
+    (tls_config(der.clone(), &key, tls12), der)
 }
 
 /// An X.509 version 1 certificate, self-signed with ECDSA P-256 and SHA-256, valid
@@ -184,13 +189,18 @@ impl ResolvesServerCert for Fixed {
     }
 }
 
-fn tls_config(der: Vec<u8>, key: &rcgen::KeyPair) -> Arc<rustls::ServerConfig> {
+fn tls_config(der: Vec<u8>, key: &rcgen::KeyPair, tls12: bool) -> Arc<rustls::ServerConfig> {
     let chain = vec![CertificateDer::from(der)];
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let signing = provider.key_provider.load_private_key(key).unwrap();
+    let versions: &[&rustls::SupportedProtocolVersion] = if tls12 {
+        &[&rustls::version::TLS12]
+    } else {
+        rustls::DEFAULT_VERSIONS
+    };
     let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+        .with_protocol_versions(versions)
         .unwrap()
         .with_no_client_auth()
         .with_cert_resolver(Arc::new(Fixed(Arc::new(CertifiedKey::new(chain, signing)))));

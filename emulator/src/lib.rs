@@ -48,6 +48,8 @@ pub struct Config {
     pub idle_close: Duration,
     /// The certificate served (with TLS).
     pub cert: CertKind,
+    /// Speak TLS 1.2 only.
+    pub tls12_only: bool,
 }
 
 impl Config {
@@ -63,6 +65,7 @@ impl Config {
             handshake_delay: Duration::ZERO,
             idle_close: Duration::from_secs(60),
             cert: CertKind::Signed,
+            tls12_only: false,
         }
     }
 
@@ -256,7 +259,7 @@ impl Bmc {
     pub fn on_listener(config: Config, listener: TcpListener) -> Bmc {
         let addr = listener.local_addr().unwrap();
         let (tls, leaf) = if config.tls {
-            let (c, der) = certs::certificate(config.cert, addr.ip());
+            let (c, der) = certs::certificate(config.cert, addr.ip(), config.tls12_only);
             (Some(c), der)
         } else {
             (None, Vec::new())
@@ -324,7 +327,8 @@ impl Bmc {
     pub fn serve_certificate(&self, kind: CertKind) {
         let mut tls = self.shared.tls.lock().unwrap();
         if tls.is_some() {
-            let (config, der) = certs::certificate(kind, self.shared.addr.ip());
+            let (config, der) =
+                certs::certificate(kind, self.shared.addr.ip(), self.shared.config.tls12_only);
             *tls = Some(config);
             *self.shared.leaf.lock().unwrap() = der;
         }

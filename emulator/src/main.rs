@@ -59,6 +59,7 @@ fn main() {
                     .unwrap_or_else(|| usage(&format!("unknown --cert {v}")));
             }
             "--cert-out" => cert_out = Some(val()),
+            "--tls12" => config.tls12_only = true,
             "--profiles" => {
                 print_profiles();
                 return;
@@ -110,7 +111,7 @@ fn usage(msg: &str) -> ! {
          \x20                   [--http] [--ca-out FILE] [--sessions-path PATH]\n\
          \x20                   [--handshake-delay MS] [--idle-close SECS]\n\
          \x20                   [--cert signed|self-signed|v1|own-ca|wrong-name|expired|not-yet-valid]\n\
-         \x20                   [--cert-out FILE] | --profiles"
+         \x20                   [--cert-out FILE] [--tls12] | --profiles"
     );
     std::process::exit(2);
 }

@@ -194,6 +194,29 @@ fn a_version1_certificate_works_with_k_and_with_cacert() {
     exact.run_bare(&["logout", &h]).ok();
 }
 
+/// Old BMCs speak TLS 1.2, where the handshake signature is checked by another path.
+#[test]
+fn legacy_certificates_over_tls_1_2() {
+    for kind in [CertKind::Version1, CertKind::OwnCa, CertKind::Signed] {
+        let mut c = Config::new(Profile::Generic);
+        c.cert = kind;
+        c.tls12_only = true;
+        let bmc = Bmc::with_config(c);
+        let pinned = Env::new();
+        pinned
+            .run_bare(&["-k", "login", &bmc.host(), "-u", USER])
+            .ok();
+        pinned.run_bare(&["get", &bmc.host(), "Systems/1"]).ok();
+        let exact = Env::new();
+        let pem = cert_file(&exact, &bmc, "leaf.pem");
+        login_with_ca(&exact, &bmc, &pem);
+        exact.run_bare(&["get", &bmc.host(), "Systems/1"]).ok();
+        // A certificate with another key: the pin refuses it before anything is sent.
+        bmc.serve_certificate(kind);
+        pinned.run_bare(&["get", &bmc.host(), "Systems/1"]).code(5);
+    }
+}
+
 #[test]
 fn a_leaf_that_is_its_own_ca_is_trusted_as_an_exact_match() {
     let bmc = bmc_serving(CertKind::OwnCa);
@@ -430,5 +453,31 @@ fn the_readme_tls_example_runs_as_written() {
         stdout.matches("\"Id\": \"1\"").count() + stdout.matches("\"Id\":\"1\"").count(),
         2,
         "{stdout}"
+    );
+}
+
+#[test]
+fn a_login_with_the_settings_files_cacert_remembers_it_too() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let cfg = env.dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!("[defaults]\ncacert = \"{}\"\n", bmc.ca_path().display()),
+    )
+    .unwrap();
+    let with_settings = |args: &[&str]| {
+        let mut c = env.cmd(None, args);
+        c.env("RFSESSION_CONFIG", &cfg).envs(PW);
+        crate::common::Out::from(c.output().unwrap())
+    };
+    with_settings(&["login", &bmc.host(), "-u", USER]).ok();
+    // The settings file no longer names the CA: the entry still verifies with it.
+    std::fs::write(&cfg, "").unwrap();
+    with_settings(&["get", &bmc.host(), "Systems/1"]).ok();
+    let config = with_settings(&["config", &bmc.host()]).ok();
+    assert!(
+        config.stdout.contains("CA remembered from login"),
+        "{config:#?}"
     );
 }
