@@ -25,6 +25,10 @@ pub enum CertKind {
     /// X.509 version 1, self-signed, without extensions (no subjectAltName): what HPE's CSM
     /// Redfish emulator, older BMC firmware and pyOpenSSL make.
     Version1,
+    /// Version 1 whose signature algorithm says ecdsa-with-SHA1, as certificates of that
+    /// era do. (ring signs no SHA-1, so the signature is SHA-256's: nobody who trusts a
+    /// certificate as it is checks its self-signature.)
+    Version1Sha1,
     /// Self-signed with basicConstraints CA:TRUE: a leaf that is its own CA.
     OwnCa,
     /// Signed by the test CA for bmc.example.net only.
@@ -36,10 +40,11 @@ pub enum CertKind {
 }
 
 impl CertKind {
-    pub const ALL: [(&'static str, CertKind); 7] = [
+    pub const ALL: [(&'static str, CertKind); 8] = [
         ("signed", CertKind::Signed),
         ("self-signed", CertKind::SelfSigned),
         ("v1", CertKind::Version1),
+        ("v1-sha1", CertKind::Version1Sha1),
         ("own-ca", CertKind::OwnCa),
         ("wrong-name", CertKind::WrongName),
         ("expired", CertKind::Expired),
@@ -102,7 +107,8 @@ pub fn certificate(
         .push(rcgen::DnType::CommonName, format!("bmc {ip}"));
     let key = rcgen::KeyPair::generate().unwrap();
     let der = match kind {
-        CertKind::Version1 => version1(&format!("bmc {ip}"), &key),
+        CertKind::Version1 => version1(&format!("bmc {ip}"), &key, false),
+        CertKind::Version1Sha1 => version1(&format!("bmc {ip}"), &key, true),
         CertKind::SelfSigned => params.self_signed(&key).unwrap().der().to_vec(),
         CertKind::OwnCa => {
             params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
@@ -129,9 +135,10 @@ pub fn certificate(
 /// An X.509 version 1 certificate, self-signed with ECDSA P-256 and SHA-256, valid
 /// 2020 to 2049: no version field and no extensions. rcgen writes only version 3, so
 /// the DER is put together here.
-fn version1(cn: &str, key: &rcgen::KeyPair) -> Vec<u8> {
+fn version1(cn: &str, key: &rcgen::KeyPair, says_sha1: bool) -> Vec<u8> {
     const ECDSA_SHA256: &[u8] = &[0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02];
-    let alg = der(0x30, ECDSA_SHA256);
+    const ECDSA_SHA1: &[u8] = &[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x01];
+    let alg = der(0x30, if says_sha1 { ECDSA_SHA1 } else { ECDSA_SHA256 });
     let name = der(
         0x30,
         &der(

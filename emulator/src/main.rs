@@ -110,7 +110,7 @@ fn usage(msg: &str) -> ! {
          \x20                   [--bind IP] [--port N] [--count N] [--limit N] [--idle-timeout SECS]\n\
          \x20                   [--http] [--ca-out FILE] [--sessions-path PATH]\n\
          \x20                   [--handshake-delay MS] [--idle-close SECS]\n\
-         \x20                   [--cert signed|self-signed|v1|own-ca|wrong-name|expired|not-yet-valid]\n\
+         \x20                   [--cert signed|self-signed|v1|v1-sha1|own-ca|wrong-name|expired|not-yet-valid]\n\
          \x20                   [--cert-out FILE] [--tls12] | --profiles"
     );
     std::process::exit(2);

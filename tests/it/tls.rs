@@ -194,6 +194,20 @@ fn a_version1_certificate_works_with_k_and_with_cacert() {
     exact.run_bare(&["logout", &h]).ok();
 }
 
+#[test]
+fn a_sha1_version1_certificate_is_pinned_with_a_warning_naming_it() {
+    let bmc = bmc_serving(CertKind::Version1Sha1);
+    let env = Env::new();
+    let out = env.run_bare(&["-k", "login", &bmc.host(), "-u", USER]).ok();
+    assert!(
+        out.stderr.contains(
+            "pinned a legacy certificate (X.509 version 1, signed with SHA-1 or MD5, no subjectAltName)"
+        ),
+        "{out:#?}"
+    );
+    env.run_bare(&["get", &bmc.host(), "Systems/1"]).ok();
+}
+
 /// Old BMCs speak TLS 1.2, where the handshake signature is checked by another path.
 #[test]
 fn legacy_certificates_over_tls_1_2() {
