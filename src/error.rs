@@ -124,6 +124,7 @@ fn redfish_exit(e: &RedfishError) -> ExitCode {
             TransportError::Setup(TlsSetupError::Read { .. } | TlsSetupError::Empty { .. }) => {
                 ExitCode::Usage
             }
+            TransportError::Setup(TlsSetupError::BadRemembered) => ExitCode::Cache,
             _ => ExitCode::Connection,
         },
         RedfishError::TaskTimeout { .. } => ExitCode::Connection,
