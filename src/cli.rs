@@ -35,11 +35,13 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "RFSESSION_CACHE_DIR", value_hint = ValueHint::DirPath)]
     pub cache_dir: Option<PathBuf>,
 
-    /// Skip certificate verification at login and pin the certificate seen (trust on first use)
+    /// Skip certificate verification at a first login (or login --force) and pin the
+    /// certificate seen, in any X.509 version (trust on first use)
     #[arg(short = 'k', long, global = true)]
     pub insecure: bool,
 
-    /// Trust the CA certificates in this PEM bundle
+    /// Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly
+    /// the BMC's; a login remembers the ones that verified the BMC, for later calls
     #[arg(long, global = true, value_name = "PEM", value_hint = ValueHint::FilePath)]
     pub cacert: Option<PathBuf>,
 
