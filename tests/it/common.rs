@@ -177,6 +177,13 @@ pub fn unidentifiable() -> Bmc {
     bmc
 }
 
+/// An emulated BMC serving a certificate of `kind`.
+pub fn serving(kind: emulator::CertKind) -> Bmc {
+    let mut c = emulator::Config::new(Profile::Generic);
+    c.cert = kind;
+    Bmc::with_config(c)
+}
+
 /// An emulated BMC and a cache already logged in to it as admin.
 pub fn logged_in(profile: Profile) -> (Bmc, Env) {
     let bmc = Bmc::start(profile);

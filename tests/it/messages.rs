@@ -9,7 +9,7 @@ use std::time::Duration;
 use bmc_emulator::{Bmc, CertKind, Config, PASSWORD, Profile, TlsRefusal, USER};
 use snapbox::{assert_data_eq, str};
 
-use crate::common::{Env, Out, hold_lock, logged_in, unidentifiable};
+use crate::common::{Env, Out, hold_lock, logged_in, serving, unidentifiable};
 
 const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
 
@@ -337,15 +337,9 @@ rfsession: https://[HOST]: the BMC's certificate is not trusted: it is not signe
     );
 }
 
-fn with_cert(kind: CertKind) -> Bmc {
-    let mut c = Config::new(Profile::Generic);
-    c.cert = kind;
-    Bmc::with_config(c)
-}
-
 /// A first login with --cacert to a BMC serving `kind`, as shown.
 fn first_login(kind: CertKind) -> String {
-    let bmc = with_cert(kind);
+    let bmc = serving(kind);
     let env = Env::new();
     shown(&env.login(&bmc), &bmc, &env)
 }
@@ -412,7 +406,7 @@ rfsession: https://[HOST]: the BMC's certificate is not trusted: it is an X.509 
 
 #[test]
 fn version1_certificate_pinned() {
-    let bmc = with_cert(CertKind::Version1);
+    let bmc = serving(CertKind::Version1);
     let env = Env::new();
     let out = env.run_bare(&["-k", "login", &bmc.host(), "-u", USER]);
     assert_data_eq!(

@@ -7,15 +7,9 @@ use std::process::Command;
 
 use bmc_emulator::{Bmc, CertKind, Config, PASSWORD, Profile, USER};
 
-use crate::common::{Env, bin};
+use crate::common::{Env, bin, serving};
 
 const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
-
-fn bmc_serving(kind: CertKind) -> Bmc {
-    let mut c = Config::new(Profile::Generic);
-    c.cert = kind;
-    Bmc::with_config(c)
-}
 
 /// The BMC's current certificate in a file of the test's directory.
 fn cert_file(env: &Env, bmc: &Bmc, name: &str) -> PathBuf {
@@ -80,7 +74,7 @@ fn the_remembered_ca_is_in_the_private_entry_and_only_the_ca_that_verified() {
     let bmc = Bmc::start(Profile::Generic);
     let env = Env::new();
     // A bundle of two CAs (the test CA and an unrelated self-signed certificate).
-    let other = bmc_serving(CertKind::OwnCa);
+    let other = serving(CertKind::OwnCa);
     let bundle = env.dir.path().join("bundle.pem");
     let ca = std::fs::read_to_string(bmc.ca_path()).unwrap();
     std::fs::write(&bundle, format!("{}{ca}", other.certificate_pem())).unwrap();
@@ -100,7 +94,7 @@ fn the_remembered_ca_is_in_the_private_entry_and_only_the_ca_that_verified() {
 fn fleets_use_each_hosts_own_trust() {
     // Two hosts behind different CAs: one signed by the test CA, one its own CA.
     let signed = Bmc::start(Profile::Generic);
-    let own = bmc_serving(CertKind::OwnCa);
+    let own = serving(CertKind::OwnCa);
     let env = Env::new();
     login_with_ca(&env, &signed, signed.ca_path());
     let own_pem = cert_file(&env, &own, "own.pem");
@@ -120,7 +114,7 @@ fn a_cacert_on_a_later_call_is_used_for_that_call_only() {
     let bmc = Bmc::start(Profile::Generic);
     let env = Env::new();
     login_with_ca(&env, &bmc, bmc.ca_path());
-    let stranger = bmc_serving(CertKind::SelfSigned);
+    let stranger = serving(CertKind::SelfSigned);
     let wrong = cert_file(&env, &stranger, "wrong.pem");
     let h = bmc.host();
     let out = env
@@ -164,7 +158,7 @@ fn only_login_force_with_cacert_or_k_replaces_the_trust() {
 
 #[test]
 fn a_version1_certificate_works_with_k_and_with_cacert() {
-    let bmc = bmc_serving(CertKind::Version1);
+    let bmc = serving(CertKind::Version1);
     let h = bmc.host();
     let pinned = Env::new();
     let out = pinned.run_bare(&["-k", "login", &h, "-u", USER]).ok();
@@ -196,7 +190,7 @@ fn a_version1_certificate_works_with_k_and_with_cacert() {
 
 #[test]
 fn a_sha1_version1_certificate_is_pinned_with_a_warning_naming_it() {
-    let bmc = bmc_serving(CertKind::Version1Sha1);
+    let bmc = serving(CertKind::Version1Sha1);
     let env = Env::new();
     let out = env.run_bare(&["-k", "login", &bmc.host(), "-u", USER]).ok();
     assert!(
@@ -233,7 +227,7 @@ fn legacy_certificates_over_tls_1_2() {
 
 #[test]
 fn a_leaf_that_is_its_own_ca_is_trusted_as_an_exact_match() {
-    let bmc = bmc_serving(CertKind::OwnCa);
+    let bmc = serving(CertKind::OwnCa);
     let env = Env::new();
     let pem = cert_file(&env, &bmc, "own.pem");
     login_with_ca(&env, &bmc, &pem);
