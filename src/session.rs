@@ -380,11 +380,7 @@ impl HostSession<'_> {
                 },
             },
         };
-        let flag = self
-            .hs
-            .cacert
-            .as_ref()
-            .is_some_and(|c| matches!(c.from, crate::settings::Origin::Flag(_)));
+        let flag = self.cacert_flag();
         match entry {
             Some(e) if !repin => match (&e.tls_fingerprint, &e.tls_anchors) {
                 (Some(fp), _) => Trusting {
@@ -413,6 +409,14 @@ impl HostSession<'_> {
 
     fn insecure(&self) -> bool {
         self.hs.insecure.value
+    }
+
+    /// `--cacert` given on this call (not from the settings file).
+    fn cacert_flag(&self) -> bool {
+        self.hs
+            .cacert
+            .as_ref()
+            .is_some_and(|c| matches!(c.from, crate::settings::Origin::Flag(_)))
     }
 
     fn bmc(&self, Trusting { trust, hint }: Trusting) -> Result<Bmc, TransportError> {
@@ -645,12 +649,7 @@ impl HostSession<'_> {
 
     /// `login --force` with `-k` or a `--cacert` chooses the entry's trust anew.
     fn repin(&self, force: bool) -> bool {
-        let cacert_flag = self
-            .hs
-            .cacert
-            .as_ref()
-            .is_some_and(|c| matches!(c.from, crate::settings::Origin::Flag(_)));
-        force && (self.insecure() || cacert_flag)
+        force && (self.insecure() || self.cacert_flag())
     }
 
     /// Reuse the cached session if the BMC still accepts it, else create one. The lock is

@@ -489,3 +489,41 @@ fn a_login_with_the_settings_files_cacert_remembers_it_too() {
         "{config:#?}"
     );
 }
+
+/// SIGTERM to rfsession reaches the child; rfsession still removes the file, and ends as
+/// the child did.
+#[test]
+fn exec_passes_sigterm_on_and_still_cleans_up() {
+    use std::io::BufRead;
+    use std::os::unix::process::ExitStatusExt;
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    login_with_ca(&env, &bmc, bmc.ca_path());
+    let mut child = env
+        .cmd(
+            None,
+            &[
+                "exec",
+                &bmc.host(),
+                "--",
+                "sh",
+                "-c",
+                "echo $RFSESSION_CACERT; exec sleep 30",
+            ],
+        )
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let path = line.trim().to_owned();
+    assert!(Path::new(&path).exists(), "{path}");
+    let started = std::time::Instant::now();
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(libc::SIGTERM));
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert!(!Path::new(&path).exists(), "{path} left behind");
+}
