@@ -478,7 +478,7 @@ pub fn handshake_words(e: &rustls::Error) -> String {
         },
         E::AlertReceived(AlertDescription::ProtocolVersion)
         | E::PeerIncompatible(PeerIncompatible::ServerDoesNotSupportTls12Or13) => {
-            "the BMC offered only TLS 1.0 or 1.1 (or SSL), which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware".to_owned()
+            "the BMC refused TLS 1.2 and 1.3: it speaks only an older version (TLS 1.0 or 1.1, or SSL), which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware".to_owned()
         }
         E::AlertReceived(AlertDescription::HandshakeFailure | AlertDescription::InsufficientSecurity)
         | E::PeerIncompatible(
@@ -509,6 +509,27 @@ pub fn handshake_words(e: &rustls::Error) -> String {
     }
 }
 
+/// The refusal of a BMC whose ServerHello (the first bytes it sent) picked a version
+/// older than TLS 1.2, naming it.
+pub fn offered_version(first: &[u8]) -> Option<&'static str> {
+    // Record: handshake (22), version, length; then ServerHello (2), length, version.
+    if first.len() < 11 || first[0] != 22 || first[5] != 2 {
+        return None;
+    }
+    Some(match (first[9], first[10]) {
+        (3, 0) => {
+            "the BMC offered only SSL 3.0, which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware"
+        }
+        (3, 1) => {
+            "the BMC offered only TLS 1.0, which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware"
+        }
+        (3, 2) => {
+            "the BMC offered only TLS 1.1, which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware"
+        }
+        _ => return None,
+    })
+}
+
 /// `NoCipherSuitesInCommon` as "no cipher suites in common"; anything but a bare name
 /// (Rust's debug form of a value) as "an unnamed reason".
 fn words(name: &str) -> String {
@@ -528,6 +549,13 @@ fn words(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_old_server_hello_is_named() {
+        let hello = [22, 3, 1, 0, 44, 2, 0, 0, 40, 3, 2, 0, 0];
+        assert!(offered_version(&hello).unwrap().contains("only TLS 1.1,"));
+        assert_eq!(offered_version(&[21, 3, 3, 0, 2, 2, 40]), None);
+    }
 
     #[test]
     fn reasons_are_words() {

@@ -875,9 +875,18 @@ impl<In: UreqTransport> Connector<In> for TlsConnector {
         let mut conn = ClientConnection::new(config, name)?;
         let mut sock = TransportAdapter::new(transport.boxed(), details.current_time.clone());
         sock.set_timeout(details.timeout);
-        conn.complete_io(&mut sock).map_err(|e| {
+        let mut sniff = Sniff {
+            inner: &mut sock,
+            first: Vec::new(),
+        };
+        let handshake = conn.complete_io(&mut sniff);
+        let offered = tls::offered_version(&sniff.first);
+        handshake.map_err(|e| {
             use io::ErrorKind as K;
             match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                Some(rustls::Error::PeerIncompatible(
+                    rustls::PeerIncompatible::ServerDoesNotSupportTls12Or13,
+                )) if offered.is_some() => ureq::Error::Tls(offered.unwrap_or_default()),
                 Some(r) => ureq::Error::Rustls(r.clone()),
                 None if matches!(
                     e.kind(),
@@ -900,6 +909,32 @@ impl<In: UreqTransport> Connector<In> for TlsConnector {
             buffers,
             stream: StreamOwned { conn, sock },
         })))
+    }
+}
+
+/// The handshake's socket, keeping the first bytes the BMC sent: what it offered, for a
+/// refusal in words.
+struct Sniff<'a, T> {
+    inner: &'a mut T,
+    first: Vec<u8>,
+}
+
+impl<T: Read> Read for Sniff<'_, T> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let room = 16usize.saturating_sub(self.first.len()).min(n);
+        self.first.extend_from_slice(&buf[..room]);
+        Ok(n)
+    }
+}
+
+impl<T: Write> Write for Sniff<'_, T> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 

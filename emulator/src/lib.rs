@@ -128,6 +128,8 @@ pub struct Faults {
 pub enum TlsRefusal {
     /// A ServerHello for TLS 1.0, as firmware that speaks nothing newer sends.
     Tls10Only,
+    /// A protocol_version alert, as a server that refuses TLS 1.2 and 1.3 sends.
+    VersionAlert,
     /// A handshake_failure alert: no cipher suite or signature scheme in common.
     NothingInCommon,
     /// The connection closed without a word.
@@ -463,6 +465,8 @@ fn refuse_tls(mut tcp: TcpStream, r: TlsRefusal) -> io::Result<()> {
             rec.extend(hs);
             tcp.write_all(&rec)?;
         }
+        // Alert: fatal, protocol_version.
+        TlsRefusal::VersionAlert => tcp.write_all(&[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46])?,
         // Alert: fatal, handshake_failure.
         TlsRefusal::NothingInCommon => {
             tcp.write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28])?

@@ -93,7 +93,7 @@ const ROWS: [(&str, &str); 43] = [
     ),
     (
         "a BMC that offers only TLS 1.0/1.1, or no cipher suite or signature scheme rustls implements",
-        "only_tls_1_0_offered no_cipher_suite_or_signature_scheme_in_common",
+        "only_tls_1_0_offered tls_1_2_and_1_3_refused no_cipher_suite_or_signature_scheme_in_common",
     ),
     (
         "TLS handshake closed by the BMC",
@@ -433,10 +433,19 @@ fn only_tls_1_0_offered() {
         refused(TlsRefusal::Tls10Only),
         str![[r#"
 exit 5
-rfsession: https://[HOST]: TLS handshake failed: the BMC offered only TLS 1.0 or 1.1 (or SSL), which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware
+rfsession: https://[HOST]: TLS handshake failed: the BMC offered only TLS 1.0, which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware
 
 "#]]
     );
+}
+
+#[test]
+fn tls_1_2_and_1_3_refused() {
+    assert_data_eq!(refused(TlsRefusal::VersionAlert), str![[r#"
+exit 5
+rfsession: https://[HOST]: TLS handshake failed: the BMC refused TLS 1.2 and 1.3: it speaks only an older version (TLS 1.0 or 1.1, or SSL), which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware
+
+"#]]);
 }
 
 #[test]
