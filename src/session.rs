@@ -142,7 +142,7 @@ pub struct OtherSession {
 
 /// A connection's trust, and the one step that changes it (told when a certificate is
 /// refused).
-pub struct Trusting {
+struct Trusting {
     trust: Trust,
     hint: String,
 }

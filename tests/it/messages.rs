@@ -441,11 +441,14 @@ rfsession: https://[HOST]: TLS handshake failed: the BMC offered only TLS 1.0, w
 
 #[test]
 fn tls_1_2_and_1_3_refused() {
-    assert_data_eq!(refused(TlsRefusal::VersionAlert), str![[r#"
+    assert_data_eq!(
+        refused(TlsRefusal::VersionAlert),
+        str![[r#"
 exit 5
 rfsession: https://[HOST]: TLS handshake failed: the BMC refused TLS 1.2 and 1.3: it speaks only an older version (TLS 1.0 or 1.1, or SSL), which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware
 
-"#]]);
+"#]]
+    );
 }
 
 #[test]
