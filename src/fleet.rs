@@ -69,7 +69,7 @@ pub fn run<T: Send>(
             if progress {
                 let _ = writeln!(io::stderr().lock());
             }
-            signals::reraise(sig)
+            signals::die_by(sig)
         }
     }
     if progress && total > 0 {

@@ -15,5 +15,6 @@ mod messages;
 mod others;
 mod persist;
 mod reach;
+mod tls;
 mod vendors;
 mod writes;
