@@ -35,19 +35,21 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "RFSESSION_CACHE_DIR", value_hint = ValueHint::DirPath)]
     pub cache_dir: Option<PathBuf>,
 
-    /// Skip certificate verification at login and pin the certificate seen (trust on first use)
+    /// Skip certificate verification at a first login (or login --force) and pin the
+    /// certificate seen, in any X.509 version (trust on first use)
     #[arg(short = 'k', long, global = true)]
     pub insecure: bool,
 
-    /// Trust the CA certificates in this PEM bundle
+    /// Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly
+    /// the BMC's; a login remembers the ones that verified the BMC, for later calls
     #[arg(long, global = true, value_name = "PEM", value_hint = ValueHint::FilePath)]
     pub cacert: Option<PathBuf>,
 
-    /// Give up after this many seconds: on the BMC (all requests of a command for one host
-    /// together, plus documented retry pauses), and separately on waiting for a lock
-    /// [default: 30, or the settings file's]
-    #[arg(long, global = true, value_name = "SECS", value_parser = parse_secs)]
-    pub timeout: Option<f64>,
+    /// Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command
+    /// for one host together, plus documented retry pauses), on a --password-command, and
+    /// separately on waiting for a lock [default: 30s, or the settings file's]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = crate::timefmt::parse_positive_duration)]
+    pub timeout: Option<std::time::Duration>,
 
     /// Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or
     /// socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY
@@ -101,12 +103,22 @@ pub enum Command {
     /// `X-Auth-Token: <token>`, for `curl -H @<(rfsession token --header HOST) URL`. Nothing
     /// is sent to the BMC. Exit 4 when nothing is cached for HOST.
     Token(TokenArgs),
+    /// Print the certificates HOST's entry trusts, as PEM, for other tools
+    ///
+    /// Prints the CA certificates the entry remembers from its login (`--cacert` or the
+    /// settings file's `cacert`), or the certificate a `-k` login pinned, so that
+    /// `curl --cacert <(rfsession cert HOST)` verifies the BMC as rfsession does. Exit 2 when
+    /// the entry is verified with the system's CA store (other tools use it too), 4 when
+    /// nothing is cached for HOST.
+    Cert(CertArgs),
     /// Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)
     ///
     /// Checks the cached session with the BMC first (logging in again when it was dropped
-    /// and a password source is at hand, as get does), then becomes COMMAND, with
+    /// and a password source is at hand, as get does), then runs COMMAND with
     /// RFSESSION_TOKEN (the token), RFSESSION_BASE_URL (https://host:port, what goes in
-    /// front of a path) and RFSESSION_SESSION_URI (the session's path) in its environment,
+    /// front of a path), RFSESSION_SESSION_URI (the session's path) and RFSESSION_CACERT (a
+    /// private PEM file of what `rfsession cert HOST` prints, removed when COMMAND exits;
+    /// unset when the entry is verified with the system's CA store) in its environment,
     /// which only the same user can read. Standard input, output and error are COMMAND's;
     /// the exit code is COMMAND's, and a COMMAND killed by signal N shows as 128+N in the
     /// shell. A session is created only by that login again, never while the cached one works.
@@ -159,8 +171,8 @@ pub struct HostArg {
 /// Many hosts in one call.
 #[derive(Debug, Args)]
 pub struct FleetArgs {
-    /// Run for every HOST in this file (one per line, # comments; - for standard input);
-    /// prints one JSON line per host as each finishes
+    /// Run for every HOST in this file (one per line, # comments; - for standard input; at
+    /// most 100,000 hosts); prints one JSON line per host as each finishes
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub hosts: Option<PathBuf>,
 
@@ -241,7 +253,7 @@ pub struct WriteArgs {
     #[arg(value_name = "ITEM")]
     pub items: Vec<String>,
 
-    /// The JSON body itself, @FILE, or @- for standard input
+    /// The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)
     #[arg(
         short = 'd',
         long = "data",
@@ -259,9 +271,9 @@ pub struct WriteArgs {
     #[arg(long)]
     pub wait: bool,
 
-    /// With --wait: give up waiting after this many seconds (exit 5)
-    #[arg(long, value_name = "SECS", default_value = "1800", value_parser = parse_secs)]
-    pub wait_timeout: f64,
+    /// With --wait: give up waiting after this long (exit 5)
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::timefmt::parse_positive_duration)]
+    pub wait_timeout: std::time::Duration,
 
     /// Show what would be sent and send nothing
     #[arg(long)]
@@ -283,6 +295,12 @@ pub struct TokenArgs {
     /// Print `X-Auth-Token: <token>`, for curl -H @FILE
     #[arg(long)]
     pub header: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CertArgs {
+    #[command(flatten)]
+    pub host: HostArg,
 }
 
 #[derive(Debug, Args)]
@@ -407,13 +425,6 @@ pub struct LogoutArgs {
     /// Say which session would be deleted and change nothing
     #[arg(long)]
     pub dry_run: bool,
-}
-
-fn parse_secs(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v <= 86_400.0 => Ok(v),
-        _ => Err("must be a number of seconds above 0 and at most 86400".into()),
-    }
 }
 
 pub fn parse_size(s: &str) -> Result<u64, String> {

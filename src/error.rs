@@ -106,7 +106,8 @@ fn session_exit(e: &SessionError) -> ExitCode {
         | SessionError::BadSessionUri { .. }
         | SessionError::GivenTokenTooLarge
         | SessionError::NotTokensSession { .. }
-        | SessionError::UnknownUser { .. } => ExitCode::Usage,
+        | SessionError::UnknownUser { .. }
+        | SessionError::NoAnchors { .. } => ExitCode::Usage,
         SessionError::Cache(_) | SessionError::NotSaved { .. } => ExitCode::Cache,
         SessionError::Redfish(r) | SessionError::OldSessionKept { source: r, .. } => {
             redfish_exit(r)
@@ -128,6 +129,7 @@ fn redfish_exit(e: &RedfishError) -> ExitCode {
             TransportError::Setup(TlsSetupError::Read { .. } | TlsSetupError::Empty { .. }) => {
                 ExitCode::Usage
             }
+            TransportError::Setup(TlsSetupError::BadRemembered) => ExitCode::Cache,
             _ => ExitCode::Connection,
         },
         RedfishError::TaskTimeout { .. } => ExitCode::Connection,

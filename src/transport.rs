@@ -28,6 +28,8 @@ use crate::tls::{self, SeenCert, TlsSetupError, Trust};
 #[derive(Debug, Clone)]
 pub struct Options {
     pub trust: Trust,
+    /// How this host's trust is changed, told with any refusal of its certificate.
+    pub hint: String,
     /// `--timeout`: all requests of one operation on this host share it.
     pub timeout: Duration,
     /// When that time is up; pauses a retry is documented to take move it on.
@@ -60,9 +62,7 @@ pub enum TransportError {
     Connect(String),
     #[error("no answer within {0}s; the BMC is slow or hung: retry later or raise --timeout")]
     Timeout(u64),
-    #[error(
-        "TLS certificate not trusted ({0}); pass --cacert with the BMC's CA bundle, or -k to pin this certificate on first use"
-    )]
+    #[error("the BMC's certificate is not trusted: {0}")]
     Untrusted(String),
     #[error(
         "the BMC's certificate changed since login (pinned {pinned}, now {now}); nothing was sent. If the change is expected, run: rfsession login {host} -k --force"
@@ -72,7 +72,7 @@ pub enum TransportError {
         now: String,
         host: String,
     },
-    #[error("TLS handshake failed ({0}); check that HOST speaks HTTPS on that port")]
+    #[error("TLS handshake failed: {0}")]
     Tls(String),
     #[error(transparent)]
     Setup(#[from] TlsSetupError),
@@ -196,9 +196,13 @@ impl Response {
 
 impl Transport {
     pub fn new(host: &Host, options: Options) -> Result<Transport, TransportError> {
-        let seen: SeenCert = Arc::new(Mutex::new(None));
+        let seen: SeenCert = Arc::new(Mutex::new(tls::Seen::default()));
         let tls = match host.scheme {
-            Scheme::Https => Some(tls::client_config(&options.trust, seen.clone())?),
+            Scheme::Https => Some(tls::client_config(
+                &options.trust,
+                &options.hint,
+                seen.clone(),
+            )?),
             Scheme::Http => None,
         };
         let proxy = match &options.proxy {
@@ -276,6 +280,11 @@ impl Transport {
 
     /// The fingerprint of the certificate seen on the last TLS handshake.
     pub fn seen_certificate(&self) -> Option<String> {
+        self.seen().fingerprint
+    }
+
+    /// What the last TLS handshake showed: the certificate and the trusted ones it chained to.
+    pub fn seen(&self) -> tls::Seen {
         self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
@@ -634,16 +643,19 @@ impl TransportError {
     }
 }
 
-/// A proxy URL for the operator's eyes: `socks5h://user:***@host:1080`.
+/// A proxy URL for the operator's eyes: `socks5h://user:***@host:1080`, in every form the
+/// proxy is taken (with or without a scheme, `user:pass@`, a bare `token@`); everything
+/// before the last `@` but the user name is a secret.
 pub fn redact_proxy(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
     };
     match rest.rsplit_once('@') {
-        Some((cred, hostpart)) => {
-            let user = cred.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}:***@{hostpart}")
-        }
+        Some((cred, hostpart)) => match cred.split_once(':') {
+            Some((user, _)) => format!("{scheme}{user}:***@{hostpart}"),
+            None => format!("{scheme}***@{hostpart}"),
+        },
         None => url.to_owned(),
     }
 }
@@ -673,10 +685,10 @@ fn map_error(
         E::Timeout(_) => TransportError::Timeout(timeout.as_secs()),
         E::HostNotFound => TransportError::Resolve,
         E::ConnectionFailed => TransportError::Connect("connection failed".into()),
-        E::Rustls(rustls::Error::InvalidCertificate(c)) => {
-            TransportError::Untrusted(format!("{c:?}"))
+        E::Rustls(r @ rustls::Error::InvalidCertificate(_)) => {
+            TransportError::Untrusted(tls::handshake_words(&r))
         }
-        E::Rustls(r) => TransportError::Tls(r.to_string()),
+        E::Rustls(r) => TransportError::Tls(tls::handshake_words(&r)),
         E::Tls(m) => TransportError::Tls(m.to_owned()),
         E::BodyExceedsLimit(n) => TransportError::TooLarge(n),
         E::Protocol(p) => TransportError::Protocol(p.to_string()),
@@ -825,9 +837,28 @@ impl<In: UreqTransport> Connector<In> for TlsConnector {
         let mut conn = ClientConnection::new(config, name)?;
         let mut sock = TransportAdapter::new(transport.boxed(), details.current_time.clone());
         sock.set_timeout(details.timeout);
-        conn.complete_io(&mut sock).map_err(|e| {
+        let mut sniff = Sniff {
+            inner: &mut sock,
+            first: Vec::new(),
+        };
+        let handshake = conn.complete_io(&mut sniff);
+        let offered = tls::offered_version(&sniff.first);
+        handshake.map_err(|e| {
+            use io::ErrorKind as K;
             match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                Some(rustls::Error::PeerIncompatible(
+                    rustls::PeerIncompatible::ServerDoesNotSupportTls12Or13,
+                )) if offered.is_some() => ureq::Error::Tls(offered.unwrap_or_default()),
                 Some(r) => ureq::Error::Rustls(r.clone()),
+                None if matches!(
+                    e.kind(),
+                    K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe
+                ) =>
+                {
+                    ureq::Error::Tls(
+                        "the BMC closed the connection during the handshake; it may refuse this client's TLS versions or ciphers, or accept no more connections: check its TLS settings, or retry later",
+                    )
+                }
                 // A handshake that timed out is a timeout, not a closed connection.
                 None => ureq::Error::from(e),
             }
@@ -840,6 +871,32 @@ impl<In: UreqTransport> Connector<In> for TlsConnector {
             buffers,
             stream: StreamOwned { conn, sock },
         })))
+    }
+}
+
+/// The handshake's socket, keeping the first bytes the BMC sent: what it offered, for a
+/// refusal in words.
+struct Sniff<'a, T> {
+    inner: &'a mut T,
+    first: Vec<u8>,
+}
+
+impl<T: Read> Read for Sniff<'_, T> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let room = 16usize.saturating_sub(self.first.len()).min(n);
+        self.first.extend_from_slice(&buf[..room]);
+        Ok(n)
+    }
+}
+
+impl<T: Write> Write for Sniff<'_, T> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -918,5 +975,20 @@ mod tests {
             "socks5h://ops:***@127.0.0.1:1080"
         );
         assert_eq!(redact_proxy("http://proxy:3128"), "http://proxy:3128");
+        for (given, shown) in [
+            ("ops:hunter2@127.0.0.1:3128", "ops:***@127.0.0.1:3128"),
+            (
+                "http://ops:hun@ter2@proxy:3128",
+                "http://ops:***@proxy:3128",
+            ),
+            (
+                "http://ops:hunter2/x@proxy:3128/",
+                "http://ops:***@proxy:3128/",
+            ),
+            ("hunter2@proxy:3128", "***@proxy:3128"),
+            ("proxy:3128", "proxy:3128"),
+        ] {
+            assert_eq!(redact_proxy(given), shown);
+        }
     }
 }
