@@ -14,7 +14,7 @@ use rustls::{
 };
 
 /// How the BMC's certificate is checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Trust {
     /// The system's CA store.
     System,

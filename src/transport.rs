@@ -35,16 +35,8 @@ pub struct Options {
     pub verbose: bool,
     /// `http://` (a CONNECT tunnel), `socks5://` or `socks5h://` proxy, credentials included.
     pub proxy: Option<String>,
-    /// Send through this host's keeper when one answers (connection persistence).
-    pub keeper: Option<KeeperLink>,
-}
-
-/// Where the keeper listens, and the trust this client connects with (it serves only the
-/// same).
-#[derive(Debug, Clone)]
-pub struct KeeperLink {
-    pub place: keeper::Place,
-    pub trust: String,
+    /// Send through the keeper when it serves this host (connection persistence).
+    pub keeper: Option<keeper::Link>,
 }
 
 /// The largest request head this transport sends: it bounds the token the session layer
@@ -88,6 +80,10 @@ pub enum TransportError {
     TooLarge(u64),
     #[error("refused to follow a redirect to {0}: the token goes only to the host that issued it")]
     ForeignRedirect(String),
+    #[error(
+        "the keeper was busy with another request to this host until the --timeout ran out; the {method} was not sent: retry, raise --timeout, or pass --no-persist"
+    )]
+    KeeperBusy { method: String },
     #[error("cannot write the response: {0}")]
     Output(io::Error),
     #[error(
@@ -101,6 +97,8 @@ pub struct Transport {
     host: Host,
     agent: ureq::Agent,
     options: Options,
+    /// `--timeout` and when it is up; a keeper sets both per request (`limit`).
+    timeout: Cell<Duration>,
     deadline: Cell<Instant>,
     seen: SeenCert,
     /// New connections begun, and those that got past the proxy: a failure between the two
@@ -212,6 +210,8 @@ impl Transport {
             .user_agent(concat!("rfsession/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
             .timeout_global(Some(options.timeout))
+            // A kept connection lives as long as the keeper holds the host, not ureq's 15 s.
+            .max_idle_age(Duration::from_secs(7 * 24 * 3600))
             .max_idle_connections_per_host(2)
             // ureq's 128 KiB defaults are zeroed per connection; Redfish requests are small
             // and 64 KiB still holds the largest response head ureq accepts.
@@ -245,6 +245,7 @@ impl Transport {
             host: host.clone(),
             agent,
             deadline: Cell::new(options.deadline),
+            timeout: Cell::new(options.timeout),
             options,
             seen,
             attempts,
@@ -260,13 +261,19 @@ impl Transport {
 
     /// A new `--timeout` from now: each poll of a long task gets its own.
     pub fn renew_deadline(&self) {
-        self.deadline.set(Instant::now() + self.options.timeout);
+        self.deadline.set(Instant::now() + self.timeout.get());
+    }
+
+    /// The client's `--timeout` and deadline, for a request a keeper sends for it.
+    pub fn limit(&self, timeout: Duration, deadline: Instant) {
+        self.timeout.set(timeout);
+        self.deadline.set(deadline);
     }
 
     fn remaining(&self) -> Result<Duration, TransportError> {
         match self.deadline.get().checked_duration_since(Instant::now()) {
             Some(d) if !d.is_zero() => Ok(d),
-            _ => Err(TransportError::Timeout(self.options.timeout.as_secs())),
+            _ => Err(TransportError::Timeout(self.timeout.get().as_secs())),
         }
     }
 
@@ -340,6 +347,7 @@ impl Transport {
         }
     }
 
+    /// One exchange, through the keeper or directly: the same log lines either way.
     fn send_once(
         &self,
         method: &str,
@@ -348,22 +356,10 @@ impl Transport {
         json: Option<&[u8]>,
         headers: &[(&str, &str)],
     ) -> Result<Response, TransportError> {
-        if let Some(link) = &self.options.keeper
-            && let Some(resp) = self.via_keeper(link, method, path, token, json, headers)?
-        {
-            return Ok(resp);
-        }
-        let url = format!("{}{}", self.host.origin(), path);
-        self.log(format_args!("> {method} {url}"));
+        self.log(format_args!("> {method} {}{path}", self.host.origin()));
         if let Some(p) = &self.options.proxy {
             self.log(format_args!("* through the proxy {}", redact_proxy(p)));
         }
-        let remaining = self.remaining()?;
-        let (attempts, tunnels) = (
-            self.attempts.load(Ordering::Relaxed),
-            self.tunnels.load(Ordering::Relaxed),
-        );
-        let mut req = ureq::http::Request::builder().method(method).uri(&url);
         for (name, value) in headers {
             let shown = if is_secret_header(name) {
                 "<redacted>"
@@ -371,15 +367,61 @@ impl Transport {
                 value
             };
             self.log(format_args!("> {name}: {shown}"));
+        }
+        if token.is_some() {
+            self.log(format_args!("> X-Auth-Token: <redacted>"));
+        }
+        if json.is_some() {
+            self.log(format_args!("> Content-Type: application/json"));
+        }
+        let kept = match &self.options.keeper {
+            Some(link) => self.via_keeper(link, method, path, token, json, headers),
+            None => Ok(None),
+        };
+        let resp = match kept {
+            Ok(Some(resp)) => Ok(resp),
+            Ok(None) => self.direct(method, path, token, json, headers),
+            Err(e) => Err(e),
+        }
+        .inspect_err(|e| self.log(format_args!("! {e}")))?;
+        if self.options.verbose {
+            self.log(format_args!("< {}", resp.status));
+            for (name, value) in &resp.headers {
+                let shown = if is_secret_header(name.as_str()) {
+                    "<redacted>"
+                } else {
+                    value.to_str().unwrap_or("<binary>")
+                };
+                self.log(format_args!("< {name}: {shown}"));
+            }
+        }
+        Ok(resp)
+    }
+
+    /// The exchange on this process's own connection.
+    fn direct(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&Secret>,
+        json: Option<&[u8]>,
+        headers: &[(&str, &str)],
+    ) -> Result<Response, TransportError> {
+        let url = format!("{}{}", self.host.origin(), path);
+        let remaining = self.remaining()?;
+        let (attempts, tunnels) = (
+            self.attempts.load(Ordering::Relaxed),
+            self.tunnels.load(Ordering::Relaxed),
+        );
+        let mut req = ureq::http::Request::builder().method(method).uri(&url);
+        for (name, value) in headers {
             req = req.header(*name, *value);
         }
         if let Some(t) = token {
-            self.log(format_args!("> X-Auth-Token: <redacted>"));
             req = req.header("X-Auth-Token", t.expose());
         }
         let result = match json {
             Some(body) => {
-                self.log(format_args!("> Content-Type: application/json"));
                 let req = req
                     .header("Content-Type", "application/json")
                     .body(body)
@@ -408,8 +450,8 @@ impl Transport {
                 Trust::Pinned(p) => Some(p.as_str()),
                 _ => None,
             };
-            let mapped = map_error(e, pinned.zip(self.seen_certificate()), self.options.timeout);
-            let mapped = match mapped {
+            let mapped = map_error(e, pinned.zip(self.seen_certificate()), self.timeout.get());
+            match mapped {
                 TransportError::CertChanged { pinned, now, .. } => TransportError::CertChanged {
                     pinned,
                     now,
@@ -437,37 +479,24 @@ impl Transport {
                     }
                 }
                 m => m,
-            };
-            self.log(format_args!("! {mapped}"));
-            mapped
+            }
         })?;
         let (parts, body) = resp.into_parts();
-        let resp = Response {
+        Ok(Response {
             status: parts.status.as_u16(),
             path: path.to_owned(),
             headers: parts.headers,
             body: Source::Direct(body),
-            timeout: self.options.timeout,
-        };
-        if self.options.verbose {
-            self.log(format_args!("< {}", resp.status));
-            for (name, value) in &resp.headers {
-                let shown = if is_secret_header(name.as_str()) {
-                    "<redacted>"
-                } else {
-                    value.to_str().unwrap_or("<binary>")
-                };
-                self.log(format_args!("< {name}: {shown}"));
-            }
-        }
-        Ok(resp)
+            timeout: self.timeout.get(),
+        })
     }
 
-    /// Send through the keeper. Ok(None): no keeper serves us, connect directly. A keeper
-    /// that ends mid-request may have sent it: a GET is sent again directly, a write is not.
+    /// The exchange through the keeper. Ok(None): no keeper serves this call and nothing
+    /// was sent; connect directly. A keeper that ends after taking the request may have
+    /// sent it: a GET is sent again directly, a write is not.
     fn via_keeper(
         &self,
-        link: &KeeperLink,
+        link: &keeper::Link,
         method: &str,
         path: &str,
         token: Option<&Secret>,
@@ -481,38 +510,45 @@ impl Transport {
         if let Some(t) = token {
             all.push(("X-Auth-Token".into(), t.expose().to_owned()));
         }
-        if json.is_some() {
-            all.push(("Content-Type".into(), "application/json".into()));
+        let deadline = self.deadline.get();
+        if deadline <= Instant::now() {
+            return Err(TransportError::Timeout(self.timeout.get().as_secs()));
         }
-        let ask = keeper::Ask {
-            method: method.to_owned(),
-            path: path.to_owned(),
-            headers: all,
-            body_len: json.map_or(0, <[u8]>::len),
-            trust: link.trust.clone(),
-            stop: false,
-        };
-        // The keeper answers within its own --timeout; a little more here, then give up.
-        let wait = self.remaining()? + Duration::from_secs(2);
-        let (answer, reader) = match keeper::forward(&link.place, &ask, json, wait) {
-            Ok(Some(got)) => got,
-            Ok(None) => return Ok(None),
-            Err(_) if method == "GET" => return Ok(None),
-            Err(e) => {
+        let exchanged =
+            keeper::exchange(link, method, path, all, json, self.timeout.get(), deadline);
+        let (status, headers, body) = match exchanged {
+            keeper::Exchanged::Direct => return Ok(None),
+            keeper::Exchanged::Head {
+                status,
+                headers,
+                body,
+            } => (status, headers, body),
+            keeper::Exchanged::Busy => {
+                self.log(format_args!("* the keeper was busy on this host"));
+                return Err(TransportError::KeeperBusy {
+                    method: method.to_owned(),
+                });
+            }
+            keeper::Exchanged::Failed(e) => {
+                self.log(format_args!("* through the keeper"));
+                return Err(e);
+            }
+            keeper::Exchanged::Lost(_) if method == "GET" => {
+                self.log(format_args!(
+                    "* the keeper ended mid-request; sending directly"
+                ));
+                return Ok(None);
+            }
+            keeper::Exchanged::Lost(e) => {
                 return Err(TransportError::MayHaveApplied {
                     method: method.to_owned(),
                     detail: format!("the keeper ended mid-request: {e}"),
                 });
             }
         };
-        self.log(format_args!("> {method} {path} (through the keeper)"));
-        if let Some(wire) = answer.error {
-            let e = TransportError::from_wire(wire);
-            self.log(format_args!("! {e}"));
-            return Err(e);
-        }
+        self.log(format_args!("* through the keeper"));
         let mut map = ureq::http::HeaderMap::new();
-        for (k, v) in &answer.headers {
+        for (k, v) in &headers {
             if let (Ok(k), Ok(v)) = (
                 ureq::http::HeaderName::from_bytes(k.as_bytes()),
                 ureq::http::HeaderValue::from_str(v),
@@ -520,18 +556,17 @@ impl Transport {
                 map.append(k, v);
             }
         }
-        self.log(format_args!("< {}", answer.status));
         Ok(Some(Response {
-            status: answer.status,
+            status,
             path: path.to_owned(),
             headers: map,
-            body: Source::Keeper(Box::new(reader)),
-            timeout: self.options.timeout,
+            body: Source::Keeper(Box::new(body)),
+            timeout: self.timeout.get(),
         }))
     }
 
     /// One request as a keeper was asked it (headers as given, token among them), on the
-    /// kept connection, with a full --timeout of its own.
+    /// kept connection, within the client's limits (see `limit`).
     pub fn send_for_keeper(
         &self,
         method: &str,
@@ -539,19 +574,16 @@ impl Transport {
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
     ) -> Result<Response, TransportError> {
-        self.renew_deadline();
         let token = headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case("x-auth-token"))
             .map(|(_, v)| Secret::new((*v).to_owned()));
         let rest: Vec<(&str, &str)> = headers
             .iter()
-            .filter(|(k, _)| {
-                !k.eq_ignore_ascii_case("x-auth-token") && !k.eq_ignore_ascii_case("content-type")
-            })
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("x-auth-token"))
             .copied()
             .collect();
-        self.send_once(method, path, token.as_ref(), body, &rest)
+        self.direct(method, path, token.as_ref(), body, &rest)
     }
 
     fn log(&self, line: fmt::Arguments) {
@@ -577,6 +609,7 @@ impl TransportError {
             T::TooLarge(n) => ("large", String::new(), *n),
             T::ForeignRedirect(d) => ("redirect", d.clone(), 0),
             T::Proxy { proxy, detail } => ("proxy", format!("{proxy} {detail}"), 0),
+            T::KeeperBusy { method } => ("busy", method.clone(), 0),
             other => ("protocol", other.to_string(), 0),
         };
         (kind.to_owned(), detail, n)
@@ -611,6 +644,7 @@ impl TransportError {
             },
             "large" => T::TooLarge(n),
             "redirect" => T::ForeignRedirect(detail),
+            "busy" => T::KeeperBusy { method: detail },
             "proxy" => T::Proxy {
                 proxy: a,
                 detail: b,
