@@ -362,6 +362,7 @@ pub fn serve(cache_dir: &Path) -> io::Result<()> {
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+    raise_open_files();
     let socket = place.socket();
     let _ = std::fs::remove_file(&socket);
     // Created 0600 from the start: no moment when another user could connect.
@@ -506,6 +507,21 @@ fn handle(state: &State, conn: UnixStream) -> io::Result<()> {
         }
     }
     out.flush()
+}
+
+/// A connection per host and one per client: a thousand hosts need more than the usual
+/// soft limit of 1024 open files, and the hard limit is ours to take.
+fn raise_open_files() {
+    unsafe {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
+            lim.rlim_cur = lim.rlim_max.min(1 << 16);
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        }
+    }
 }
 
 fn readable(listener: &UnixListener, wait: Duration) -> io::Result<bool> {
