@@ -49,7 +49,7 @@ pub type SeenCert = Arc<Mutex<Option<String>>>;
 pub fn client_config(trust: &Trust, seen: SeenCert) -> Result<Arc<ClientConfig>, TlsSetupError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let webpki = match trust {
-        Trust::System => Some(roots(system_roots()?, &provider)?),
+        Trust::System => Some(system_verifier(&provider)?),
         Trust::Bundle(path) => Some(roots(bundle_roots(path)?, &provider)?),
         Trust::AnyRecorded | Trust::Pinned(_) => None,
     };
@@ -63,11 +63,14 @@ pub fn client_config(trust: &Trust, seen: SeenCert) -> Result<Arc<ClientConfig>,
         seen,
         provider: provider.clone(),
     };
-    let config = ClientConfig::builder_with_provider(provider)
+    let mut config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
+    // One host per configuration: rustls's default cache for 256 servers is allocated up
+    // front, in every process and for each of a keeper's hosts.
+    config.resumption = rustls::client::Resumption::in_memory_sessions(4);
     Ok(Arc::new(config))
 }
 
@@ -101,6 +104,22 @@ fn bundle_roots(path: &Path) -> Result<RootCertStore, TlsSetupError> {
         });
     }
     Ok(store)
+}
+
+/// The system's CA store, read and parsed once per process (a keeper serves many hosts).
+fn system_verifier(
+    provider: &Arc<CryptoProvider>,
+) -> Result<Arc<WebPkiServerVerifier>, TlsSetupError> {
+    static SYSTEM: std::sync::OnceLock<Arc<RootCertStore>> = std::sync::OnceLock::new();
+    let store = SYSTEM
+        .get_or_init(|| Arc::new(system_roots().unwrap_or_else(|_| RootCertStore::empty())))
+        .clone();
+    if store.is_empty() {
+        return Err(TlsSetupError::NoSystemRoots);
+    }
+    WebPkiServerVerifier::builder_with_provider(store, provider.clone())
+        .build()
+        .map_err(|e| TlsSetupError::Rustls(rustls::Error::General(e.to_string())))
 }
 
 fn system_roots() -> Result<RootCertStore, TlsSetupError> {

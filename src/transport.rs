@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use rustls::{ClientConfig, ClientConnection, StreamOwned};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout,
+    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, Either, NextTimeout,
     SocksConnector, TcpConnector, Transport as UreqTransport, TransportAdapter,
 };
 
@@ -105,6 +105,8 @@ pub struct Transport {
     /// is the proxy's.
     attempts: Arc<AtomicUsize>,
     tunnels: Arc<AtomicUsize>,
+    /// The size of the request head about to be written, for the output buffer.
+    head: Arc<AtomicUsize>,
 }
 
 /// A response whose body has not been read yet.
@@ -202,6 +204,14 @@ impl Transport {
             })?),
             None => None,
         };
+        // Under TLS, the socket's own buffers only carry TLS records: small ones do.
+        let tcp_config = (host.scheme == Scheme::Https).then(|| {
+            ureq::Agent::config_builder()
+                .input_buffer_size(8 * 1024)
+                .output_buffer_size(4 * 1024)
+                .build()
+        });
+        let head = Arc::new(AtomicUsize::new(0));
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -213,29 +223,33 @@ impl Transport {
             // A kept connection lives as long as the keeper holds the host, not ureq's 15 s.
             .max_idle_age(Duration::from_secs(7 * 24 * 3600))
             .max_idle_connections_per_host(2)
-            // ureq's 128 KiB defaults are zeroed per connection; Redfish requests are small
-            // and 64 KiB still holds the largest response head ureq accepts.
+            // Plain http only (TLS connections size their buffers as needed, see `Elastic`):
+            // 64 KiB holds the largest response head ureq accepts.
             .input_buffer_size(64 * 1024)
             .output_buffer_size(MAX_REQUEST_HEAD)
             .build();
         let attempts = Arc::new(AtomicUsize::new(0));
         let tunnels = Arc::new(AtomicUsize::new(0));
-        let connector =
-            ().chain(Counting(attempts.clone()))
-                .chain(SocksConnector::default())
-                .chain(ConnectProxyConnector::default())
-                .chain(TcpConnector::default())
-                .chain(TlsConnector {
-                    config: tls,
-                    tunnels: tunnels.clone(),
-                    bmc: (
-                        host.name_on_the_wire()
-                            .trim_start_matches('[')
-                            .trim_end_matches(']')
-                            .to_owned(),
-                        host.port,
-                    ),
-                });
+        let connector = ()
+            .chain(Counting(attempts.clone()))
+            .chain(SocksConnector::default())
+            .chain(ConnectProxyConnector::default())
+            .chain(SmallTcp {
+                tcp: TcpConnector::default(),
+                config: tcp_config,
+            })
+            .chain(TlsConnector {
+                config: tls,
+                head: head.clone(),
+                tunnels: tunnels.clone(),
+                bmc: (
+                    host.name_on_the_wire()
+                        .trim_start_matches('[')
+                        .trim_end_matches(']')
+                        .to_owned(),
+                    host.port,
+                ),
+            });
         let resolver = LiteralResolver {
             scope: host.zone().map(scope_id).transpose()?,
             ..LiteralResolver::default()
@@ -250,6 +264,7 @@ impl Transport {
             seen,
             attempts,
             tunnels,
+            head,
         })
     }
 
@@ -413,6 +428,15 @@ impl Transport {
             self.attempts.load(Ordering::Relaxed),
             self.tunnels.load(Ordering::Relaxed),
         );
+        // What ureq writes: request line, these headers, the token, and its own few.
+        let head = url.len()
+            + headers
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 4)
+                .sum::<usize>()
+            + token.map_or(0, |t| t.expose().len() + 16)
+            + 512;
+        self.head.store(head, Ordering::Relaxed);
         let mut req = ureq::http::Request::builder().method(method).uri(&url);
         for (name, value) in headers {
             req = req.header(*name, *value);
@@ -864,6 +888,7 @@ impl<In: UreqTransport> Connector<In> for Counting {
 #[derive(Debug)]
 struct TlsConnector {
     config: Option<Arc<ClientConfig>>,
+    head: Arc<AtomicUsize>,
     tunnels: Arc<AtomicUsize>,
     /// The BMC's name and port: ureq also runs this chain for the connection to a proxy
     /// itself, which is not a tunnel to the BMC.
@@ -907,19 +932,141 @@ impl<In: UreqTransport> Connector<In> for TlsConnector {
                 None => ureq::Error::from(e),
             }
         })?;
-        let buffers = LazyBuffers::new(
-            details.config.input_buffer_size(),
-            details.config.output_buffer_size(),
-        );
         Ok(Some(Either::B(TlsTransport {
-            buffers,
+            buffers: Elastic {
+                head: self.head.clone(),
+                ..Elastic::default()
+            },
             stream: StreamOwned { conn, sock },
         })))
     }
 }
 
+/// ureq's buffers for a TLS connection, sized to what each request needs instead of fixed
+/// (ureq's LazyBuffers keep their full size for the connection's life): the input starts at
+/// 8 KiB and doubles while a response head does not fit (ureq still refuses heads over its
+/// limit), the output holds the head being sent, and both return to their small size
+/// between requests. A keeper holding a thousand connections keeps kilobytes per host.
+#[derive(Debug, Default)]
+struct Elastic {
+    input: Vec<u8>,
+    filled: usize,
+    consumed: usize,
+    output: Vec<u8>,
+    /// The next request head's size, set by `Transport::direct`.
+    head: Arc<AtomicUsize>,
+    progress: bool,
+}
+
+impl Elastic {
+    const INPUT: usize = 8 * 1024;
+    const OUTPUT: usize = 2 * 1024;
+    /// ureq's own floor for the space it reads a request body into.
+    const TMP: usize = 10 * 1024;
+
+    /// At least `free` bytes free after the unconsumed input, which moves to the front.
+    fn room(&mut self, free: usize) {
+        if self.consumed > 0 {
+            self.input.copy_within(self.consumed..self.filled, 0);
+            self.filled -= self.consumed;
+            self.consumed = 0;
+        }
+        if self.filled == 0 && self.input.len() > Self::INPUT.max(free) {
+            self.input = Vec::new(); // Back to small between requests.
+        }
+        if self.input.len() - self.filled < free {
+            let size = (self.filled + free)
+                .max(self.input.len() * 2)
+                .max(Self::INPUT);
+            self.input.resize(size, 0);
+        }
+    }
+}
+
+impl Buffers for Elastic {
+    fn output(&mut self) -> &mut [u8] {
+        let want = self.head.load(Ordering::Relaxed).max(Self::OUTPUT);
+        if self.output.len() < want {
+            self.output.resize(want, 0);
+        }
+        &mut self.output
+    }
+
+    fn input(&self) -> &[u8] {
+        &self.input[self.consumed..self.filled]
+    }
+
+    fn input_append_buf(&mut self) -> &mut [u8] {
+        // Reading an answer: the request went out, its head buffer can go.
+        if self.output.len() > Self::OUTPUT {
+            self.output = Vec::new();
+        }
+        let full = self.filled == self.input.len();
+        self.room(if full { self.input.len().max(1) } else { 1 });
+        &mut self.input[self.filled..]
+    }
+
+    fn input_appended(&mut self, amount: usize) {
+        self.filled += amount;
+    }
+
+    fn input_consume(&mut self, amount: usize) {
+        self.progress = amount > 0;
+        self.consumed += amount;
+        if self.consumed >= self.filled {
+            self.consumed = 0;
+            self.filled = 0;
+        }
+    }
+
+    fn tmp_and_output(&mut self) -> (&mut [u8], &mut [u8]) {
+        self.room(Self::TMP);
+        self.output();
+        (&mut self.input[self.filled..], &mut self.output)
+    }
+
+    fn can_use_input(&self) -> bool {
+        self.filled > self.consumed && self.progress
+    }
+}
+
+/// ureq's TCP connector, with buffers of their own size (small under TLS) instead of the
+/// HTTP buffers' (see `Elastic`).
+#[derive(Debug)]
+struct SmallTcp {
+    tcp: TcpConnector,
+    config: Option<ureq::config::Config>,
+}
+
+impl<In: UreqTransport> Connector<In> for SmallTcp {
+    type Out = <TcpConnector as Connector<In>>::Out;
+
+    fn connect(
+        &self,
+        d: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        let Some(config) = self.config.as_ref().filter(|_| chained.is_none()) else {
+            return self.tcp.connect(d, chained);
+        };
+        let small = ConnectionDetails {
+            uri: d.uri,
+            addrs: d.addrs.clone(),
+            config,
+            request_level: d.request_level,
+            resolver: d.resolver,
+            now: d.now,
+            timeout: d.timeout,
+            current_time: d.current_time.clone(),
+            run_connector: d.run_connector.clone(),
+            register_shutdown: d.register_shutdown.clone(),
+        };
+        self.tcp.connect(&small, None)
+    }
+}
+
 struct TlsTransport {
-    buffers: LazyBuffers,
+    buffers: Elastic,
     stream: StreamOwned<ClientConnection, TransportAdapter>,
 }
 

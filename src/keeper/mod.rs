@@ -363,6 +363,9 @@ pub fn serve(cache_dir: &Path) -> io::Result<()> {
         std::thread::sleep(Duration::from_millis(10));
     }
     raise_open_files();
+    // Threads come and go with clients: two malloc arenas, not one per core's worth of
+    // threads, keep freed memory where the next request finds it.
+    unsafe { libc::mallopt(libc::M_ARENA_MAX, 2) };
     let socket = place.socket();
     let _ = std::fs::remove_file(&socket);
     // Created 0600 from the start: no moment when another user could connect.
