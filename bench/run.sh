@@ -138,7 +138,7 @@ echo "1. warm GET $url (alternating A/B)"
 python3 "$harness" "$RUNS" \
     "rfsession get" "$rfs --cacert $ca get $host /redfish/v1/Systems/1" \
     "curl -s --cacert (reference)" "curl -s --cacert $ca -H X-Auth-Token:$token $url" | tee "$work/warm.txt"
-read -r ratio rss < <(awk '/rfsession get/ {print $(NF), $(NF-4)}' "$work/warm.txt" | tr -d x)
+read -r ratio rss < <(awk '/rfsession get/ {print $(NF), $(NF-3)}' "$work/warm.txt" | tr -d x)
 goal "warm get <= 0.3x curl (${ratio}x)" "$(awk -v r="$ratio" 'BEGIN {print (r <= 0.3) ? 1 : 0}')"
 goal "warm get peak RSS under 5 MB (${rss} MB)" "$(awk -v m="$rss" 'BEGIN {print (m < 5.0) ? 1 : 0}')"
 

@@ -385,7 +385,13 @@ impl HostSession<'_> {
             place,
             key: keeper::protocol::Key {
                 host: self.host.clone(),
-                trust: trust.clone(),
+                // The keeper runs elsewhere: `--cacert ca.pem` means this directory's.
+                trust: match trust {
+                    Trust::Bundle(p) => {
+                        Trust::Bundle(std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+                    }
+                    t => t.clone(),
+                },
                 proxy: proxy.clone(),
             },
             hold: self.hs.persist.as_ref().map(|p| p.value),

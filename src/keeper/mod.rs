@@ -45,8 +45,9 @@ pub struct Place {
 
 impl Place {
     pub fn new(cache_dir: &Path) -> Place {
+        // Absolute: the keeper runs from `/`.
         Place {
-            dir: cache_dir.to_owned(),
+            dir: std::path::absolute(cache_dir).unwrap_or_else(|_| cache_dir.to_owned()),
         }
     }
 
@@ -357,11 +358,13 @@ pub fn serve(cache_dir: &Path) -> io::Result<()> {
     // A keeper that is ending still holds it for a moment; one that serves, for good.
     let begun = Instant::now();
     while lock.try_lock().is_err() {
-        if begun.elapsed() > Duration::from_secs(2) {
-            return Ok(());
+        if begun.elapsed() > Duration::from_secs(2) || place.connect().is_some() {
+            return Ok(()); // Another keeper serves.
         }
         std::thread::sleep(Duration::from_millis(10));
     }
+    // Holding no directory of whoever started it (every path it gets is absolute).
+    let _ = std::env::set_current_dir("/");
     raise_open_files();
     // Threads come and go with clients: two malloc arenas, not one per core's worth of
     // threads, keep freed memory where the next request finds it.

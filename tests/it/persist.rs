@@ -594,3 +594,30 @@ fn the_keeper_has_no_secret_in_its_argv_or_environment() {
         );
     }
 }
+
+#[test]
+fn many_processes_starting_at_once_start_one_keeper() {
+    let (bmcs, env) = logged_in_fleet(2);
+    let children: Vec<_> = (0..16)
+        .map(|i| {
+            let b = &bmcs[i % 2];
+            env.spawn(
+                b,
+                &["get", &b.host(), "Systems/1", "--pointer", "/Id"],
+                &[PERSIST],
+            )
+        })
+        .collect();
+    for c in children {
+        assert_eq!(wait(c).ok().stdout, "1\n");
+    }
+    // Those that lost the race to bind have gone within a moment.
+    let start = Instant::now();
+    while keepers(&env).len() > 1 && start.elapsed() < Duration::from_secs(3) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(keepers(&env).len(), 1, "{:?}", keepers(&env));
+    for b in &bmcs {
+        assert_eq!(held(&env, b), Some(true));
+    }
+}
