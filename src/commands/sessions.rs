@@ -7,7 +7,7 @@ use crate::cli::SessionsArgs;
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::{Output, escape_controls, warn};
-use crate::session::Sessions;
+use crate::session::{Sessions, trust_shown};
 use crate::timefmt;
 
 pub fn run(sessions: &Sessions, out: Output, args: SessionsArgs) -> Result<()> {
@@ -90,13 +90,18 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                     "created": timefmt::rfc3339(e.created),
                     "persist_seconds": persist(h),
                     "keeper_pid": kept(h),
+                    "trust": trust_shown(e),
                 })
             })
             .collect();
         out.json(&Value::Array(arr))?;
     } else {
-        let mut table =
-            vec![["HOST", "USER", "CREATED", "PERSIST", "KEEPER", "SESSION"].map(String::from)];
+        let mut table = vec![
+            [
+                "HOST", "USER", "CREATED", "PERSIST", "KEEPER", "SESSION", "TRUST",
+            ]
+            .map(String::from),
+        ];
         for (h, e) in &rows {
             let keeper = kept(h).map_or("-".to_owned(), |p| format!("pid {p}"));
             let persist = persist(h).map_or("-".to_owned(), |s| format!("{s}s"));
@@ -108,6 +113,7 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                     &persist,
                     &keeper,
                     e.session_uri.as_deref().unwrap_or(""),
+                    &trust_shown(e),
                 ]
                 .map(|c| escape_controls(c).into_owned()),
             );

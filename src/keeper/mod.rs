@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 use protocol::{Ask, Go, Key, Reply, Request};
 
 use crate::host::Host;
+use crate::tls::Seen;
 use crate::transport::{Options, Transport, TransportError};
 
 /// Connections held at most, unless `RFSESSION_KEEPER_HOSTS` says otherwise.
@@ -167,6 +168,7 @@ pub enum Exchanged {
     Head {
         status: u16,
         headers: Vec<(String, String)>,
+        seen: Seen,
         body: BufReader<UnixStream>,
     },
     Failed(TransportError),
@@ -230,9 +232,14 @@ pub fn exchange(
     let wait = protocol::left(deadline_ms) + Duration::from_secs(2);
     let _ = reader.get_ref().set_read_timeout(Some(wait));
     match read_reply(&mut reader) {
-        Ok(Reply::Head { status, headers }) => Exchanged::Head {
+        Ok(Reply::Head {
             status,
             headers,
+            seen,
+        }) => Exchanged::Head {
+            status,
+            headers,
+            seen,
             body: reader,
         },
         Ok(Reply::Failed { error }) => Exchanged::Failed(TransportError::from_wire(error)),
@@ -316,6 +323,7 @@ impl State {
         }
         let options = Options {
             trust: key.trust.clone(),
+            hint: key.hint.clone(),
             timeout,
             deadline: Instant::now() + timeout,
             verbose: false,
@@ -502,6 +510,7 @@ fn handle(state: &State, conn: UnixStream) -> io::Result<()> {
             let head = Reply::Head {
                 status: resp.status,
                 headers: resp.header_list(),
+                seen: transport.seen(),
             };
             out.write_all(&protocol::line(&head)?)?;
             // A body cut short shows as such to the client, as a direct read would.

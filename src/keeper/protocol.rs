@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::host::Host;
-use crate::tls::Trust;
+use crate::tls::{Seen, Trust};
 
 /// What must be the same before a kept connection carries a request: the host, the trust
 /// the connection was verified with, and the proxy it goes through.
@@ -27,6 +27,8 @@ pub struct Key {
     pub trust: Trust,
     /// The proxy URL, credentials included (it travels over the private socket only).
     pub proxy: Option<String>,
+    /// What a refused certificate's message says to do (as the client's own would).
+    pub hint: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -70,6 +72,8 @@ pub enum Reply {
     Head {
         status: u16,
         headers: Vec<(String, String)>,
+        /// What the connection's handshake showed, for a login to pin or remember.
+        seen: Seen,
     },
     /// The transport's error, as `TransportError::to_wire`.
     Failed {

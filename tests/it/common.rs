@@ -26,7 +26,7 @@ pub struct Out {
 }
 
 impl Out {
-    fn from(o: Output) -> Out {
+    pub fn from(o: Output) -> Out {
         Out {
             code: o.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -175,6 +175,13 @@ pub fn unidentifiable() -> Bmc {
         f.forget_context = true;
     });
     bmc
+}
+
+/// An emulated BMC serving a certificate of `kind`.
+pub fn serving(kind: emulator::CertKind) -> Bmc {
+    let mut c = emulator::Config::new(Profile::Generic);
+    c.cert = kind;
+    Bmc::with_config(c)
 }
 
 /// An emulated BMC and a cache already logged in to it as admin.

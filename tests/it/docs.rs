@@ -50,7 +50,7 @@ fn completions_and_man_pages_are_up_to_date() {
     }
     assert_eq!(
         files(&root.join("man")).len(),
-        13,
+        14,
         "one page per subcommand and the main one"
     );
 }

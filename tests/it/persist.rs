@@ -122,13 +122,41 @@ fn scenarios(persist: bool) -> (Vec<String>, u64) {
     let seen = seen
         .into_iter()
         .map(|l| {
-            // Each run has its own BMC: the port differs, and so do idle seconds.
-            let l = l.replace(&port, "PORT");
+            // Each run has its own BMC: the port differs, and so do the login time and idle
+            // seconds.
+            let l = without_timestamps(&l.replace(&port, "PORT"));
             let cut = l.find("idle_seconds").map_or(l.len(), |i| i);
             l[..cut].to_owned()
         })
         .collect();
     (seen, used)
+}
+
+/// `2026-11-30T00:27:53Z` as `TIME`.
+fn without_timestamps(s: &str) -> String {
+    let shape = |w: &[u8]| {
+        w.len() == 20
+            && w.iter().enumerate().all(|(i, b)| match i {
+                4 | 7 => *b == b'-',
+                10 => *b == b'T',
+                13 | 16 => *b == b':',
+                19 => *b == b'Z',
+                _ => b.is_ascii_digit(),
+            })
+    };
+    let mut out = String::new();
+    let mut i = 0;
+    while i < s.len() {
+        if s.is_char_boundary(i) && s.len() >= i + 20 && shape(&s.as_bytes()[i..i + 20]) {
+            out.push_str("TIME");
+            i += 20;
+        } else {
+            let c = s[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
 }
 
 #[test]
@@ -619,5 +647,35 @@ fn many_processes_starting_at_once_start_one_keeper() {
     assert_eq!(keepers(&env).len(), 1, "{:?}", keepers(&env));
     for b in &bmcs {
         assert_eq!(held(&env, b), Some(true));
+    }
+}
+
+#[test]
+fn a_login_through_the_keeper_remembers_the_ca_as_a_direct_one_does() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let host = bmc.host();
+    let out = env.run_env(
+        &bmc,
+        &["-v", "login", &host, "-u", bmc_emulator::USER],
+        &[PERSIST, ("RFSESSION_PASSWORD", PASSWORD)],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("* through the keeper"), "{out:?}");
+    let entry: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.entry_path(&bmc)).unwrap()).unwrap();
+    assert!(
+        entry["tls_anchors"]
+            .as_str()
+            .is_some_and(|p| p.contains("BEGIN CERTIFICATE")),
+        "{entry}"
+    );
+    // Later calls need no --cacert, through the keeper or not.
+    for flags in [&[][..], &["--no-persist"][..]] {
+        let mut args = flags.to_vec();
+        args.extend(["get", &host, "Systems/1", "--pointer", "/Id"]);
+        let mut c = env.cmd(None, &args);
+        let out = c.output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n", "{out:?}");
     }
 }
