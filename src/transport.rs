@@ -92,6 +92,16 @@ pub enum TransportError {
     Proxy { proxy: String, detail: String },
 }
 
+/// One request as the loop of redirects and retries hands it to an exchange.
+#[derive(Clone, Copy)]
+struct Req<'a> {
+    method: &'a str,
+    path: &'a str,
+    token: Option<&'a Secret>,
+    json: Option<&'a [u8]>,
+    headers: &'a [(&'a str, &'a str)],
+}
+
 /// A connection setting to one BMC.
 pub struct Transport {
     host: Host,
@@ -332,7 +342,13 @@ impl Transport {
         let mut redirected = false;
         let mut retried = false;
         loop {
-            let result = self.send_once(method, &path, token, json, headers);
+            let result = self.send_once(&Req {
+                method,
+                path: &path,
+                token,
+                json,
+                headers,
+            });
             let resp = match result {
                 Err(TransportError::Closed(_)) if method == "GET" && !retried => {
                     retried = true;
@@ -372,19 +388,13 @@ impl Transport {
     }
 
     /// One exchange, through the keeper or directly: the same log lines either way.
-    fn send_once(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&Secret>,
-        json: Option<&[u8]>,
-        headers: &[(&str, &str)],
-    ) -> Result<Response, TransportError> {
+    fn send_once(&self, req: &Req) -> Result<Response, TransportError> {
+        let (method, path) = (req.method, req.path);
         self.log(format_args!("> {method} {}{path}", self.host.origin()));
         if let Some(p) = &self.options.proxy {
             self.log(format_args!("* through the proxy {}", redact_proxy(p)));
         }
-        for (name, value) in headers {
+        for (name, value) in req.headers {
             let shown = if is_secret_header(name) {
                 "<redacted>"
             } else {
@@ -392,19 +402,19 @@ impl Transport {
             };
             self.log(format_args!("> {name}: {shown}"));
         }
-        if token.is_some() {
+        if req.token.is_some() {
             self.log(format_args!("> X-Auth-Token: <redacted>"));
         }
-        if json.is_some() {
+        if req.json.is_some() {
             self.log(format_args!("> Content-Type: application/json"));
         }
         let kept = match &self.options.keeper {
-            Some(link) => self.via_keeper(link, method, path, token, json, headers),
+            Some(link) => self.via_keeper(link, req),
             None => Ok(None),
         };
         let resp = match kept {
             Ok(Some(resp)) => Ok(resp),
-            Ok(None) => self.direct(method, path, token, json, headers),
+            Ok(None) => self.direct(req),
             Err(e) => Err(e),
         }
         .inspect_err(|e| self.log(format_args!("! {e}")))?;
@@ -423,14 +433,14 @@ impl Transport {
     }
 
     /// The exchange on this process's own connection.
-    fn direct(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&Secret>,
-        json: Option<&[u8]>,
-        headers: &[(&str, &str)],
-    ) -> Result<Response, TransportError> {
+    fn direct(&self, req: &Req) -> Result<Response, TransportError> {
+        let Req {
+            method,
+            path,
+            token,
+            json,
+            headers,
+        } = *req;
         let url = format!("{}{}", self.host.origin(), path);
         let remaining = self.remaining()?;
         let (attempts, tunnels) = (
@@ -530,25 +540,30 @@ impl Transport {
     fn via_keeper(
         &self,
         link: &keeper::Link,
-        method: &str,
-        path: &str,
-        token: Option<&Secret>,
-        json: Option<&[u8]>,
-        headers: &[(&str, &str)],
+        req: &Req,
     ) -> Result<Option<Response>, TransportError> {
-        let mut all: Vec<(String, String)> = headers
+        let (method, path) = (req.method, req.path);
+        let mut all: Vec<(String, String)> = req
+            .headers
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        if let Some(t) = token {
+        if let Some(t) = req.token {
             all.push(("X-Auth-Token".into(), t.expose().to_owned()));
         }
         let deadline = self.deadline.get();
         if deadline <= Instant::now() {
             return Err(TransportError::Timeout(self.timeout.get().as_secs()));
         }
-        let exchanged =
-            keeper::exchange(link, method, path, all, json, self.timeout.get(), deadline);
+        let exchanged = keeper::exchange(
+            link,
+            method,
+            path,
+            all,
+            req.json,
+            self.timeout.get(),
+            deadline,
+        );
         let (status, headers, body) = match exchanged {
             keeper::Exchanged::Direct => return Ok(None),
             keeper::Exchanged::Head {
@@ -620,7 +635,13 @@ impl Transport {
             .filter(|(k, _)| !k.eq_ignore_ascii_case("x-auth-token"))
             .copied()
             .collect();
-        self.direct(method, path, token.as_ref(), body, &rest)
+        self.direct(&Req {
+            method,
+            path,
+            token: token.as_ref(),
+            json: body,
+            headers: &rest,
+        })
     }
 
     fn log(&self, line: fmt::Arguments) {

@@ -24,6 +24,15 @@ fn keeper(env: &Env, bmc: &Bmc) -> Option<u32> {
     }
 }
 
+/// A BMC logged in, and the keeper holding its connection (its pid).
+fn logged_in_and_kept() -> (Bmc, Env, u32) {
+    let (bmc, env) = logged_in(Profile::Generic);
+    env.run_env(&bmc, &["get", &bmc.host(), "Systems/1"], &[PERSIST])
+        .ok();
+    let pid = keeper(&env, &bmc).expect("a keeper");
+    (bmc, env, pid)
+}
+
 fn alive(pid: u32) -> bool {
     unsafe { libc::kill(pid as i32, 0) == 0 }
 }
@@ -178,11 +187,8 @@ fn output_and_exit_codes_are_the_same_with_and_without_persistence() {
 
 #[test]
 fn a_keeper_killed_mid_request_costs_the_call_nothing() {
-    let (bmc, env) = logged_in(Profile::Generic);
+    let (bmc, env, pid) = logged_in_and_kept();
     let host = bmc.host();
-    env.run_env(&bmc, &["get", &host, "Systems/1"], &[PERSIST])
-        .ok();
-    let pid = keeper(&env, &bmc).expect("a keeper");
     bmc.faults(|f| f.delay = Duration::from_millis(800));
     let child = env.spawn(
         &bmc,
@@ -238,11 +244,8 @@ fn a_connection_the_bmc_closed_when_idle_is_opened_again() {
 
 #[test]
 fn logout_stops_the_keeper_and_an_idle_one_ends_by_itself() {
-    let (bmc, env) = logged_in(Profile::Generic);
+    let (bmc, env, pid) = logged_in_and_kept();
     let host = bmc.host();
-    env.run_env(&bmc, &["get", &host, "Systems/1"], &[PERSIST])
-        .ok();
-    let pid = keeper(&env, &bmc).expect("a keeper");
     assert_eq!(held(&env, &bmc), Some(true));
     env.run(&bmc, &["logout", &host]).ok();
     assert_eq!(
@@ -274,11 +277,7 @@ fn another_user_is_refused_at_the_socket() {
         eprintln!("skipped: connecting as another uid needs root");
         return;
     }
-    let (bmc, env) = logged_in(Profile::Generic);
-    let host = bmc.host();
-    env.run_env(&bmc, &["get", &host, "Systems/1"], &[PERSIST])
-        .ok();
-    keeper(&env, &bmc).expect("a keeper");
+    let (bmc, env, _) = logged_in_and_kept();
     let socket = env.cache().join("keeper.sock");
     let mode =
         std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&socket).unwrap().permissions());
@@ -545,11 +544,8 @@ fn fleet_calls_use_the_keeper_and_logout_closes_each_host() {
 
 #[test]
 fn a_write_behind_a_busy_keeper_is_never_sent_and_says_so() {
-    let (bmc, env) = logged_in(Profile::Generic);
+    let (bmc, env, _) = logged_in_and_kept();
     let host = bmc.host();
-    env.run_env(&bmc, &["get", &host, "Systems/1"], &[PERSIST])
-        .ok();
-    keeper(&env, &bmc).expect("a keeper");
     bmc.faults(|f| f.delay = Duration::from_secs(5));
     let slow = env.spawn(&bmc, &["get", &host, "Systems/1"], &[PERSIST]);
     std::thread::sleep(Duration::from_millis(500));
