@@ -277,7 +277,7 @@ fn another_user_is_refused_at_the_socket() {
         eprintln!("skipped: connecting as another uid needs root");
         return;
     }
-    let (bmc, env, _) = logged_in_and_kept();
+    let (_bmc, env, _) = logged_in_and_kept();
     let socket = env.cache().join("keeper.sock");
     let mode =
         std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&socket).unwrap().permissions());
