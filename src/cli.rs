@@ -12,7 +12,9 @@ pub const ENVIRONMENT: &str = "Environment:
   RFSESSION_CACHE_DIR  cache directory (--cache-dir beats it)
   RFSESSION_CONFIG     settings file [default: ~/.config/rfsession/config.toml]
   HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   proxies, as curl reads them
-  NETRC                the netrc file [default: ~/.netrc]";
+  NETRC                the netrc file [default: ~/.netrc]
+  RFSESSION_PERSIST    keep connections open this long between calls (--persist beats it)
+  RFSESSION_KEEPER_HOSTS  connections a starting keeper holds at most [default: 1024]";
 
 fn after_long_help() -> String {
     format!("{}\n\n{ENVIRONMENT}", crate::exit::help_text())
