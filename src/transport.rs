@@ -45,7 +45,9 @@ pub struct Options {
 /// accepts, so that any cached token can still be sent (and its session deleted).
 pub const MAX_REQUEST_HEAD: usize = 64 * 1024;
 
-#[derive(Debug, thiserror::Error)]
+/// Serializable so that a keeper hands a client the error a direct call would have given
+/// (`Setup` and `Output` never cross: see `for_the_wire`).
+#[derive(Debug, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum TransportError {
     #[error("cannot resolve the host name; check the name and DNS")]
@@ -67,6 +69,7 @@ pub enum TransportError {
     #[error("TLS handshake failed: {0}")]
     Tls(String),
     #[error(transparent)]
+    #[serde(skip)]
     Setup(#[from] TlsSetupError),
     #[error("connection closed mid-request ({0}); retry")]
     Closed(String),
@@ -85,6 +88,7 @@ pub enum TransportError {
     )]
     KeeperBusy { method: String },
     #[error("cannot write the response: {0}")]
+    #[serde(skip)]
     Output(io::Error),
     #[error(
         "the proxy {proxy} failed ({detail}); check the proxy and --proxy/HTTPS_PROXY/NO_PROXY"
@@ -652,62 +656,14 @@ impl Transport {
 }
 
 impl TransportError {
-    /// The error as a keeper hands it to a client: (kind, detail, number).
-    pub fn to_wire(&self) -> (String, String, u64) {
-        use TransportError as T;
-        let (kind, detail, n) = match self {
-            T::Resolve => ("resolve", String::new(), 0),
-            T::Connect(d) => ("connect", d.clone(), 0),
-            T::Timeout(s) => ("timeout", String::new(), *s),
-            T::Untrusted(d) => ("untrusted", d.clone(), 0),
-            T::CertChanged { pinned, now, host } => ("cert", format!("{pinned} {now} {host}"), 0),
-            T::Tls(d) => ("tls", d.clone(), 0),
-            T::Closed(d) => ("closed", d.clone(), 0),
-            T::MayHaveApplied { method, detail } => ("applied", format!("{method} {detail}"), 0),
-            T::TooLarge(n) => ("large", String::new(), *n),
-            T::ForeignRedirect(d) => ("redirect", d.clone(), 0),
-            T::Proxy { proxy, detail } => ("proxy", format!("{proxy} {detail}"), 0),
-            T::KeeperBusy { method } => ("busy", method.clone(), 0),
-            other => ("protocol", other.to_string(), 0),
-        };
-        (kind.to_owned(), detail, n)
-    }
-
-    /// The error a direct call would have given, from its wire form.
-    pub fn from_wire((kind, detail, n): (String, String, u64)) -> TransportError {
-        use TransportError as T;
-        let mut two = detail.splitn(2, ' ').map(str::to_owned);
-        let (a, b) = (
-            two.next().unwrap_or_default(),
-            two.next().unwrap_or_default(),
-        );
-        match kind.as_str() {
-            "resolve" => T::Resolve,
-            "connect" => T::Connect(detail),
-            "timeout" => T::Timeout(n),
-            "untrusted" => T::Untrusted(detail),
-            "cert" => {
-                let mut p = detail.split(' ').map(str::to_owned);
-                T::CertChanged {
-                    pinned: p.next().unwrap_or_default(),
-                    now: p.next().unwrap_or_default(),
-                    host: p.next().unwrap_or_default(),
-                }
+    /// The error as a keeper hands it to a client: the two that hold no plain data go as
+    /// their text (neither arises there: the client built the same TLS setup already).
+    pub fn for_the_wire(self) -> TransportError {
+        match self {
+            e @ (TransportError::Setup(_) | TransportError::Output(_)) => {
+                TransportError::Protocol(e.to_string())
             }
-            "tls" => T::Tls(detail),
-            "closed" => T::Closed(detail),
-            "applied" => T::MayHaveApplied {
-                method: a,
-                detail: b,
-            },
-            "large" => T::TooLarge(n),
-            "redirect" => T::ForeignRedirect(detail),
-            "busy" => T::KeeperBusy { method: detail },
-            "proxy" => T::Proxy {
-                proxy: a,
-                detail: b,
-            },
-            _ => T::Protocol(detail),
+            e => e,
         }
     }
 }
@@ -1225,7 +1181,9 @@ mod tests {
             },
         ] {
             let text = e.to_string();
-            assert_eq!(TransportError::from_wire(e.to_wire()).to_string(), text);
+            let wire = serde_json::to_string(&e.for_the_wire()).unwrap();
+            let back: TransportError = serde_json::from_str(&wire).unwrap();
+            assert_eq!(back.to_string(), text);
         }
     }
 

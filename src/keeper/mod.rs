@@ -210,7 +210,7 @@ pub fn exchange(
     let _ = reader.get_ref().set_read_timeout(Some(wait));
     match read_reply(&mut reader) {
         Ok(Reply::Ready) => {}
-        Ok(Reply::Failed { error }) => return Exchanged::Failed(TransportError::from_wire(error)),
+        Ok(Reply::Failed { error }) => return Exchanged::Failed(error),
         Ok(_) => return Exchanged::Direct,
         Err(e)
             if matches!(
@@ -242,7 +242,7 @@ pub fn exchange(
             seen,
             body: reader,
         },
-        Ok(Reply::Failed { error }) => Exchanged::Failed(TransportError::from_wire(error)),
+        Ok(Reply::Failed { error }) => Exchanged::Failed(error),
         Ok(other) => Exchanged::Lost(io::Error::other(format!("unexpected {other:?}"))),
         Err(e) => Exchanged::Lost(e),
     }
@@ -482,7 +482,7 @@ fn handle(state: &State, conn: UnixStream) -> io::Result<()> {
         Ok(Some(t)) => t,
         Ok(None) => return reply(&mut out, &Reply::NotHeld),
         Err(e) => {
-            let error = e.to_wire();
+            let error = e.for_the_wire();
             return reply(&mut out, &Reply::Failed { error });
         }
     };
@@ -517,7 +517,7 @@ fn handle(state: &State, conn: UnixStream) -> io::Result<()> {
             let _ = resp.copy_to(&mut out);
         }
         Err(e) => {
-            let error = e.to_wire();
+            let error = e.for_the_wire();
             out.write_all(&protocol::line(&Reply::Failed { error })?)?;
         }
     }

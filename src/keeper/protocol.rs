@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::host::Host;
 use crate::tls::{Seen, Trust};
+use crate::transport::TransportError;
 
 /// What must be the same before a kept connection carries a request: the host, the trust
 /// the connection was verified with, and the proxy it goes through.
@@ -75,9 +76,9 @@ pub enum Reply {
         /// What the connection's handshake showed, for a login to pin or remember.
         seen: Seen,
     },
-    /// The transport's error, as `TransportError::to_wire`.
+    /// The transport's error, as a direct call would have given it.
     Failed {
-        error: (String, String, u64),
+        error: TransportError,
     },
     /// Persistence is off for this call and the keeper holds no connection for its key:
     /// the client connects directly.
