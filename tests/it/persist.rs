@@ -675,3 +675,35 @@ fn a_login_through_the_keeper_remembers_the_ca_as_a_direct_one_does() {
         assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n", "{out:?}");
     }
 }
+
+#[test]
+fn a_relative_cacert_means_the_callers_directory_to_the_keeper() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    let stranger = Bmc::start(Profile::Generic);
+    stranger.serve_certificate(bmc_emulator::CertKind::SelfSigned);
+    let (good, other) = (env.dir.path().join("good"), env.dir.path().join("other"));
+    for d in [&good, &other] {
+        std::fs::create_dir(d).unwrap();
+    }
+    std::fs::copy(bmc.ca_path(), good.join("ca.pem")).unwrap();
+    std::fs::write(other.join("ca.pem"), stranger.certificate_pem()).unwrap();
+    let run = |dir: &std::path::Path, flags: &[&str]| {
+        let mut args = vec!["--cacert", "ca.pem"];
+        args.extend_from_slice(flags);
+        args.extend(["get", &host, "Systems/1", "--pointer", "/Id"]);
+        let mut c = env.cmd(None, &args);
+        c.current_dir(dir).envs([PERSIST]);
+        let o = c.output().unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    assert_eq!(run(&good, &[]).0, Some(0));
+    assert_eq!(held(&env, &bmc), Some(true));
+    // Another directory's ca.pem is another CA: refused as a direct call refuses it.
+    let kept = run(&other, &[]);
+    assert_ne!(kept.0, Some(0), "{kept:?}");
+    assert_eq!(kept, run(&other, &["--no-persist"]));
+}
