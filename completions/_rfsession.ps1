@@ -23,7 +23,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
         'rfsession' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -64,12 +64,12 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)')
             [CompletionResult]::new('--session-uri', '--session-uri', [CompletionResultType]::ParameterName, 'With --token-stdin: the session''s URI, when the BMC cannot tell it')
-            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes')
+            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -90,7 +90,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;get' {
-            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes')
+            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--pointer', '--pointer', [CompletionResultType]::ParameterName, 'Print the value at this JSON pointer (strings without quotes), e.g. /PowerState')
@@ -103,7 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -126,7 +126,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
         'rfsession;sessions' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -144,12 +144,12 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;whoami' {
-            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes')
+            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -166,7 +166,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;logout' {
-            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input); prints one JSON line per host as each finishes')
+            [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Delete this session (an id or URI, as `rfsession sessions HOST` shows) instead of yours; an administrator may delete any session')
@@ -174,7 +174,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--older-than', '--older-than', [CompletionResultType]::ParameterName, 'With --others: only sessions created longer ago than this (90s, 30m, 12h, 7d)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -195,10 +195,10 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;post' {
-            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
-            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
-            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this many seconds (exit 5)')
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this long (exit 5)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
@@ -207,7 +207,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -227,10 +227,10 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;patch' {
-            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
-            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
-            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this many seconds (exit 5)')
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this long (exit 5)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
@@ -239,7 +239,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -259,10 +259,10 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;put' {
-            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
-            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
-            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this many seconds (exit 5)')
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this long (exit 5)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
@@ -271,7 +271,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -291,10 +291,10 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;delete' {
-            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
-            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input')
+            [CompletionResult]::new('-d', '-d', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
-            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this many seconds (exit 5)')
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this long (exit 5)')
             [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
@@ -303,7 +303,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -325,7 +325,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
         'rfsession;token' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -345,7 +345,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
         'rfsession;cert' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -370,7 +370,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -390,7 +390,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
         'rfsession;config' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -409,7 +409,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
         'rfsession;complete-path' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -428,7 +428,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
         'rfsession;complete-hosts' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
@@ -447,7 +447,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
         'rfsession;keeper' {
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this many seconds: on the BMC (all requests of a command for one host together, plus documented retry pauses), and separately on waiting for a lock [default: 30, or the settings file''s]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
             [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
             [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')

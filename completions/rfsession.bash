@@ -1727,7 +1727,10 @@ _rfsession_complete() {
         local -a paths
         mapfile -t paths < <(command rfsession complete-path "${words[@]}" "$cur" 2>/dev/null)
         if ((${#paths[@]})); then
-            COMPREPLY=("${paths[@]}")
+            # Quoted as the shell reads it, so that what is inserted is one word.
+            local p q
+            COMPREPLY=()
+            for p in "${paths[@]}"; do printf -v q '%q' "$p"; COMPREPLY+=("$q"); done
             compopt -o nospace 2>/dev/null
         fi
         return 0

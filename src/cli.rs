@@ -47,11 +47,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PEM", value_hint = ValueHint::FilePath)]
     pub cacert: Option<PathBuf>,
 
-    /// Give up after this many seconds: on the BMC (all requests of a command for one host
-    /// together, plus documented retry pauses), and separately on waiting for a lock
-    /// [default: 30, or the settings file's]
-    #[arg(long, global = true, value_name = "SECS", value_parser = parse_secs)]
-    pub timeout: Option<f64>,
+    /// Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command
+    /// for one host together, plus documented retry pauses), on a --password-command, and
+    /// separately on waiting for a lock [default: 30s, or the settings file's]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = crate::timefmt::parse_positive_duration)]
+    pub timeout: Option<std::time::Duration>,
 
     /// Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or
     /// socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY
@@ -169,8 +169,8 @@ pub struct HostArg {
 /// Many hosts in one call.
 #[derive(Debug, Args)]
 pub struct FleetArgs {
-    /// Run for every HOST in this file (one per line, # comments; - for standard input);
-    /// prints one JSON line per host as each finishes
+    /// Run for every HOST in this file (one per line, # comments; - for standard input; at
+    /// most 100,000 hosts); prints one JSON line per host as each finishes
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub hosts: Option<PathBuf>,
 
@@ -250,7 +250,7 @@ pub struct WriteArgs {
     #[arg(value_name = "ITEM")]
     pub items: Vec<String>,
 
-    /// The JSON body itself, @FILE, or @- for standard input
+    /// The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)
     #[arg(
         short = 'd',
         long = "data",
@@ -268,9 +268,9 @@ pub struct WriteArgs {
     #[arg(long)]
     pub wait: bool,
 
-    /// With --wait: give up waiting after this many seconds (exit 5)
-    #[arg(long, value_name = "SECS", default_value = "1800", value_parser = parse_secs)]
-    pub wait_timeout: f64,
+    /// With --wait: give up waiting after this long (exit 5)
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::timefmt::parse_positive_duration)]
+    pub wait_timeout: std::time::Duration,
 
     /// Show what would be sent and send nothing
     #[arg(long)]
@@ -422,13 +422,6 @@ pub struct LogoutArgs {
     /// Say which session would be deleted and change nothing
     #[arg(long)]
     pub dry_run: bool,
-}
-
-fn parse_secs(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v <= 86_400.0 => Ok(v),
-        _ => Err("must be a number of seconds above 0 and at most 86400".into()),
-    }
 }
 
 pub fn parse_size(s: &str) -> Result<u64, String> {

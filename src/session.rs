@@ -527,6 +527,7 @@ impl HostSession<'_> {
         pw.with_fallback(
             self.hs.password.as_ref().map(|p| p.value.clone()),
             &self.host,
+            self.hs.timeout.value,
         )
     }
 
@@ -670,6 +671,12 @@ impl HostSession<'_> {
         }
         self.relogin(&mut live, user, pw)?;
         Ok(live)
+    }
+
+    /// Is a password at hand for this host without asking anyone (this run's sources, its
+    /// settings, ~/.netrc)?
+    pub fn password_at_hand(&self, pw: &PasswordSource) -> bool {
+        self.passwords(pw).available()
     }
 
     /// Is a password at hand without asking anyone, for a login again after a 401?

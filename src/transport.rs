@@ -668,16 +668,19 @@ impl TransportError {
     }
 }
 
-/// A proxy URL for the operator's eyes: `socks5h://user:***@host:1080`.
+/// A proxy URL for the operator's eyes: `socks5h://user:***@host:1080`, in every form the
+/// proxy is taken (with or without a scheme, `user:pass@`, a bare `token@`); everything
+/// before the last `@` but the user name is a secret.
 pub fn redact_proxy(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
     };
     match rest.rsplit_once('@') {
-        Some((cred, hostpart)) => {
-            let user = cred.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}:***@{hostpart}")
-        }
+        Some((cred, hostpart)) => match cred.split_once(':') {
+            Some((user, _)) => format!("{scheme}{user}:***@{hostpart}"),
+            None => format!("{scheme}***@{hostpart}"),
+        },
         None => url.to_owned(),
     }
 }
@@ -1194,6 +1197,21 @@ mod tests {
             "socks5h://ops:***@127.0.0.1:1080"
         );
         assert_eq!(redact_proxy("http://proxy:3128"), "http://proxy:3128");
+        for (given, shown) in [
+            ("ops:hunter2@127.0.0.1:3128", "ops:***@127.0.0.1:3128"),
+            (
+                "http://ops:hun@ter2@proxy:3128",
+                "http://ops:***@proxy:3128",
+            ),
+            (
+                "http://ops:hunter2/x@proxy:3128/",
+                "http://ops:***@proxy:3128/",
+            ),
+            ("hunter2@proxy:3128", "***@proxy:3128"),
+            ("proxy:3128", "proxy:3128"),
+        ] {
+            assert_eq!(redact_proxy(given), shown);
+        }
     }
 
     #[test]
