@@ -397,17 +397,7 @@ impl Transport {
     /// One exchange, through the keeper or directly: the same log lines either way.
     fn send_once(&self, req: &Req) -> Result<Response, TransportError> {
         let (method, path) = (req.method, req.path);
-        // The URL is the origin and the path: anything but a plain path could name another
-        // host (`@evil`, `//evil`). Links from the BMC were reduced by `links` already.
-        if !path.starts_with('/')
-            || path.starts_with("//")
-            || !path.chars().all(|c| c.is_ascii_graphic())
-        {
-            return Err(TransportError::NotAPath(format!(
-                "{:?}",
-                path.chars().take(200).collect::<String>()
-            )));
-        }
+        plain_path(path)?;
         self.log(format_args!("> {method} {}{path}", self.host.origin()));
         if let Some(p) = &self.options.proxy {
             self.log(format_args!("* through the proxy {}", redact_proxy(p)));
@@ -459,6 +449,8 @@ impl Transport {
             json,
             headers,
         } = *req;
+        // A keeper's requests come here without passing `send_once`.
+        plain_path(path)?;
         let url = format!("{}{}", self.host.origin(), path);
         let remaining = self.remaining()?;
         let (attempts, tunnels) = (
@@ -680,6 +672,22 @@ impl TransportError {
             e => e,
         }
     }
+}
+
+/// The URL is the origin and the path: anything but a plain path could name another host
+/// (`@evil`, `//evil`). Links from the BMC were reduced by `links` already; this is the last
+/// word before anything is sent.
+fn plain_path(path: &str) -> Result<(), TransportError> {
+    if path.starts_with('/')
+        && !path.starts_with("//")
+        && path.chars().all(|c| c.is_ascii_graphic())
+    {
+        return Ok(());
+    }
+    Err(TransportError::NotAPath(format!(
+        "{:?}",
+        path.chars().take(200).collect::<String>()
+    )))
 }
 
 /// A proxy URL for the operator's eyes: `socks5h://user:***@host:1080`, in every form the
@@ -1153,6 +1161,22 @@ mod tests {
             ("proxy:3128", "proxy:3128"),
         ] {
             assert_eq!(redact_proxy(given), shown);
+        }
+    }
+
+    #[test]
+    fn only_plain_paths_are_sent() {
+        assert!(plain_path("/redfish/v1/Systems?$top=2").is_ok());
+        for bad in [
+            "@127.0.0.2/x",
+            "//127.0.0.2/x",
+            "redfish/v1",
+            "/a b",
+            "/\u{1b}",
+            "/é",
+            "",
+        ] {
+            assert!(plain_path(bad).is_err(), "{bad:?}");
         }
     }
 }
