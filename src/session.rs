@@ -9,11 +9,12 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::cache::{Cache, CacheError, Entry, FORMAT, HostLock, Listed};
+use crate::cache::{Cache, CacheError, Entry, FORMAT, Hold, HostLock, Listed};
 use crate::host::{Host, Scheme};
 use crate::keeper;
 use crate::output::warn;
 use crate::password::{PasswordError, PasswordSource};
+use crate::process::ProcessId;
 use crate::redfish::{self, Bmc, DEFAULT_SESSIONS, Deleted, RedfishError, SessionInfo};
 use crate::secret::Secret;
 use crate::settings::{HostSettings, Settings};
@@ -139,6 +140,58 @@ pub struct OtherSession {
 pub enum Login {
     Reused(Entry),
     Created(Entry),
+}
+
+/// What `logout` came to.
+pub enum Logout {
+    /// Nothing was cached.
+    Nothing,
+    /// The session was ended (or the BMC had already ended it) and the entry removed.
+    Ended(Deleted),
+    /// Other processes still hold the session: it was kept, with these live holds.
+    Kept(Vec<Hold>),
+}
+
+/// The live holds of processes other than the caller (the process that ran rfsession).
+fn others_holding(entry: &Entry) -> Vec<Hold> {
+    let me = ProcessId::parent();
+    entry
+        .live_holds()
+        .into_iter()
+        .filter(|h| Some(&h.process) != me.as_ref())
+        .collect()
+}
+
+/// What `logout` is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoutMode {
+    /// Release the caller's hold; end the session when no live hold remains.
+    Release,
+    /// End the session whatever holds it.
+    Force,
+    /// Drop the entry without contacting the BMC.
+    Forget,
+}
+
+/// The holds an entry keeps after it is touched: those of live processes, plus the
+/// caller's (the process that ran rfsession) when `add`.
+fn held(holds: &[Hold], add: bool) -> Vec<Hold> {
+    let mut out: Vec<Hold> = holds
+        .iter()
+        .filter(|h| h.process.alive())
+        .cloned()
+        .collect();
+    if add
+        && let Some(me) = ProcessId::parent()
+        && !out.iter().any(|h| h.process == me)
+    {
+        out.push(Hold {
+            program: me.program(),
+            process: me,
+            since: timefmt::unix_now(),
+        });
+    }
+    out
 }
 
 impl Sessions {
@@ -325,7 +378,7 @@ impl HostSession<'_> {
     fn lock(&self) -> Result<HostLock> {
         let host = &self.host;
         Ok(self.cache().lock(host, self.timeout, &|holder| {
-            warn(&format!(
+            crate::output::info(&format!(
                 "{host}: waiting for the lock on this host{holder}"
             ));
         })?)
@@ -516,14 +569,23 @@ impl HostSession<'_> {
     }
 
     /// Reuse the cached session if the BMC still accepts it, else create one. The lock is
-    /// held across check-and-create, so racing logins create one session.
-    pub fn login(&self, user: &str, password: &PasswordSource, force: bool) -> Result<Login> {
-        // Without the lock first: the common case is a session that is still good.
+    /// held across check-and-create, so racing logins create one session. With `hold`, the
+    /// process that ran rfsession holds the session until it logs out (or exits).
+    pub fn login(
+        &self,
+        user: &str,
+        password: &PasswordSource,
+        force: bool,
+        hold: bool,
+    ) -> Result<Login> {
+        // The validity check without the lock first: the common case is a session that is
+        // still good.
         let mut dead = None;
         match self.decide(self.entry()?, user, force, None)? {
             Plan::Reuse(e) => {
-                self.touch();
-                return Ok(Login::Reused(e));
+                if let Some(e) = self.reuse(&e, hold)? {
+                    return Ok(Login::Reused(e));
+                }
             }
             Plan::Replace(e) if !force && e.user == user => dead = Some(e.token),
             _ => {}
@@ -533,6 +595,7 @@ impl HostSession<'_> {
         // Another process may have logged in or out while we waited: decide again.
         match self.decide(self.entry()?, user, force, dead.as_ref())? {
             Plan::Reuse(e) => {
+                let e = self.add_hold(&lock, e, hold)?;
                 self.touch();
                 Ok(Login::Reused(e))
             }
@@ -540,21 +603,65 @@ impl HostSession<'_> {
                 let repin = self.repin(force);
                 self.end_replaced(&old, repin)?;
                 let trust = self.trust(Some(&old), repin);
-                self.create(&lock, user, &password, trust, Some(&old))
+                self.create(&lock, user, &password, trust, Some(&old), hold)
                     .map(Login::Created)
             }
             Plan::Create => {
                 let trust = self.trust(None, false);
-                self.create(&lock, user, &password, trust, None)
+                self.create(&lock, user, &password, trust, None, hold)
                     .map(Login::Created)
             }
         }
     }
 
+    /// Reuse `checked`, the entry the BMC just accepted, when it is still the cached one
+    /// under the lock (recording the caller's hold); None when another process changed it.
+    fn reuse(&self, checked: &Entry, hold: bool) -> Result<Option<Entry>> {
+        let lock = self.lock()?;
+        let Some(current) = self.entry()?.filter(|e| e.token == checked.token) else {
+            return Ok(None);
+        };
+        let e = self.add_hold(&lock, current, hold)?;
+        drop(lock);
+        self.touch();
+        Ok(Some(e))
+    }
+
+    /// The entry with the caller's hold added (with `hold`) and dead holds dropped, written
+    /// when that changed anything.
+    fn add_hold(&self, lock: &HostLock, mut entry: Entry, hold: bool) -> Result<Entry> {
+        let holds = held(&entry.holds, hold);
+        if holds != entry.holds {
+            entry.holds = holds;
+            self.cache().write(lock, &entry)?;
+        }
+        Ok(entry)
+    }
+
+    /// The cached session for requests; when nothing is cached and a password and user are
+    /// at hand without asking anyone, a login (which holds nothing) first.
+    pub fn open_or_login(&self, user: Option<&str>, pw: &PasswordSource) -> Result<Live> {
+        if let Some(e) = self.entry()? {
+            return self.live(e);
+        }
+        if !self.can_relogin(pw) {
+            return Err(self.not_logged_in());
+        }
+        let user = match self.login_user(user) {
+            Ok((u, _)) => u,
+            Err(SessionError::NoUser) => return Err(self.not_logged_in()),
+            Err(e) => return Err(e),
+        };
+        let entry = match self.login(&user, pw, false, false)? {
+            Login::Reused(e) | Login::Created(e) => e,
+        };
+        self.live(entry)
+    }
+
     /// The cached session, checked with the BMC; logged in again once when the BMC refuses
     /// it and a password is at hand (as `get` would).
     pub fn open_valid(&self, user: Option<&str>, pw: &PasswordSource) -> Result<Live> {
-        let mut live = self.open()?;
+        let mut live = self.open_or_login(user, pw)?;
         if live.valid()? {
             return Ok(live);
         }
@@ -638,6 +745,7 @@ impl HostSession<'_> {
             session_timeout: bmc.session_timeout(&token),
             token,
             tls_fingerprint: self.pin(trust, &bmc),
+            holds: held(current.as_ref().map_or(&[][..], |c| &c.holds), true),
             extra: current.map(|c| c.extra).unwrap_or_default(),
         };
         self.cache().write(&lock, &entry)?;
@@ -645,12 +753,19 @@ impl HostSession<'_> {
     }
 
     /// After a 401: log in again once, unless another process already did (use its
-    /// session) or logged out (the operator ended the session: exit 4, create nothing).
+    /// session).
     pub fn relogin(&self, live: &mut Live, user: Option<&str>, pw: &PasswordSource) -> Result<()> {
         let user = user.unwrap_or(&live.entry.user).to_owned();
         let password = self.passwords(pw).read(&user, &self.host)?;
         let lock = self.lock()?;
-        let current = self.require()?;
+        // Logged out meanwhile: a password source is at hand, so the caller gets a session
+        // (holding nothing), with the trust the entry had.
+        let Some(current) = self.entry()? else {
+            let trust = self.trust(Some(&live.entry), false);
+            let entry = self.create(&lock, &user, &password, trust, None, false)?;
+            *live = self.live(entry)?;
+            return Ok(());
+        };
         if current.token != live.entry.token {
             *live = self.live(current)?;
             return Ok(());
@@ -658,7 +773,7 @@ impl HostSession<'_> {
         // One stray 401 (a proxy, an HTML error page) must not orphan a live session.
         self.end_replaced(&current, false)?;
         let trust = self.trust(Some(&current), false);
-        let entry = self.create(&lock, &user, &password, trust, Some(&current))?;
+        let entry = self.create(&lock, &user, &password, trust, Some(&current), false)?;
         *live = self.live(entry)?;
         Ok(())
     }
@@ -707,6 +822,7 @@ impl HostSession<'_> {
         password: &Secret,
         trust: Trust,
         previous: Option<&Entry>,
+        hold: bool,
     ) -> Result<Entry> {
         let bmc = self.bmc(trust.clone())?;
         let sessions = bmc.sessions_path()?;
@@ -727,6 +843,7 @@ impl HostSession<'_> {
             created: timefmt::unix_now(),
             session_timeout,
             tls_fingerprint,
+            holds: held(previous.map_or(&[][..], |p| &p.holds), hold),
             extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
         };
         let len = entry.token.expose().len();
@@ -747,16 +864,44 @@ impl HostSession<'_> {
         Ok(entry)
     }
 
-    /// End the cached session and forget it; Ok(None) when nothing was cached.
-    pub fn logout(&self) -> Result<Option<Deleted>> {
+    /// Release the caller's hold, and end the cached session and forget it when no live
+    /// hold remains (`Force`: whatever holds it; `Forget`: without contacting the BMC).
+    pub fn logout(&self, mode: LogoutMode) -> Result<Logout> {
         let lock = self.lock()?;
-        let Some(entry) = self.entry()? else {
-            return Ok(None);
+        let Some(mut entry) = self.entry()? else {
+            return Ok(Logout::Nothing);
         };
-        let outcome = self.end(&entry)?;
+        if mode == LogoutMode::Release {
+            let holds = others_holding(&entry);
+            if !holds.is_empty() {
+                if holds != entry.holds {
+                    entry.holds = holds.clone();
+                    self.cache().write(&lock, &entry)?;
+                }
+                return Ok(Logout::Kept(holds));
+            }
+        }
+        let outcome = match mode {
+            LogoutMode::Forget => Deleted::AlreadyGone,
+            _ => self.end(&entry)?,
+        };
         self.cache().remove(&lock)?;
         keeper::Place::new(&self.cache().entry_path(&self.host)).stop();
-        Ok(Some(outcome))
+        Ok(Logout::Ended(outcome))
+    }
+
+    /// What `logout` would do now, deciding as it would but changing nothing.
+    pub fn logout_plan(&self, mode: LogoutMode) -> Result<Logout> {
+        let Some(entry) = self.entry()? else {
+            return Ok(Logout::Nothing);
+        };
+        if mode == LogoutMode::Release {
+            let holds = others_holding(&entry);
+            if !holds.is_empty() {
+                return Ok(Logout::Kept(holds));
+            }
+        }
+        Ok(Logout::Ended(Deleted::Ended))
     }
 
     /// End the other sessions that match `which`, never the cached one; one failure (a 403

@@ -41,7 +41,7 @@ fn fleet(sessions: &Sessions, args: &LoginArgs, file: &std::path::Path) -> Resul
     }
     super::each_host(sessions, &args.fleet, file, "logged in", |on, _| {
         let (user, _) = on.login_user(args.user.as_deref())?;
-        let (entry, reused) = match on.login(&user, &source, args.force)? {
+        let (entry, reused) = match on.login(&user, &source, args.force, true)? {
             Login::Reused(e) => (e, true),
             Login::Created(e) => (e, false),
         };
@@ -58,7 +58,7 @@ fn run_on(on: &HostSession, out: Output, args: &LoginArgs, host: &Host) -> Resul
         let (plan, post) = on.plan(&user, args.force)?;
         return dry_run(out, host, &user, &plan, post.as_deref());
     }
-    let (entry, reused) = match on.login(&user, &args.password.source(), args.force)? {
+    let (entry, reused) = match on.login(&user, &args.password.source(), args.force, true)? {
         Login::Reused(e) => (e, true),
         Login::Created(e) => (e, false),
     };

@@ -34,6 +34,11 @@ pub fn run(cli: Cli) -> Result<()> {
         complete::run(&args.words);
         return Ok(());
     }
+    crate::output::set_chatter(match (cli.quiet, cli.verbose) {
+        (true, _) => crate::output::Chatter::Quiet,
+        (_, true) => crate::output::Chatter::Always,
+        _ => crate::output::Chatter::Terminal,
+    });
     let sessions = sessions_for(&cli)?;
     let out = Output {
         json: cli.json,

@@ -74,22 +74,38 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                     "session_uri": e.session_uri.as_deref().unwrap_or(""),
                     "created": timefmt::rfc3339(e.created),
                     "keeper_pid": sessions.keeper_pid(h),
+                    "holders": e.live_holds().iter().map(|h| json!({
+                        "pid": h.process.pid, "program": h.program,
+                        "since": timefmt::rfc3339(h.since),
+                    })).collect::<Vec<_>>(),
                 })
             })
             .collect();
         out.json(&Value::Array(arr))?;
     } else {
-        let mut table = vec![["HOST", "USER", "CREATED", "KEEPER", "SESSION"].map(String::from)];
+        let mut table =
+            vec![["HOST", "USER", "CREATED", "KEEPER", "HELD BY", "SESSION"].map(String::from)];
         for (h, e) in &rows {
             let keeper = sessions
                 .keeper_pid(h)
                 .map_or("-".to_owned(), |p| format!("pid {p}"));
+            let holders: Vec<String> = e
+                .live_holds()
+                .iter()
+                .map(|h| format!("{}({})", h.process.pid, h.program))
+                .collect();
+            let holders = if holders.is_empty() {
+                "-".to_owned()
+            } else {
+                holders.join(",")
+            };
             table.push(
                 [
                     e.host.as_str(),
                     &e.user,
                     &timefmt::rfc3339(e.created),
                     &keeper,
+                    &holders,
                     e.session_uri.as_deref().unwrap_or(""),
                 ]
                 .map(|c| escape_controls(c).into_owned()),

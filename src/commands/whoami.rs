@@ -43,6 +43,7 @@ fn run_on(on: &HostSession, out: Output) -> Result<serde_json::Value> {
         on.touch();
     }
     let entry = &live.entry;
+    let holds = entry.live_holds();
     // The check just reset the BMC's idle clock: unused from now, the session lasts one timeout.
     let expires_in = entry.session_timeout.filter(|_| valid);
     let doc = json!({
@@ -56,6 +57,9 @@ fn run_on(on: &HostSession, out: Output) -> Result<serde_json::Value> {
         "session_timeout": entry.session_timeout,
         "expires_in_seconds": expires_in,
         "pinned_certificate": entry.tls_fingerprint,
+        "holders": holds.iter().map(|h| json!({
+            "pid": h.process.pid, "program": h.program, "since": timefmt::rfc3339(h.since),
+        })).collect::<Vec<_>>(),
     });
     if out.json {
         out.json(&doc)?;
@@ -78,6 +82,20 @@ fn run_on(on: &HostSession, out: Output) -> Result<serde_json::Value> {
             text.push_str(&format!(
                 "expires:  about {t} from now if unused (the BMC's idle timeout)\n"
             ));
+        }
+        if !holds.is_empty() {
+            let who: Vec<String> = holds
+                .iter()
+                .map(|h| {
+                    format!(
+                        "pid {} ({}) since {}",
+                        h.process.pid,
+                        escape_controls(&h.program),
+                        timefmt::rfc3339(h.since)
+                    )
+                })
+                .collect();
+            text.push_str(&format!("held by:  {}\n", who.join(", ")));
         }
         if let Some(fp) = &entry.tls_fingerprint {
             text.push_str(&format!("pinned:   {fp}\n"));
