@@ -10,6 +10,7 @@ mod faults;
 mod fleet;
 mod generate;
 mod hardening;
+mod holds;
 mod messages;
 mod others;
 mod persist;
