@@ -62,6 +62,10 @@ pub struct Entry {
     /// SHA-256 of the BMC's certificate, pinned when the login skipped verification (-k).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_fingerprint: Option<String>,
+    /// The host is reached with HTTP Basic on every request (`--auth basic`): there is no
+    /// session, the token is a placeholder, and the password is never stored.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub basic: bool,
     /// The processes (shells, scripts) that logged in and have not logged out: `logout`
     /// ends the session only when no live one remains.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

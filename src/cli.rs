@@ -229,6 +229,16 @@ pub struct LoginArgs {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// basic: send the credentials with every request (HTTP Basic) instead of a session,
+    /// for services without sessions; remembered for HOST, the password never stored
+    #[arg(long, value_name = "HOW", value_parser = ["session", "basic"])]
+    pub auth: Option<String>,
+
+    /// Before logging in, end this user's sessions that no entry of this cache names
+    /// (only those older than DURATION when given), using HTTP Basic: for a full table
+    #[arg(long, value_name = "DURATION", num_args = 0..=1, require_equals = true, value_parser = crate::timefmt::parse_duration)]
+    pub reclaim: Option<Option<std::time::Duration>>,
+
     #[command(flatten)]
     pub fleet: FleetArgs,
 }

@@ -274,10 +274,11 @@ pub struct HostSession<'a> {
     deadline: Instant,
 }
 
-/// A cached session ready for requests.
+/// A cached session ready for requests; with `basic`, HTTP Basic credentials instead.
 pub struct Live {
     pub entry: Entry,
     bmc: Bmc,
+    pub basic: bool,
 }
 
 impl Live {
@@ -332,8 +333,13 @@ impl Live {
 
     /// Does the BMC still accept the token?
     pub fn valid(&self) -> Result<bool, RedfishError> {
-        self.bmc
-            .accepts(&self.entry.token, self.entry.session_uri.as_deref())
+        // With HTTP Basic there is no session to ask about; a service without sessions
+        // still has Systems.
+        let probe = match self.basic {
+            true => Some("/redfish/v1/Systems"),
+            false => self.entry.session_uri.as_deref(),
+        };
+        self.bmc.accepts(&self.entry.token, probe)
     }
 
     /// The BMC's sessions, each marked when it is this one.
@@ -407,10 +413,16 @@ impl HostSession<'_> {
     }
 
     fn bmc(&self, trust: Trust) -> Result<Bmc, TransportError> {
+        self.bmc_as(trust, None)
+    }
+
+    /// A Bmc whose requests carry `basic` (HTTP Basic) instead of a token, when given.
+    fn bmc_as(&self, trust: Trust, basic: Option<Secret>) -> Result<Bmc, TransportError> {
         let proxy = self.hs.proxy_for_host();
         let place = self.keeper_place();
+        // A keeper holds a session's connection; Basic credentials never go through one.
         let keeper = place
-            .filter(|_| !self.sessions.setup.keeping)
+            .filter(|_| !self.sessions.setup.keeping && basic.is_none())
             .map(|place| KeeperLink {
                 place,
                 trust: keeper_trust(&trust, proxy.as_deref()),
@@ -422,6 +434,7 @@ impl HostSession<'_> {
             verbose: self.sessions.setup.verbose,
             proxy,
             keeper,
+            basic,
         };
         Ok(Bmc::new(&self.host, Transport::new(&self.host, options)?))
     }
@@ -496,8 +509,124 @@ impl HostSession<'_> {
     }
 
     fn live(&self, entry: Entry) -> Result<Live> {
+        self.live_with(entry, &PasswordSource::default())
+    }
+
+    /// The entry ready for requests; an entry of a Basic host takes its password from `pw`,
+    /// the settings file or ~/.netrc.
+    fn live_with(&self, entry: Entry, pw: &PasswordSource) -> Result<Live> {
+        if entry.basic {
+            return self.basic_live(entry, pw);
+        }
         let bmc = self.bmc(self.trust(Some(&entry), false))?;
-        Ok(Live { entry, bmc })
+        Ok(Live {
+            entry,
+            bmc,
+            basic: false,
+        })
+    }
+
+    /// Requests with HTTP Basic as `entry.user`: nothing is created on the BMC.
+    fn basic_live(&self, mut entry: Entry, pw: &PasswordSource) -> Result<Live> {
+        let password = self.passwords(pw).read(&entry.user, &self.host)?;
+        let basic = crate::transport::basic_authorization(&entry.user, &password);
+        let bmc = self.bmc_as(self.trust(Some(&entry), false), Some(basic))?;
+        if entry.sessions_uri.is_none() {
+            entry.sessions_uri = Some(bmc.sessions_path()?);
+        }
+        Ok(Live {
+            entry,
+            bmc,
+            basic: true,
+        })
+    }
+
+    /// The cached session, else HTTP Basic as the login user (never stored): the way to
+    /// list and end sessions when the table is full and no session can be had.
+    pub fn open_or_basic(&self, user: Option<&str>, pw: &PasswordSource) -> Result<Live> {
+        if let Some(e) = self.entry()? {
+            return self.live_with(e, pw);
+        }
+        let (user, _) = self.login_user(user)?;
+        self.basic_live(self.basic_entry(&user, None), pw)
+    }
+
+    /// An entry for a host reached with HTTP Basic: no token, no session.
+    fn basic_entry(&self, user: &str, previous: Option<&Entry>) -> Entry {
+        Entry {
+            format: FORMAT,
+            host: self.host.key(),
+            user: user.to_owned(),
+            token: Secret::new("(http-basic)".to_owned()),
+            session_uri: None,
+            session_id: String::new(),
+            sessions_uri: None,
+            context: String::new(),
+            created: timefmt::unix_now(),
+            session_timeout: None,
+            tls_fingerprint: previous.and_then(|p| p.tls_fingerprint.clone()),
+            basic: true,
+            holds: Vec::new(),
+            extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// `login --auth basic`: check the credentials against a resource that needs them and
+    /// remember that HOST takes HTTP Basic (user, trust, pin; never the password). A cached
+    /// session is ended first.
+    pub fn login_basic(&self, user: &str, pw: &PasswordSource, hold: bool) -> Result<Entry> {
+        let password = self.passwords(pw).read(user, &self.host)?;
+        let lock = self.lock()?;
+        let current = self.entry()?;
+        if let Some(old) = current.as_ref().filter(|e| !e.basic) {
+            self.end_replaced(old, false)?;
+        }
+        let trust = self.trust(current.as_ref(), false);
+        let basic = crate::transport::basic_authorization(user, &password);
+        let bmc = self.bmc_as(trust.clone(), Some(basic))?;
+        let mut entry = self.basic_entry(user, current.as_ref());
+        match bmc.get(&entry.token, "/redfish/v1/Systems") {
+            Ok(_) => {}
+            Err(RedfishError::Unauthorized { message, .. }) => {
+                return Err(RedfishError::Rejected {
+                    status: 401,
+                    message,
+                }
+                .into());
+            }
+            Err(e) => return Err(e.into()),
+        }
+        entry.tls_fingerprint = self.pin(trust, &bmc);
+        entry.holds = held(current.as_ref().map_or(&[][..], |c| &c.holds), hold);
+        self.cache().write(&lock, &entry)?;
+        Ok(entry)
+    }
+
+    /// `login --reclaim`: end this user's sessions that no entry of this cache names (only
+    /// those older than `older_than`), with HTTP Basic; the URIs ended.
+    pub fn reclaim(
+        &self,
+        user: &str,
+        pw: &PasswordSource,
+        older_than: Option<Duration>,
+    ) -> Result<Vec<String>> {
+        let cached = self.entry()?;
+        let live = self.basic_live(self.basic_entry(user, cached.as_ref()), pw)?;
+        let ours = cached.and_then(|c| c.session_uri);
+        let now = timefmt::unix_now();
+        let mut ended = Vec::new();
+        for (_, info) in live.list()? {
+            let old_enough = older_than.is_none_or(|age| {
+                timefmt::parse_rfc3339(&info.created)
+                    .is_some_and(|t| now.saturating_sub(t) >= age.as_secs())
+            });
+            if info.user != user || Some(&info.uri) == ours.as_ref() || !old_enough {
+                continue;
+            }
+            live.bmc.delete(&live.entry.token, &info.uri)?;
+            ended.push(info.uri);
+        }
+        Ok(ended)
     }
 
     /// The cached entry; not logged in is an error.
@@ -527,6 +656,8 @@ impl HostSession<'_> {
     ) -> Result<Plan> {
         Ok(match entry {
             None => Plan::Create,
+            // A host reached with HTTP Basic has no session to reuse: a login makes one.
+            Some(e) if e.basic => Plan::Replace(e),
             Some(e) if force || e.user != user || dead == Some(&e.token) => Plan::Replace(e),
             Some(e) => {
                 if self.live(e.clone())?.valid()? {
@@ -642,7 +773,11 @@ impl HostSession<'_> {
     /// at hand without asking anyone, a login (which holds nothing) first.
     pub fn open_or_login(&self, user: Option<&str>, pw: &PasswordSource) -> Result<Live> {
         if let Some(e) = self.entry()? {
-            return self.live(e);
+            return self.live_with(e, pw);
+        }
+        if self.hs.auth.as_ref().map(|a| a.value) == Some(crate::settings::Auth::Basic) {
+            let (user, _) = self.login_user(user)?;
+            return self.basic_live(self.basic_entry(&user, None), pw);
         }
         if !self.can_relogin(pw) {
             return Err(self.not_logged_in());
@@ -687,6 +822,14 @@ impl HostSession<'_> {
         request: impl Fn(&Live) -> Result<T, RedfishError>,
     ) -> Result<T> {
         match request(live) {
+            // HTTP Basic refused: the credentials are wrong; no session to log in again to.
+            Err(RedfishError::Unauthorized { message, .. }) if live.basic => {
+                Err(RedfishError::Rejected {
+                    status: 401,
+                    message,
+                }
+                .into())
+            }
             Err(RedfishError::Unauthorized { .. }) if self.can_relogin(pw) => {
                 self.relogin(live, user, pw)?;
                 Ok(request(live)?)
@@ -745,6 +888,7 @@ impl HostSession<'_> {
             session_timeout: bmc.session_timeout(&token),
             token,
             tls_fingerprint: self.pin(trust, &bmc),
+            basic: false,
             holds: held(current.as_ref().map_or(&[][..], |c| &c.holds), true),
             extra: current.map(|c| c.extra).unwrap_or_default(),
         };
@@ -802,6 +946,9 @@ impl HostSession<'_> {
     /// DELETE the entry's session, found through MySession or Context when the login gave
     /// no URI. A 401 anywhere means the BMC no longer knows the token: the session is gone.
     fn end(&self, entry: &Entry) -> Result<Deleted, RedfishError> {
+        if entry.basic {
+            return Ok(Deleted::Ended);
+        }
         let bmc = self.bmc(self.trust(Some(entry), false))?;
         let uri = match find(&bmc, entry) {
             Ok(Some(uri)) => uri,
@@ -843,6 +990,7 @@ impl HostSession<'_> {
             created: timefmt::unix_now(),
             session_timeout,
             tls_fingerprint,
+            basic: false,
             holds: held(previous.map_or(&[][..], |p| &p.holds), hold),
             extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
         };
@@ -907,10 +1055,11 @@ impl HostSession<'_> {
     /// End the other sessions that match `which`, never the cached one; one failure (a 403
     /// for another user's session) does not stop the rest.
     pub fn end_others(&self, which: &Others, dry_run: bool) -> Result<Vec<OtherSession>> {
-        let live = self.open()?;
+        let live = self.open_or_basic(None, &PasswordSource::default())?;
         let rows = live.list()?;
-        // Without knowing which one is ours, any of them might be: end none.
-        if !rows.iter().any(|(mine, _)| *mine) {
+        // Without knowing which one is ours, any of them might be: end none. (With HTTP
+        // Basic, none is ours.)
+        if !live.basic && !rows.iter().any(|(mine, _)| *mine) {
             return Err(live.bmc.not_found().into());
         }
         let user = which.user.as_deref().unwrap_or(&live.entry.user);

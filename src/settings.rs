@@ -73,6 +73,17 @@ pub struct Section {
     noproxy: Option<String>,
     timeout: Option<f64>,
     persist: Option<String>,
+    auth: Option<Auth>,
+}
+
+/// How requests to a host are authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Auth {
+    /// A Redfish session: one login, its token on every request (the default).
+    Session,
+    /// HTTP Basic on every request, for services without sessions; no session is created.
+    Basic,
 }
 
 /// Where a value came from.
@@ -153,6 +164,8 @@ pub struct HostSettings {
     pub timeout: Setting<Duration>,
     /// How long a keeper holds the connection open without a request; None: no keeper.
     pub persist: Option<Setting<Duration>>,
+    /// `auth = "basic"`: log in with HTTP Basic on every request instead of a session.
+    pub auth: Option<Setting<Auth>>,
 }
 
 const DEFAULT_TIMEOUT: f64 = 30.0;
@@ -388,7 +401,9 @@ impl Settings {
                 })
             })
             .filter(|p| !p.value.is_zero());
+        let auth = pick(&sections, d, |s| s.auth);
         HostSettings {
+            auth,
             persist,
             host: host.clone(),
             alias: alias.map(str::to_owned),

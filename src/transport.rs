@@ -37,6 +37,29 @@ pub struct Options {
     pub proxy: Option<String>,
     /// Send through this host's keeper when one answers (connection persistence).
     pub keeper: Option<KeeperLink>,
+    /// HTTP Basic credentials (the whole `Authorization` value), sent instead of the token
+    /// on every authenticated request: for a service without sessions, or a full table.
+    pub basic: Option<Secret>,
+}
+
+/// The `Authorization` value for HTTP Basic (RFC 7617).
+pub fn basic_authorization(user: &str, password: &Secret) -> Secret {
+    const ALPHABET: &[u8; 64] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let pair = zeroize::Zeroizing::new(format!("{user}:{}", password.expose()).into_bytes());
+    let mut out = String::from("Basic ");
+    for chunk in pair.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    Secret::new(out)
 }
 
 /// Where the keeper listens, and the trust this client connects with (it serves only the
@@ -373,9 +396,16 @@ impl Transport {
             self.log(format_args!("> {name}: {shown}"));
             req = req.header(*name, *value);
         }
-        if let Some(t) = token {
-            self.log(format_args!("> X-Auth-Token: <redacted>"));
-            req = req.header("X-Auth-Token", t.expose());
+        match (token, &self.options.basic) {
+            (Some(_), Some(basic)) => {
+                self.log(format_args!("> Authorization: <redacted>"));
+                req = req.header("Authorization", basic.expose());
+            }
+            (Some(t), None) => {
+                self.log(format_args!("> X-Auth-Token: <redacted>"));
+                req = req.header("X-Auth-Token", t.expose());
+            }
+            (None, _) => {}
         }
         let result = match json {
             Some(body) => {
@@ -927,6 +957,14 @@ impl UreqTransport for TlsTransport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_credentials_as_rfc_7617_writes_them() {
+        let b = |u: &str, p: &str| basic_authorization(u, &Secret::new(p.into())).expose().to_owned();
+        assert_eq!(b("Aladdin", "open sesame"), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        assert_eq!(b("a", "b"), "Basic YTpi");
+        assert_eq!(b("ab", "c"), "Basic YWI6Yw==");
+    }
 
     #[test]
     fn redirects_stay_on_the_origin() {

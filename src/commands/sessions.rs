@@ -20,7 +20,10 @@ pub fn run(sessions: &Sessions, out: Output, args: SessionsArgs) -> Result<()> {
 
 fn on_bmc(sessions: &Sessions, out: Output, host: &Host) -> Result<()> {
     let on = sessions.on(host);
-    let rows = on.open()?.list()?;
+    // Nothing cached (a full table, a service without sessions): HTTP Basic, never stored.
+    let rows = on
+        .open_or_basic(None, &crate::password::PasswordSource::default())?
+        .list()?;
     on.touch();
     if out.json {
         let arr = rows

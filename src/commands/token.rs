@@ -18,6 +18,11 @@ pub fn run(sessions: &Sessions, out: Output, args: TokenArgs) -> Result<()> {
         .on(&host)
         .open_or_login(args.user.as_deref(), &PasswordSource::default())
         .map_err(|e| crate::Error::from(e).on(&host))?;
+    if live.basic {
+        return Err(crate::Error::Usage(format!(
+            "{host}: this host is reached with HTTP Basic (no session), so there is no token; send the credentials yourself"
+        )));
+    }
     let token = live.entry.token.expose();
     let line = Zeroizing::new(if args.header {
         format!("X-Auth-Token: {token}\n")
