@@ -60,6 +60,14 @@ impl Output {
         }
     }
 
+    /// What the operator must know although nothing failed (a logout that kept a session
+    /// others hold); not with --json or -q.
+    pub fn notice(&self, line: &str) {
+        if !self.json && !self.quiet && CHATTER.load(Ordering::Relaxed) != Chatter::Quiet as u8 {
+            warn(line);
+        }
+    }
+
     /// What the command was asked to show (a dry run's plan) on stderr; not with --json.
     pub fn tell(&self, line: &str) {
         if !self.json && !self.quiet {

@@ -85,7 +85,7 @@ fn one(
             (false, false)
         }
         Logout::Kept(holds) => {
-            out.say(&format!(
+            out.notice(&format!(
                 "{host}: kept the session: still held by {}; end it anyway with: rfsession logout {} --force",
                 holders_text(&holds),
                 host.key()
@@ -94,7 +94,7 @@ fn one(
             (false, false)
         }
         Logout::Ended(_) if mode == LogoutMode::Forget => {
-            out.tell(&format!(
+            out.notice(&format!(
                 "{host}: forgot the cached session without contacting the BMC; a session there, if any, is left to time out"
             ));
             doc.insert("forgot".into(), json!(true));
@@ -279,7 +279,7 @@ fn all(sessions: &Sessions, out: Output, args: &LogoutArgs) -> Result<()> {
                 ok += 1;
                 if let (false, Some(Value::Array(holders))) = (args.dry_run, fields.get("holders")) {
                     kept += 1;
-                    out.say(&format!(
+                    out.notice(&format!(
                         "{h}: kept the session: still held by {} other processes; end it anyway with: rfsession logout --all --force",
                         holders.len()
                     ));
