@@ -119,7 +119,7 @@ _rfsession() {
 
     case "${cmd}" in
         rfsession)
-            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help"
+            opts="-k -v -q -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -171,7 +171,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__complete__subcmd__hosts)
-            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-k -v -q -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,7 +223,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__complete__subcmd__path)
-            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-k -v -q -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,7 +275,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__config)
-            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-k -v -q -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -327,7 +327,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__delete)
-            opts="-d -u -p -k -v -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,7 +430,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__exec)
-            opts="-u -p -k -v -h -V --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-u -p -k -v -q -h -V --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -517,7 +517,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__get)
-            opts="-j -u -p -k -v -h -V --hosts --jobs --raw --pointer --all-pages --ndjson --max-body --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-j -u -p -k -v -q -h -V --hosts --jobs --raw --pointer --all-pages --ndjson --max-body --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -873,7 +873,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__keeper)
-            opts="-k -v -h -V --idle --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-k -v -q -h -V --idle --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -929,7 +929,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__login)
-            opts="-u -p -j -k -v -h -V --user --password-stdin --password-file --password --password-command --force --token-stdin --session-uri --dry-run --hosts --jobs --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-u -p -j -k -v -q -h -V --user --password-stdin --password-file --password --password-command --force --token-stdin --session-uri --dry-run --auth --reclaim --hosts --jobs --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -971,6 +971,14 @@ _rfsession() {
                     return 0
                     ;;
                 --session-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "session basic" -- "${cur}"))
+                    return 0
+                    ;;
+                --reclaim)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1043,7 +1051,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__logout)
-            opts="-j -k -v -h -V --all --hosts --jobs --session --others --user --any-user --older-than --dry-run --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-j -k -v -q -h -V --all --hosts --jobs --session --others --user --any-user --older-than --force --forget --dry-run --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1130,7 +1138,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__patch)
-            opts="-d -u -p -k -v -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1233,7 +1241,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__post)
-            opts="-d -u -p -k -v -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1336,7 +1344,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__put)
-            opts="-d -u -p -k -v -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1439,7 +1447,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__sessions)
-            opts="-k -v -h -V --cached --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-k -v -q -h -V --cached --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1491,12 +1499,20 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__token)
-            opts="-k -v -h -V --header --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-u -k -v -q -h -V --header --user --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cache-dir)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -1543,7 +1559,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__whoami)
-            opts="-j -k -v -h -V --hosts --jobs --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            opts="-j -k -v -q -h -V --hosts --jobs --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1640,7 +1656,7 @@ _rfsession_complete() {
     for ((i = 1; i < ${#words[@]}; i++)); do
         local w=${words[i]}
         if ((skip)); then skip=0; continue; fi
-        case " --cacert --cache-dir --data --hosts --idle --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --session --session-uri --timeout --user --wait-timeout -d -j -p -u " in *" $w "*) skip=1; continue ;; esac
+        case " --auth --cacert --cache-dir --data --hosts --idle --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --reclaim --session --session-uri --timeout --user --wait-timeout -d -j -p -u " in *" $w "*) skip=1; continue ;; esac
         [[ $w == -* ]] && continue
         if ((sub < 0)); then
             case $w in login|get|sessions|whoami|logout|post|patch|put|delete|token|exec|config) sub=$i ;; esac

@@ -223,9 +223,9 @@ impl Bmc {
             } else {
                 &[]
             };
-            let mut resp = self
-                .transport
-                .send_with("POST", sessions, None, Some(&body), headers)?;
+            let mut resp =
+                self.transport
+                    .send_with("POST", sessions, None, Some(&body), headers)?;
             let status = resp.status;
             if is_success(status) {
                 break resp;

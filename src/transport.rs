@@ -44,12 +44,15 @@ pub struct Options {
 
 /// The `Authorization` value for HTTP Basic (RFC 7617).
 pub fn basic_authorization(user: &str, password: &Secret) -> Secret {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let pair = zeroize::Zeroizing::new(format!("{user}:{}", password.expose()).into_bytes());
     let mut out = String::from("Basic ");
     for chunk in pair.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -960,8 +963,15 @@ mod tests {
 
     #[test]
     fn basic_credentials_as_rfc_7617_writes_them() {
-        let b = |u: &str, p: &str| basic_authorization(u, &Secret::new(p.into())).expose().to_owned();
-        assert_eq!(b("Aladdin", "open sesame"), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        let b = |u: &str, p: &str| {
+            basic_authorization(u, &Secret::new(p.into()))
+                .expose()
+                .to_owned()
+        };
+        assert_eq!(
+            b("Aladdin", "open sesame"),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
         assert_eq!(b("a", "b"), "Basic YTpi");
         assert_eq!(b("ab", "c"), "Basic YWI6Yw==");
     }

@@ -70,7 +70,12 @@ fn run_on(on: &HostSession, out: Output, args: &LoginArgs, host: &Host) -> Resul
     };
     if basic {
         let entry = on.login_basic(&user, &source, true)?;
-        return report(out, &entry, false, "using HTTP Basic on every request (no session) as");
+        return report(
+            out,
+            &entry,
+            false,
+            "using HTTP Basic on every request (no session) as",
+        );
     }
     if let Some(older_than) = args.reclaim {
         let ended = on.reclaim(&user, &source, older_than)?;

@@ -4,11 +4,11 @@
 use serde_json::{Map, Value, json};
 
 use super::host;
+use crate::cache::Hold;
 use crate::cli::LogoutArgs;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::fleet;
-use crate::cache::Hold;
 use crate::host::Host;
 use crate::output::{Output, warn};
 use crate::redfish::Deleted;
@@ -115,12 +115,7 @@ fn one(
 }
 
 /// `--dry-run`: what logout would do, decided as it would decide, changing nothing.
-fn dry(
-    on: &HostSession,
-    out: Output,
-    host: &Host,
-    mode: LogoutMode,
-) -> Result<Map<String, Value>> {
+fn dry(on: &HostSession, out: Output, host: &Host, mode: LogoutMode) -> Result<Map<String, Value>> {
     let mut doc = Map::new();
     doc.insert("dry_run".into(), json!(true));
     doc.insert("logged_out".into(), json!(false));
@@ -277,7 +272,8 @@ fn all(sessions: &Sessions, out: Output, args: &LogoutArgs) -> Result<()> {
         match r {
             Ok(fields) => {
                 ok += 1;
-                if let (false, Some(Value::Array(holders))) = (args.dry_run, fields.get("holders")) {
+                if let (false, Some(Value::Array(holders))) = (args.dry_run, fields.get("holders"))
+                {
                     kept += 1;
                     out.notice(&format!(
                         "{h}: kept the session: still held by {} other processes; end it anyway with: rfsession logout --all --force",

@@ -31,7 +31,12 @@ fn session_posts(bmc: &Bmc) -> usize {
 
 #[test]
 fn a_full_table_is_cleared_by_the_commands_the_error_names_creating_no_session() {
-    for profile in [Profile::Generic, Profile::Ilo5, Profile::Idrac, Profile::Xcc] {
+    for profile in [
+        Profile::Generic,
+        Profile::Ilo5,
+        Profile::Idrac,
+        Profile::Xcc,
+    ] {
         let name = profile.name();
         let bmc = full(profile, 4);
         let env = Env::new();
@@ -48,19 +53,37 @@ fn a_full_table_is_cleared_by_the_commands_the_error_names_creating_no_session()
         let created = bmc.created();
 
         // Listed without a cached session, with Basic: nothing created.
-        let list = env.run_env(&bmc, &["--json", "sessions", &h], &PW).ok().json();
+        let list = env
+            .run_env(&bmc, &["--json", "sessions", &h], &PW)
+            .ok()
+            .json();
         assert_eq!(list.as_array().unwrap().len(), 4, "{name}: {list}");
         assert!(list.as_array().unwrap().iter().all(|s| s["mine"] == false));
         let out = env
-            .run_env(&bmc, &["logout", &h, "--others", "--older-than", "1h", "--dry-run"], &PW)
+            .run_env(
+                &bmc,
+                &["logout", &h, "--others", "--older-than", "1h", "--dry-run"],
+                &PW,
+            )
             .ok();
-        assert_eq!(out.stderr.matches("would end session").count(), 4, "{name}: {out:?}");
+        assert_eq!(
+            out.stderr.matches("would end session").count(),
+            4,
+            "{name}: {out:?}"
+        );
         assert_eq!(bmc.live_sessions(), 4);
         env.run_env(&bmc, &["logout", &h, "--others", "--older-than", "1h"], &PW)
             .ok();
         assert_eq!(bmc.live_sessions(), 0, "{name}");
-        assert_eq!(bmc.created(), created, "{name}: the clearing created a session");
-        assert!(!env.entry_path(&bmc).exists(), "{name}: Basic credentials were cached");
+        assert_eq!(
+            bmc.created(),
+            created,
+            "{name}: the clearing created a session"
+        );
+        assert!(
+            !env.entry_path(&bmc).exists(),
+            "{name}: Basic credentials were cached"
+        );
 
         env.run_env(&bmc, &["login", &h], &PW).ok();
         assert_eq!(bmc.live_sessions(), 1, "{name}");
@@ -78,7 +101,12 @@ fn login_reclaim_ends_this_users_stale_sessions_then_logs_in() {
     let created = bmc.created();
     env.run_env(&bmc, &["login", &h, "--reclaim=1h"], &PW).ok();
     assert_eq!(bmc.created(), created + 1, "exactly the login's session");
-    let tokens: Vec<_> = bmc.state().sessions.iter().map(|s| s.token.clone()).collect();
+    let tokens: Vec<_> = bmc
+        .state()
+        .sessions
+        .iter()
+        .map(|s| s.token.clone())
+        .collect();
     assert_eq!(tokens.len(), 2, "the young one and the new one");
     assert!(tokens.contains(&young.token));
 }
@@ -92,11 +120,13 @@ fn a_service_with_only_basic_auth_works_with_auth_basic() {
     // Without --auth basic: the error says there are no sessions and names it.
     let out = env.run_env(&bmc, &["login", &h], &PW).code(6);
     assert!(
-        out.stderr.contains(&format!("rfsession login {} --auth basic", bmc.url())),
+        out.stderr
+            .contains(&format!("rfsession login {} --auth basic", bmc.url())),
         "{out:?}"
     );
 
-    env.run_env(&bmc, &["login", &h, "--auth", "basic"], &PW).ok();
+    env.run_env(&bmc, &["login", &h, "--auth", "basic"], &PW)
+        .ok();
     let text = std::fs::read_to_string(env.entry_path(&bmc)).unwrap();
     assert!(!text.contains(PASSWORD), "the password was stored: {text}");
     let entry: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -140,7 +170,11 @@ fn a_session_post_that_demands_basic_is_sent_once_more_with_it() {
     env.run_env(&bmc, &["login", &h], &PW).ok();
     assert_eq!(session_posts(&bmc), 2, "exactly one more POST");
     assert_eq!(bmc.live_sessions(), 1);
-    assert!(!std::fs::read_to_string(env.entry_path(&bmc)).unwrap().contains(PASSWORD));
+    assert!(
+        !std::fs::read_to_string(env.entry_path(&bmc))
+            .unwrap()
+            .contains(PASSWORD)
+    );
     let out = env.run(&bmc, &["get", &h, sys]).ok();
     assert_eq!(out.json()["PowerState"], "On");
     env.run(&bmc, &["patch", &h, sys, "AssetTag=rack-8"]).ok();
@@ -149,7 +183,11 @@ fn a_session_post_that_demands_basic_is_sent_once_more_with_it() {
 
     // A wrong password: one more POST, then the credentials are refused.
     let before = session_posts(&bmc);
-    env.run_env(&bmc, &["login", &h], &[PW[1], ("RFSESSION_PASSWORD", "wrong")])
-        .code(3);
+    env.run_env(
+        &bmc,
+        &["login", &h],
+        &[PW[1], ("RFSESSION_PASSWORD", "wrong")],
+    )
+    .code(3);
     assert_eq!(session_posts(&bmc) - before, 2);
 }

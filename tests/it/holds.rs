@@ -106,7 +106,10 @@ fn sixty_four_scripts_share_a_held_session_and_the_holders_logout_ends_it() {
         assert_eq!(o.code, 0, "{o:?}");
         // Only the notice that the logout kept the session the interactive shell holds.
         for line in o.stderr.lines() {
-            let want = format!("kept the session: still held by pid {} (sh) since ", holder.pid);
+            let want = format!(
+                "kept the session: still held by pid {} (sh) since ",
+                holder.pid
+            );
             assert!(line.contains(&want), "{o:?}");
         }
     }
@@ -114,7 +117,11 @@ fn sixty_four_scripts_share_a_held_session_and_the_holders_logout_ends_it() {
     assert!(took < Duration::from_secs(120), "took {took:?}");
     assert_eq!(bmc.created(), 1, "the scripts created sessions");
     assert_eq!(most.load(Ordering::Relaxed), 1);
-    assert_eq!(bmc.live_sessions(), 1, "the scripts' logouts ended the held session");
+    assert_eq!(
+        bmc.live_sessions(),
+        1,
+        "the scripts' logouts ended the held session"
+    );
     // Only the interactive shell still holds it; the scripts' holds are gone.
     let holds = entry(&env, &bmc)["holds"].as_array().unwrap().clone();
     assert_eq!(holds.len(), 1, "{holds:?}");
@@ -157,7 +164,9 @@ fn a_holder_killed_with_9_does_not_keep_the_session_past_the_next_logout() {
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     while !(env.entry_path(&bmc).exists()
-        && entry(&env, &bmc)["holds"].as_array().is_some_and(|a| !a.is_empty()))
+        && entry(&env, &bmc)["holds"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty()))
     {
         assert!(Instant::now() < deadline, "the script never logged in");
         std::thread::sleep(Duration::from_millis(20));
@@ -166,11 +175,16 @@ fn a_holder_killed_with_9_does_not_keep_the_session_past_the_next_logout() {
     let out = env.run(&bmc, &["logout", &h]).ok();
     let pid = child.id();
     assert!(
-        out.stderr
-            .contains(&format!("kept the session: still held by pid {pid} (sh) since ")),
+        out.stderr.contains(&format!(
+            "kept the session: still held by pid {pid} (sh) since "
+        )),
         "{out:?}"
     );
-    assert!(out.stderr.contains(&format!("rfsession logout {} --force", bmc.url())), "{out:?}");
+    assert!(
+        out.stderr
+            .contains(&format!("rfsession logout {} --force", bmc.url())),
+        "{out:?}"
+    );
     let doc = env.run(&bmc, &["--json", "logout", &h]).ok().json();
     assert_eq!(doc["ended"], false);
     assert_eq!(doc["logged_out"], false);
@@ -179,8 +193,14 @@ fn a_holder_killed_with_9_does_not_keep_the_session_past_the_next_logout() {
     assert_eq!(bmc.live_sessions(), 1);
     // whoami and sessions --cached show the holder.
     let who = env.run(&bmc, &["whoami", &h]).ok();
-    assert!(who.stdout.contains(&format!("held by:  pid {pid} (sh)")), "{who:?}");
-    let cached = env.run(&bmc, &["--json", "sessions", "--cached"]).ok().json();
+    assert!(
+        who.stdout.contains(&format!("held by:  pid {pid} (sh)")),
+        "{who:?}"
+    );
+    let cached = env
+        .run(&bmc, &["--json", "sessions", "--cached"])
+        .ok()
+        .json();
     assert_eq!(cached[0]["holders"][0]["pid"], pid);
     let table = env.run(&bmc, &["sessions", "--cached"]).ok();
     assert!(table.stdout.contains(&format!("{pid}(sh)")), "{table:?}");
@@ -203,7 +223,9 @@ fn a_reused_pid_is_not_taken_for_the_holder() {
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     while !(env.entry_path(&bmc).exists()
-        && entry(&env, &bmc)["holds"].as_array().is_some_and(|a| !a.is_empty()))
+        && entry(&env, &bmc)["holds"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty()))
     {
         assert!(Instant::now() < deadline, "the script never logged in");
         std::thread::sleep(Duration::from_millis(20));
@@ -235,13 +257,18 @@ fn force_and_all_and_forget() {
     // Dry run first: a line per host, saying what would happen; nothing changes.
     let out = env.run(&a, &["logout", "--all", "--dry-run"]).ok();
     assert!(
-        out.stderr
-            .contains(&format!("{}: dry run: would keep the session: still held by pid {}", a.url(), held.pid)),
+        out.stderr.contains(&format!(
+            "{}: dry run: would keep the session: still held by pid {}",
+            a.url(),
+            held.pid
+        )),
         "{out:?}"
     );
     assert!(
-        out.stderr
-            .contains(&format!("{}: dry run: would DELETE /redfish/v1/SessionService/Sessions/", b.url())),
+        out.stderr.contains(&format!(
+            "{}: dry run: would DELETE /redfish/v1/SessionService/Sessions/",
+            b.url()
+        )),
         "{out:?}"
     );
     let doc = env
@@ -253,15 +280,28 @@ fn force_and_all_and_forget() {
     for row in rows {
         assert_eq!(row["dry_run"], true, "{row}");
         assert_eq!(row["logged_out"], false, "{row}");
-        let want = if row["host"] == a.url() { "keep" } else { "end" };
+        let want = if row["host"] == a.url() {
+            "keep"
+        } else {
+            "end"
+        };
         assert_eq!(row["action"], want, "{row}");
     }
-    assert_eq!(rows.iter().find(|r| r["host"] == a.url()).unwrap()["held_by"], 1);
+    assert_eq!(
+        rows.iter().find(|r| r["host"] == a.url()).unwrap()["held_by"],
+        1
+    );
     let doc = env
         .run(&a, &["--json", "logout", "--all", "--forget", "--dry-run"])
         .ok()
         .json();
-    assert!(doc.as_array().unwrap().iter().all(|r| r["action"] == "forget"), "{doc}");
+    assert!(
+        doc.as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["action"] == "forget"),
+        "{doc}"
+    );
     let doc = env
         .run(&a, &["--json", "logout", "nothing.example", "--dry-run"])
         .ok()
@@ -276,7 +316,10 @@ fn force_and_all_and_forget() {
     let row_a = rows.iter().find(|r| r["host"] == a.url()).unwrap();
     assert_eq!(row_a["ended"], false, "{doc}");
     assert_eq!(row_a["holders"][0]["pid"], held.pid, "{doc}");
-    assert_eq!(rows.iter().find(|r| r["host"] == b.url()).unwrap()["ended"], true);
+    assert_eq!(
+        rows.iter().find(|r| r["host"] == b.url()).unwrap()["ended"],
+        true
+    );
     assert_eq!((a.live_sessions(), b.live_sessions()), (1, 0));
 
     // --force ends it whatever holds it.
@@ -290,7 +333,11 @@ fn force_and_all_and_forget() {
     env.login(&a).ok();
     let before = a.state().requests.len();
     let out = env.run(&a, &["logout", &a.host(), "--forget"]).ok();
-    assert_eq!(a.state().requests.len(), before, "--forget contacted the BMC");
+    assert_eq!(
+        a.state().requests.len(),
+        before,
+        "--forget contacted the BMC"
+    );
     assert!(
         out.stderr.contains("forgot the cached session without contacting the BMC; a session there, if any, is left to time out"),
         "{out:?}"
@@ -299,8 +346,14 @@ fn force_and_all_and_forget() {
     assert_eq!(a.live_sessions(), 1);
     env.login(&a).ok();
     env.login(&b).ok();
-    let doc = env.run(&a, &["--json", "logout", "--all", "--forget"]).ok().json();
-    assert!(doc.as_array().unwrap().iter().all(|r| r["forgot"] == true), "{doc}");
+    let doc = env
+        .run(&a, &["--json", "logout", "--all", "--forget"])
+        .ok()
+        .json();
+    assert!(
+        doc.as_array().unwrap().iter().all(|r| r["forgot"] == true),
+        "{doc}"
+    );
     assert!(!env.entry_path(&a).exists() && !env.entry_path(&b).exists());
 }
 
@@ -311,7 +364,8 @@ fn others_dry_run_with_nothing_to_end_says_so() {
         .run(&bmc, &["logout", &bmc.host(), "--others", "--dry-run"])
         .ok();
     assert!(
-        out.stderr.contains("dry run: no other session matches; nothing would be ended"),
+        out.stderr
+            .contains("dry run: no other session matches; nothing would be ended"),
         "{out:?}"
     );
 }
@@ -324,7 +378,10 @@ fn get_writes_token_and_exec_log_in_when_nothing_is_cached() {
     let sys = "/redfish/v1/Systems/1";
     // Without a password source: exit 4 and the hint, as before.
     let out = env.run(&bmc, &["get", &h, sys]).code(4);
-    assert!(out.stderr.contains("not logged in; run: rfsession login"), "{out:?}");
+    assert!(
+        out.stderr.contains("not logged in; run: rfsession login"),
+        "{out:?}"
+    );
     assert_eq!(bmc.created(), 0);
 
     // 64 gets at once on a cold cache: one session, and it holds nothing.
@@ -344,12 +401,20 @@ fn get_writes_token_and_exec_log_in_when_nothing_is_cached() {
     // A write, with the password from a file given on that call.
     let pwfile = env.dir.path().join("pw");
     std::fs::write(&pwfile, PASSWORD).unwrap();
-    std::fs::set_permissions(&pwfile, std::os::unix::fs::PermissionsExt::from_mode(0o600))
-        .unwrap();
+    std::fs::set_permissions(&pwfile, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let pwfile = pwfile.to_str().unwrap();
     env.run(
         &bmc,
-        &["patch", &h, sys, "AssetTag=rack-1", "-u", USER, "--password-file", pwfile],
+        &[
+            "patch",
+            &h,
+            sys,
+            "AssetTag=rack-1",
+            "-u",
+            USER,
+            "--password-file",
+            pwfile,
+        ],
     )
     .ok();
     assert_eq!(bmc.created(), 2);
@@ -365,7 +430,16 @@ fn get_writes_token_and_exec_log_in_when_nothing_is_cached() {
     let out = env
         .run_env(
             &bmc,
-            &["exec", &h, "-u", USER, "--", "sh", "-c", "test -n \"$RFSESSION_TOKEN\" && echo ok"],
+            &[
+                "exec",
+                &h,
+                "-u",
+                USER,
+                "--",
+                "sh",
+                "-c",
+                "test -n \"$RFSESSION_TOKEN\" && echo ok",
+            ],
             &[("RFSESSION_PASSWORD", PASSWORD)],
         )
         .ok();
@@ -440,7 +514,10 @@ fn quiet_when_it_went_well_without_a_terminal() {
     // On a terminal, the informational lines are there; -q removes them.
     let h = bmc.host();
     let text = on_terminal(&env, &bmc, &format!("login {h}"));
-    assert!(text.contains(&format!("{h}: logged in as admin")), "{text:?}");
+    assert!(
+        text.contains(&format!("{h}: logged in as admin")),
+        "{text:?}"
+    );
     let text = on_terminal(&env, &bmc, &format!("login {h}"));
     assert!(text.contains("reusing the session of admin"), "{text:?}");
     let text = on_terminal(&env, &bmc, &format!("-q login {h}"));

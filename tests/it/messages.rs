@@ -884,7 +884,10 @@ fn logout_while_others_hold_the_session() {
     let entry = env.entry_path(&bmc);
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     while !fs::read_to_string(&entry).is_ok_and(|t| t.contains("\"holds\"")) {
-        assert!(std::time::Instant::now() < deadline, "the holder never logged in");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the holder never logged in"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let out = env.run(&bmc, &["logout", &bmc.host()]);
