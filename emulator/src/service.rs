@@ -420,11 +420,11 @@ impl Cx<'_> {
             "JsonSchemas": {"@odata.id": "/redfish/v1/JsonSchemas"},
             "Registries": {"@odata.id": "/redfish/v1/Registries"},
         });
-        if self.q.session_post == SessionPost::Absent {
-            if let Some(o) = root.as_object_mut() {
-                o.remove("Links");
-                o.remove("SessionService");
-            }
+        if self.q.session_post == SessionPost::Absent
+            && let Some(o) = root.as_object_mut()
+        {
+            o.remove("Links");
+            o.remove("SessionService");
         }
         // What HPE's own tools read to tell iLO generations apart.
         if let Some((oem, kind, version)) = self.q.oem_root {
