@@ -447,34 +447,6 @@ fn get_writes_token_and_exec_log_in_when_nothing_is_cached() {
     assert_eq!(bmc.live_sessions(), 1);
 }
 
-#[test]
-fn a_get_whose_session_was_logged_out_meanwhile_gets_one_again() {
-    let (bmc, env) = crate::common::logged_in(Profile::Generic);
-    let h = bmc.host();
-    // The get reads the entry and meets a 401; before it gets the host's lock to log in
-    // again, another process logs out (ended on the BMC, entry removed).
-    bmc.expire_all();
-    let lock = crate::common::hold_lock(&env, &bmc);
-    let child = env.spawn(&bmc, &["get", &h, "/redfish/v1/Systems/1"], &PW);
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !bmc
-        .state()
-        .requests
-        .iter()
-        .any(|r| r.path == "/redfish/v1/Systems/1")
-    {
-        assert!(Instant::now() < deadline, "the get never asked");
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    std::thread::sleep(Duration::from_millis(300));
-    std::fs::remove_file(env.entry_path(&bmc)).unwrap();
-    drop(lock);
-    let out = wait(child).ok();
-    assert_eq!(out.json()["PowerState"], "On");
-    assert_eq!(bmc.live_sessions(), 1);
-    assert_eq!(bmc.created(), 2);
-}
-
 /// `script` gives the command a pseudo-terminal, as an interactive shell would.
 fn on_terminal(env: &Env, bmc: &Bmc, args: &str) -> String {
     let cmd = format!("{} --cacert {} {args}", bin(), bmc.ca_path().display());
