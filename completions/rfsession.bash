@@ -16,6 +16,9 @@ _rfsession() {
             ",$1")
                 cmd="rfsession"
                 ;;
+            rfsession,cert)
+                cmd="rfsession__subcmd__cert"
+                ;;
             rfsession,complete-hosts)
                 cmd="rfsession__subcmd__complete__subcmd__hosts"
                 ;;
@@ -63,6 +66,9 @@ _rfsession() {
                 ;;
             rfsession,whoami)
                 cmd="rfsession__subcmd__whoami"
+                ;;
+            rfsession__subcmd__help,cert)
+                cmd="rfsession__subcmd__help__subcmd__cert"
                 ;;
             rfsession__subcmd__help,complete-hosts)
                 cmd="rfsession__subcmd__help__subcmd__complete__subcmd__hosts"
@@ -119,7 +125,7 @@ _rfsession() {
 
     case "${cmd}" in
         rfsession)
-            opts="-k -v -q -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help"
+            opts="-k -v -q -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts keeper help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -170,8 +176,60 @@ _rfsession() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        rfsession__subcmd__cert)
+            opts="-k -v -q -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cache-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --cacert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --persist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         rfsession__subcmd__complete__subcmd__hosts)
-            opts="-k -v -q -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-k -v -q -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -223,7 +281,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__complete__subcmd__path)
-            opts="-k -v -q -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-k -v -q -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -275,7 +333,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__config)
-            opts="-k -v -q -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-k -v -q -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -327,7 +385,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__delete)
-            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,7 +488,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__exec)
-            opts="-u -p -k -v -q -h -V --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-u -p -k -v -q -h -V --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -517,7 +575,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__get)
-            opts="-j -u -p -k -v -q -h -V --hosts --jobs --raw --pointer --all-pages --ndjson --max-body --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-j -u -p -k -v -q -h -V --hosts --jobs --raw --pointer --all-pages --ndjson --max-body --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -635,8 +693,22 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__help)
-            opts="login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help"
+            opts="login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts keeper help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rfsession__subcmd__help__subcmd__cert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -873,16 +945,12 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__keeper)
-            opts="-k -v -q -h -V --idle --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-k -v -q -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --idle)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --cache-dir)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -929,7 +997,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__login)
-            opts="-u -p -j -k -v -q -h -V --user --password-stdin --password-file --password --password-command --force --token-stdin --session-uri --dry-run --auth --reclaim --hosts --jobs --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-u -p -j -k -v -q -h -V --user --password-stdin --password-file --password --password-command --force --token-stdin --session-uri --dry-run --auth --reclaim --hosts --jobs --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1051,7 +1119,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__logout)
-            opts="-j -k -v -q -h -V --all --hosts --jobs --session --others --user --any-user --older-than --force --forget --dry-run --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-j -k -v -q -h -V --all --hosts --jobs --session --others --user --any-user --older-than --force --forget --dry-run --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1138,7 +1206,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__patch)
-            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1241,7 +1309,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__post)
-            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1344,7 +1412,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__put)
-            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1447,7 +1515,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__sessions)
-            opts="-k -v -q -h -V --cached --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-k -v -q -h -V --cached --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1499,7 +1567,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__token)
-            opts="-u -k -v -q -h -V --header --user --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-u -k -v -q -h -V --header --user --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1559,7 +1627,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__whoami)
-            opts="-j -k -v -q -h -V --hosts --jobs --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --quiet --help --version"
+            opts="-j -k -v -q -h -V --hosts --jobs --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1656,10 +1724,10 @@ _rfsession_complete() {
     for ((i = 1; i < ${#words[@]}; i++)); do
         local w=${words[i]}
         if ((skip)); then skip=0; continue; fi
-        case " --auth --cacert --cache-dir --data --hosts --idle --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --reclaim --session --session-uri --timeout --user --wait-timeout -d -j -p -u " in *" $w "*) skip=1; continue ;; esac
+        case " --auth --cacert --cache-dir --data --hosts --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --reclaim --session --session-uri --timeout --user --wait-timeout -d -j -p -u " in *" $w "*) skip=1; continue ;; esac
         [[ $w == -* ]] && continue
         if ((sub < 0)); then
-            case $w in login|get|sessions|whoami|logout|post|patch|put|delete|token|exec|config) sub=$i ;; esac
+            case $w in login|get|sessions|whoami|logout|post|patch|put|delete|token|cert|exec|config) sub=$i ;; esac
         else
             positional=$((positional + 1))
         fi
@@ -1675,7 +1743,10 @@ _rfsession_complete() {
         local -a paths
         mapfile -t paths < <(command rfsession complete-path "${words[@]}" "$cur" 2>/dev/null)
         if ((${#paths[@]})); then
-            COMPREPLY=("${paths[@]}")
+            # Quoted as the shell reads it, so that what is inserted is one word.
+            local p q
+            COMPREPLY=()
+            for p in "${paths[@]}"; do printf -v q '%q' "$p"; COMPREPLY+=("$q"); done
             compopt -o nospace 2>/dev/null
         fi
         return 0

@@ -62,6 +62,10 @@ pub struct Entry {
     /// SHA-256 of the BMC's certificate, pinned when the login skipped verification (-k).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_fingerprint: Option<String>,
+    /// PEM: the CA certificates a login verified with (`--cacert` or the settings file's
+    /// `cacert`), which later calls verify with; or the certificate a `-k` login pinned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_anchors: Option<String>,
     /// The host is reached with HTTP Basic on every request (`--auth basic`): there is no
     /// session, the token is a placeholder, and the password is never stored.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -193,6 +197,11 @@ impl Cache {
             None => default_dir().ok_or(CacheError::NoDir)?,
         };
         Ok(Cache { dir })
+    }
+
+    /// The directory itself (the keeper's socket lives there too).
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     pub fn entry_path(&self, host: &Host) -> PathBuf {

@@ -103,7 +103,8 @@ fn session_exit(e: &SessionError) -> ExitCode {
         SessionError::NoUser
         | SessionError::Password(_)
         | SessionError::NoSuchSession { .. }
-        | SessionError::BadSessionId { .. } => ExitCode::Usage,
+        | SessionError::BadSessionId { .. }
+        | SessionError::NoAnchors { .. } => ExitCode::Usage,
         SessionError::Cache(_) | SessionError::NotSaved { .. } => ExitCode::Cache,
         SessionError::Redfish(r) | SessionError::OldSessionKept { source: r, .. } => {
             redfish_exit(r)
@@ -123,6 +124,7 @@ fn redfish_exit(e: &RedfishError) -> ExitCode {
             TransportError::Setup(TlsSetupError::Read { .. } | TlsSetupError::Empty { .. }) => {
                 ExitCode::Usage
             }
+            TransportError::Setup(TlsSetupError::BadRemembered) => ExitCode::Cache,
             _ => ExitCode::Connection,
         },
         RedfishError::TaskTimeout { .. } => ExitCode::Connection,

@@ -21,10 +21,9 @@ use crate::settings::{HostSettings, Settings};
 use crate::signals;
 use crate::tasks;
 use crate::timefmt;
-use crate::tls::Trust;
-use crate::transport::{
-    KeeperLink, MAX_REQUEST_HEAD, Options, Response, Transport, TransportError,
-};
+use crate::tls::{Anchors, MAX_ANCHORS_PEM, Trust};
+use crate::transport::{MAX_REQUEST_HEAD, Options, Response, Transport, TransportError};
+use crate::x509;
 
 /// The longest token kept: any cached token must fit in a request head, with room to spare.
 pub const MAX_TOKEN: usize = 16 * 1024;
@@ -61,6 +60,10 @@ pub enum SessionError {
     NoSuchSession { uri: String, host: String },
     #[error("--session {id}: not a Redfish session URI")]
     BadSessionId { id: String },
+    #[error(
+        "the entry is verified with the system's CA store, which other tools use too: there is no certificate to hand over; to verify with a CA of your own, run: rfsession login {host} --force --cacert CA.pem"
+    )]
+    NoAnchors { host: String },
 }
 
 fn undone(deleted: bool) -> &'static str {
@@ -88,10 +91,8 @@ pub struct Setup {
     pub settings: Settings,
     /// An upper bound on every timeout (completion).
     pub cap: Option<Duration>,
-    /// This run's global options, for a keeper started from it to reach BMCs the same way.
-    pub relaunch: Vec<std::ffi::OsString>,
-    /// This process is a keeper: it connects itself.
-    pub keeping: bool,
+    /// `--no-persist`: this run connects itself, even where a keeper holds the host.
+    pub no_persist: bool,
 }
 
 /// The sessions of every host this user has cached.
@@ -134,6 +135,13 @@ pub struct Others {
 pub struct OtherSession {
     pub info: SessionInfo,
     pub outcome: Result<bool, String>,
+}
+
+/// A connection's trust, and the one step that changes it (told when a certificate is
+/// refused).
+struct Trusting {
+    trust: Trust,
+    hint: String,
 }
 
 /// What `login` came to.
@@ -216,9 +224,9 @@ impl Sessions {
         self.cache.entry_path(host)
     }
 
-    /// The host's keeper, if one is alive.
-    pub fn keeper_pid(&self, host: &Host) -> Option<u32> {
-        keeper::Place::new(&self.cache.entry_path(host)).live_pid()
+    /// The keeper of this cache, if one runs: its pid and the hosts it holds.
+    pub fn keeper(&self) -> Option<(u32, Vec<Host>)> {
+        keeper::Place::new(self.cache.dir()).status()
     }
 
     /// One host: its operations share one `--timeout` for all their requests.
@@ -370,11 +378,9 @@ impl HostSession<'_> {
         Ok(self.cache().read(&self.host)?)
     }
 
-    /// Record a use of the session (the entry's mtime is its last use); with persistence,
-    /// make sure a keeper holds the connection for the next call.
+    /// Record a use of the session (the entry's mtime is its last use).
     pub fn touch(&self) {
         self.cache().touch(&self.host);
-        self.ensure_keeper();
     }
 
     pub fn last_used(&self) -> Option<std::time::SystemTime> {
@@ -390,21 +396,67 @@ impl HostSession<'_> {
         })?)
     }
 
-    /// How the BMC's certificate is checked. An entry's trust governs every connection to
-    /// its host, login included: its pin (after `-k login`), else verification, whatever
-    /// this run's flags say. Only `-k login --force` (`repin`) trusts on first use again.
-    fn trust(&self, entry: Option<&Entry>, repin: bool) -> Trust {
-        let verified = || match &self.hs.cacert {
-            Some(p) => Trust::Bundle(p.value.clone()),
-            None => Trust::System,
-        };
-        match entry {
-            Some(e) if !repin => match &e.tls_fingerprint {
-                Some(fp) => Trust::Pinned(fp.clone()),
-                None => verified(),
+    /// How the BMC's certificate is checked, and how to change that when it is refused. An
+    /// entry's trust governs every connection to its host, login included: its pin (after
+    /// `-k login`), else the CA certificates it remembers from login, else verification as
+    /// this run's settings say; a `--cacert` flag is used for the call it is given on. Only
+    /// `login --force` with `-k` or a `--cacert` (`repin`) chooses the trust anew.
+    fn trust(&self, entry: Option<&Entry>, repin: bool) -> Trusting {
+        let host = self.host.key();
+        let change = format!("rfsession login {host} --force --cacert CA.pem");
+        let first = "pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use";
+        let verified = |entry: bool| match &self.hs.cacert {
+            Some(p) => Trusting {
+                trust: Trust::Bundle(p.value.clone()),
+                hint: match (entry, &p.from) {
+                    (false, _) => {
+                        format!("verified with {} ({}); {first}", p.value.display(), p.from)
+                    }
+                    (true, crate::settings::Origin::Flag(_)) => format!(
+                        "this call verified with {} (flag --cacert) instead of the entry's trust; drop --cacert, or to change the entry's trust, run: {change}",
+                        p.value.display()
+                    ),
+                    (true, from) => format!(
+                        "the entry is verified with {} ({from}); to change that, run: {change}",
+                        p.value.display()
+                    ),
+                },
             },
-            _ if self.hs.insecure.value => Trust::AnyRecorded,
-            _ => verified(),
+            None => Trusting {
+                trust: Trust::System,
+                hint: if entry {
+                    format!(
+                        "the entry is verified with the system's CA store; to trust another CA or this very certificate, run: {change}"
+                    )
+                } else {
+                    format!("verified with the system's CA store; {first}")
+                },
+            },
+        };
+        let flag = self.cacert_flag();
+        match entry {
+            Some(e) if !repin => match (&e.tls_fingerprint, &e.tls_anchors) {
+                (Some(fp), _) => Trusting {
+                    trust: Trust::Pinned(fp.clone()),
+                    hint: format!("to trust it, run: rfsession login {host} -k --force"),
+                },
+                (None, Some(pem)) if !flag => {
+                    let anchors = Anchors(pem.clone());
+                    Trusting {
+                        hint: format!(
+                            "the entry trusts the CA certificates remembered from its login ({}); if the BMC's certificate or CA changed, run: rfsession login {host} --force --cacert CA.pem",
+                            anchors.summary()
+                        ),
+                        trust: Trust::Remembered(anchors),
+                    }
+                }
+                _ => verified(true),
+            },
+            _ if self.hs.insecure.value => Trusting {
+                trust: Trust::AnyRecorded,
+                hint: String::new(),
+            },
+            _ => verified(false),
         }
     }
 
@@ -412,23 +464,33 @@ impl HostSession<'_> {
         self.hs.insecure.value
     }
 
-    fn bmc(&self, trust: Trust) -> Result<Bmc, TransportError> {
-        self.bmc_as(trust, None)
+    /// `--cacert` given on this call (not from the settings file).
+    fn cacert_flag(&self) -> bool {
+        self.hs
+            .cacert
+            .as_ref()
+            .is_some_and(|c| matches!(c.from, crate::settings::Origin::Flag(_)))
+    }
+
+    fn bmc(&self, trusting: Trusting) -> Result<Bmc, TransportError> {
+        self.bmc_as(trusting, None)
     }
 
     /// A Bmc whose requests carry `basic` (HTTP Basic) instead of a token, when given.
-    fn bmc_as(&self, trust: Trust, basic: Option<Secret>) -> Result<Bmc, TransportError> {
+    fn bmc_as(
+        &self,
+        Trusting { trust, hint }: Trusting,
+        basic: Option<Secret>,
+    ) -> Result<Bmc, TransportError> {
         let proxy = self.hs.proxy_for_host();
-        let place = self.keeper_place();
         // A keeper holds a session's connection; Basic credentials never go through one.
-        let keeper = place
-            .filter(|_| !self.sessions.setup.keeping && basic.is_none())
-            .map(|place| KeeperLink {
-                place,
-                trust: keeper_trust(&trust, proxy.as_deref()),
-            });
+        let keeper = match basic {
+            Some(_) => None,
+            None => self.keeper_link(&trust, &hint, &proxy),
+        };
         let options = Options {
             trust,
+            hint,
             timeout: self.timeout,
             deadline: self.deadline,
             verbose: self.sessions.setup.verbose,
@@ -439,65 +501,98 @@ impl HostSession<'_> {
         Ok(Bmc::new(&self.host, Transport::new(&self.host, options)?))
     }
 
-    /// The certificate a new entry is pinned to: the pin it keeps, or (-k) the one just seen.
-    fn pin(&self, trust: Trust, bmc: &Bmc) -> Option<String> {
+    /// The trust a new entry keeps (pin, and certificates as PEM): the entry's it replaces
+    /// (`inherit`), else (-k) the certificate just seen, or (`--cacert`) the CA certificates
+    /// the login verified with.
+    fn kept_trust(
+        &self,
+        trust: &Trust,
+        bmc: &Bmc,
+        inherit: Option<&Entry>,
+    ) -> (Option<String>, Option<String>) {
+        if self.host.scheme != Scheme::Https {
+            return (None, None);
+        }
+        let seen = bmc.transport.seen();
+        let leaf_pem = || {
+            seen.leaf
+                .as_ref()
+                .map(|l| x509::to_pem(std::slice::from_ref(l)))
+        };
+        if let Some(e) = inherit {
+            // Entries pinned before certificates were kept get theirs now: it matched the pin.
+            let anchors = match &e.tls_fingerprint {
+                Some(_) => e.tls_anchors.clone().or_else(leaf_pem),
+                None => e.tls_anchors.clone(),
+            };
+            return (e.tls_fingerprint.clone(), anchors);
+        }
         match trust {
-            Trust::Pinned(fp) => Some(fp),
-            Trust::AnyRecorded if self.host.scheme == Scheme::Https => {
-                bmc.transport.seen_certificate()
+            Trust::Pinned(fp) => (Some(fp.clone()), leaf_pem()),
+            Trust::AnyRecorded => {
+                if let Some(f) = seen.leaf.as_deref().and_then(x509::facts) {
+                    let faults = f.faults(timefmt::unix_now() as i64);
+                    if !faults.is_empty() {
+                        warn(&format!(
+                            "warning: {}: pinned a legacy certificate ({}); it is trusted as it is until: rfsession login {} -k --force",
+                            self.host,
+                            faults.join(", "),
+                            self.host
+                        ));
+                    }
+                }
+                (seen.fingerprint.clone(), leaf_pem())
             }
-            _ => None,
+            Trust::Remembered(a) => (None, Some(a.0.clone())),
+            Trust::Bundle(_) => {
+                let pem = x509::to_pem(&seen.anchors);
+                if seen.anchors.is_empty() {
+                    (None, None)
+                } else if pem.len() > MAX_ANCHORS_PEM {
+                    warn(&format!(
+                        "warning: {}: the CA certificates verified with are over {} KiB and were not remembered; later calls need --cacert",
+                        self.host,
+                        MAX_ANCHORS_PEM / 1024
+                    ));
+                    (None, None)
+                } else {
+                    (None, Some(pem))
+                }
+            }
+            Trust::System => (None, None),
         }
     }
 
-    /// Where this host's keeper listens, when persistence is on for it.
-    fn keeper_place(&self) -> Option<keeper::Place> {
-        self.hs.persist.as_ref()?;
-        Some(keeper::Place::new(&self.cache().entry_path(&self.host))).filter(keeper::usable)
-    }
-
-    /// After a call that went well: start the host's keeper if persistence is on and none
-    /// is alive, for the calls that follow.
-    fn ensure_keeper(&self) {
-        let (Some(place), Some(persist)) = (self.keeper_place(), &self.hs.persist) else {
-            return;
-        };
-        if self.sessions.setup.keeping || place.live_pid().is_some() {
-            return;
+    /// How this host's requests reach the keeper: with persistence on, it holds (and if need
+    /// be starts) the connection; off, it serves the host only if it holds it already.
+    /// `--no-persist` and trust on first use (whose certificate this process must see) go
+    /// directly.
+    fn keeper_link(
+        &self,
+        trust: &Trust,
+        hint: &str,
+        proxy: &Option<String>,
+    ) -> Option<keeper::Link> {
+        if self.sessions.setup.no_persist || *trust == Trust::AnyRecorded {
+            return None;
         }
-        let mut args = self.sessions.setup.relaunch.clone();
-        args.extend(
-            [
-                "keeper".into(),
-                self.host.key(),
-                "--idle".into(),
-                persist.value.as_secs().max(1).to_string(),
-            ]
-            .map(std::ffi::OsString::from),
-        );
-        keeper::spawn(&args);
-    }
-
-    /// Be this host's keeper until it is idle for `idle`, stopped, or the session changes.
-    pub fn keep(&self, idle: Duration) -> Result<()> {
-        let Some(entry) = self.entry()? else {
-            return Ok(());
-        };
-        let place = keeper::Place::new(&self.cache().entry_path(&self.host));
-        let trust = self.trust(Some(&entry), false);
-        let proxy = self.hs.proxy_for_host();
-        let server = Keeper {
-            on: self,
-            trust: keeper_trust(&trust, proxy.as_deref()),
-            bmc: self.bmc(trust)?,
-            token: entry.token,
-            pin: entry.tls_fingerprint,
-        };
-        keeper::run(&place, idle, &server).map_err(|e| CacheError::Io {
-            path: place.socket.clone(),
-            source: e,
-        })?;
-        Ok(())
+        let place = keeper::Place::new(self.cache().dir());
+        place.usable().then(|| keeper::Link {
+            place,
+            key: keeper::protocol::Key {
+                host: self.host.clone(),
+                // The keeper runs elsewhere: `--cacert ca.pem` means this directory's.
+                trust: match trust {
+                    Trust::Bundle(p) => {
+                        Trust::Bundle(std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+                    }
+                    t => t.clone(),
+                },
+                proxy: proxy.clone(),
+                hint: hint.to_owned(),
+            },
+            hold: self.hs.persist.as_ref().map(|p| p.value),
+        })
     }
 
     /// The password sources of this run, then the host's settings and ~/.netrc.
@@ -505,6 +600,7 @@ impl HostSession<'_> {
         pw.with_fallback(
             self.hs.password.as_ref().map(|p| p.value.clone()),
             &self.host,
+            self.hs.timeout.value,
         )
     }
 
@@ -565,6 +661,7 @@ impl HostSession<'_> {
             created: timefmt::unix_now(),
             session_timeout: None,
             tls_fingerprint: previous.and_then(|p| p.tls_fingerprint.clone()),
+            tls_anchors: previous.and_then(|p| p.tls_anchors.clone()),
             basic: true,
             holds: Vec::new(),
             extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
@@ -581,9 +678,10 @@ impl HostSession<'_> {
         if let Some(old) = current.as_ref().filter(|e| !e.basic) {
             self.end_replaced(old, false)?;
         }
-        let trust = self.trust(current.as_ref(), false);
+        let trusting = self.trust(current.as_ref(), false);
+        let trust = trusting.trust.clone();
         let basic = crate::transport::basic_authorization(user, &password);
-        let bmc = self.bmc_as(trust.clone(), Some(basic))?;
+        let bmc = self.bmc_as(trusting, Some(basic))?;
         let mut entry = self.basic_entry(user, current.as_ref());
         match bmc.get(&entry.token, "/redfish/v1/Systems") {
             Ok(_) => {}
@@ -596,7 +694,8 @@ impl HostSession<'_> {
             }
             Err(e) => return Err(e.into()),
         }
-        entry.tls_fingerprint = self.pin(trust, &bmc);
+        (entry.tls_fingerprint, entry.tls_anchors) =
+            self.kept_trust(&trust, &bmc, current.as_ref());
         entry.holds = held(current.as_ref().map_or(&[][..], |c| &c.holds), hold);
         self.cache().write(&lock, &entry)?;
         Ok(entry)
@@ -627,6 +726,24 @@ impl HostSession<'_> {
             ended.push(info.uri);
         }
         Ok(ended)
+    }
+
+    /// The certificates the entry trusts, as PEM: the CA certificates remembered from login,
+    /// or the pinned certificate (fetched through the pin for entries older than that).
+    pub fn anchors_pem(&self, entry: &Entry) -> Result<String> {
+        if let Some(pem) = &entry.tls_anchors {
+            return Ok(pem.clone());
+        }
+        if entry.tls_fingerprint.is_some() {
+            let bmc = self.bmc(self.trust(Some(entry), false))?;
+            bmc.sessions_path()?;
+            if let Some(leaf) = bmc.transport.seen().leaf {
+                return Ok(x509::to_pem(&[leaf]));
+            }
+        }
+        Err(SessionError::NoAnchors {
+            host: self.host.key(),
+        })
     }
 
     /// The cached entry; not logged in is an error.
@@ -695,8 +812,9 @@ impl HostSession<'_> {
         Ok((plan, post))
     }
 
+    /// `login --force` with `-k` or a `--cacert` chooses the entry's trust anew.
     fn repin(&self, force: bool) -> bool {
-        force && self.insecure()
+        force && (self.insecure() || self.cacert_flag())
     }
 
     /// Reuse the cached session if the BMC still accepts it, else create one. The lock is
@@ -734,12 +852,12 @@ impl HostSession<'_> {
                 let repin = self.repin(force);
                 self.end_replaced(&old, repin)?;
                 let trust = self.trust(Some(&old), repin);
-                self.create(&lock, user, &password, trust, Some(&old), hold)
+                self.create(&lock, user, &password, trust, Some(&old), repin, hold)
                     .map(Login::Created)
             }
             Plan::Create => {
                 let trust = self.trust(None, false);
-                self.create(&lock, user, &password, trust, None, hold)
+                self.create(&lock, user, &password, trust, None, true, hold)
                     .map(Login::Created)
             }
         }
@@ -807,6 +925,12 @@ impl HostSession<'_> {
         Ok(live)
     }
 
+    /// Is a password at hand for this host without asking anyone (this run's sources, its
+    /// settings, ~/.netrc)?
+    pub fn password_at_hand(&self, pw: &PasswordSource) -> bool {
+        self.passwords(pw).available()
+    }
+
     /// Is a password at hand without asking anyone, for a login again after a 401?
     fn can_relogin(&self, pw: &PasswordSource) -> bool {
         self.passwords(pw).available()
@@ -844,8 +968,9 @@ impl HostSession<'_> {
     pub fn adopt(&self, token: Secret, uri: Option<&str>) -> Result<(Entry, Option<String>)> {
         let lock = self.lock()?;
         let current = self.entry()?;
-        let trust = self.trust(current.as_ref(), self.insecure());
-        let bmc = self.bmc(trust.clone())?;
+        let trusting = self.trust(current.as_ref(), self.repin(true));
+        let trust = trusting.trust.clone();
+        let bmc = self.bmc(trusting)?;
         let sessions = bmc.sessions_path()?;
         let uri = uri
             .map(|u| {
@@ -873,6 +998,8 @@ impl HostSession<'_> {
         if let Some(old) = current.as_ref().filter(|o| o.token != token) {
             self.end_replaced(old, false)?;
         }
+        let inherit = current.as_ref().filter(|_| !self.repin(true));
+        let (tls_fingerprint, tls_anchors) = self.kept_trust(&trust, &bmc, inherit);
         let entry = Entry {
             format: FORMAT,
             host: self.host.key(),
@@ -887,7 +1014,8 @@ impl HostSession<'_> {
             created: timefmt::unix_now(),
             session_timeout: bmc.session_timeout(&token),
             token,
-            tls_fingerprint: self.pin(trust, &bmc),
+            tls_fingerprint,
+            tls_anchors,
             basic: false,
             holds: held(current.as_ref().map_or(&[][..], |c| &c.holds), true),
             extra: current.map(|c| c.extra).unwrap_or_default(),
@@ -906,7 +1034,7 @@ impl HostSession<'_> {
         // (holding nothing), with the trust the entry had.
         let Some(current) = self.entry()? else {
             let trust = self.trust(Some(&live.entry), false);
-            let entry = self.create(&lock, &user, &password, trust, None, false)?;
+            let entry = self.create(&lock, &user, &password, trust, None, false, false)?;
             *live = self.live(entry)?;
             return Ok(());
         };
@@ -917,7 +1045,7 @@ impl HostSession<'_> {
         // One stray 401 (a proxy, an HTML error page) must not orphan a live session.
         self.end_replaced(&current, false)?;
         let trust = self.trust(Some(&current), false);
-        let entry = self.create(&lock, &user, &password, trust, Some(&current), false)?;
+        let entry = self.create(&lock, &user, &password, trust, Some(&current), false, false)?;
         *live = self.live(entry)?;
         Ok(())
     }
@@ -928,7 +1056,9 @@ impl HostSession<'_> {
             Ok(_) => Ok(()),
             // `-k login --force` after a certificate change: the operator said to trust the
             // new certificate; the old token is not sent to it, so its session expires.
-            Err(RedfishError::Transport(TransportError::CertChanged { .. })) if repin => {
+            Err(RedfishError::Transport(
+                TransportError::CertChanged { .. } | TransportError::Untrusted(_),
+            )) if repin => {
                 warn(&format!(
                     "warning: {}: the certificate changed, so the old session ({}) was not ended with its token; it will expire on the BMC",
                     self.host,
@@ -967,16 +1097,19 @@ impl HostSession<'_> {
         lock: &HostLock,
         user: &str,
         password: &Secret,
-        trust: Trust,
+        trusting: Trusting,
         previous: Option<&Entry>,
+        anew: bool,
         hold: bool,
     ) -> Result<Entry> {
-        let bmc = self.bmc(trust.clone())?;
+        let trust = trusting.trust.clone();
+        let bmc = self.bmc(trusting)?;
         let sessions = bmc.sessions_path()?;
         let context = new_context();
         let _deferred = signals::defer();
         let created = bmc.login(&sessions, user, password, &context)?;
-        let tls_fingerprint = self.pin(trust, &bmc);
+        let inherit = previous.filter(|_| !anew);
+        let (tls_fingerprint, tls_anchors) = self.kept_trust(&trust, &bmc, inherit);
         let session_timeout = bmc.session_timeout(&created.token);
         let entry = Entry {
             format: FORMAT,
@@ -990,6 +1123,7 @@ impl HostSession<'_> {
             created: timefmt::unix_now(),
             session_timeout,
             tls_fingerprint,
+            tls_anchors,
             basic: false,
             holds: held(previous.map_or(&[][..], |p| &p.holds), hold),
             extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
@@ -1034,7 +1168,7 @@ impl HostSession<'_> {
             _ => self.end(&entry)?,
         };
         self.cache().remove(&lock)?;
-        keeper::Place::new(&self.cache().entry_path(&self.host)).stop();
+        keeper::Place::new(self.cache().dir()).stop(&self.host);
         Ok(Logout::Ended(outcome))
     }
 
@@ -1132,60 +1266,18 @@ impl HostSession<'_> {
     }
 }
 
-/// What a client and a keeper must agree on before one carries the other's requests.
-fn keeper_trust(trust: &Trust, proxy: Option<&str>) -> String {
-    format!("{trust:?} via {proxy:?}")
-}
-
-/// The keeper's side: the kept connection, and the session it was started for.
-struct Keeper<'a, 'b> {
-    on: &'a HostSession<'b>,
-    trust: String,
-    bmc: Bmc,
-    token: Secret,
-    pin: Option<String>,
-}
-
-impl keeper::Serve for Keeper<'_, '_> {
-    fn trust(&self) -> String {
-        self.trust.clone()
+/// How the entry is trusted, for the operator: whoami, sessions --cached, config.
+pub fn trust_shown(entry: &Entry) -> String {
+    if let Some(fp) = &entry.tls_fingerprint {
+        return format!("pinned SHA256:{fp}");
     }
-
-    fn still_current(&self) -> bool {
-        matches!(self.on.entry(), Ok(Some(e)) if e.token == self.token && e.tls_fingerprint == self.pin)
-    }
-
-    fn serve(
-        &self,
-        ask: &keeper::Ask,
-        body: &[u8],
-        out: &mut dyn std::io::Write,
-    ) -> std::io::Result<()> {
-        let headers: Vec<(&str, &str)> = ask
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let body = (ask.body_len > 0).then_some(body);
-        let sent = self
-            .bmc
-            .transport
-            .send_for_keeper(&ask.method, &ask.path, &headers, body);
-        let mut answer = keeper::Answer::default();
-        match sent {
-            Ok(mut resp) => {
-                answer.status = resp.status;
-                answer.headers = resp.header_list();
-                writeln!(out, "{}", serde_json::to_string(&answer)?)?;
-                // A body cut short shows as such to the client, as a direct read would.
-                let _ = resp.copy_to(out);
-            }
-            Err(e) => {
-                answer.error = Some(e.to_wire());
-                writeln!(out, "{}", serde_json::to_string(&answer)?)?;
-            }
-        }
-        Ok(())
+    match &entry.tls_anchors {
+        Some(pem) => format!(
+            "CA remembered from login, {}",
+            Anchors(pem.clone()).summary()
+        ),
+        None if entry.host.starts_with("http://") => "none (plain http)".to_owned(),
+        None => "system CA store (or --cacert / the settings file's cacert)".to_owned(),
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::mem::MaybeUninit;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// The core-file limit the process started with, for a child run by `exec`.
 static CORE_LIMIT: OnceLock<libc::rlimit> = OnceLock::new();
@@ -48,14 +49,25 @@ pub struct Deferred {
     old: libc::sigset_t,
 }
 
-pub fn defer() -> Deferred {
+const DEFERRED: [libc::c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
+
+fn deferred_set() -> libc::sigset_t {
     unsafe {
         let mut set = MaybeUninit::<libc::sigset_t>::uninit();
         libc::sigemptyset(set.as_mut_ptr());
         let mut set = set.assume_init();
-        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
+        for sig in DEFERRED {
             libc::sigaddset(&mut set, sig);
         }
+        set
+    }
+}
+
+/// The mask is per thread and a thread starts with its creator's: a fleet calls this before
+/// it starts its workers, so that no signal cuts a worker's POST-to-entry window short.
+pub fn defer() -> Deferred {
+    unsafe {
+        let set = deferred_set();
         let mut old = MaybeUninit::<libc::sigset_t>::uninit();
         libc::pthread_sigmask(libc::SIG_BLOCK, &set, old.as_mut_ptr());
         Deferred {
@@ -70,4 +82,69 @@ impl Drop for Deferred {
             libc::pthread_sigmask(libc::SIG_SETMASK, &self.old, std::ptr::null_mut());
         }
     }
+}
+
+/// A deferred signal that arrived (and would end the process) while they are held back,
+/// taken within `wait`; for a fleet's watcher, which then stops handing out hosts.
+pub fn take_pending(wait: std::time::Duration) -> Option<libc::c_int> {
+    let set = deferred_set();
+    let ts = libc::timespec {
+        tv_sec: wait.as_secs() as libc::time_t,
+        tv_nsec: wait.subsec_nanos() as libc::c_long,
+    };
+    let sig = unsafe { libc::sigtimedwait(&set, std::ptr::null_mut(), &ts) };
+    (sig > 0 && !ignored(sig)).then_some(sig)
+}
+
+fn ignored(sig: libc::c_int) -> bool {
+    unsafe {
+        let mut old = MaybeUninit::<libc::sigaction>::zeroed().assume_init();
+        libc::sigaction(sig, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// The child `exec` runs and waits for, to be told of SIGTERM and SIGHUP sent to us; one
+/// that arrives before the child exists waits in PENDING.
+static CHILD: AtomicI32 = AtomicI32::new(0);
+static PENDING: AtomicI32 = AtomicI32::new(0);
+
+extern "C" fn forward(sig: libc::c_int) {
+    match CHILD.load(Ordering::SeqCst) {
+        0 => PENDING.store(sig, Ordering::SeqCst),
+        pid => unsafe {
+            libc::kill(pid, sig);
+        },
+    }
+}
+
+/// Run `cmd` and wait for it, as a shell runs a foreground job: Ctrl-C and Ctrl-\ reach the
+/// child from the terminal and are ignored here; SIGTERM and SIGHUP sent to this process are
+/// passed on to the child. Either way this process outlives it, to clean up.
+pub fn run_child(cmd: &mut std::process::Command) -> std::io::Result<std::process::ExitStatus> {
+    let handler = forward as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    // A handler (unlike SIG_IGN) is reset by execve: the child starts as this process did.
+    unsafe {
+        libc::signal(libc::SIGTERM, handler);
+        libc::signal(libc::SIGHUP, handler);
+    }
+    let mut child = cmd.spawn()?;
+    CHILD.store(child.id() as i32, Ordering::SeqCst);
+    let early = PENDING.swap(0, Ordering::SeqCst);
+    unsafe {
+        if early != 0 {
+            libc::kill(child.id() as i32, early);
+        }
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+        libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+    }
+    child.wait()
+}
+
+/// End this process by `sig`, as the child did, so the shell sees the same (128+N).
+pub fn die_by(sig: libc::c_int) -> ! {
+    unsafe {
+        libc::signal(sig, libc::SIG_DFL);
+        libc::raise(sig);
+    }
+    std::process::exit(128 + sig)
 }

@@ -10,6 +10,7 @@ fn main() {
     let mut config = Config::new(Profile::Generic);
     let mut count = 1usize;
     let mut ca_out = None;
+    let mut cert_out = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || {
@@ -52,6 +53,13 @@ fn main() {
                 config.idle_close = Duration::from_secs(s);
             }
             "--sessions-path" => config.sessions_path = val(),
+            "--cert" => {
+                let v = val();
+                config.cert = emulator::CertKind::from_name(&v)
+                    .unwrap_or_else(|| usage(&format!("unknown --cert {v}")));
+            }
+            "--cert-out" => cert_out = Some(val()),
+            "--tls12" => config.tls12_only = true,
             "--profiles" => {
                 print_profiles();
                 return;
@@ -64,10 +72,13 @@ fn main() {
     let bmcs: Vec<Bmc> = if count == 1 {
         vec![Bmc::with_config(config)]
     } else {
-        emulator::fleet(config.profile, count)
+        emulator::fleet_with(&config, count)
     };
     if let Some(path) = ca_out {
         std::fs::copy(bmcs[0].ca_path(), &path).expect("write --ca-out");
+    }
+    if let Some(path) = cert_out {
+        std::fs::write(&path, bmcs[0].certificate_pem()).expect("write --cert-out");
     }
     for b in &bmcs {
         println!("READY {}", b.url());
@@ -98,7 +109,9 @@ fn usage(msg: &str) -> ! {
         "usage: bmc-emulator [--profile generic|ilo4|ilo5|idrac|bmcweb|odim|no-location|no-content]\n\
          \x20                   [--bind IP] [--port N] [--count N] [--limit N] [--idle-timeout SECS]\n\
          \x20                   [--http] [--ca-out FILE] [--sessions-path PATH]\n\
-         \x20                   [--handshake-delay MS] [--idle-close SECS] | --profiles"
+         \x20                   [--handshake-delay MS] [--idle-close SECS]\n\
+         \x20                   [--cert signed|self-signed|v1|v1-sha1|own-ca|wrong-name|expired|not-yet-valid]\n\
+         \x20                   [--cert-out FILE] [--tls12] | --profiles"
     );
     std::process::exit(2);
 }

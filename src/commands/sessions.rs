@@ -7,7 +7,7 @@ use crate::cli::SessionsArgs;
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::{Output, escape_controls, warn};
-use crate::session::Sessions;
+use crate::session::{Sessions, trust_shown};
 use crate::timefmt;
 
 pub fn run(sessions: &Sessions, out: Output, args: SessionsArgs) -> Result<()> {
@@ -68,6 +68,21 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
             }
         }
     }
+    // One question to the keeper for all rows: which hosts it holds.
+    let keeper = sessions.keeper();
+    let kept = |h: &crate::host::Host| {
+        keeper
+            .as_ref()
+            .filter(|(_, hosts)| hosts.contains(h))
+            .map(|(pid, _)| *pid)
+    };
+    let persist = |h: &crate::host::Host| {
+        sessions
+            .settings()
+            .for_host(h)
+            .persist
+            .map(|p| p.value.as_secs())
+    };
     if out.json {
         let arr = rows
             .iter()
@@ -76,7 +91,9 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                     "host": e.host, "user": e.user,
                     "session_uri": e.session_uri.as_deref().unwrap_or(""),
                     "created": timefmt::rfc3339(e.created),
-                    "keeper_pid": sessions.keeper_pid(h),
+                    "persist_seconds": persist(h),
+                    "keeper_pid": kept(h),
+                    "trust": trust_shown(e),
                     "holders": e.live_holds().iter().map(|h| json!({
                         "pid": h.process.pid, "program": h.program,
                         "since": timefmt::rfc3339(h.since),
@@ -86,12 +103,15 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
             .collect();
         out.json(&Value::Array(arr))?;
     } else {
-        let mut table =
-            vec![["HOST", "USER", "CREATED", "KEEPER", "HELD BY", "SESSION"].map(String::from)];
+        let mut table = vec![
+            [
+                "HOST", "USER", "CREATED", "PERSIST", "KEEPER", "HELD BY", "SESSION", "TRUST",
+            ]
+            .map(String::from),
+        ];
         for (h, e) in &rows {
-            let keeper = sessions
-                .keeper_pid(h)
-                .map_or("-".to_owned(), |p| format!("pid {p}"));
+            let keeper = kept(h).map_or("-".to_owned(), |p| format!("pid {p}"));
+            let persist = persist(h).map_or("-".to_owned(), |s| format!("{s}s"));
             let holders: Vec<String> = e
                 .live_holds()
                 .iter()
@@ -107,9 +127,11 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                     e.host.as_str(),
                     &e.user,
                     &timefmt::rfc3339(e.created),
+                    &persist,
                     &keeper,
                     &holders,
                     e.session_uri.as_deref().unwrap_or(""),
+                    &trust_shown(e),
                 ]
                 .map(|c| escape_controls(c).into_owned()),
             );

@@ -26,7 +26,7 @@ pub struct Out {
 }
 
 impl Out {
-    fn from(o: Output) -> Out {
+    pub fn from(o: Output) -> Out {
         Out {
             code: o.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -103,12 +103,8 @@ impl Env {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = c.spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        // A program may end before it reads its input (a usage error): EPIPE is no failure.
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
         Out::from(child.wait_with_output().unwrap())
     }
 
@@ -175,6 +171,13 @@ pub fn unidentifiable() -> Bmc {
         f.forget_context = true;
     });
     bmc
+}
+
+/// An emulated BMC serving a certificate of `kind`.
+pub fn serving(kind: emulator::CertKind) -> Bmc {
+    let mut c = emulator::Config::new(Profile::Generic);
+    c.cert = kind;
+    Bmc::with_config(c)
 }
 
 /// An emulated BMC and a cache already logged in to it as admin.

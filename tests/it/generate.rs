@@ -13,9 +13,9 @@ use clap_complete::Shell;
 use rfsession::cli::{Cli, ENVIRONMENT};
 use rfsession::exit::help_text;
 
-const SUBCOMMANDS: [&str; 12] = [
+const SUBCOMMANDS: [&str; 13] = [
     "login", "get", "sessions", "whoami", "logout", "post", "patch", "put", "delete", "token",
-    "exec", "config",
+    "cert", "exec", "config",
 ];
 
 pub fn generate(root: &Path) -> io::Result<()> {
@@ -116,7 +116,10 @@ _rfsession_complete() {{
         local -a paths
         mapfile -t paths < <(command rfsession complete-path "${{words[@]}}" "$cur" 2>/dev/null)
         if ((${{#paths[@]}})); then
-            COMPREPLY=("${{paths[@]}}")
+            # Quoted as the shell reads it, so that what is inserted is one word.
+            local p q
+            COMPREPLY=()
+            for p in "${{paths[@]}}"; do printf -v q '%q' "$p"; COMPREPLY+=("$q"); done
             compopt -o nospace 2>/dev/null
         fi
         return 0
@@ -216,7 +219,8 @@ _rfsession_paths() {
     words_so_far=(${(z)LBUFFER})
     [[ $LBUFFER == *[[:space:]] ]] && words_so_far+=("")
     paths=(${(f)"$(command rfsession complete-path "${words_so_far[@]}" 2>/dev/null)"})
-    compadd -Q -S '' -a paths
+    # Without -Q: zsh quotes what it inserts.
+    compadd -S '' -a paths
 }
 
 "#;
@@ -327,13 +331,19 @@ rfsession delete bmc1 EventService/Subscriptions/5"
         }
         Some("token") => {
             "\
-curl --cacert ca.pem -H @<(rfsession token --header bmc1) https://bmc1/redfish/v1/Systems/1
+curl --cacert <(rfsession cert bmc1) -H @<(rfsession token --header bmc1) https://bmc1/redfish/v1/Systems/1
 redfishtool -r bmc1 -t \"$(rfsession token bmc1)\" Systems    # argv: visible to other users"
+        }
+        Some("cert") => {
+            "\
+rfsession --cacert ca.pem login bmc1 -u admin    # the entry remembers the CA
+curl --cacert <(rfsession cert bmc1) -H @<(rfsession token --header bmc1) https://bmc1/redfish/v1/Systems/1"
         }
         Some("exec") => {
             "\
 rfsession exec bmc1 -- ansible-playbook site.yml    # x_auth_token: \"{{ lookup('env', 'RFSESSION_TOKEN') }}\"
-rfsession exec bmc1 -- sh -c 'printf \"X-Auth-Token: %s\\n\" \"$RFSESSION_TOKEN\" | curl -H @- \"$RFSESSION_BASE_URL/redfish/v1/\"'"
+rfsession exec bmc1 -- sh -c 'printf \"X-Auth-Token: %s\\n\" \"$RFSESSION_TOKEN\" | curl --cacert \"$RFSESSION_CACERT\" -H @- \"$RFSESSION_BASE_URL/redfish/v1/\"'
+rfsession exec bmc1 -- sh -c 'REQUESTS_CA_BUNDLE=\"$RFSESSION_CACERT\" python3 script.py'"
         }
         Some("config") => {
             "\

@@ -6,10 +6,10 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
-use bmc_emulator::{Bmc, Config, PASSWORD, Profile, USER};
+use bmc_emulator::{Bmc, CertKind, Config, PASSWORD, Profile, TlsRefusal, USER};
 use snapbox::{assert_data_eq, str};
 
-use crate::common::{Env, Out, hold_lock, logged_in, unidentifiable};
+use crate::common::{Env, Out, hold_lock, logged_in, serving, unidentifiable};
 
 const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
 
@@ -61,7 +61,7 @@ fn redact_numbers(s: &str) -> String {
 }
 
 /// Each row of the README's failure table (its first cell) and the test here that pins it.
-const ROWS: [(&str, &str); 40] = [
+const ROWS: [(&str, &str); 54] = [
     ("wrong password", "wrong_password"),
     ("password change required", "password_change_required"),
     ("not logged in", "not_logged_in"),
@@ -75,6 +75,34 @@ const ROWS: [(&str, &str); 40] = [
     ("a proxy that refuses or is down", "proxy_down"),
     ("a name that does not resolve", "name_does_not_resolve"),
     ("untrusted certificate", "untrusted_certificate"),
+    (
+        "certificate for another name",
+        "certificate_for_another_name",
+    ),
+    (
+        "expired or not yet valid certificate",
+        "expired_certificate certificate_not_yet_valid",
+    ),
+    (
+        "a CA certificate used as the BMC's own, or an X.509 version 1 certificate, checked through a CA",
+        "ca_certificate_used_as_the_bmcs_own version1_certificate_through_a_ca",
+    ),
+    (
+        "a legacy certificate pinned with `-k` (version 1, SHA-1, no subjectAltName, expired)",
+        "version1_certificate_pinned",
+    ),
+    (
+        "a BMC that offers only TLS 1.0/1.1, or no cipher suite or signature scheme rustls implements",
+        "only_tls_1_0_offered tls_1_2_and_1_3_refused no_cipher_suite_or_signature_scheme_in_common",
+    ),
+    (
+        "TLS handshake closed by the BMC",
+        "handshake_closed_by_the_bmc",
+    ),
+    (
+        "the remembered CA (or the system store) refuses a new certificate",
+        "remembered_ca_refuses_a_new_certificate system_verified_entry_refuses_a_new_certificate",
+    ),
     ("unreadable or empty `--cacert`", "unreadable_cacert"),
     ("pinned certificate changed", "pinned_certificate_changed"),
     (
@@ -141,6 +169,27 @@ const ROWS: [(&str, &str); 40] = [
         "Ctrl-C, SIGTERM, SIGHUP during login",
         "hardening::a_signal_during_login_leaves_a_session_that_logout_finds",
     ),
+    (
+        "Ctrl-C, SIGTERM, SIGHUP during `login --hosts` or `logout --all`",
+        "hardening2::ctrl_c_in_a_fleet_leaves_exactly_the_sessions_the_cache_names",
+    ),
+    (
+        "a settings file (or a directory above it) owned by another user, or writable by group or others",
+        "settings_file_others_can_write",
+    ),
+    (
+        "a mistake on a settings line that may hold a secret",
+        "settings_line_that_may_hold_a_secret",
+    ),
+    (
+        "a password command that hangs or prints more than 4 KiB",
+        "password_command_hangs",
+    ),
+    (
+        "a body over 1 MiB, a `--hosts` line over 4096 bytes or more than 100,000 hosts",
+        "body_over_1_mib",
+    ),
+    ("a duration over `30d`", "duration_over_30d"),
     ("a write body that is not JSON", "invalid_write_body"),
     (
         "PATCH or PUT on a resource that changed since its ETag was read (412)",
@@ -151,6 +200,10 @@ const ROWS: [(&str, &str); 40] = [
         "write_without_if_match_where_it_is_required",
     ),
     ("a write cut off mid-request", "write_cut_off_mid_request"),
+    (
+        "a request waiting behind a busy keeper at `--timeout`",
+        "write_behind_a_busy_keeper",
+    ),
     (
         "a task that ends in Exception, Killed, Cancelled or Failed",
         "task_that_fails",
@@ -177,7 +230,11 @@ fn every_row_of_the_readme_failure_table_has_its_test() {
         .collect();
     let listed: Vec<&str> = ROWS.iter().map(|(row, _)| *row).collect();
     assert_eq!(rows, listed, "README rows and the tests here differ");
-    let sources = [include_str!("messages.rs"), include_str!("hardening.rs")];
+    let sources = [
+        include_str!("messages.rs"),
+        include_str!("hardening.rs"),
+        include_str!("hardening2.rs"),
+    ];
     for (_, tests) in ROWS {
         for t in tests.split(' ') {
             let name = format!("fn {}()", t.rsplit("::").next().unwrap());
@@ -216,6 +273,7 @@ fn password_change_required() {
         str![[r#"
 exit 0
 rfsession: warning: https://[HOST]: the BMC requires a password change before most requests will work: The password provided for this account must be changed before access is granted.
+rfsession: https://[HOST]: logged in as admin (/redfish/v1/SessionService/Sessions/1)
 
 "#]]
     );
@@ -318,10 +376,240 @@ fn untrusted_certificate() {
         shown(&out, &bmc, &env),
         str![[r#"
 exit 5
-rfsession: https://[HOST]: TLS certificate not trusted (UnknownIssuer); pass --cacert with the BMC's CA bundle, or -k to pin this certificate on first use
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it is not signed by a trusted CA (unknown issuer); verified with the system's CA store; pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use
 
 "#]]
     );
+}
+
+/// A first login with --cacert to a BMC serving `kind`, as shown.
+fn first_login(kind: CertKind) -> String {
+    let bmc = serving(kind);
+    let env = Env::new();
+    shown(&env.login(&bmc), &bmc, &env)
+}
+
+#[test]
+fn certificate_for_another_name() {
+    assert_data_eq!(
+        first_login(CertKind::WrongName),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it is for bmc.example.net, not for 127.0.0.1 (name mismatch); connect by a name it is for; verified with [CA] (flag --cacert); pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use
+
+"#]]
+    );
+}
+
+#[test]
+fn expired_certificate() {
+    assert_data_eq!(
+        first_login(CertKind::Expired),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it expired on 2020-01-01; verified with [CA] (flag --cacert); pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use
+
+"#]]
+    );
+}
+
+#[test]
+fn certificate_not_yet_valid() {
+    assert_data_eq!(
+        first_login(CertKind::NotYetValid),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it is not valid before 2090-01-01 (check this machine's clock and the BMC's); verified with [CA] (flag --cacert); pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use
+
+"#]]
+    );
+}
+
+#[test]
+fn ca_certificate_used_as_the_bmcs_own() {
+    assert_data_eq!(
+        first_login(CertKind::OwnCa),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it is a CA certificate used as the BMC's own (basicConstraints CA:TRUE); verified with [CA] (flag --cacert); pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use
+
+"#]]
+    );
+}
+
+#[test]
+fn version1_certificate_through_a_ca() {
+    assert_data_eq!(
+        first_login(CertKind::Version1),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it is an X.509 version 1 certificate, which no CA can vouch for (unsupported certificate version); verified with [CA] (flag --cacert); pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use
+
+"#]]
+    );
+}
+
+#[test]
+fn version1_certificate_pinned() {
+    let bmc = serving(CertKind::Version1);
+    let env = Env::new();
+    let out = env.run_bare(&["-k", "login", &bmc.host(), "-u", USER]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 0
+rfsession: warning: https://[HOST]: pinned a legacy certificate (X.509 version 1, no subjectAltName); it is trusted as it is until: rfsession login https://[HOST] -k --force
+rfsession: https://[HOST]: logged in as admin (/redfish/v1/SessionService/Sessions/1)
+
+"#]]
+    );
+}
+
+fn refused(r: TlsRefusal) -> String {
+    let bmc = Bmc::start(Profile::Generic);
+    bmc.faults(|f| f.tls_refusal = Some(r));
+    let env = Env::new();
+    shown(&env.login(&bmc), &bmc, &env)
+}
+
+#[test]
+fn only_tls_1_0_offered() {
+    assert_data_eq!(
+        refused(TlsRefusal::Tls10Only),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: TLS handshake failed: the BMC offered only TLS 1.0, which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware
+
+"#]]
+    );
+}
+
+#[test]
+fn tls_1_2_and_1_3_refused() {
+    assert_data_eq!(
+        refused(TlsRefusal::VersionAlert),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: TLS handshake failed: the BMC refused TLS 1.2 and 1.3: it speaks only an older version (TLS 1.0 or 1.1, or SSL), which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware
+
+"#]]
+    );
+}
+
+#[test]
+fn no_cipher_suite_or_signature_scheme_in_common() {
+    assert_data_eq!(
+        refused(TlsRefusal::NothingInCommon),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: TLS handshake failed: the BMC refused every cipher suite and signature scheme rustls offered (TLS 1.2 and 1.3 with AES-GCM or ChaCha20; ECDSA, Ed25519, RSA-PSS or RSA PKCS#1 with SHA-256 or better): it offers only older ones such as SHA-1 signatures, RC4 or 3DES; update the BMC's firmware or its TLS settings
+
+"#]]
+    );
+}
+
+#[test]
+fn handshake_closed_by_the_bmc() {
+    assert_data_eq!(
+        refused(TlsRefusal::Close),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: TLS handshake failed: the BMC closed the connection during the handshake; it may refuse this client's TLS versions or ciphers, or accept no more connections: check its TLS settings, or retry later
+
+"#]]
+    );
+}
+
+#[test]
+fn remembered_ca_refuses_a_new_certificate() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    bmc.serve_certificate(CertKind::SelfSigned);
+    let out = env.run_bare(&["-k", "get", &bmc.host(), "Systems/1"]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it is not signed by a trusted CA (unknown issuer); the entry trusts the CA certificates remembered from its login (1 certificate, expires 4096-01-01); if the BMC's certificate or CA changed, run: rfsession login https://[HOST] --force --cacert CA.pem
+
+"#]]
+    );
+}
+
+#[test]
+fn system_verified_entry_refuses_a_new_certificate() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let ca = bmc.ca_path().to_str().unwrap().to_owned();
+    let sys = [("SSL_CERT_FILE", ca.as_str()), PW[0]];
+    let login = env
+        .cmd(None, &["login", &bmc.host(), "-u", USER])
+        .envs(sys)
+        .status();
+    assert!(login.unwrap().success());
+    bmc.serve_certificate(CertKind::SelfSigned);
+    let mut get = env.cmd(None, &["get", &bmc.host(), "Systems/1"]);
+    let out = Out::from(get.envs(sys).output().unwrap());
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it is not signed by a trusted CA (unknown issuer); the entry is verified with the system's CA store; to trust another CA or this very certificate, run: rfsession login https://[HOST] --force --cacert CA.pem
+
+"#]]
+    );
+}
+
+/// Rust's debug form of a value: `Other(OtherError(..`, `DnsName("..`, `{ expected: ..`.
+fn looks_like_debug(text: &str) -> bool {
+    let call = text.match_indices('(').any(|(i, _)| {
+        let ident = text[..i]
+            .rsplit(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let after = &text[i + 1..];
+        let nested = after
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or("");
+        ident.starts_with(|c: char| c.is_ascii_uppercase())
+            && (after.starts_with(['"', '[', '{'])
+                || (nested.starts_with(|c: char| c.is_ascii_uppercase())
+                    && after[nested.len()..].starts_with('(')))
+    });
+    let fields = text.split("{ ").skip(1).any(|rest| {
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+            .collect();
+        !name.is_empty() && rest[name.len()..].starts_with(": ")
+    });
+    call || fields
+}
+
+/// No message shows Rust's debug form of a value; the messages before this check did.
+#[test]
+fn no_snapshot_shows_debug_output() {
+    for old in [
+        "TLS certificate not trusted (Other(OtherError(CaUsedAsEndEntity)))",
+        "NotValidForNameContext { expected: IpAddress(V4(Ipv4Addr([10, 255, 255, 1]))) }",
+        "it is for DnsName(\"bmc.example.net\")",
+    ] {
+        assert!(looks_like_debug(old), "{old}");
+    }
+    assert!(!looks_like_debug(
+        "rejected the credentials (HTTP 401: Invalid username (Base.1.8.InvalidCredentials))"
+    ));
+    let source = include_str!("messages.rs");
+    let mut checked = 0;
+    for block in source.split("str![[r#\"").skip(1) {
+        let text = block.split("\"#]]").next().unwrap();
+        checked += 1;
+        assert!(
+            !looks_like_debug(text),
+            "debug output in a snapshot: {text}"
+        );
+    }
+    assert!(checked > 40, "only {checked} snapshots found");
 }
 
 #[test]
@@ -465,7 +753,7 @@ fn session_table_full() {
         shown(&out, &bmc, &env),
         str![[r#"
 exit 6
-rfsession: https://[HOST]: the BMC's session table is full (HTTP 503: The maximum number of user sessions is reached. (IDRAC.2.8.RAC0218)); list its sessions with `rfsession sessions https://[HOST]`, end stale ones with `rfsession logout https://[HOST] --others --older-than 1h`, or end this user's stale ones and log in with `rfsession login https://[HOST] --reclaim=1h` (these use HTTP Basic and create no session)
+rfsession: https://[HOST]: the BMC's session table is full (HTTP 503: The maximum number of user sessions is reached. (IDRAC.2.8.RAC0218)); list sessions with `rfsession sessions https://[HOST]` and end a stale one with `rfsession logout https://[HOST] --session ID`
 
 "#]]
     );
@@ -640,6 +928,7 @@ fn lock_held_past_timeout() {
         text,
         str![[r#"
 exit 7
+rfsession: https://[HOST]: waiting for the lock on this host (last taken by pid [PID], which has exited)
 rfsession: https://[HOST]: gave up after 1s waiting for the lock [TMP]/cache/https_127.0.0.1_[PORT].lock (last taken by pid [PID], which has exited); retry later or raise --timeout
 
 "#]]
@@ -739,6 +1028,33 @@ rfsession: https://[HOST]: connection closed mid-request (the BMC hung up withou
 }
 
 #[test]
+fn write_behind_a_busy_keeper() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    let persist = [("RFSESSION_PERSIST", "60s")];
+    env.run_env(&bmc, &["get", &host, "Systems/1"], &persist)
+        .ok();
+    bmc.faults(|f| f.delay = Duration::from_secs(3));
+    let slow = env.spawn(&bmc, &["get", &host, "Systems/1"], &persist);
+    std::thread::sleep(Duration::from_millis(500));
+    let reset = "Systems/1/Actions/ComputerSystem.Reset";
+    let out = env.run(
+        &bmc,
+        &["--timeout", "1", "post", &host, reset, "ResetType=On"],
+    );
+    bmc.faults(|f| f.delay = Duration::ZERO);
+    crate::common::wait(slow);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the keeper was busy with another request to this host until the --timeout ran out; the POST was not sent: retry, raise --timeout, or pass --no-persist
+
+"#]]
+    );
+}
+
+#[test]
 fn task_that_fails() {
     let (bmc, env) = logged_in(Profile::Xcc);
     bmc.faults(|f| {
@@ -829,6 +1145,121 @@ fn unreadable_cacert() {
         str![[r#"
 exit 2
 rfsession: https://[HOST]: cannot read CA bundle [TMP]/missing.pem: No such file or directory (os error 2)
+
+"#]]
+    );
+}
+
+/// A settings file (path given by the test) with `text`, mode 0600.
+fn settings_file(env: &Env, text: &str) -> String {
+    let path = env.dir.path().join("config.toml");
+    fs::write(&path, text).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+    path.display().to_string()
+}
+
+/// What `whoami` says with a settings file of `text` at `mode`.
+fn with_settings(text: &str, mode: u32) -> String {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let cfg = settings_file(&env, text);
+    fs::set_permissions(&cfg, fs::Permissions::from_mode(mode)).unwrap();
+    let out = env.run_env(
+        &bmc,
+        &["whoami", &bmc.host()],
+        &[("RFSESSION_CONFIG", &cfg)],
+    );
+    shown(&out, &bmc, &env)
+}
+
+#[test]
+fn settings_file_others_can_write() {
+    assert_data_eq!(
+        with_settings("[defaults]\ninsecure = true\n", 0o664),
+        str![[r#"
+exit 7
+rfsession: settings file [TMP]/config.toml is writable by group or others (mode 664); rfsession refuses it, as ssh does its config; fix with: chmod go-w [TMP]/config.toml
+
+"#]]
+    );
+}
+
+#[test]
+fn settings_line_that_may_hold_a_secret() {
+    assert_data_eq!(
+        with_settings("[defaults]\nproxy = http://ops:hunter2@proxy:3128\n", 0o600),
+        str![[r#"
+exit 2
+rfsession: settings file [TMP]/config.toml: line 2 column 9: the value of proxy is invalid (not shown: it may hold a secret)
+
+"#]]
+    );
+}
+
+#[test]
+fn password_command_hangs() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let host = bmc.host();
+    let start = std::time::Instant::now();
+    let out = env.run(
+        &bmc,
+        &[
+            "--timeout",
+            "1",
+            "login",
+            &host,
+            "-u",
+            USER,
+            "--password-command",
+            "exec sleep 9",
+        ],
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(6),
+        "stopped at --timeout"
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 2
+rfsession: https://[HOST]: password command `exec sleep 9` did not finish within 1s (--timeout); it was stopped; its output is not shown
+
+"#]]
+    );
+}
+
+#[test]
+fn body_over_1_mib() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let big = env.dir.path().join("big.json");
+    fs::write(&big, format!("\"{}\"", "x".repeat(1 << 20))).unwrap();
+    let at = format!("@{}", big.display());
+    let out = env.run(&bmc, &["patch", &bmc.host(), "Systems/1", "-d", &at]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 2
+rfsession: the body from [TMP]/big.json is larger than 1 MiB, the most rfsession sends: nothing was sent
+
+"#]]
+    );
+}
+
+#[test]
+fn duration_over_30d() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let out = env.run(
+        &bmc,
+        &["--persist", "1000000000000d", "whoami", &bmc.host()],
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 2
+error: invalid value '1000000000000d' for '--persist <DURATION>': must be at most 30d; a duration is a number with an optional unit ms, s, m, h or d (2, 2s, 500ms, 10m)
+
+For more information, try '--help'.
 
 "#]]
     );
