@@ -852,13 +852,13 @@ impl HostSession<'_> {
                 let repin = self.repin(force);
                 self.end_replaced(&old, repin)?;
                 let trust = self.trust(Some(&old), repin);
-                self.create(&lock, user, &password, trust, Some(&old), repin, hold)
-                    .map(Login::Created)
+                let e = self.create(&lock, user, &password, trust, Some(&old), repin)?;
+                self.add_hold(&lock, e, hold).map(Login::Created)
             }
             Plan::Create => {
                 let trust = self.trust(None, false);
-                self.create(&lock, user, &password, trust, None, true, hold)
-                    .map(Login::Created)
+                let e = self.create(&lock, user, &password, trust, None, true)?;
+                self.add_hold(&lock, e, hold).map(Login::Created)
             }
         }
     }
@@ -1034,7 +1034,7 @@ impl HostSession<'_> {
         // (holding nothing), with the trust the entry had.
         let Some(current) = self.entry()? else {
             let trust = self.trust(Some(&live.entry), false);
-            let entry = self.create(&lock, &user, &password, trust, None, false, false)?;
+            let entry = self.create(&lock, &user, &password, trust, None, false)?;
             *live = self.live(entry)?;
             return Ok(());
         };
@@ -1045,7 +1045,7 @@ impl HostSession<'_> {
         // One stray 401 (a proxy, an HTML error page) must not orphan a live session.
         self.end_replaced(&current, false)?;
         let trust = self.trust(Some(&current), false);
-        let entry = self.create(&lock, &user, &password, trust, Some(&current), false, false)?;
+        let entry = self.create(&lock, &user, &password, trust, Some(&current), false)?;
         *live = self.live(entry)?;
         Ok(())
     }
@@ -1100,7 +1100,6 @@ impl HostSession<'_> {
         trusting: Trusting,
         previous: Option<&Entry>,
         anew: bool,
-        hold: bool,
     ) -> Result<Entry> {
         let trust = trusting.trust.clone();
         let bmc = self.bmc(trusting)?;
@@ -1125,7 +1124,7 @@ impl HostSession<'_> {
             tls_fingerprint,
             tls_anchors,
             basic: false,
-            holds: held(previous.map_or(&[][..], |p| &p.holds), hold),
+            holds: held(previous.map_or(&[][..], |p| &p.holds), false),
             extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
         };
         let len = entry.token.expose().len();
