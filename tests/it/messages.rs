@@ -273,7 +273,6 @@ fn password_change_required() {
         str![[r#"
 exit 0
 rfsession: warning: https://[HOST]: the BMC requires a password change before most requests will work: The password provided for this account must be changed before access is granted.
-rfsession: https://[HOST]: logged in as admin (/redfish/v1/SessionService/Sessions/1)
 
 "#]]
     );
@@ -459,7 +458,6 @@ fn version1_certificate_pinned() {
         str![[r#"
 exit 0
 rfsession: warning: https://[HOST]: pinned a legacy certificate (X.509 version 1, no subjectAltName); it is trusted as it is until: rfsession login https://[HOST] -k --force
-rfsession: https://[HOST]: logged in as admin (/redfish/v1/SessionService/Sessions/1)
 
 "#]]
     );
@@ -753,7 +751,7 @@ fn session_table_full() {
         shown(&out, &bmc, &env),
         str![[r#"
 exit 6
-rfsession: https://[HOST]: the BMC's session table is full (HTTP 503: The maximum number of user sessions is reached. (IDRAC.2.8.RAC0218)); list sessions with `rfsession sessions https://[HOST]` and end a stale one with `rfsession logout https://[HOST] --session ID`
+rfsession: https://[HOST]: the BMC's session table is full (HTTP 503: The maximum number of user sessions is reached. (IDRAC.2.8.RAC0218)); list its sessions with `rfsession sessions https://[HOST]`, end stale ones with `rfsession logout https://[HOST] --others --older-than 1h`, or end this user's stale ones and log in with `rfsession login https://[HOST] --reclaim=1h` (these use HTTP Basic and create no session)
 
 "#]]
     );
@@ -928,7 +926,6 @@ fn lock_held_past_timeout() {
         text,
         str![[r#"
 exit 7
-rfsession: https://[HOST]: waiting for the lock on this host (last taken by pid [PID], which has exited)
 rfsession: https://[HOST]: gave up after 1s waiting for the lock [TMP]/cache/https_127.0.0.1_[PORT].lock (last taken by pid [PID], which has exited); retry later or raise --timeout
 
 "#]]
