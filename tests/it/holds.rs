@@ -153,24 +153,30 @@ fn run_scripts(env: &Env, bmc: &Bmc) -> Vec<Out> {
     children.into_iter().map(wait).collect()
 }
 
-#[test]
-fn a_holder_killed_with_9_does_not_keep_the_session_past_the_next_logout() {
-    let bmc = Bmc::start(Profile::Generic);
-    let env = Env::new();
-    let h = bmc.host();
-    // A script that logged in and then hangs (its shell replaced by sleep: same process).
-    let mut child = script(&env, &bmc, r#"$RF login "$BMC" && exec sleep 600"#)
+/// A script that logged in and then hangs (its shell replaced by sleep: the same process,
+/// so it holds the session), once its hold is on the entry.
+pub fn sleeping_holder(env: &Env, bmc: &Bmc) -> Child {
+    let child = script(env, bmc, r#"$RF login "$BMC" && exec sleep 600"#)
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
-    while !(env.entry_path(&bmc).exists()
-        && entry(&env, &bmc)["holds"]
+    while !(env.entry_path(bmc).exists()
+        && entry(env, bmc)["holds"]
             .as_array()
             .is_some_and(|a| !a.is_empty()))
     {
         assert!(Instant::now() < deadline, "the script never logged in");
         std::thread::sleep(Duration::from_millis(20));
     }
+    child
+}
+
+#[test]
+fn a_holder_killed_with_9_does_not_keep_the_session_past_the_next_logout() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let h = bmc.host();
+    let mut child = sleeping_holder(&env, &bmc);
     // While it lives, another logout keeps the session and says who holds it.
     let out = env.run(&bmc, &["logout", &h]).ok();
     let pid = child.id();
@@ -218,18 +224,7 @@ fn a_reused_pid_is_not_taken_for_the_holder() {
     let bmc = Bmc::start(Profile::Generic);
     let env = Env::new();
     let h = bmc.host();
-    let mut child = script(&env, &bmc, r#"$RF login "$BMC" && exec sleep 600"#)
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !(env.entry_path(&bmc).exists()
-        && entry(&env, &bmc)["holds"]
-            .as_array()
-            .is_some_and(|a| !a.is_empty()))
-    {
-        assert!(Instant::now() < deadline, "the script never logged in");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let mut child = sleeping_holder(&env, &bmc);
     // The hold names a live pid, but a process that started at another time: a pid the
     // kernel gave to someone else after the holder exited.
     let path = env.entry_path(&bmc);

@@ -1296,28 +1296,7 @@ fn logout_while_others_hold_the_session() {
     let bmc = Bmc::start(Profile::Generic);
     let env = Env::new();
     // A shell that logged in and is still running.
-    let script = format!(
-        "{} --cacert {} login {} -u {} && exec sleep 600",
-        crate::common::bin(),
-        bmc.ca_path().display(),
-        bmc.host(),
-        USER
-    );
-    let mut holder = std::process::Command::new("sh")
-        .args(["-c", &script])
-        .env("RFSESSION_CACHE_DIR", env.cache())
-        .env("RFSESSION_PASSWORD", PASSWORD)
-        .spawn()
-        .unwrap();
-    let entry = env.entry_path(&bmc);
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while !fs::read_to_string(&entry).is_ok_and(|t| t.contains("\"holds\"")) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the holder never logged in"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let mut holder = crate::holds::sleeping_holder(&env, &bmc);
     let out = env.run(&bmc, &["logout", &bmc.host()]);
     holder.kill().unwrap();
     holder.wait().unwrap();
