@@ -16,6 +16,7 @@ mod keeper;
 mod links;
 pub mod output;
 mod password;
+mod process;
 mod redfish;
 mod secret;
 mod session;

@@ -2,6 +2,7 @@
 //! area, linked once (as cargo's own testsuite is).
 
 mod adopt;
+mod basic_auth;
 mod comforts;
 mod commands;
 mod common;
@@ -12,6 +13,7 @@ mod fleet;
 mod generate;
 mod hardening;
 mod hardening2;
+mod holds;
 mod links;
 mod messages;
 mod others;
