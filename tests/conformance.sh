@@ -35,7 +35,7 @@ for p in "${profiles[@]}"; do
     "$emulator" --profile "$p" --ca-out "$work/ca.pem" >"$work/ready" &
     pid=$!
     for _ in $(seq 50); do grep -q READY "$work/ready" 2>/dev/null && break; sleep 0.1; done
-    url=$(sed -n 's/^READY //p' "$work/ready")
+    url=$(awk '/^READY/ {print $2; exit}' "$work/ready")
     rm -rf "$work/report"
     REQUESTS_CA_BUNDLE="$work/ca.pem" "$venv/bin/rf_protocol_validator" -r "$url" \
         -u admin -p secret-pw-1 --ca-bundle "$work/ca.pem" --avoid-http-redirect \
