@@ -14,5 +14,6 @@ mod messages;
 mod others;
 mod persist;
 mod reach;
+mod readme;
 mod vendors;
 mod writes;
