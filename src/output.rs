@@ -3,7 +3,7 @@
 //! breaks meant to fake output: control characters are escaped before anything is printed.
 
 use std::borrow::Cow;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use serde_json::Value;
 
@@ -14,12 +14,27 @@ pub struct Output {
     pub json: bool,
     /// No progress messages at all (fleet workers: the runner reports).
     pub quiet: bool,
+    /// -v: informational lines show even when stderr is no terminal.
+    pub verbose: bool,
 }
 
 impl Output {
     /// A progress message on stderr (not with --json, where stdout says it).
     pub fn say(&self, line: &str) {
         if !self.json && !self.quiet {
+            warn(line);
+        }
+    }
+
+    /// Whether informational lines show: a person is watching (stderr is a terminal) or
+    /// asked with -v; scripts stay silent on success.
+    pub fn informational(&self) -> bool {
+        !self.quiet && (self.verbose || io::stderr().is_terminal())
+    }
+
+    /// An informational line on stderr (a write's status), as `informational` says.
+    pub fn status(&self, line: &str) {
+        if self.informational() {
             warn(line);
         }
     }

@@ -79,6 +79,11 @@ fn main() {
     let ca = match ca_out {
         Some(path) => {
             std::fs::copy(bmcs[0].ca_path(), &path).expect("write --ca-out");
+            // Killed, this process never drops the CA's temporary directory: remove it now,
+            // so that a demo stopped by a signal leaves nothing in /tmp.
+            if let Some(dir) = bmcs[0].ca_path().parent() {
+                let _ = std::fs::remove_dir_all(dir);
+            }
             path
         }
         None => bmcs[0].ca_path().display().to_string(),

@@ -26,6 +26,7 @@ pub fn run(sessions: &Sessions, out: Output, args: LogoutArgs) -> Result<()> {
         let quiet = Output {
             json: true,
             quiet: true,
+            verbose: false,
         };
         return super::each_host(sessions, &args.fleet, file, "logged out", |on, h| {
             if args.others {

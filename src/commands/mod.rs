@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> Result<()> {
     let out = Output {
         json: cli.json,
         quiet: false,
+        verbose: cli.verbose,
     };
     match cli.command {
         Command::Login(args) => login::run(&sessions, out, args),

@@ -20,6 +20,7 @@ pub fn run(sessions: &Sessions, out: Output, args: WhoamiArgs) -> Result<()> {
             let quiet = Output {
                 json: true,
                 quiet: true,
+                verbose: false,
             };
             run_on(on, quiet).map(super::fields)
         });

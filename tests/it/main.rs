@@ -5,6 +5,7 @@ mod comforts;
 mod commands;
 mod common;
 mod concurrency;
+mod demo;
 mod docs;
 mod faults;
 mod fleet;
