@@ -6,6 +6,7 @@ use std::os::unix::process::CommandExt;
 use super::parse_host;
 use crate::cli::ExecArgs;
 use crate::error::{Error, Result};
+use crate::exit::ExitCode;
 use crate::session::Sessions;
 use crate::signals;
 
@@ -31,8 +32,13 @@ pub fn run(sessions: &Sessions, args: ExecArgs) -> Result<()> {
     signals::unharden();
     // exec returns only when the program could not be started.
     let err = cmd.exec();
-    Err(Error::Usage(format!(
-        "cannot run {}: {err}",
-        program.to_string_lossy()
-    )))
+    let code = match err.kind() {
+        std::io::ErrorKind::NotFound => ExitCode::NotFound,
+        _ => ExitCode::CannotRun,
+    };
+    Err(Error::Exec {
+        program: program.to_string_lossy().into_owned(),
+        detail: err.to_string(),
+        code,
+    })
 }

@@ -1,5 +1,6 @@
-//! What a person sees after a write: one status line on a terminal (or with -v), nothing in
-//! scripts; -v shows the body sent, passwords redacted.
+//! What a person sees: after a write one status line on a terminal (or with -v), nothing in
+//! scripts, -v showing the body sent (passwords redacted); `get` as meant (no PATH: the root;
+//! several paths: each failure costs only its body); `exec` exit codes as shells give them.
 
 use bmc_emulator::{Bmc, PASSWORD, Profile};
 
@@ -80,4 +81,70 @@ fn wait_on_a_terminal_ends_with_the_task_state_and_shows_progress() {
             .contains(&format!("https://{host}: POST {RESET}: task Completed (OK)")),
         "{out:?}"
     );
+}
+
+#[test]
+fn get_without_a_path_or_with_slash_fetches_the_service_root() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    for args in [vec!["get", &host], vec!["get", &host, "/"]] {
+        let out = env.run(&bmc, &args).ok();
+        assert_eq!(out.json()["@odata.id"], "/redfish/v1/", "{args:?}");
+    }
+}
+
+#[test]
+fn several_paths_one_failing_still_print_the_others() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    let paths = ["Systems/1", "/redfish/v1/Nothing/Here", "Chassis/1"];
+    // --ndjson: each body as it arrives, the failure on its own line, exit 6.
+    let mut args = vec!["get", &host];
+    args.extend(paths);
+    args.push("--ndjson");
+    let out = env.run(&bmc, &args).code(6);
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{out:?}");
+    assert_eq!(lines[0]["@odata.id"], "/redfish/v1/Systems/1");
+    assert_eq!(lines[1]["@odata.id"], "/redfish/v1/Chassis/1");
+    assert!(
+        out.stderr.contains("/redfish/v1/Nothing/Here") && out.stderr.contains("404"),
+        "{out:?}"
+    );
+    assert!(out.stderr.contains("1 of 3 paths failed"), "{out:?}");
+    // Without it: the bodies that came, as one array, then the error.
+    args.pop();
+    let out = env.run(&bmc, &args).code(6);
+    let bodies = out.json();
+    assert_eq!(bodies.as_array().unwrap().len(), 2, "{out:?}");
+    assert!(out.stderr.contains("/redfish/v1/Nothing/Here"), "{out:?}");
+}
+
+#[test]
+fn a_pointer_without_its_leading_slash_gets_a_hint() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let out = env
+        .run(&bmc, &["get", &bmc.host(), "Systems/1", "--pointer", "PowerState"])
+        .code(2);
+    assert!(out.stderr.contains("--pointer /PowerState"), "{out:?}");
+}
+
+#[test]
+fn exec_exits_127_for_a_command_not_found_and_126_for_one_that_cannot_run() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    let out = env
+        .run(&bmc, &["exec", &host, "--", "no-such-command-here"])
+        .code(127);
+    assert!(out.stderr.contains("no-such-command-here"), "{out:?}");
+    let plain = env.dir.path().join("not-executable");
+    std::fs::write(&plain, "echo hi\n").unwrap();
+    let out = env
+        .run(&bmc, &["exec", &host, "--", plain.to_str().unwrap()])
+        .code(126);
+    assert!(out.stderr.contains("cannot run"), "{out:?}");
 }
