@@ -148,3 +148,39 @@ fn exec_exits_127_for_a_command_not_found_and_126_for_one_that_cannot_run() {
         .code(126);
     assert!(out.stderr.contains("cannot run"), "{out:?}");
 }
+
+#[test]
+fn the_certificate_is_checked_before_the_password_is_asked_for() {
+    let bmc = Bmc::start(Profile::Generic);
+    bmc.serve_untrusted_certificate();
+    let env = Env::new();
+    let host = bmc.host();
+    let out = env.run_tty(&bmc, &["login", &host, "-u", "admin"], &[], "typed-in-vain\n");
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(!out.stdout.contains("Password for"), "{out:?}");
+    assert_eq!(bmc.created(), 0);
+}
+
+#[test]
+fn on_a_terminal_an_expired_session_asks_for_the_password_and_logs_in_again() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    bmc.expire_all();
+    // In a script, nobody to ask: exit 4, as before.
+    env.run(&bmc, &["get", &host, "Systems/1"]).code(4);
+    let line = format!("{PASSWORD}\n");
+    let out = env.run_tty(
+        &bmc,
+        &["get", &host, "Systems/1", "--pointer", "/PowerState"],
+        &[],
+        &line,
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("no longer accepts the cached session"), "{out:?}");
+    assert!(out.stdout.contains("Password for admin@"), "{out:?}");
+    assert!(out.stdout.trim_end().ends_with("On"), "{out:?}");
+    assert_eq!(bmc.created(), 2);
+    assert_eq!(bmc.live_sessions(), 1);
+    // And the new session is cached: the next call needs nobody.
+    env.run(&bmc, &["get", &host, "Systems/1"]).ok();
+}
