@@ -27,4 +27,5 @@ mod transport;
 
 pub use commands::run;
 pub use error::Error;
+pub use settings::KEYS as SETTINGS_KEYS;
 pub use signals::harden;
