@@ -16,6 +16,9 @@ _rfsession() {
             ",$1")
                 cmd="rfsession"
                 ;;
+            rfsession,cert)
+                cmd="rfsession__subcmd__cert"
+                ;;
             rfsession,complete-hosts)
                 cmd="rfsession__subcmd__complete__subcmd__hosts"
                 ;;
@@ -63,6 +66,9 @@ _rfsession() {
                 ;;
             rfsession,whoami)
                 cmd="rfsession__subcmd__whoami"
+                ;;
+            rfsession__subcmd__help,cert)
+                cmd="rfsession__subcmd__help__subcmd__cert"
                 ;;
             rfsession__subcmd__help,complete-hosts)
                 cmd="rfsession__subcmd__help__subcmd__complete__subcmd__hosts"
@@ -119,8 +125,60 @@ _rfsession() {
 
     case "${cmd}" in
         rfsession)
-            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help"
+            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts keeper help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cache-dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                --cacert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --noproxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --persist)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rfsession__subcmd__cert)
+            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --json --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -635,8 +693,22 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__help)
-            opts="login get sessions whoami logout post patch put delete token exec config complete-path complete-hosts keeper help"
+            opts="login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts keeper help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rfsession__subcmd__help__subcmd__cert)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1643,7 +1715,7 @@ _rfsession_complete() {
         case " --cacert --cache-dir --data --hosts --idle --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --session --session-uri --timeout --user --wait-timeout -d -j -p -u " in *" $w "*) skip=1; continue ;; esac
         [[ $w == -* ]] && continue
         if ((sub < 0)); then
-            case $w in login|get|sessions|whoami|logout|post|patch|put|delete|token|exec|config) sub=$i ;; esac
+            case $w in login|get|sessions|whoami|logout|post|patch|put|delete|token|cert|exec|config) sub=$i ;; esac
         else
             positional=$((positional + 1))
         fi

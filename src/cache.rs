@@ -61,6 +61,10 @@ pub struct Entry {
     /// SHA-256 of the BMC's certificate, pinned when the login skipped verification (-k).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_fingerprint: Option<String>,
+    /// PEM: the CA certificates a login verified with (`--cacert` or the settings file's
+    /// `cacert`), which later calls verify with; or the certificate a `-k` login pinned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_anchors: Option<String>,
     /// Fields written by other versions, kept as they were.
     #[serde(flatten)]
     pub extra: Map<String, Value>,

@@ -35,11 +35,13 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR", env = "RFSESSION_CACHE_DIR", value_hint = ValueHint::DirPath)]
     pub cache_dir: Option<PathBuf>,
 
-    /// Skip certificate verification at login and pin the certificate seen (trust on first use)
+    /// Skip certificate verification at a first login (or login --force) and pin the
+    /// certificate seen, in any X.509 version (trust on first use)
     #[arg(short = 'k', long, global = true)]
     pub insecure: bool,
 
-    /// Trust the CA certificates in this PEM bundle
+    /// Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly
+    /// the BMC's; a login remembers the ones that verified the BMC, for later calls
     #[arg(long, global = true, value_name = "PEM", value_hint = ValueHint::FilePath)]
     pub cacert: Option<PathBuf>,
 
@@ -101,12 +103,22 @@ pub enum Command {
     /// `X-Auth-Token: <token>`, for `curl -H @<(rfsession token --header HOST) URL`. Nothing
     /// is sent to the BMC. Exit 4 when nothing is cached for HOST.
     Token(TokenArgs),
+    /// Print the certificates HOST's entry trusts, as PEM, for other tools
+    ///
+    /// Prints the CA certificates the entry remembers from its login (`--cacert` or the
+    /// settings file's `cacert`), or the certificate a `-k` login pinned, so that
+    /// `curl --cacert <(rfsession cert HOST)` verifies the BMC as rfsession does. Exit 2 when
+    /// the entry is verified with the system's CA store (other tools use it too), 4 when
+    /// nothing is cached for HOST.
+    Cert(CertArgs),
     /// Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)
     ///
     /// Checks the cached session with the BMC first (logging in again when it was dropped
-    /// and a password source is at hand, as get does), then becomes COMMAND, with
+    /// and a password source is at hand, as get does), then runs COMMAND with
     /// RFSESSION_TOKEN (the token), RFSESSION_BASE_URL (https://host:port, what goes in
-    /// front of a path) and RFSESSION_SESSION_URI (the session's path) in its environment,
+    /// front of a path), RFSESSION_SESSION_URI (the session's path) and RFSESSION_CACERT (a
+    /// private PEM file of what `rfsession cert HOST` prints, removed when COMMAND exits;
+    /// unset when the entry is verified with the system's CA store) in its environment,
     /// which only the same user can read. Standard input, output and error are COMMAND's;
     /// the exit code is COMMAND's, and a COMMAND killed by signal N shows as 128+N in the
     /// shell. No new session is created.
@@ -282,6 +294,12 @@ pub struct TokenArgs {
     /// Print `X-Auth-Token: <token>`, for curl -H @FILE
     #[arg(long)]
     pub header: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CertArgs {
+    #[command(flatten)]
+    pub host: HostArg,
 }
 
 #[derive(Debug, Args)]

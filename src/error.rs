@@ -121,7 +121,8 @@ fn session_exit(e: &SessionError) -> ExitCode {
         SessionError::NoUser
         | SessionError::Password(_)
         | SessionError::NoSuchSession { .. }
-        | SessionError::BadSessionId { .. } => ExitCode::Usage,
+        | SessionError::BadSessionId { .. }
+        | SessionError::NoAnchors { .. } => ExitCode::Usage,
         SessionError::Cache(_) | SessionError::NotSaved { .. } => ExitCode::Cache,
         SessionError::Redfish(r) | SessionError::OldSessionKept { source: r, .. } => {
             redfish_exit(r)
@@ -141,6 +142,7 @@ fn redfish_exit(e: &RedfishError) -> ExitCode {
             TransportError::Setup(TlsSetupError::Read { .. } | TlsSetupError::Empty { .. }) => {
                 ExitCode::Usage
             }
+            TransportError::Setup(TlsSetupError::BadRemembered) => ExitCode::Cache,
             _ => ExitCode::Connection,
         },
         RedfishError::TaskTimeout { .. } => ExitCode::Connection,

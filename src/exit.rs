@@ -56,7 +56,9 @@ impl ExitCode {
             ExitCode::Cache => {
                 "local cache problem (unreadable entry, unsafe permissions, lock wait exceeded)"
             }
-            ExitCode::CannotRun => "exec: the COMMAND cannot be run (not executable), as shells say",
+            ExitCode::CannotRun => {
+                "exec: the COMMAND cannot be run (not executable), as shells say"
+            }
             ExitCode::NotFound => "exec: the COMMAND was not found, as shells say",
         }
     }

@@ -24,6 +24,7 @@ mod tasks;
 mod timefmt;
 mod tls;
 mod transport;
+mod x509;
 
 pub use commands::run;
 pub use error::Error;

@@ -21,10 +21,11 @@ use crate::settings::{HostSettings, Settings};
 use crate::signals;
 use crate::tasks;
 use crate::timefmt;
-use crate::tls::Trust;
+use crate::tls::{Anchors, MAX_ANCHORS_PEM, Trust};
 use crate::transport::{
     KeeperLink, MAX_REQUEST_HEAD, Options, Response, Transport, TransportError,
 };
+use crate::x509;
 
 /// The longest token kept: any cached token must fit in a request head, with room to spare.
 pub const MAX_TOKEN: usize = 16 * 1024;
@@ -61,6 +62,10 @@ pub enum SessionError {
     NoSuchSession { uri: String, host: String },
     #[error("--session {id}: not a Redfish session URI")]
     BadSessionId { id: String },
+    #[error(
+        "the entry is verified with the system's CA store, which other tools use too: there is no certificate to hand over; to verify with a CA of your own, run: rfsession login {host} --force --cacert CA.pem"
+    )]
+    NoAnchors { host: String },
 }
 
 fn undone(deleted: bool) -> &'static str {
@@ -134,6 +139,13 @@ pub struct Others {
 pub struct OtherSession {
     pub info: SessionInfo,
     pub outcome: Result<bool, String>,
+}
+
+/// A connection's trust, and the one step that changes it (told when a certificate is
+/// refused).
+struct Trusting {
+    trust: Trust,
+    hint: String,
 }
 
 /// What `login` came to.
@@ -344,21 +356,67 @@ impl HostSession<'_> {
         })?)
     }
 
-    /// How the BMC's certificate is checked. An entry's trust governs every connection to
-    /// its host, login included: its pin (after `-k login`), else verification, whatever
-    /// this run's flags say. Only `-k login --force` (`repin`) trusts on first use again.
-    fn trust(&self, entry: Option<&Entry>, repin: bool) -> Trust {
-        let verified = || match &self.hs.cacert {
-            Some(p) => Trust::Bundle(p.value.clone()),
-            None => Trust::System,
-        };
-        match entry {
-            Some(e) if !repin => match &e.tls_fingerprint {
-                Some(fp) => Trust::Pinned(fp.clone()),
-                None => verified(),
+    /// How the BMC's certificate is checked, and how to change that when it is refused. An
+    /// entry's trust governs every connection to its host, login included: its pin (after
+    /// `-k login`), else the CA certificates it remembers from login, else verification as
+    /// this run's settings say; a `--cacert` flag is used for the call it is given on. Only
+    /// `login --force` with `-k` or a `--cacert` (`repin`) chooses the trust anew.
+    fn trust(&self, entry: Option<&Entry>, repin: bool) -> Trusting {
+        let host = self.host.key();
+        let change = format!("rfsession login {host} --force --cacert CA.pem");
+        let first = "pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use";
+        let verified = |entry: bool| match &self.hs.cacert {
+            Some(p) => Trusting {
+                trust: Trust::Bundle(p.value.clone()),
+                hint: match (entry, &p.from) {
+                    (false, _) => {
+                        format!("verified with {} ({}); {first}", p.value.display(), p.from)
+                    }
+                    (true, crate::settings::Origin::Flag(_)) => format!(
+                        "this call verified with {} (flag --cacert) instead of the entry's trust; drop --cacert, or to change the entry's trust, run: {change}",
+                        p.value.display()
+                    ),
+                    (true, from) => format!(
+                        "the entry is verified with {} ({from}); to change that, run: {change}",
+                        p.value.display()
+                    ),
+                },
             },
-            _ if self.hs.insecure.value => Trust::AnyRecorded,
-            _ => verified(),
+            None => Trusting {
+                trust: Trust::System,
+                hint: if entry {
+                    format!(
+                        "the entry is verified with the system's CA store; to trust another CA or this very certificate, run: {change}"
+                    )
+                } else {
+                    format!("verified with the system's CA store; {first}")
+                },
+            },
+        };
+        let flag = self.cacert_flag();
+        match entry {
+            Some(e) if !repin => match (&e.tls_fingerprint, &e.tls_anchors) {
+                (Some(fp), _) => Trusting {
+                    trust: Trust::Pinned(fp.clone()),
+                    hint: format!("to trust it, run: rfsession login {host} -k --force"),
+                },
+                (None, Some(pem)) if !flag => {
+                    let anchors = Anchors(pem.clone());
+                    Trusting {
+                        hint: format!(
+                            "the entry trusts the CA certificates remembered from its login ({}); if the BMC's certificate or CA changed, run: rfsession login {host} --force --cacert CA.pem",
+                            anchors.summary()
+                        ),
+                        trust: Trust::Remembered(anchors),
+                    }
+                }
+                _ => verified(true),
+            },
+            _ if self.hs.insecure.value => Trusting {
+                trust: Trust::AnyRecorded,
+                hint: String::new(),
+            },
+            _ => verified(false),
         }
     }
 
@@ -366,7 +424,15 @@ impl HostSession<'_> {
         self.hs.insecure.value
     }
 
-    fn bmc(&self, trust: Trust) -> Result<Bmc, TransportError> {
+    /// `--cacert` given on this call (not from the settings file).
+    fn cacert_flag(&self) -> bool {
+        self.hs
+            .cacert
+            .as_ref()
+            .is_some_and(|c| matches!(c.from, crate::settings::Origin::Flag(_)))
+    }
+
+    fn bmc(&self, Trusting { trust, hint }: Trusting) -> Result<Bmc, TransportError> {
         let proxy = self.hs.proxy_for_host();
         let place = self.keeper_place();
         let keeper = place
@@ -377,6 +443,7 @@ impl HostSession<'_> {
             });
         let options = Options {
             trust,
+            hint,
             timeout: self.timeout,
             deadline: self.deadline,
             verbose: self.sessions.setup.verbose,
@@ -386,14 +453,65 @@ impl HostSession<'_> {
         Ok(Bmc::new(&self.host, Transport::new(&self.host, options)?))
     }
 
-    /// The certificate a new entry is pinned to: the pin it keeps, or (-k) the one just seen.
-    fn pin(&self, trust: Trust, bmc: &Bmc) -> Option<String> {
+    /// The trust a new entry keeps (pin, and certificates as PEM): the entry's it replaces
+    /// (`inherit`), else (-k) the certificate just seen, or (`--cacert`) the CA certificates
+    /// the login verified with.
+    fn kept_trust(
+        &self,
+        trust: &Trust,
+        bmc: &Bmc,
+        inherit: Option<&Entry>,
+    ) -> (Option<String>, Option<String>) {
+        if self.host.scheme != Scheme::Https {
+            return (None, None);
+        }
+        let seen = bmc.transport.seen();
+        let leaf_pem = || {
+            seen.leaf
+                .as_ref()
+                .map(|l| x509::to_pem(std::slice::from_ref(l)))
+        };
+        if let Some(e) = inherit {
+            // Entries pinned before certificates were kept get theirs now: it matched the pin.
+            let anchors = match &e.tls_fingerprint {
+                Some(_) => e.tls_anchors.clone().or_else(leaf_pem),
+                None => e.tls_anchors.clone(),
+            };
+            return (e.tls_fingerprint.clone(), anchors);
+        }
         match trust {
-            Trust::Pinned(fp) => Some(fp),
-            Trust::AnyRecorded if self.host.scheme == Scheme::Https => {
-                bmc.transport.seen_certificate()
+            Trust::Pinned(fp) => (Some(fp.clone()), leaf_pem()),
+            Trust::AnyRecorded => {
+                if let Some(f) = seen.leaf.as_deref().and_then(x509::facts) {
+                    let faults = f.faults(timefmt::unix_now() as i64);
+                    if !faults.is_empty() {
+                        warn(&format!(
+                            "warning: {}: pinned a legacy certificate ({}); it is trusted as it is until: rfsession login {} -k --force",
+                            self.host,
+                            faults.join(", "),
+                            self.host
+                        ));
+                    }
+                }
+                (seen.fingerprint.clone(), leaf_pem())
             }
-            _ => None,
+            Trust::Remembered(a) => (None, Some(a.0.clone())),
+            Trust::Bundle(_) => {
+                let pem = x509::to_pem(&seen.anchors);
+                if seen.anchors.is_empty() {
+                    (None, None)
+                } else if pem.len() > MAX_ANCHORS_PEM {
+                    warn(&format!(
+                        "warning: {}: the CA certificates verified with are over {} KiB and were not remembered; later calls need --cacert",
+                        self.host,
+                        MAX_ANCHORS_PEM / 1024
+                    ));
+                    (None, None)
+                } else {
+                    (None, Some(pem))
+                }
+            }
+            Trust::System => (None, None),
         }
     }
 
@@ -431,12 +549,12 @@ impl HostSession<'_> {
             return Ok(());
         };
         let place = keeper::Place::new(&self.cache().entry_path(&self.host));
-        let trust = self.trust(Some(&entry), false);
+        let trusting = self.trust(Some(&entry), false);
         let proxy = self.hs.proxy_for_host();
         let server = Keeper {
             on: self,
-            trust: keeper_trust(&trust, proxy.as_deref()),
-            bmc: self.bmc(trust)?,
+            trust: keeper_trust(&trusting.trust, proxy.as_deref()),
+            bmc: self.bmc(trusting)?,
             token: entry.token,
             pin: entry.tls_fingerprint,
         };
@@ -458,6 +576,24 @@ impl HostSession<'_> {
     fn live(&self, entry: Entry) -> Result<Live> {
         let bmc = self.bmc(self.trust(Some(&entry), false))?;
         Ok(Live { entry, bmc })
+    }
+
+    /// The certificates the entry trusts, as PEM: the CA certificates remembered from login,
+    /// or the pinned certificate (fetched through the pin for entries older than that).
+    pub fn anchors_pem(&self, entry: &Entry) -> Result<String> {
+        if let Some(pem) = &entry.tls_anchors {
+            return Ok(pem.clone());
+        }
+        if entry.tls_fingerprint.is_some() {
+            let bmc = self.bmc(self.trust(Some(entry), false))?;
+            bmc.sessions_path()?;
+            if let Some(leaf) = bmc.transport.seen().leaf {
+                return Ok(x509::to_pem(&[leaf]));
+            }
+        }
+        Err(SessionError::NoAnchors {
+            host: self.host.key(),
+        })
     }
 
     /// The cached entry; not logged in is an error.
@@ -524,8 +660,9 @@ impl HostSession<'_> {
         Ok((plan, post))
     }
 
+    /// `login --force` with `-k` or a `--cacert` chooses the entry's trust anew.
     fn repin(&self, force: bool) -> bool {
-        force && self.insecure()
+        force && (self.insecure() || self.cacert_flag())
     }
 
     /// Reuse the cached session if the BMC still accepts it, else create one. The lock is
@@ -559,12 +696,12 @@ impl HostSession<'_> {
                 let repin = self.repin(force);
                 self.end_replaced(&old, repin)?;
                 let trust = self.trust(Some(&old), repin);
-                self.create(&lock, user, &password, trust, Some(&old))
+                self.create(&lock, user, &password, trust, Some(&old), repin)
                     .map(Login::Created)
             }
             Plan::Create => {
                 let trust = self.trust(None, false);
-                self.create(&lock, user, &password, trust, None)
+                self.create(&lock, user, &password, trust, None, true)
                     .map(Login::Created)
             }
         }
@@ -619,8 +756,9 @@ impl HostSession<'_> {
     pub fn adopt(&self, token: Secret, uri: Option<&str>) -> Result<(Entry, Option<String>)> {
         let lock = self.lock()?;
         let current = self.entry()?;
-        let trust = self.trust(current.as_ref(), self.insecure());
-        let bmc = self.bmc(trust.clone())?;
+        let trusting = self.trust(current.as_ref(), self.repin(true));
+        let trust = trusting.trust.clone();
+        let bmc = self.bmc(trusting)?;
         let sessions = bmc.sessions_path()?;
         let uri = uri
             .map(|u| {
@@ -648,6 +786,8 @@ impl HostSession<'_> {
         if let Some(old) = current.as_ref().filter(|o| o.token != token) {
             self.end_replaced(old, false)?;
         }
+        let inherit = current.as_ref().filter(|_| !self.repin(true));
+        let (tls_fingerprint, tls_anchors) = self.kept_trust(&trust, &bmc, inherit);
         let entry = Entry {
             format: FORMAT,
             host: self.host.key(),
@@ -662,7 +802,8 @@ impl HostSession<'_> {
             created: timefmt::unix_now(),
             session_timeout: bmc.session_timeout(&token),
             token,
-            tls_fingerprint: self.pin(trust, &bmc),
+            tls_fingerprint,
+            tls_anchors,
             extra: current.map(|c| c.extra).unwrap_or_default(),
         };
         self.cache().write(&lock, &entry)?;
@@ -689,7 +830,7 @@ impl HostSession<'_> {
         // One stray 401 (a proxy, an HTML error page) must not orphan a live session.
         self.end_replaced(&current, false)?;
         let trust = self.trust(Some(&current), false);
-        let entry = self.create(&lock, &user, &password, trust, Some(&current))?;
+        let entry = self.create(&lock, &user, &password, trust, Some(&current), false)?;
         *live = self.live(entry)?;
         Ok(())
     }
@@ -700,7 +841,9 @@ impl HostSession<'_> {
             Ok(_) => Ok(()),
             // `-k login --force` after a certificate change: the operator said to trust the
             // new certificate; the old token is not sent to it, so its session expires.
-            Err(RedfishError::Transport(TransportError::CertChanged { .. })) if repin => {
+            Err(RedfishError::Transport(
+                TransportError::CertChanged { .. } | TransportError::Untrusted(_),
+            )) if repin => {
                 warn(&format!(
                     "warning: {}: the certificate changed, so the old session ({}) was not ended with its token; it will expire on the BMC",
                     self.host,
@@ -736,15 +879,18 @@ impl HostSession<'_> {
         lock: &HostLock,
         user: &str,
         password: &Secret,
-        trust: Trust,
+        trusting: Trusting,
         previous: Option<&Entry>,
+        anew: bool,
     ) -> Result<Entry> {
-        let bmc = self.bmc(trust.clone())?;
+        let trust = trusting.trust.clone();
+        let bmc = self.bmc(trusting)?;
         let sessions = bmc.sessions_path()?;
         let context = new_context();
         let _deferred = signals::defer();
         let created = bmc.login(&sessions, user, password, &context)?;
-        let tls_fingerprint = self.pin(trust, &bmc);
+        let inherit = previous.filter(|_| !anew);
+        let (tls_fingerprint, tls_anchors) = self.kept_trust(&trust, &bmc, inherit);
         let session_timeout = bmc.session_timeout(&created.token);
         let entry = Entry {
             format: FORMAT,
@@ -758,6 +904,7 @@ impl HostSession<'_> {
             created: timefmt::unix_now(),
             session_timeout,
             tls_fingerprint,
+            tls_anchors,
             extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
         };
         let len = entry.token.expose().len();
@@ -866,6 +1013,21 @@ impl HostSession<'_> {
             self.cache().remove(&lock)?;
         }
         Ok(uri)
+    }
+}
+
+/// How the entry is trusted, for the operator: whoami, sessions --cached, config.
+pub fn trust_shown(entry: &Entry) -> String {
+    if let Some(fp) = &entry.tls_fingerprint {
+        return format!("pinned SHA256:{fp}");
+    }
+    match &entry.tls_anchors {
+        Some(pem) => format!(
+            "CA remembered from login, {}",
+            Anchors(pem.clone()).summary()
+        ),
+        None if entry.host.starts_with("http://") => "none (plain http)".to_owned(),
+        None => "system CA store (or --cacert / the settings file's cacert)".to_owned(),
     }
 }
 

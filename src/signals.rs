@@ -3,6 +3,7 @@
 
 use std::mem::MaybeUninit;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// The core-file limit the process started with, for a child run by `exec`.
 static CORE_LIMIT: OnceLock<libc::rlimit> = OnceLock::new();
@@ -70,4 +71,50 @@ impl Drop for Deferred {
             libc::pthread_sigmask(libc::SIG_SETMASK, &self.old, std::ptr::null_mut());
         }
     }
+}
+
+/// The child `exec` runs and waits for, to be told of SIGTERM and SIGHUP sent to us; one
+/// that arrives before the child exists waits in PENDING.
+static CHILD: AtomicI32 = AtomicI32::new(0);
+static PENDING: AtomicI32 = AtomicI32::new(0);
+
+extern "C" fn forward(sig: libc::c_int) {
+    match CHILD.load(Ordering::SeqCst) {
+        0 => PENDING.store(sig, Ordering::SeqCst),
+        pid => unsafe {
+            libc::kill(pid, sig);
+        },
+    }
+}
+
+/// Run `cmd` and wait for it, as a shell runs a foreground job: Ctrl-C and Ctrl-\ reach the
+/// child from the terminal and are ignored here; SIGTERM and SIGHUP sent to this process are
+/// passed on to the child. Either way this process outlives it, to clean up.
+pub fn run_child(cmd: &mut std::process::Command) -> std::io::Result<std::process::ExitStatus> {
+    let handler = forward as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    // A handler (unlike SIG_IGN) is reset by execve: the child starts as this process did.
+    unsafe {
+        libc::signal(libc::SIGTERM, handler);
+        libc::signal(libc::SIGHUP, handler);
+    }
+    let mut child = cmd.spawn()?;
+    CHILD.store(child.id() as i32, Ordering::SeqCst);
+    let early = PENDING.swap(0, Ordering::SeqCst);
+    unsafe {
+        if early != 0 {
+            libc::kill(child.id() as i32, early);
+        }
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+        libc::signal(libc::SIGQUIT, libc::SIG_IGN);
+    }
+    child.wait()
+}
+
+/// End this process by `sig`, as the child did, so the shell sees the same (128+N).
+pub fn die_by(sig: libc::c_int) -> ! {
+    unsafe {
+        libc::signal(sig, libc::SIG_DFL);
+        libc::raise(sig);
+    }
+    std::process::exit(128 + sig)
 }

@@ -1,29 +1,76 @@
-//! rustls client configuration: verified by default, a CA bundle with `--cacert`, or
-//! trust-on-first-use with `-k` (the leaf certificate's SHA-256 is pinned in the cache entry).
+//! rustls client configuration: verified by default (the system's CA store, a `--cacert`
+//! bundle, or the CA certificates an entry remembers from its login), or trust-on-first-use
+//! with `-k` (the leaf certificate's SHA-256 is pinned in the cache entry).
+//!
+//! The verifier is our own: webpki refuses X.509 version 1 certificates, which BMCs still
+//! serve, so handshake signatures are checked with the key taken from the certificate
+//! whatever its format, and a trusted certificate that is exactly the one presented is
+//! accepted as it is. Every refusal is put in words here, with the one step that changes it.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::crypto::{CryptoProvider, verify_tls13_signature_with_raw_key};
+use rustls::pki_types::{CertificateDer, ServerName, SubjectPublicKeyInfoDer, UnixTime};
 use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+    AlertDescription, CertificateError, ClientConfig, DigitallySignedStruct, OtherError,
+    PeerIncompatible, PeerMisbehaved, RootCertStore, SignatureScheme,
 };
+
+use crate::x509;
+
+/// The most PEM an entry remembers: a few CA certificates, not a whole system bundle.
+pub const MAX_ANCHORS_PEM: usize = 64 * 1024;
 
 /// How the BMC's certificate is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Trust {
     /// The system's CA store.
     System,
-    /// A PEM bundle given with `--cacert`.
+    /// A PEM bundle given with `--cacert` or the settings file's `cacert`.
     Bundle(PathBuf),
+    /// The CA certificates the entry's login verified with.
+    Remembered(Anchors),
     /// `-k`: accept any certificate, but remember which one was seen.
     AnyRecorded,
     /// Only the certificate with this fingerprint (pinned by an earlier `-k` login).
     Pinned(String),
+}
+
+/// Certificates as PEM, kept in a cache entry: the CA certificates a login verified with,
+/// or the certificate a `-k` login pinned.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Anchors(pub String);
+
+impl std::fmt::Debug for Anchors {
+    // The keeper compares trust by this text: the digest tells two sets apart.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Anchors({})", &fingerprint(self.0.as_bytes())[..23])
+    }
+}
+
+impl Anchors {
+    pub fn certificates(&self) -> Vec<Vec<u8>> {
+        x509::from_pem(&self.0)
+    }
+
+    /// "2 certificates, expires 2027-03-01" (the first to expire).
+    pub fn summary(&self) -> String {
+        let certs = self.certificates();
+        let n = certs.len();
+        let first_end = certs
+            .iter()
+            .filter_map(|c| x509::facts(c))
+            .map(|f| f.not_after)
+            .min();
+        let plural = if n == 1 { "" } else { "s" };
+        match first_end {
+            Some(t) => format!("{n} certificate{plural}, expires {}", x509::date(t)),
+            None => format!("{n} certificate{plural}"),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,27 +86,70 @@ pub enum TlsSetupError {
         "no trusted CA certificates found on this system; pass --cacert PEM, or -k to pin the BMC's certificate on first use"
     )]
     NoSystemRoots,
+    #[error(
+        "the CA certificates remembered in the entry cannot be used; run: rfsession login HOST --force --cacert CA.pem"
+    )]
+    BadRemembered,
     #[error("TLS setup failed: {0}")]
     Rustls(#[from] rustls::Error),
 }
 
-/// The fingerprint of the certificate the server presented, filled in during the handshake.
-pub type SeenCert = Arc<Mutex<Option<String>>>;
+/// What the last handshake showed.
+#[derive(Debug, Default, Clone)]
+pub struct Seen {
+    /// SHA-256 of the certificate presented.
+    pub fingerprint: Option<String>,
+    /// The certificate presented, DER.
+    pub leaf: Option<Vec<u8>>,
+    /// The trusted certificates the chain was verified with, DER.
+    pub anchors: Vec<Vec<u8>>,
+}
 
-pub fn client_config(trust: &Trust, seen: SeenCert) -> Result<Arc<ClientConfig>, TlsSetupError> {
+pub type SeenCert = Arc<Mutex<Seen>>;
+
+/// A refusal in words; travels inside rustls' error to the transport.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Refusal(pub String);
+
+/// `hint` follows every refusal of a certificate: how this connection's trust is changed.
+pub fn client_config(
+    trust: &Trust,
+    hint: &str,
+    seen: SeenCert,
+) -> Result<Arc<ClientConfig>, TlsSetupError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let webpki = match trust {
-        Trust::System => Some(roots(system_roots()?, &provider)?),
-        Trust::Bundle(path) => Some(roots(bundle_roots(path)?, &provider)?),
-        Trust::AnyRecorded | Trust::Pinned(_) => None,
+    let anchored = |certs: Vec<Vec<u8>>| -> Result<Mode, TlsSetupError> {
+        let mut store = RootCertStore::empty();
+        store.add_parsable_certificates(certs.iter().map(|c| CertificateDer::from(c.clone())));
+        // A store of version 1 certificates only is still good for exact matches.
+        let webpki = if store.is_empty() {
+            None
+        } else {
+            Some(roots(store, &provider)?)
+        };
+        Ok(Mode::Anchored {
+            webpki,
+            certs,
+            remember: matches!(trust, Trust::Bundle(_)),
+        })
     };
-    let pinned = match trust {
-        Trust::Pinned(fp) => Some(fp.clone()),
-        _ => None,
+    let mode = match trust {
+        Trust::System => anchored(system_roots()?)?,
+        Trust::Bundle(path) => anchored(bundle(path)?)?,
+        Trust::Remembered(a) => {
+            let certs = a.certificates();
+            if certs.is_empty() {
+                return Err(TlsSetupError::BadRemembered);
+            }
+            anchored(certs)?
+        }
+        Trust::AnyRecorded => Mode::Any,
+        Trust::Pinned(fp) => Mode::Pinned(fp.clone()),
     };
     let verifier = Verifier {
-        webpki,
-        pinned,
+        mode,
+        hint: hint.to_owned(),
         seen,
         provider: provider.clone(),
     };
@@ -78,6 +168,21 @@ pub fn fingerprint(der: &[u8]) -> String {
     hex.join(":")
 }
 
+/// The certificates of a `--cacert` bundle, DER.
+pub fn bundle(path: &Path) -> Result<Vec<Vec<u8>>, TlsSetupError> {
+    let bytes = std::fs::read(path).map_err(|source| TlsSetupError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    let certs = x509::from_pem(&String::from_utf8_lossy(&bytes));
+    if certs.is_empty() {
+        return Err(TlsSetupError::Empty {
+            path: path.to_owned(),
+        });
+    }
+    Ok(certs)
+}
+
 fn roots(
     store: RootCertStore,
     provider: &Arc<CryptoProvider>,
@@ -87,37 +192,50 @@ fn roots(
         .map_err(|e| TlsSetupError::Rustls(rustls::Error::General(e.to_string())))
 }
 
-fn bundle_roots(path: &Path) -> Result<RootCertStore, TlsSetupError> {
-    let bytes = std::fs::read(path).map_err(|source| TlsSetupError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let mut store = RootCertStore::empty();
-    let certs = CertificateDer::pem_slice_iter(&bytes).filter_map(Result::ok);
-    let (added, _) = store.add_parsable_certificates(certs);
-    if added == 0 {
-        return Err(TlsSetupError::Empty {
-            path: path.to_owned(),
-        });
-    }
-    Ok(store)
-}
-
-fn system_roots() -> Result<RootCertStore, TlsSetupError> {
-    let mut store = RootCertStore::empty();
-    store.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
-    if store.is_empty() {
+fn system_roots() -> Result<Vec<Vec<u8>>, TlsSetupError> {
+    let certs: Vec<Vec<u8>> = rustls_native_certs::load_native_certs()
+        .certs
+        .into_iter()
+        .map(|c| c.to_vec())
+        .collect();
+    if certs.is_empty() {
         return Err(TlsSetupError::NoSystemRoots);
     }
-    Ok(store)
+    Ok(certs)
+}
+
+#[derive(Debug)]
+enum Mode {
+    /// Verified against these certificates (webpki for those it can read).
+    Anchored {
+        webpki: Option<Arc<WebPkiServerVerifier>>,
+        certs: Vec<Vec<u8>>,
+        /// Find the ones that verified the chain, for the entry to remember.
+        remember: bool,
+    },
+    Pinned(String),
+    Any,
 }
 
 #[derive(Debug)]
 struct Verifier {
-    webpki: Option<Arc<WebPkiServerVerifier>>,
-    pinned: Option<String>,
+    mode: Mode,
+    hint: String,
     seen: SeenCert,
     provider: Arc<CryptoProvider>,
+}
+
+impl Verifier {
+    fn refuse(&self, reason: String) -> rustls::Error {
+        let text = format!("{reason}; {}", self.hint);
+        rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(Refusal(
+            text,
+        )))))
+    }
+
+    fn record(&self, f: impl FnOnce(&mut Seen)) {
+        f(&mut self.seen.lock().unwrap_or_else(|e| e.into_inner()));
+    }
 }
 
 impl ServerCertVerifier for Verifier {
@@ -130,36 +248,100 @@ impl ServerCertVerifier for Verifier {
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         let fp = fingerprint(end_entity);
-        *self.seen.lock().unwrap_or_else(|e| e.into_inner()) = Some(fp.clone());
-        if let Some(pin) = &self.pinned {
-            return if *pin == fp {
-                Ok(ServerCertVerified::assertion())
-            } else {
-                Err(rustls::Error::InvalidCertificate(
+        self.record(|s| {
+            *s = Seen {
+                fingerprint: Some(fp.clone()),
+                leaf: Some(end_entity.to_vec()),
+                anchors: Vec::new(),
+            }
+        });
+        let (webpki, certs, remember) = match &self.mode {
+            Mode::Any => return Ok(ServerCertVerified::assertion()),
+            Mode::Pinned(pin) if *pin == fp => return Ok(ServerCertVerified::assertion()),
+            Mode::Pinned(_) => {
+                return Err(rustls::Error::InvalidCertificate(
                     CertificateError::ApplicationVerificationFailure,
-                ))
-            };
-        }
-        match &self.webpki {
+                ));
+            }
+            Mode::Anchored {
+                webpki,
+                certs,
+                remember,
+            } => (webpki, certs, *remember),
+        };
+        let verified = match webpki {
             Some(v) => v.verify_server_cert(end_entity, intermediates, server_name, ocsp, now),
-            None => Ok(ServerCertVerified::assertion()),
+            None => Err(rustls::Error::InvalidCertificate(
+                CertificateError::UnknownIssuer,
+            )),
+        };
+        let facts = x509::facts(end_entity);
+        let now = now.as_secs() as i64;
+        match verified {
+            Ok(v) if remember => {
+                let chain: Vec<&[u8]> = std::iter::once(end_entity.as_ref())
+                    .chain(intermediates.iter().map(|c| c.as_ref()))
+                    .collect();
+                let used = anchors_of(&chain, certs);
+                self.record(|s| s.anchors = used);
+                Ok(v)
+            }
+            Ok(v) => Ok(v),
+            // The operator named this very certificate: any version, any issuer.
+            Err(_) if certs.iter().any(|c| c[..] == end_entity[..]) => {
+                if let Some(f) = &facts {
+                    if f.not_after < now {
+                        return Err(
+                            self.refuse(format!("it expired on {}", x509::date(f.not_after)))
+                        );
+                    }
+                    if f.not_before > now {
+                        return Err(self.refuse(format!(
+                            "it is not valid before {} (check this machine's clock and the BMC's)",
+                            x509::date(f.not_before)
+                        )));
+                    }
+                }
+                self.record(|s| s.anchors = vec![end_entity.to_vec()]);
+                Ok(ServerCertVerified::assertion())
+            }
+            Err(rustls::Error::InvalidCertificate(e)) => {
+                Err(self.refuse(certificate_words(&e, facts.as_ref(), server_name)))
+            }
+            Err(e) => Err(e),
         }
     }
 
-    // Signatures are always checked: a pinned certificate means something only if the
-    // server proves it holds the key.
+    // Signatures are always checked, with the key taken from the certificate whatever its
+    // version: a pinned certificate means something only if the server proves it holds
+    // the key.
     fn verify_tls12_signature(
         &self,
         message: &[u8],
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.provider.signature_verification_algorithms,
-        )
+        let spki = spki_of(cert)?;
+        let (alg_id, key) = x509::split_spki(&spki).ok_or(rustls::Error::InvalidCertificate(
+            CertificateError::BadEncoding,
+        ))?;
+        let algs = &self.provider.signature_verification_algorithms;
+        let candidates = algs
+            .mapping
+            .iter()
+            .find(|(s, _)| *s == dss.scheme)
+            .map(|(_, a)| *a)
+            .ok_or(PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme)?;
+        for alg in candidates {
+            if alg.public_key_alg_id().as_ref() != alg_id {
+                continue;
+            }
+            return alg
+                .verify_signature(key, message, dss.signature())
+                .map(|()| HandshakeSignatureValid::assertion())
+                .map_err(|_| rustls::Error::InvalidCertificate(CertificateError::BadSignature));
+        }
+        Err(PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme.into())
     }
 
     fn verify_tls13_signature(
@@ -168,9 +350,10 @@ impl ServerCertVerifier for Verifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
+        let spki = spki_of(cert)?;
+        verify_tls13_signature_with_raw_key(
             message,
-            cert,
+            &SubjectPublicKeyInfoDer::from(spki.as_slice()),
             dss,
             &self.provider.signature_verification_algorithms,
         )
@@ -180,5 +363,212 @@ impl ServerCertVerifier for Verifier {
         self.provider
             .signature_verification_algorithms
             .supported_schemes()
+    }
+}
+
+fn spki_of(cert: &CertificateDer<'_>) -> Result<Vec<u8>, rustls::Error> {
+    x509::facts(cert)
+        .map(|f| f.spki)
+        .ok_or(rustls::Error::InvalidCertificate(
+            CertificateError::BadEncoding,
+        ))
+}
+
+/// The trusted certificates that issued the chain's certificates, transitively.
+fn anchors_of(chain: &[&[u8]], trusted: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    let facts: Vec<(usize, x509::Facts)> = trusted
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| x509::facts(c).map(|f| (i, f)))
+        .collect();
+    let mut issuers: Vec<Vec<u8>> = chain
+        .iter()
+        .filter_map(|c| x509::facts(c))
+        .map(|f| f.issuer)
+        .collect();
+    let mut used: Vec<usize> = Vec::new();
+    while let Some(issuer) = issuers.pop() {
+        for (i, f) in &facts {
+            if f.subject == issuer && !used.contains(i) {
+                used.push(*i);
+                if f.issuer != f.subject {
+                    issuers.push(f.issuer.clone());
+                }
+            }
+        }
+    }
+    used.sort_unstable();
+    used.into_iter().map(|i| trusted[i].clone()).collect()
+}
+
+fn server_name_text(name: &ServerName<'_>) -> String {
+    match name {
+        ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).to_string(),
+        other => other.to_str().into_owned(),
+    }
+}
+
+/// Why a certificate was refused, in words.
+fn certificate_words(
+    e: &CertificateError,
+    facts: Option<&x509::Facts>,
+    name: &ServerName<'_>,
+) -> String {
+    use CertificateError as C;
+    let date = |t: Option<i64>| {
+        t.map(x509::date)
+            .unwrap_or_else(|| "an unknown date".into())
+    };
+    match e {
+        C::UnknownIssuer => {
+            "it is not signed by a trusted CA (unknown issuer)".to_owned()
+        }
+        C::NotValidForName | C::NotValidForNameContext { .. } => {
+            // webpki's own list of names is in Rust's debug form: read them from the certificate.
+            let names = facts.map(x509::Facts::names).unwrap_or_default();
+            let names = if names.is_empty() {
+                "no name".to_owned()
+            } else {
+                names.join(", ")
+            };
+            format!(
+                "it is for {names}, not for {} (name mismatch); connect by a name it is for",
+                server_name_text(name)
+            )
+        }
+        C::Expired | C::ExpiredContext { .. } => {
+            format!("it expired on {}", date(facts.map(|f| f.not_after)))
+        }
+        C::NotValidYet | C::NotValidYetContext { .. } => format!(
+            "it is not valid before {} (check this machine's clock and the BMC's)",
+            date(facts.map(|f| f.not_before))
+        ),
+        C::BadSignature => "its signature does not verify".to_owned(),
+        C::InvalidPurpose | C::InvalidPurposeContext { .. } => {
+            "it is not for TLS servers (extended key usage)".to_owned()
+        }
+        C::BadEncoding => "it is not a well-formed certificate".to_owned(),
+        C::Revoked => "it was revoked".to_owned(),
+        C::UnhandledCriticalExtension => {
+            "it has a critical extension rustls does not know".to_owned()
+        }
+        _ => match facts {
+            Some(f) if f.version < 3 => format!(
+                "it is an X.509 version {} certificate, which no CA can vouch for (unsupported certificate version)",
+                f.version
+            ),
+            Some(f) if f.is_ca => {
+                "it is a CA certificate used as the BMC's own (basicConstraints CA:TRUE)".to_owned()
+            }
+            _ => "it is signed with an algorithm rustls does not support, or failed verification otherwise".to_owned(),
+        },
+    }
+}
+
+/// What went wrong in a handshake that did not get to the certificate, in words.
+pub fn handshake_words(e: &rustls::Error) -> String {
+    use rustls::Error as E;
+    match e {
+        E::InvalidCertificate(c) => match c {
+            CertificateError::Other(o) => match o.0.downcast_ref::<Refusal>() {
+                Some(r) => r.0.clone(),
+                None => "the certificate failed verification".to_owned(),
+            },
+            c => certificate_words(c, None, &ServerName::from(std::net::IpAddr::from([0, 0, 0, 0]))),
+        },
+        E::AlertReceived(AlertDescription::ProtocolVersion)
+        | E::PeerIncompatible(PeerIncompatible::ServerDoesNotSupportTls12Or13) => {
+            "the BMC refused TLS 1.2 and 1.3: it speaks only an older version (TLS 1.0 or 1.1, or SSL), which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware".to_owned()
+        }
+        E::AlertReceived(AlertDescription::HandshakeFailure | AlertDescription::InsufficientSecurity)
+        | E::PeerIncompatible(
+            PeerIncompatible::NoCipherSuitesInCommon
+            | PeerIncompatible::NoSignatureSchemesInCommon
+            | PeerIncompatible::NoKxGroupsInCommon,
+        ) => "the BMC refused every cipher suite and signature scheme rustls offered (TLS 1.2 and 1.3 with AES-GCM or ChaCha20; ECDSA, Ed25519, RSA-PSS or RSA PKCS#1 with SHA-256 or better): it offers only older ones such as SHA-1 signatures, RC4 or 3DES; update the BMC's firmware or its TLS settings".to_owned(),
+        E::PeerMisbehaved(PeerMisbehaved::SignedHandshakeWithUnadvertisedSigScheme) => {
+            "the BMC signed the handshake with a scheme rustls does not offer (such as RSA PKCS#1 with SHA-1); update the BMC's firmware or its TLS settings".to_owned()
+        }
+        E::InvalidMessage(_) => {
+            "the answer is not TLS; check that HOST speaks HTTPS on that port".to_owned()
+        }
+        E::AlertReceived(a) => format!(
+            "the BMC ended the handshake with the TLS alert {}",
+            words(&format!("{a:?}"))
+        ),
+        E::PeerIncompatible(p) => format!(
+            "the BMC's TLS is incompatible with rustls: {}",
+            words(&format!("{p:?}"))
+        ),
+        E::PeerMisbehaved(p) => format!(
+            "the BMC broke the TLS protocol: {}",
+            words(&format!("{p:?}"))
+        ),
+        E::General(s) => s.clone(),
+        _ => "the TLS handshake failed; check that HOST speaks HTTPS on that port".to_owned(),
+    }
+}
+
+/// The refusal of a BMC whose ServerHello (the first bytes it sent) picked a version
+/// older than TLS 1.2, naming it.
+pub fn offered_version(first: &[u8]) -> Option<&'static str> {
+    // Record: handshake (22), version, length; then ServerHello (2), length, version.
+    if first.len() < 11 || first[0] != 22 || first[5] != 2 {
+        return None;
+    }
+    Some(match (first[9], first[10]) {
+        (3, 0) => {
+            "the BMC offered only SSL 3.0, which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware"
+        }
+        (3, 1) => {
+            "the BMC offered only TLS 1.0, which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware"
+        }
+        (3, 2) => {
+            "the BMC offered only TLS 1.1, which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware"
+        }
+        _ => return None,
+    })
+}
+
+/// `NoCipherSuitesInCommon` as "no cipher suites in common"; anything but a bare name
+/// (Rust's debug form of a value) as "an unnamed reason".
+fn words(name: &str) -> String {
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return "an unnamed reason".to_owned();
+    }
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_old_server_hello_is_named() {
+        let hello = [22, 3, 1, 0, 44, 2, 0, 0, 40, 3, 2, 0, 0];
+        assert!(offered_version(&hello).unwrap().contains("only TLS 1.1,"));
+        assert_eq!(offered_version(&[21, 3, 3, 0, 2, 2, 40]), None);
+    }
+
+    #[test]
+    fn reasons_are_words() {
+        assert_eq!(
+            words("NoCipherSuitesInCommon"),
+            "no cipher suites in common"
+        );
+        assert_eq!(words("Unknown(42)"), "an unnamed reason");
+        let e = rustls::Error::PeerIncompatible(PeerIncompatible::Tls12NotOffered);
+        assert!(
+            !handshake_words(&e).contains('('),
+            "{}",
+            handshake_words(&e)
+        );
     }
 }

@@ -28,6 +28,8 @@ use crate::tls::{self, SeenCert, TlsSetupError, Trust};
 #[derive(Debug, Clone)]
 pub struct Options {
     pub trust: Trust,
+    /// How this host's trust is changed, told with any refusal of its certificate.
+    pub hint: String,
     /// `--timeout`: all requests of one operation on this host share it.
     pub timeout: Duration,
     /// When that time is up; pauses a retry is documented to take move it on.
@@ -60,9 +62,7 @@ pub enum TransportError {
     Connect(String),
     #[error("no answer within {0}s; the BMC is slow or hung: retry later or raise --timeout")]
     Timeout(u64),
-    #[error(
-        "TLS certificate not trusted ({0}); pass --cacert with the BMC's CA bundle, or -k to pin this certificate on first use"
-    )]
+    #[error("the BMC's certificate is not trusted: {0}")]
     Untrusted(String),
     #[error(
         "the BMC's certificate changed since login (pinned {pinned}, now {now}); nothing was sent. If the change is expected, run: rfsession login {host} -k --force"
@@ -72,7 +72,7 @@ pub enum TransportError {
         now: String,
         host: String,
     },
-    #[error("TLS handshake failed ({0}); check that HOST speaks HTTPS on that port")]
+    #[error("TLS handshake failed: {0}")]
     Tls(String),
     #[error(transparent)]
     Setup(#[from] TlsSetupError),
@@ -192,9 +192,13 @@ impl Response {
 
 impl Transport {
     pub fn new(host: &Host, options: Options) -> Result<Transport, TransportError> {
-        let seen: SeenCert = Arc::new(Mutex::new(None));
+        let seen: SeenCert = Arc::new(Mutex::new(tls::Seen::default()));
         let tls = match host.scheme {
-            Scheme::Https => Some(tls::client_config(&options.trust, seen.clone())?),
+            Scheme::Https => Some(tls::client_config(
+                &options.trust,
+                &options.hint,
+                seen.clone(),
+            )?),
             Scheme::Http => None,
         };
         let proxy = match &options.proxy {
@@ -272,6 +276,11 @@ impl Transport {
 
     /// The fingerprint of the certificate seen on the last TLS handshake.
     pub fn seen_certificate(&self) -> Option<String> {
+        self.seen().fingerprint
+    }
+
+    /// What the last TLS handshake showed: the certificate and the trusted ones it chained to.
+    pub fn seen(&self) -> tls::Seen {
         self.seen.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
@@ -752,10 +761,10 @@ fn map_error(
         E::Timeout(_) => TransportError::Timeout(timeout.as_secs()),
         E::HostNotFound => TransportError::Resolve,
         E::ConnectionFailed => TransportError::Connect("connection failed".into()),
-        E::Rustls(rustls::Error::InvalidCertificate(c)) => {
-            TransportError::Untrusted(format!("{c:?}"))
+        E::Rustls(r @ rustls::Error::InvalidCertificate(_)) => {
+            TransportError::Untrusted(tls::handshake_words(&r))
         }
-        E::Rustls(r) => TransportError::Tls(r.to_string()),
+        E::Rustls(r) => TransportError::Tls(tls::handshake_words(&r)),
         E::Tls(m) => TransportError::Tls(m.to_owned()),
         E::BodyExceedsLimit(n) => TransportError::TooLarge(n),
         E::Protocol(p) => TransportError::Protocol(p.to_string()),
@@ -904,9 +913,28 @@ impl<In: UreqTransport> Connector<In> for TlsConnector {
         let mut conn = ClientConnection::new(config, name)?;
         let mut sock = TransportAdapter::new(transport.boxed(), details.current_time.clone());
         sock.set_timeout(details.timeout);
-        conn.complete_io(&mut sock).map_err(|e| {
+        let mut sniff = Sniff {
+            inner: &mut sock,
+            first: Vec::new(),
+        };
+        let handshake = conn.complete_io(&mut sniff);
+        let offered = tls::offered_version(&sniff.first);
+        handshake.map_err(|e| {
+            use io::ErrorKind as K;
             match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+                Some(rustls::Error::PeerIncompatible(
+                    rustls::PeerIncompatible::ServerDoesNotSupportTls12Or13,
+                )) if offered.is_some() => ureq::Error::Tls(offered.unwrap_or_default()),
                 Some(r) => ureq::Error::Rustls(r.clone()),
+                None if matches!(
+                    e.kind(),
+                    K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe
+                ) =>
+                {
+                    ureq::Error::Tls(
+                        "the BMC closed the connection during the handshake; it may refuse this client's TLS versions or ciphers, or accept no more connections: check its TLS settings, or retry later",
+                    )
+                }
                 // A handshake that timed out is a timeout, not a closed connection.
                 None => ureq::Error::from(e),
             }
@@ -919,6 +947,32 @@ impl<In: UreqTransport> Connector<In> for TlsConnector {
             buffers,
             stream: StreamOwned { conn, sock },
         })))
+    }
+}
+
+/// The handshake's socket, keeping the first bytes the BMC sent: what it offered, for a
+/// refusal in words.
+struct Sniff<'a, T> {
+    inner: &'a mut T,
+    first: Vec<u8>,
+}
+
+impl<T: Read> Read for Sniff<'_, T> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let room = 16usize.saturating_sub(self.first.len()).min(n);
+        self.first.extend_from_slice(&buf[..room]);
+        Ok(n)
+    }
+}
+
+impl<T: Write> Write for Sniff<'_, T> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 

@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-pub use certs::server_config;
+pub use certs::{CertKind, certificate, server_config};
 pub use http::{Request, header};
 pub use quirks::{
     DeleteAnswer, EtagStyle, IdStyle, LocationStyle, LoginAnswer, Profile, Quirks, SessionPost,
@@ -51,6 +51,10 @@ pub struct Config {
     pub idle_close: Duration,
     /// Tasks and Dell jobs run at least this long (`--task-seconds`), so a progress shows.
     pub task_time: Duration,
+    /// The certificate served (with TLS).
+    pub cert: CertKind,
+    /// Speak TLS 1.2 only.
+    pub tls12_only: bool,
 }
 
 impl Config {
@@ -66,6 +70,8 @@ impl Config {
             handshake_delay: Duration::ZERO,
             idle_close: Duration::from_secs(60),
             task_time: Duration::ZERO,
+            cert: CertKind::Signed,
+            tls12_only: false,
         }
     }
 
@@ -119,6 +125,21 @@ pub struct Faults {
     pub task_fails: bool,
     /// Retry-After sent by a running task's monitor (seconds); none when unset.
     pub task_retry_after: Option<u32>,
+    /// Answer the TLS ClientHello as a BMC whose TLS rustls cannot speak would.
+    pub tls_refusal: Option<TlsRefusal>,
+}
+
+/// How an old or odd BMC answers a TLS 1.2/1.3 ClientHello.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsRefusal {
+    /// A ServerHello for TLS 1.0, as firmware that speaks nothing newer sends.
+    Tls10Only,
+    /// A protocol_version alert, as a server that refuses TLS 1.2 and 1.3 sends.
+    VersionAlert,
+    /// A handshake_failure alert: no cipher suite or signature scheme in common.
+    NothingInCommon,
+    /// The connection closed without a word.
+    Close,
 }
 
 /// The one ComputerSystem, as writes leave it.
@@ -219,6 +240,8 @@ pub(crate) struct Shared {
     state: Mutex<State>,
     stop: AtomicBool,
     tls: Mutex<Option<Arc<rustls::ServerConfig>>>,
+    /// The certificate served, DER.
+    leaf: Mutex<Vec<u8>>,
     addr: SocketAddr,
 }
 
@@ -246,7 +269,12 @@ impl Bmc {
 
     pub fn on_listener(config: Config, listener: TcpListener) -> Bmc {
         let addr = listener.local_addr().unwrap();
-        let tls = config.tls.then(|| server_config(addr.ip()));
+        let (tls, leaf) = if config.tls {
+            let (c, der) = certs::certificate(config.cert, addr.ip(), config.tls12_only);
+            (Some(c), der)
+        } else {
+            (None, Vec::new())
+        };
         let mut state = State::default();
         for (user, password, role) in [
             (USER, PASSWORD, "Administrator"),
@@ -259,6 +287,7 @@ impl Bmc {
             state: Mutex::new(state),
             stop: AtomicBool::new(false),
             tls: Mutex::new(tls),
+            leaf: Mutex::new(leaf),
             addr,
         });
         let s = shared.clone();
@@ -297,19 +326,39 @@ impl Bmc {
 
     /// Serve a new certificate from now on (same CA, new key), as after a BMC reset.
     pub fn rotate_certificate(&self) {
-        self.set_tls(server_config);
+        self.serve_certificate(CertKind::Signed);
     }
 
     /// Serve a self-signed certificate from now on, as an impostor on the BMC's address would.
     pub fn serve_untrusted_certificate(&self) {
-        self.set_tls(certs::self_signed_config);
+        self.serve_certificate(CertKind::SelfSigned);
     }
 
-    fn set_tls(&self, make: fn(IpAddr) -> Arc<rustls::ServerConfig>) {
+    /// Serve a new certificate of `kind` (new key) from now on.
+    pub fn serve_certificate(&self, kind: CertKind) {
         let mut tls = self.shared.tls.lock().unwrap();
         if tls.is_some() {
-            *tls = Some(make(self.shared.addr.ip()));
+            let (config, der) =
+                certs::certificate(kind, self.shared.addr.ip(), self.shared.config.tls12_only);
+            *tls = Some(config);
+            *self.shared.leaf.lock().unwrap() = der;
         }
+    }
+
+    /// The certificate served now, as PEM (to trust it as it is).
+    pub fn certificate_pem(&self) -> String {
+        use base64::Engine;
+        let der = self.shared.leaf.lock().unwrap().clone();
+        let b64 = base64::engine::general_purpose::STANDARD.encode(der);
+        let lines: Vec<&str> = b64
+            .as_bytes()
+            .chunks(64)
+            .map(|l| std::str::from_utf8(l).unwrap())
+            .collect();
+        format!(
+            "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+            lines.join("\n")
+        )
     }
 
     /// The CA bundle that signs every emulated BMC's certificate.
@@ -409,6 +458,34 @@ fn accept_loop(shared: Arc<Shared>, listener: TcpListener) {
     }
 }
 
+/// Read the ClientHello, then answer as `r` says.
+fn refuse_tls(mut tcp: TcpStream, r: TlsRefusal) -> io::Result<()> {
+    let mut hello = [0u8; 4096];
+    let _ = tcp.read(&mut hello)?;
+    match r {
+        TlsRefusal::Tls10Only => {
+            // ServerHello, version 3.1, a zero random, no session id, TLS_RSA_WITH_AES_128_CBC_SHA.
+            let mut body = vec![0x03, 0x01];
+            body.extend([0u8; 32]);
+            body.extend([0x00, 0x00, 0x2f, 0x00, 0x00, 0x00]);
+            let mut hs = vec![0x02, 0x00, 0x00, body.len() as u8];
+            hs.extend(body);
+            let mut rec = vec![0x16, 0x03, 0x01, 0x00, hs.len() as u8];
+            rec.extend(hs);
+            tcp.write_all(&rec)?;
+        }
+        // Alert: fatal, protocol_version.
+        TlsRefusal::VersionAlert => tcp.write_all(&[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46])?,
+        // Alert: fatal, handshake_failure.
+        TlsRefusal::NothingInCommon => {
+            tcp.write_all(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28])?
+        }
+        TlsRefusal::Close => {}
+    }
+    let _ = tcp.shutdown(Shutdown::Both);
+    Ok(())
+}
+
 /// Sleep while `cond` holds and the BMC runs; true if the BMC stopped.
 fn wait_while(shared: &Shared, cond: impl Fn(&Faults) -> bool) -> bool {
     while cond(&shared.state().faults) {
@@ -432,6 +509,10 @@ fn serve(shared: &Shared, tcp: TcpStream) -> io::Result<()> {
     tcp.set_nodelay(true)?;
     if shared.config.tls && !shared.config.handshake_delay.is_zero() {
         thread::sleep(shared.config.handshake_delay);
+    }
+    let refusal = shared.state().faults.tls_refusal;
+    if let (Some(r), true) = (refusal, shared.config.tls) {
+        return refuse_tls(tcp, r);
     }
     let raw = tcp.try_clone()?;
     let tls = shared.tls.lock().unwrap().clone();

@@ -6,13 +6,15 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use bmc_emulator::{
-    self as emulator, Bmc, Config, DeleteAnswer, EtagStyle, LocationStyle, Profile, Quirks, TaskStyle,
+    self as emulator, Bmc, Config, DeleteAnswer, EtagStyle, LocationStyle, Profile, Quirks,
+    TaskStyle,
 };
 
 fn main() {
     let mut config = Config::new(Profile::Generic);
     let mut count = 1usize;
     let mut ca_out = None;
+    let mut cert_out = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut val = || {
@@ -56,9 +58,18 @@ fn main() {
             }
             "--sessions-path" => config.sessions_path = val(),
             "--task-seconds" => {
-                let s: u64 = val().parse().unwrap_or_else(|_| usage("bad --task-seconds"));
+                let s: u64 = val()
+                    .parse()
+                    .unwrap_or_else(|_| usage("bad --task-seconds"));
                 config.task_time = Duration::from_secs(s);
             }
+            "--cert" => {
+                let v = val();
+                config.cert = emulator::CertKind::from_name(&v)
+                    .unwrap_or_else(|| usage(&format!("unknown --cert {v}")));
+            }
+            "--cert-out" => cert_out = Some(val()),
+            "--tls12" => config.tls12_only = true,
             "--profiles" => {
                 print_profiles();
                 return;
@@ -88,6 +99,9 @@ fn main() {
         }
         None => bmcs[0].ca_path().display().to_string(),
     };
+    if let Some(path) = cert_out {
+        std::fs::write(&path, bmcs[0].certificate_pem()).expect("write --cert-out");
+    }
     for b in &bmcs {
         // The URL stays the second field: scripts take it with awk '{print $2}'.
         println!(
@@ -167,7 +181,9 @@ fn help() -> String {
          \n\
          usage: bmc-emulator [--profile NAME] [--ca-out FILE] [--task-seconds N] [--bind IP] [--port N]\n\
          \x20                   [--count N] [--limit N] [--idle-timeout SECS] [--http] [--sessions-path PATH]\n\
-         \x20                   [--handshake-delay MS] [--idle-close SECS] | --profiles | --help\n\
+         \x20                   [--handshake-delay MS] [--idle-close SECS]\n\
+         \x20                   [--cert signed|self-signed|v1|v1-sha1|own-ca|wrong-name|expired|not-yet-valid]\n\
+         \x20                   [--cert-out FILE] [--tls12] | --profiles | --help\n\
          \n\
          profiles: {}\n\
          \x20         (default generic; --profiles prints what each does differently)\n\

@@ -7,13 +7,21 @@ use super::host;
 use crate::cli::ConfigArgs;
 use crate::error::Result;
 use crate::output::Output;
-use crate::session::Sessions;
+use crate::session::{Sessions, trust_shown};
 use crate::settings::{PasswordFrom, Setting};
 use crate::transport::redact_proxy;
 
 pub fn run(sessions: &Sessions, out: Output, args: ConfigArgs) -> Result<()> {
     let host = host(sessions, &args.host)?;
-    let hs = sessions.on(&host).hs;
+    let on = sessions.on(&host);
+    // How the cached entry is trusted, which governs its host over cacert and insecure.
+    let trust = on.entry().ok().flatten().map(|e| {
+        (
+            trust_shown(&e),
+            "the cache entry; login --force changes it".to_owned(),
+        )
+    });
+    let hs = on.hs;
     let show = |s: Option<(String, String)>| match s {
         Some((value, from)) => json!({"value": value, "from": from}),
         None => Value::Null,
@@ -43,6 +51,7 @@ pub fn run(sessions: &Sessions, out: Output, args: ConfigArgs) -> Result<()> {
             "insecure",
             Some((hs.insecure.value.to_string(), hs.insecure.from.to_string())),
         ),
+        ("trust", trust),
         ("proxy", with(&hs.proxy, |p| redact_proxy(p))),
         ("noproxy", with(&hs.noproxy, String::clone)),
         (

@@ -1,13 +1,14 @@
-//! `rfsession exec HOST -- COMMAND`: become COMMAND with the checked session in its
+//! `rfsession exec HOST -- COMMAND`: run COMMAND with the checked session in its
 //! environment, as `aws-vault exec` does on Unix: its exit code and signals are its own.
 
-use std::os::unix::process::CommandExt;
+use std::io::Write;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 
 use super::parse_host;
 use crate::cli::ExecArgs;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
-use crate::session::Sessions;
+use crate::session::{SessionError, Sessions};
 use crate::signals;
 
 pub fn run(sessions: &Sessions, args: ExecArgs) -> Result<()> {
@@ -21,6 +22,12 @@ pub fn run(sessions: &Sessions, args: ExecArgs) -> Result<()> {
         .command
         .split_first()
         .ok_or_else(|| Error::Usage("no COMMAND given after --".into()))?;
+    // The entry's trust anchors for the child's own TLS clients, in a private file.
+    let cacert = match on.anchors_pem(&live.entry) {
+        Ok(pem) => Some(pem_file(&pem)?),
+        Err(SessionError::NoAnchors { .. }) => None,
+        Err(e) => return Err(Error::from(e).on(&host)),
+    };
     let mut cmd = std::process::Command::new(program);
     cmd.args(rest)
         .env("RFSESSION_TOKEN", live.entry.token.expose())
@@ -28,17 +35,39 @@ pub fn run(sessions: &Sessions, args: ExecArgs) -> Result<()> {
         .env(
             "RFSESSION_SESSION_URI",
             live.entry.session_uri.as_deref().unwrap_or(""),
-        );
+        )
+        .env_remove("RFSESSION_CACERT");
     signals::unharden();
-    // exec returns only when the program could not be started.
-    let err = cmd.exec();
-    let code = match err.kind() {
-        std::io::ErrorKind::NotFound => ExitCode::NotFound,
-        _ => ExitCode::CannotRun,
-    };
-    Err(Error::Exec {
+    // As shells do: 127 for a program not found, 126 for one that cannot be run.
+    let cannot = |err: std::io::Error| Error::Exec {
         program: program.to_string_lossy().into_owned(),
+        code: match err.kind() {
+            std::io::ErrorKind::NotFound => ExitCode::NotFound,
+            _ => ExitCode::CannotRun,
+        },
         detail: err.to_string(),
-        code,
-    })
+    };
+    let Some(file) = cacert else {
+        // Nothing to remove afterwards: become COMMAND. exec returns only on failure.
+        return Err(cannot(cmd.exec()));
+    };
+    cmd.env("RFSESSION_CACERT", file.path());
+    let status = signals::run_child(&mut cmd).map_err(cannot)?;
+    drop(file);
+    match (status.code(), status.signal()) {
+        (Some(code), _) => std::process::exit(code),
+        (None, Some(sig)) => signals::die_by(sig),
+        (None, None) => std::process::exit(1),
+    }
+}
+
+/// A private (0600) temporary file holding `pem`, removed when dropped.
+fn pem_file(pem: &str) -> Result<tempfile::NamedTempFile> {
+    let mut f = tempfile::Builder::new()
+        .prefix("rfsession-cacert-")
+        .suffix(".pem")
+        .tempfile()
+        .map_err(Error::Output)?;
+    f.write_all(pem.as_bytes()).map_err(Error::Output)?;
+    Ok(f)
 }

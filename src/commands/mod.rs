@@ -1,6 +1,7 @@
 //! One module per subcommand. Each turns its arguments into calls of the session layer and
 //! the result into output; none calls another.
 
+mod cert;
 mod complete;
 mod config;
 mod exec;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Put(args) => write::run(&sessions, out, "PUT", args),
         Command::Delete(args) => write::run(&sessions, out, "DELETE", args),
         Command::Token(args) => token::run(&sessions, out, args),
+        Command::Cert(args) => cert::run(&sessions, out, args),
         Command::Exec(args) => exec::run(&sessions, args),
         Command::Config(args) => config::run(&sessions, out, args),
         Command::CompletePath(_) => unreachable!("handled above"),

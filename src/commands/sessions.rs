@@ -7,7 +7,7 @@ use crate::cli::SessionsArgs;
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::{Output, escape_controls, warn};
-use crate::session::Sessions;
+use crate::session::{Sessions, trust_shown};
 use crate::timefmt;
 
 pub fn run(sessions: &Sessions, out: Output, args: SessionsArgs) -> Result<()> {
@@ -74,12 +74,14 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                     "session_uri": e.session_uri.as_deref().unwrap_or(""),
                     "created": timefmt::rfc3339(e.created),
                     "keeper_pid": sessions.keeper_pid(h),
+                    "trust": trust_shown(e),
                 })
             })
             .collect();
         out.json(&Value::Array(arr))?;
     } else {
-        let mut table = vec![["HOST", "USER", "CREATED", "KEEPER", "SESSION"].map(String::from)];
+        let mut table =
+            vec![["HOST", "USER", "CREATED", "KEEPER", "SESSION", "TRUST"].map(String::from)];
         for (h, e) in &rows {
             let keeper = sessions
                 .keeper_pid(h)
@@ -91,6 +93,7 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                     &timefmt::rfc3339(e.created),
                     &keeper,
                     e.session_uri.as_deref().unwrap_or(""),
+                    &trust_shown(e),
                 ]
                 .map(|c| escape_controls(c).into_owned()),
             );

@@ -8,7 +8,7 @@ use super::host;
 use crate::cli::WhoamiArgs;
 use crate::error::Result;
 use crate::output::{Output, escape_controls};
-use crate::session::{HostSession, Sessions};
+use crate::session::{HostSession, Sessions, trust_shown};
 use crate::timefmt;
 
 pub fn run(sessions: &Sessions, out: Output, args: WhoamiArgs) -> Result<()> {
@@ -57,6 +57,7 @@ fn run_on(on: &HostSession, out: Output) -> Result<serde_json::Value> {
         "session_timeout": entry.session_timeout,
         "expires_in_seconds": expires_in,
         "pinned_certificate": entry.tls_fingerprint,
+        "trust": trust_shown(entry),
     });
     if out.json {
         out.json(&doc)?;
@@ -80,9 +81,7 @@ fn run_on(on: &HostSession, out: Output) -> Result<serde_json::Value> {
                 "expires:  about {t} from now if unused (the BMC's idle timeout)\n"
             ));
         }
-        if let Some(fp) = &entry.tls_fingerprint {
-            text.push_str(&format!("pinned:   {fp}\n"));
-        }
+        text.push_str(&format!("trust:    {}\n", trust_shown(entry)));
         text.push_str(&format!("valid:    {}\n", if valid { "yes" } else { "no" }));
         out.text(&text)?;
     }

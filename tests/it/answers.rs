@@ -15,14 +15,21 @@ fn a_write_on_a_terminal_answers_with_one_status_line() {
     let out = env.run_tty(&bmc, &["post", &host, RESET, "ResetType=On"], &[], "");
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
-        out.stdout
-            .contains(&format!("rfsession: https://{host}: POST {RESET}: 204 No Content")),
+        out.stdout.contains(&format!(
+            "rfsession: https://{host}: POST {RESET}: 204 No Content"
+        )),
         "{out:?}"
     );
-    let out = env.run_tty(&bmc, &["patch", &host, "Systems/1", "AssetTag=rack-12"], &[], "");
+    let out = env.run_tty(
+        &bmc,
+        &["patch", &host, "Systems/1", "AssetTag=rack-12"],
+        &[],
+        "",
+    );
     assert!(
-        out.stdout
-            .contains(&format!("https://{host}: PATCH /redfish/v1/Systems/1: 200 OK")),
+        out.stdout.contains(&format!(
+            "https://{host}: PATCH /redfish/v1/Systems/1: 200 OK"
+        )),
         "{out:?}"
     );
     assert_eq!(bmc.state().system.asset_tag, "rack-12");
@@ -32,15 +39,19 @@ fn a_write_on_a_terminal_answers_with_one_status_line() {
 fn a_write_in_a_script_is_silent_unless_verbose() {
     let (bmc, env) = logged_in(Profile::Generic);
     let host = bmc.host();
-    let out = env.run(&bmc, &["post", &host, RESET, "ResetType=ForceOff"]).ok();
+    let out = env
+        .run(&bmc, &["post", &host, RESET, "ResetType=ForceOff"])
+        .ok();
     assert_eq!(out.all(), "", "{out:?}");
     assert_eq!(bmc.state().system.power, "Off");
     let out = env
-        .run(&bmc, &["-v", "patch", &host, "Systems/1", "AssetTag=rack-7"])
+        .run(
+            &bmc,
+            &["-v", "patch", &host, "Systems/1", "AssetTag=rack-7"],
+        )
         .ok();
     assert!(
-        out.stderr
-            .contains("PATCH /redfish/v1/Systems/1: 200 OK"),
+        out.stderr.contains("PATCH /redfish/v1/Systems/1: 200 OK"),
         "{out:?}"
     );
     // The body as sent.
@@ -75,10 +86,14 @@ fn wait_on_a_terminal_ends_with_the_task_state_and_shows_progress() {
     assert_eq!(out.code, 0, "{out:?}");
     // --task-seconds: the task ran its time, and its progress showed meanwhile.
     assert!(started.elapsed() >= std::time::Duration::from_secs(2));
-    assert!(out.stdout.contains("task ") && out.stdout.contains("% Running"), "{out:?}");
     assert!(
-        out.stdout
-            .contains(&format!("https://{host}: POST {RESET}: task Completed (OK)")),
+        out.stdout.contains("task ") && out.stdout.contains("% Running"),
+        "{out:?}"
+    );
+    assert!(
+        out.stdout.contains(&format!(
+            "https://{host}: POST {RESET}: task Completed (OK)"
+        )),
         "{out:?}"
     );
 }
@@ -128,7 +143,10 @@ fn several_paths_one_failing_still_print_the_others() {
 fn a_pointer_without_its_leading_slash_gets_a_hint() {
     let (bmc, env) = logged_in(Profile::Generic);
     let out = env
-        .run(&bmc, &["get", &bmc.host(), "Systems/1", "--pointer", "PowerState"])
+        .run(
+            &bmc,
+            &["get", &bmc.host(), "Systems/1", "--pointer", "PowerState"],
+        )
         .code(2);
     assert!(out.stderr.contains("--pointer /PowerState"), "{out:?}");
 }
@@ -155,7 +173,12 @@ fn the_certificate_is_checked_before_the_password_is_asked_for() {
     bmc.serve_untrusted_certificate();
     let env = Env::new();
     let host = bmc.host();
-    let out = env.run_tty(&bmc, &["login", &host, "-u", "admin"], &[], "typed-in-vain\n");
+    let out = env.run_tty(
+        &bmc,
+        &["login", &host, "-u", "admin"],
+        &[],
+        "typed-in-vain\n",
+    );
     assert_eq!(out.code, 5, "{out:?}");
     assert!(!out.stdout.contains("Password for"), "{out:?}");
     assert_eq!(bmc.created(), 0);
@@ -176,7 +199,10 @@ fn on_a_terminal_an_expired_session_asks_for_the_password_and_logs_in_again() {
         &line,
     );
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains("no longer accepts the cached session"), "{out:?}");
+    assert!(
+        out.stdout.contains("no longer accepts the cached session"),
+        "{out:?}"
+    );
     assert!(out.stdout.contains("Password for admin@"), "{out:?}");
     assert!(out.stdout.trim_end().ends_with("On"), "{out:?}");
     assert_eq!(bmc.created(), 2);

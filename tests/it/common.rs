@@ -26,7 +26,7 @@ pub struct Out {
 }
 
 impl Out {
-    fn from(o: Output) -> Out {
+    pub fn from(o: Output) -> Out {
         Out {
             code: o.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -177,6 +177,13 @@ pub fn unidentifiable() -> Bmc {
     bmc
 }
 
+/// An emulated BMC serving a certificate of `kind`.
+pub fn serving(kind: emulator::CertKind) -> Bmc {
+    let mut c = emulator::Config::new(Profile::Generic);
+    c.cert = kind;
+    Bmc::with_config(c)
+}
+
 /// An emulated BMC and a cache already logged in to it as admin.
 pub fn logged_in(profile: Profile) -> (Bmc, Env) {
     let bmc = Bmc::start(profile);
@@ -212,7 +219,11 @@ impl Env {
     /// `rfsession --cacert CA ARGS` on a pseudo-terminal (`script`), as a person at a shell
     /// runs it; stdout and stderr arrive together in `stdout`. `input` is typed at it.
     pub fn run_tty(&self, bmc: &Bmc, args: &[&str], env: &[(&str, &str)], input: &str) -> Out {
-        let mut words = vec![bin(), "--cacert".into(), bmc.ca_path().display().to_string()];
+        let mut words = vec![
+            bin(),
+            "--cacert".into(),
+            bmc.ca_path().display().to_string(),
+        ];
         words.extend(args.iter().map(|a| (*a).to_owned()));
         let cmd: Vec<String> = words.iter().map(|w| sh_quote(w)).collect();
         let mut c = Command::new("script");

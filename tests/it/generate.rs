@@ -13,9 +13,9 @@ use clap_complete::Shell;
 use rfsession::cli::{Cli, ENVIRONMENT};
 use rfsession::exit::help_text;
 
-const SUBCOMMANDS: [&str; 12] = [
+const SUBCOMMANDS: [&str; 13] = [
     "login", "get", "sessions", "whoami", "logout", "post", "patch", "put", "delete", "token",
-    "exec", "config",
+    "cert", "exec", "config",
 ];
 
 pub fn generate(root: &Path) -> io::Result<()> {
@@ -62,7 +62,9 @@ fn settings_page() -> String {
          .SH NAME\nrfsession\\-settings \\- the settings file of rfsession\n\
          .SH SYNOPSIS\n{}\n.SH DESCRIPTION\n{}\n.SH KEYS\n",
         env!("CARGO_PKG_VERSION"),
-        escape("$RFSESSION_CONFIG, else ~/.config/rfsession/config.toml (the platform's config directory)"),
+        escape(
+            "$RFSESSION_CONFIG, else ~/.config/rfsession/config.toml (the platform's config directory)"
+        ),
         escape(SETTINGS_DESCRIPTION),
     );
     for (key, value, meaning) in rfsession::SETTINGS_KEYS {
@@ -379,13 +381,19 @@ rfsession delete bmc1 EventService/Subscriptions/5"
         }
         Some("token") => {
             "\
-curl --cacert ca.pem -H @<(rfsession token --header bmc1) https://bmc1/redfish/v1/Systems/1
+curl --cacert <(rfsession cert bmc1) -H @<(rfsession token --header bmc1) https://bmc1/redfish/v1/Systems/1
 redfishtool -r bmc1 -A Session -t \"$(rfsession token bmc1)\" Systems   # argv: visible to other users"
+        }
+        Some("cert") => {
+            "\
+rfsession --cacert ca.pem login bmc1 -u admin    # the entry remembers the CA
+curl --cacert <(rfsession cert bmc1) -H @<(rfsession token --header bmc1) https://bmc1/redfish/v1/Systems/1"
         }
         Some("exec") => {
             "\
 rfsession exec bmc1 -- ansible-playbook site.yml    # x_auth_token: \"{{ lookup('env', 'RFSESSION_TOKEN') }}\"
-rfsession exec bmc1 -- sh -c 'printf \"X-Auth-Token: %s\\n\" \"$RFSESSION_TOKEN\" | curl --cacert ca.pem -H @- \"$RFSESSION_BASE_URL/redfish/v1/\"'"
+rfsession exec bmc1 -- sh -c 'printf \"X-Auth-Token: %s\\n\" \"$RFSESSION_TOKEN\" | curl --cacert \"$RFSESSION_CACERT\" -H @- \"$RFSESSION_BASE_URL/redfish/v1/\"'
+rfsession exec bmc1 -- sh -c 'REQUESTS_CA_BUNDLE=\"$RFSESSION_CACERT\" python3 script.py'"
         }
         Some("config") => {
             "\

@@ -1,8 +1,8 @@
 //! The integration tests: the built binary against emulated BMCs over TLS, one module per
 //! area, linked once (as cargo's own testsuite is).
 
-mod comforts;
 mod answers;
+mod comforts;
 mod commands;
 mod common;
 mod concurrency;
@@ -17,5 +17,6 @@ mod others;
 mod persist;
 mod reach;
 mod readme;
+mod tls;
 mod vendors;
 mod writes;

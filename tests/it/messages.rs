@@ -6,10 +6,10 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::time::Duration;
 
-use bmc_emulator::{Bmc, Config, PASSWORD, Profile, USER};
+use bmc_emulator::{Bmc, CertKind, Config, PASSWORD, Profile, TlsRefusal, USER};
 use snapbox::{assert_data_eq, str};
 
-use crate::common::{Env, Out, hold_lock, logged_in, unidentifiable};
+use crate::common::{Env, Out, hold_lock, logged_in, serving, unidentifiable};
 
 const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
 
@@ -61,7 +61,7 @@ fn redact_numbers(s: &str) -> String {
 }
 
 /// Each row of the README's failure table (its first cell) and the test here that pins it.
-const ROWS: [(&str, &str); 36] = [
+const ROWS: [(&str, &str); 43] = [
     ("wrong password", "wrong_password"),
     ("password change required", "password_change_required"),
     ("not logged in", "not_logged_in"),
@@ -75,6 +75,34 @@ const ROWS: [(&str, &str); 36] = [
     ("a proxy that refuses or is down", "proxy_down"),
     ("a name that does not resolve", "name_does_not_resolve"),
     ("untrusted certificate", "untrusted_certificate"),
+    (
+        "certificate for another name",
+        "certificate_for_another_name",
+    ),
+    (
+        "expired or not yet valid certificate",
+        "expired_certificate certificate_not_yet_valid",
+    ),
+    (
+        "a CA certificate used as the BMC's own, or an X.509 version 1 certificate, checked through a CA",
+        "ca_certificate_used_as_the_bmcs_own version1_certificate_through_a_ca",
+    ),
+    (
+        "a legacy certificate pinned with `-k` (version 1, SHA-1, no subjectAltName, expired)",
+        "version1_certificate_pinned",
+    ),
+    (
+        "a BMC that offers only TLS 1.0/1.1, or no cipher suite or signature scheme rustls implements",
+        "only_tls_1_0_offered tls_1_2_and_1_3_refused no_cipher_suite_or_signature_scheme_in_common",
+    ),
+    (
+        "TLS handshake closed by the BMC",
+        "handshake_closed_by_the_bmc",
+    ),
+    (
+        "the remembered CA (or the system store) refuses a new certificate",
+        "remembered_ca_refuses_a_new_certificate system_verified_entry_refuses_a_new_certificate",
+    ),
     ("unreadable or empty `--cacert`", "unreadable_cacert"),
     ("pinned certificate changed", "pinned_certificate_changed"),
     (
@@ -303,10 +331,240 @@ fn untrusted_certificate() {
         shown(&out, &bmc, &env),
         str![[r#"
 exit 5
-rfsession: https://[HOST]: TLS certificate not trusted (UnknownIssuer); pass --cacert with the BMC's CA bundle, or -k to pin this certificate on first use
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it is not signed by a trusted CA (unknown issuer); verified with the system's CA store; pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use
 
 "#]]
     );
+}
+
+/// A first login with --cacert to a BMC serving `kind`, as shown.
+fn first_login(kind: CertKind) -> String {
+    let bmc = serving(kind);
+    let env = Env::new();
+    shown(&env.login(&bmc), &bmc, &env)
+}
+
+#[test]
+fn certificate_for_another_name() {
+    assert_data_eq!(
+        first_login(CertKind::WrongName),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it is for bmc.example.net, not for 127.0.0.1 (name mismatch); connect by a name it is for; verified with [CA] (flag --cacert); pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use
+
+"#]]
+    );
+}
+
+#[test]
+fn expired_certificate() {
+    assert_data_eq!(
+        first_login(CertKind::Expired),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it expired on 2020-01-01; verified with [CA] (flag --cacert); pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use
+
+"#]]
+    );
+}
+
+#[test]
+fn certificate_not_yet_valid() {
+    assert_data_eq!(
+        first_login(CertKind::NotYetValid),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it is not valid before 2090-01-01 (check this machine's clock and the BMC's); verified with [CA] (flag --cacert); pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use
+
+"#]]
+    );
+}
+
+#[test]
+fn ca_certificate_used_as_the_bmcs_own() {
+    assert_data_eq!(
+        first_login(CertKind::OwnCa),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it is a CA certificate used as the BMC's own (basicConstraints CA:TRUE); verified with [CA] (flag --cacert); pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use
+
+"#]]
+    );
+}
+
+#[test]
+fn version1_certificate_through_a_ca() {
+    assert_data_eq!(
+        first_login(CertKind::Version1),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it is an X.509 version 1 certificate, which no CA can vouch for (unsupported certificate version); verified with [CA] (flag --cacert); pass --cacert with the CA that signed it or with this very certificate, or -k to pin it on first use
+
+"#]]
+    );
+}
+
+#[test]
+fn version1_certificate_pinned() {
+    let bmc = serving(CertKind::Version1);
+    let env = Env::new();
+    let out = env.run_bare(&["-k", "login", &bmc.host(), "-u", USER]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 0
+rfsession: warning: https://[HOST]: pinned a legacy certificate (X.509 version 1, no subjectAltName); it is trusted as it is until: rfsession login https://[HOST] -k --force
+rfsession: https://[HOST]: logged in as admin (/redfish/v1/SessionService/Sessions/1)
+
+"#]]
+    );
+}
+
+fn refused(r: TlsRefusal) -> String {
+    let bmc = Bmc::start(Profile::Generic);
+    bmc.faults(|f| f.tls_refusal = Some(r));
+    let env = Env::new();
+    shown(&env.login(&bmc), &bmc, &env)
+}
+
+#[test]
+fn only_tls_1_0_offered() {
+    assert_data_eq!(
+        refused(TlsRefusal::Tls10Only),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: TLS handshake failed: the BMC offered only TLS 1.0, which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware
+
+"#]]
+    );
+}
+
+#[test]
+fn tls_1_2_and_1_3_refused() {
+    assert_data_eq!(
+        refused(TlsRefusal::VersionAlert),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: TLS handshake failed: the BMC refused TLS 1.2 and 1.3: it speaks only an older version (TLS 1.0 or 1.1, or SSL), which rustls refuses as insecure; enable TLS 1.2 on the BMC or update its firmware
+
+"#]]
+    );
+}
+
+#[test]
+fn no_cipher_suite_or_signature_scheme_in_common() {
+    assert_data_eq!(
+        refused(TlsRefusal::NothingInCommon),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: TLS handshake failed: the BMC refused every cipher suite and signature scheme rustls offered (TLS 1.2 and 1.3 with AES-GCM or ChaCha20; ECDSA, Ed25519, RSA-PSS or RSA PKCS#1 with SHA-256 or better): it offers only older ones such as SHA-1 signatures, RC4 or 3DES; update the BMC's firmware or its TLS settings
+
+"#]]
+    );
+}
+
+#[test]
+fn handshake_closed_by_the_bmc() {
+    assert_data_eq!(
+        refused(TlsRefusal::Close),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: TLS handshake failed: the BMC closed the connection during the handshake; it may refuse this client's TLS versions or ciphers, or accept no more connections: check its TLS settings, or retry later
+
+"#]]
+    );
+}
+
+#[test]
+fn remembered_ca_refuses_a_new_certificate() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    bmc.serve_certificate(CertKind::SelfSigned);
+    let out = env.run_bare(&["-k", "get", &bmc.host(), "Systems/1"]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it is not signed by a trusted CA (unknown issuer); the entry trusts the CA certificates remembered from its login (1 certificate, expires 4096-01-01); if the BMC's certificate or CA changed, run: rfsession login https://[HOST] --force --cacert CA.pem
+
+"#]]
+    );
+}
+
+#[test]
+fn system_verified_entry_refuses_a_new_certificate() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let ca = bmc.ca_path().to_str().unwrap().to_owned();
+    let sys = [("SSL_CERT_FILE", ca.as_str()), PW[0]];
+    let login = env
+        .cmd(None, &["login", &bmc.host(), "-u", USER])
+        .envs(sys)
+        .status();
+    assert!(login.unwrap().success());
+    bmc.serve_certificate(CertKind::SelfSigned);
+    let mut get = env.cmd(None, &["get", &bmc.host(), "Systems/1"]);
+    let out = Out::from(get.envs(sys).output().unwrap());
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the BMC's certificate is not trusted: it is not signed by a trusted CA (unknown issuer); the entry is verified with the system's CA store; to trust another CA or this very certificate, run: rfsession login https://[HOST] --force --cacert CA.pem
+
+"#]]
+    );
+}
+
+/// Rust's debug form of a value: `Other(OtherError(..`, `DnsName("..`, `{ expected: ..`.
+fn looks_like_debug(text: &str) -> bool {
+    let call = text.match_indices('(').any(|(i, _)| {
+        let ident = text[..i]
+            .rsplit(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or("");
+        let after = &text[i + 1..];
+        let nested = after
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .next()
+            .unwrap_or("");
+        ident.starts_with(|c: char| c.is_ascii_uppercase())
+            && (after.starts_with(['"', '[', '{'])
+                || (nested.starts_with(|c: char| c.is_ascii_uppercase())
+                    && after[nested.len()..].starts_with('(')))
+    });
+    let fields = text.split("{ ").skip(1).any(|rest| {
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+            .collect();
+        !name.is_empty() && rest[name.len()..].starts_with(": ")
+    });
+    call || fields
+}
+
+/// No message shows Rust's debug form of a value; the messages before this check did.
+#[test]
+fn no_snapshot_shows_debug_output() {
+    for old in [
+        "TLS certificate not trusted (Other(OtherError(CaUsedAsEndEntity)))",
+        "NotValidForNameContext { expected: IpAddress(V4(Ipv4Addr([10, 255, 255, 1]))) }",
+        "it is for DnsName(\"bmc.example.net\")",
+    ] {
+        assert!(looks_like_debug(old), "{old}");
+    }
+    assert!(!looks_like_debug(
+        "rejected the credentials (HTTP 401: Invalid username (Base.1.8.InvalidCredentials))"
+    ));
+    let source = include_str!("messages.rs");
+    let mut checked = 0;
+    for block in source.split("str![[r#\"").skip(1) {
+        let text = block.split("\"#]]").next().unwrap();
+        checked += 1;
+        assert!(
+            !looks_like_debug(text),
+            "debug output in a snapshot: {text}"
+        );
+    }
+    assert!(checked > 40, "only {checked} snapshots found");
 }
 
 #[test]

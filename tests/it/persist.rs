@@ -122,13 +122,41 @@ fn scenarios(persist: bool) -> (Vec<String>, u64) {
     let seen = seen
         .into_iter()
         .map(|l| {
-            // Each run has its own BMC: the port differs, and so do idle seconds.
-            let l = l.replace(&port, "PORT");
+            // Each run has its own BMC: the port differs, and so do the login time and idle
+            // seconds.
+            let l = without_timestamps(&l.replace(&port, "PORT"));
             let cut = l.find("idle_seconds").map_or(l.len(), |i| i);
             l[..cut].to_owned()
         })
         .collect();
     (seen, used)
+}
+
+/// `2026-11-30T00:27:53Z` as `TIME`.
+fn without_timestamps(s: &str) -> String {
+    let shape = |w: &[u8]| {
+        w.len() == 20
+            && w.iter().enumerate().all(|(i, b)| match i {
+                4 | 7 => *b == b'-',
+                10 => *b == b'T',
+                13 | 16 => *b == b':',
+                19 => *b == b'Z',
+                _ => b.is_ascii_digit(),
+            })
+    };
+    let mut out = String::new();
+    let mut i = 0;
+    while i < s.len() {
+        if s.is_char_boundary(i) && s.len() >= i + 20 && shape(&s.as_bytes()[i..i + 20]) {
+            out.push_str("TIME");
+            i += 20;
+        } else {
+            let c = s[i..].chars().next().unwrap();
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
 }
 
 #[test]

@@ -98,17 +98,7 @@ fn run_block(block: &Block) -> Result<(), String> {
     std::fs::create_dir_all(&path_dir).unwrap();
     std::fs::copy(bmc.ca_path(), work.join("ca.pem")).unwrap();
     std::os::unix::fs::symlink(bin(), path_dir.join("rfsession")).unwrap();
-    // The settings file trusts the emulator's CA, as a reader's would their BMC's.
-    let config = dir.join(".config/rfsession/config.toml");
-    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
-    std::fs::write(
-        &config,
-        format!(
-            "[hosts.\"127.0.0.1\"]\ncacert = \"{}\"\n",
-            work.join("ca.pem").display()
-        ),
-    )
-    .unwrap();
+    // `rfsession --cacert ca.pem login "$BMC" -u admin`: the entry remembers the CA.
     env.login(&bmc).ok();
     let path = format!(
         "{}:{}",

@@ -1,0 +1,529 @@
+//! Trust kept in the entry: a login verified with --cacert serves every later call without
+//! the flag; legacy (version 1, own-CA) certificates with -k and as exact matches; the
+//! trust handed to curl, Python and exec'd programs; how each entry is trusted, shown.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use bmc_emulator::{Bmc, CertKind, Config, PASSWORD, Profile, USER};
+
+use crate::common::{Env, bin, serving};
+
+const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
+
+/// The BMC's current certificate in a file of the test's directory.
+fn cert_file(env: &Env, bmc: &Bmc, name: &str) -> PathBuf {
+    let path = env.dir.path().join(name);
+    std::fs::write(&path, bmc.certificate_pem()).unwrap();
+    path
+}
+
+fn login_with_ca(env: &Env, bmc: &Bmc, ca: &Path) {
+    let out = env.run_bare(&[
+        "--cacert",
+        ca.to_str().unwrap(),
+        "login",
+        &bmc.host(),
+        "-u",
+        USER,
+    ]);
+    assert_eq!(out.code, 0, "{out:#?}");
+}
+
+#[test]
+fn a_login_with_cacert_serves_every_later_call_without_it() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    login_with_ca(&env, &bmc, bmc.ca_path());
+    let h = bmc.host();
+    env.run_bare(&["get", &h, "Systems/1"]).ok();
+    env.run_bare(&["patch", &h, "Systems/1", "AssetTag=remembered"])
+        .ok();
+    let who = env.run_bare(&["whoami", &h]).ok();
+    assert!(
+        who.stdout
+            .contains("trust:    CA remembered from login, 1 certificate, expires "),
+        "{who:#?}"
+    );
+    let cached = env.run_bare(&["sessions", "--cached"]).ok();
+    assert!(
+        cached.stdout.contains("CA remembered from login"),
+        "{cached:#?}"
+    );
+    env.run_bare(&["sessions", &h]).ok();
+    let config = env.run_bare(&["config", &h]).ok();
+    assert!(
+        config
+            .stdout
+            .contains("trust        CA remembered from login"),
+        "{config:#?}"
+    );
+    // -k cannot loosen a verified entry, and does not need to.
+    env.run_bare(&["-k", "get", &h, "Systems/1"]).ok();
+    env.run_bare(&["logout", &h]).ok();
+    assert_eq!(bmc.live_sessions(), 0);
+    // Kept in the entry file itself, which is private.
+    let e: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.entry_path(&bmc)).unwrap_or_default())
+            .unwrap_or_default();
+    assert!(e.is_null(), "the entry went with the logout");
+}
+
+#[test]
+fn the_remembered_ca_is_in_the_private_entry_and_only_the_ca_that_verified() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    // A bundle of two CAs (the test CA and an unrelated self-signed certificate).
+    let other = serving(CertKind::OwnCa);
+    let bundle = env.dir.path().join("bundle.pem");
+    let ca = std::fs::read_to_string(bmc.ca_path()).unwrap();
+    std::fs::write(&bundle, format!("{}{ca}", other.certificate_pem())).unwrap();
+    login_with_ca(&env, &bmc, &bundle);
+    let text = std::fs::read_to_string(env.entry_path(&bmc)).unwrap();
+    let e: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(e["tls_anchors"].as_str().unwrap(), ca.as_str());
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(env.entry_path(&bmc))
+            .unwrap()
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn fleets_use_each_hosts_own_trust() {
+    // Two hosts behind different CAs: one signed by the test CA, one its own CA.
+    let signed = Bmc::start(Profile::Generic);
+    let own = serving(CertKind::OwnCa);
+    let env = Env::new();
+    login_with_ca(&env, &signed, signed.ca_path());
+    let own_pem = cert_file(&env, &own, "own.pem");
+    login_with_ca(&env, &own, &own_pem);
+    let list = env.dir.path().join("hosts");
+    std::fs::write(&list, format!("{}\n{}\n", signed.host(), own.host())).unwrap();
+    let out = env
+        .run_bare(&["get", "--hosts", list.to_str().unwrap(), "Systems/1"])
+        .ok();
+    assert_eq!(out.stdout.lines().count(), 2, "{out:#?}");
+    env.run_bare(&["logout", "--all"]).ok();
+    assert_eq!(signed.live_sessions() + own.live_sessions(), 0);
+}
+
+#[test]
+fn a_cacert_on_a_later_call_is_used_for_that_call_only() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    login_with_ca(&env, &bmc, bmc.ca_path());
+    let stranger = serving(CertKind::SelfSigned);
+    let wrong = cert_file(&env, &stranger, "wrong.pem");
+    let h = bmc.host();
+    let out = env
+        .run_bare(&["--cacert", wrong.to_str().unwrap(), "get", &h, "Systems/1"])
+        .code(5);
+    assert!(out.stderr.contains("this call verified with"), "{out:#?}");
+    env.run_bare(&["get", &h, "Systems/1"]).ok();
+}
+
+#[test]
+fn only_login_force_with_cacert_or_k_replaces_the_trust() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    login_with_ca(&env, &bmc, bmc.ca_path());
+    let h = bmc.host();
+    // The BMC now serves a certificate of its own: the remembered CA refuses it.
+    bmc.serve_certificate(CertKind::OwnCa);
+    for args in [
+        vec!["get", &h, "Systems/1"],
+        vec!["-k", "get", &h, "Systems/1"],
+        vec!["login", &h, "--force"],
+    ] {
+        let out = env.run_bare(&args).code(5);
+        assert!(out.stderr.contains("remembered from its login"), "{out:#?}");
+        assert!(
+            !out.stderr.contains(" -k"),
+            "-k cannot change this entry: {out:#?}"
+        );
+    }
+    let own = cert_file(&env, &bmc, "own.pem");
+    env.run_bare(&["--cacert", own.to_str().unwrap(), "login", &h, "--force"])
+        .ok();
+    env.run_bare(&["get", &h, "Systems/1"]).ok();
+    // And -k --force pins whatever is served.
+    bmc.serve_certificate(CertKind::Version1);
+    env.run_bare(&["get", &h, "Systems/1"]).code(5);
+    env.run_bare(&["-k", "login", &h, "--force"]).ok();
+    let who = env.run_bare(&["whoami", &h]).ok();
+    assert!(who.stdout.contains("trust:    pinned SHA256:"), "{who:#?}");
+}
+
+#[test]
+fn a_version1_certificate_works_with_k_and_with_cacert() {
+    let bmc = serving(CertKind::Version1);
+    let h = bmc.host();
+    let pinned = Env::new();
+    let out = pinned.run_bare(&["-k", "login", &h, "-u", USER]).ok();
+    assert!(
+        out.stderr.contains("warning: https://")
+            && out
+                .stderr
+                .contains("pinned a legacy certificate (X.509 version 1, no subjectAltName)"),
+        "{out:#?}"
+    );
+    pinned.run_bare(&["get", &h, "Systems/1"]).ok();
+    let cert = pinned.run_bare(&["cert", &h]).ok();
+    assert_eq!(cert.stdout, bmc.certificate_pem());
+
+    let exact = Env::new();
+    let pem = cert_file(&exact, &bmc, "v1.pem");
+    login_with_ca(&exact, &bmc, &pem);
+    exact.run_bare(&["get", &h, "Systems/1"]).ok();
+    exact
+        .run_bare(&[
+            "post",
+            &h,
+            "Systems/1/Actions/ComputerSystem.Reset",
+            "ResetType=On",
+        ])
+        .ok();
+    exact.run_bare(&["logout", &h]).ok();
+}
+
+#[test]
+fn a_sha1_version1_certificate_is_pinned_with_a_warning_naming_it() {
+    let bmc = serving(CertKind::Version1Sha1);
+    let env = Env::new();
+    let out = env.run_bare(&["-k", "login", &bmc.host(), "-u", USER]).ok();
+    assert!(
+        out.stderr.contains(
+            "pinned a legacy certificate (X.509 version 1, signed with SHA-1 or MD5, no subjectAltName)"
+        ),
+        "{out:#?}"
+    );
+    env.run_bare(&["get", &bmc.host(), "Systems/1"]).ok();
+}
+
+/// Old BMCs speak TLS 1.2, where the handshake signature is checked by another path.
+#[test]
+fn legacy_certificates_over_tls_1_2() {
+    for kind in [CertKind::Version1, CertKind::OwnCa, CertKind::Signed] {
+        let mut c = Config::new(Profile::Generic);
+        c.cert = kind;
+        c.tls12_only = true;
+        let bmc = Bmc::with_config(c);
+        let pinned = Env::new();
+        pinned
+            .run_bare(&["-k", "login", &bmc.host(), "-u", USER])
+            .ok();
+        pinned.run_bare(&["get", &bmc.host(), "Systems/1"]).ok();
+        let exact = Env::new();
+        let pem = cert_file(&exact, &bmc, "leaf.pem");
+        login_with_ca(&exact, &bmc, &pem);
+        exact.run_bare(&["get", &bmc.host(), "Systems/1"]).ok();
+        // A certificate with another key: the pin refuses it before anything is sent.
+        bmc.serve_certificate(kind);
+        pinned.run_bare(&["get", &bmc.host(), "Systems/1"]).code(5);
+    }
+}
+
+#[test]
+fn a_leaf_that_is_its_own_ca_is_trusted_as_an_exact_match() {
+    let bmc = serving(CertKind::OwnCa);
+    let env = Env::new();
+    let pem = cert_file(&env, &bmc, "own.pem");
+    login_with_ca(&env, &bmc, &pem);
+    env.run_bare(&["get", &bmc.host(), "Systems/1"]).ok();
+    assert_eq!(
+        env.run_bare(&["cert", &bmc.host()]).ok().stdout,
+        bmc.certificate_pem()
+    );
+}
+
+#[test]
+fn curl_verifies_the_bmc_through_rfsession_cert() {
+    for pin in [false, true] {
+        let bmc = Bmc::start(Profile::Generic);
+        let env = Env::new();
+        if pin {
+            env.run_bare(&["-k", "login", &bmc.host(), "-u", USER]).ok();
+        } else {
+            login_with_ca(&env, &bmc, bmc.ca_path());
+        }
+        let script = format!(
+            "curl -sf --cacert <({rf} cert {h}) -H @<({rf} token --header {h}) https://{h}/redfish/v1/Systems/1",
+            rf = bin(),
+            h = bmc.host()
+        );
+        let out = env_command(&env, "bash", &["-c", &script]);
+        assert_eq!(out.0, 0, "curl failed (pinned: {pin}): {}", out.2);
+        assert!(out.1.contains("\"Id\""), "{}", out.1);
+    }
+}
+
+#[test]
+fn exec_hands_the_trust_over_and_removes_it_when_the_child_exits() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    login_with_ca(&env, &bmc, bmc.ca_path());
+    let h = bmc.host();
+    let out = env
+        .run_bare(&[
+            "exec",
+            &h,
+            "--",
+            "sh",
+            "-c",
+            r#"test "$(stat -c %a "$RFSESSION_CACERT")" = 600 && cat "$RFSESSION_CACERT" && echo "$RFSESSION_CACERT" && exit 3"#,
+        ])
+        .code(3);
+    let path = out.stdout.lines().last().unwrap().to_owned();
+    assert!(
+        out.stdout
+            .starts_with(&std::fs::read_to_string(bmc.ca_path()).unwrap())
+    );
+    assert!(!Path::new(&path).exists(), "{path} left behind");
+    // curl through exec, as the README shows it.
+    env.run_bare(&[
+        "exec",
+        &h,
+        "--",
+        "sh",
+        "-c",
+        r#"printf 'X-Auth-Token: %s\n' "$RFSESSION_TOKEN" | curl -sf --cacert "$RFSESSION_CACERT" -H @- "$RFSESSION_BASE_URL/redfish/v1/Systems/1""#,
+    ])
+    .ok();
+    // A child killed by a signal: this process dies the same way, and still cleans up.
+    let status = env
+        .cmd(
+            None,
+            &[
+                "exec",
+                &h,
+                "--",
+                "sh",
+                "-c",
+                "echo $RFSESSION_CACERT; kill -TERM $$",
+            ],
+        )
+        .output()
+        .unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.status.signal(), Some(15));
+    let path = String::from_utf8_lossy(&status.stdout).trim().to_owned();
+    assert!(!path.is_empty() && !Path::new(&path).exists(), "{path:?}");
+}
+
+#[test]
+fn python_requests_verifies_the_bmc_through_rfsession_cacert() {
+    let have = Command::new("python3")
+        .args(["-c", "import requests"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !have {
+        eprintln!("SKIPPED: python3 with requests is not installed");
+        return;
+    }
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    login_with_ca(&env, &bmc, bmc.ca_path());
+    let script = r#"
+import os, requests
+r = requests.get(os.environ["RFSESSION_BASE_URL"] + "/redfish/v1/Systems/1",
+                 headers={"X-Auth-Token": os.environ["RFSESSION_TOKEN"]})
+r.raise_for_status()
+print(r.json()["Id"])
+"#;
+    let out = env
+        .run_bare(&[
+            "exec",
+            &bmc.host(),
+            "--",
+            "sh",
+            "-c",
+            r#"REQUESTS_CA_BUNDLE="$RFSESSION_CACERT" exec python3 -c "$0""#,
+            script,
+        ])
+        .ok();
+    assert_eq!(out.stdout.trim(), "1");
+}
+
+#[test]
+fn an_entry_verified_with_the_system_store_has_no_certificate_to_hand_over() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let ca = bmc.ca_path().to_str().unwrap();
+    // The system store, as rustls-native-certs reads it: SSL_CERT_FILE.
+    let run = |args: &[&str]| {
+        let mut c = env.cmd(None, args);
+        c.env("SSL_CERT_FILE", ca).envs(PW);
+        c.output().unwrap()
+    };
+    assert!(run(&["login", &bmc.host(), "-u", USER]).status.success());
+    let who = run(&["whoami", &bmc.host()]);
+    assert!(String::from_utf8_lossy(&who.stdout).contains("trust:    system CA store"));
+    let cert = run(&["cert", &bmc.host()]);
+    assert_eq!(cert.status.code(), Some(2));
+    let exec = run(&[
+        "exec",
+        &bmc.host(),
+        "--",
+        "sh",
+        "-c",
+        "echo \"[${RFSESSION_CACERT-unset}]\"",
+    ]);
+    assert_eq!(String::from_utf8_lossy(&exec.stdout), "[unset]\n");
+}
+
+#[test]
+fn entries_written_before_trust_was_kept_still_work() {
+    let bmc = Bmc::start(Profile::Generic);
+    let verified = Env::new();
+    login_with_ca(&verified, &bmc, bmc.ca_path());
+    let pinned = Env::new();
+    pinned
+        .run_bare(&["-k", "login", &bmc.host(), "-u", USER])
+        .ok();
+    for env in [&verified, &pinned] {
+        let path = env.entry_path(&bmc);
+        let mut e: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        e.as_object_mut().unwrap().remove("tls_anchors");
+        std::fs::write(&path, e.to_string()).unwrap();
+    }
+    // As before: the old verified entry needs its --cacert.
+    verified
+        .run_bare(&["get", &bmc.host(), "Systems/1"])
+        .code(5);
+    verified.run(&bmc, &["get", &bmc.host(), "Systems/1"]).ok();
+    // The old pinned one works as it did, and `cert` fetches the certificate through the pin.
+    pinned.run_bare(&["get", &bmc.host(), "Systems/1"]).ok();
+    let cert = pinned.run_bare(&["cert", &bmc.host()]).ok();
+    assert_eq!(cert.stdout, bmc.certificate_pem());
+}
+
+/// Run a program in the test's environment (the cache, HOME); (code, stdout, stderr).
+fn env_command(env: &Env, program: &str, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(program)
+        .args(args)
+        .env("HOME", env.dir.path())
+        .env("RFSESSION_CACHE_DIR", env.cache())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The README's TLS example, verbatim: host in $BMC, the CA in ./ca.pem, password in the
+/// environment, rfsession on the PATH.
+#[test]
+fn the_readme_tls_example_runs_as_written() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("\n## TLS\n")
+        .nth(1)
+        .and_then(|s| s.split("```sh\n").nth(1))
+        .and_then(|s| s.split("\n```").next())
+        .expect("a sh block in the TLS section");
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    std::fs::copy(bmc.ca_path(), env.dir.path().join("ca.pem")).unwrap();
+    let bin_dir = Path::new(&bin()).parent().unwrap().to_owned();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("bash")
+        .args(["-euo", "pipefail", "-c", block])
+        .current_dir(env.dir.path())
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", env.dir.path())
+        .env("RFSESSION_CACHE_DIR", env.cache())
+        .env("BMC", bmc.host())
+        .envs(PW)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("trust:    CA remembered from login, 1 certificate"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("\"Id\": \"1\"").count() + stdout.matches("\"Id\":\"1\"").count(),
+        2,
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_login_with_the_settings_files_cacert_remembers_it_too() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let cfg = env.dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!("[defaults]\ncacert = \"{}\"\n", bmc.ca_path().display()),
+    )
+    .unwrap();
+    let with_settings = |args: &[&str]| {
+        let mut c = env.cmd(None, args);
+        c.env("RFSESSION_CONFIG", &cfg).envs(PW);
+        crate::common::Out::from(c.output().unwrap())
+    };
+    with_settings(&["login", &bmc.host(), "-u", USER]).ok();
+    // The settings file no longer names the CA: the entry still verifies with it.
+    std::fs::write(&cfg, "").unwrap();
+    with_settings(&["get", &bmc.host(), "Systems/1"]).ok();
+    let config = with_settings(&["config", &bmc.host()]).ok();
+    assert!(
+        config.stdout.contains("CA remembered from login"),
+        "{config:#?}"
+    );
+}
+
+/// SIGTERM to rfsession reaches the child; rfsession still removes the file, and ends as
+/// the child did.
+#[test]
+fn exec_passes_sigterm_on_and_still_cleans_up() {
+    use std::io::BufRead;
+    use std::os::unix::process::ExitStatusExt;
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    login_with_ca(&env, &bmc, bmc.ca_path());
+    let mut child = env
+        .cmd(
+            None,
+            &[
+                "exec",
+                &bmc.host(),
+                "--",
+                "sh",
+                "-c",
+                "echo $RFSESSION_CACERT; exec sleep 30",
+            ],
+        )
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let path = line.trim().to_owned();
+    assert!(Path::new(&path).exists(), "{path}");
+    let started = std::time::Instant::now();
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(libc::SIGTERM));
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert!(!Path::new(&path).exists(), "{path} left behind");
+}
