@@ -121,8 +121,8 @@ fn main() {
 /// Each profile's quirks as a table, and where it departs from DSP0266 on purpose.
 fn print_profiles() {
     println!(
-        "{:<13} {:<37} {:<22} {:<9} {:<14} {}",
-        "PROFILE", "SESSIONS", "LOGIN ANSWER", "LOGOUT", "ETAGS", "RESET"
+        "{:<13} {:<37} {:<22} {:<9} {:<14} RESET",
+        "PROFILE", "SESSIONS", "LOGIN ANSWER", "LOGOUT", "ETAGS"
     );
     for p in Profile::ALL {
         let q = p.quirks();

@@ -116,7 +116,7 @@ fn demo_keep_leaves_an_emulator_and_commands_that_work_when_pasted() {
     let pid: u32 = by_hand
         .split("kill ")
         .nth(1)
-        .and_then(|s| s.trim().split_whitespace().next()?.parse().ok())
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
         .unwrap_or_else(|| panic!("no pid to stop: {by_hand}"));
     assert_nothing_left(tmp.path(), "./demo.sh --keep");
     // Pasted into a fresh shell with a fresh HOME: they work against the kept emulator.
