@@ -26,7 +26,7 @@ fi
 ip link set lo up
 emulator=target/debug/bmc-emulator
 profiles=("$@")
-[ ${#profiles[@]} -gt 0 ] || mapfile -t profiles < <("$emulator" --profiles | sed -n 's/^\([a-z0-9-]*\): .*/\1/p')
+[ ${#profiles[@]} -gt 0 ] || mapfile -t profiles < <("$emulator" --profiles | awk 'NR > 1 && $1 !~ /:$/ {print $1}')
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 
