@@ -18,14 +18,13 @@ export PATH="$bin:$PATH"
 work=$(mktemp -d "${TMPDIR:-/tmp}/rfsession-demo.XXXXXX")
 emu_pid=
 host=
-flags=()
 
 # Nothing is left behind however the demo ends (done, failed, Ctrl-C, kill, or `| head`):
 # the session is ended, the emulator stopped (unless --keep), the cache with the token removed.
 cleanup() {
     trap - EXIT INT TERM PIPE HUP
     if [ -n "$host" ]; then
-        rfsession "${flags[@]}" logout "$host" >/dev/null 2>&1 || true
+        rfsession logout "$host" >/dev/null 2>&1 || true
     fi
     if [ -n "$emu_pid" ] && ! $keep; then
         kill "$emu_pid" 2>/dev/null || true
@@ -72,19 +71,19 @@ else
     password=$(awk '{print $6}' <<<"$ready")
     export RFSESSION_CACHE_DIR=$work/cache
     echo "# PATH=$bin:\$PATH RFSESSION_CACHE_DIR=$RFSESSION_CACHE_DIR"
-    flags=(--cacert "$ca")
     printf '\n$ echo %q | rfsession --cacert %q login %q -u admin --password-stdin\n' \
         "$password" "$ca" "$bmc"
     echo "$password" | rfsession --cacert "$ca" login "$bmc" -u admin --password-stdin
     host=$bmc
 fi
-run rfsession "${flags[@]}" login "$host"
-run rfsession "${flags[@]}" get "$host" /redfish/v1/Systems/1
-run rfsession "${flags[@]}" get "$host" /redfish/v1/Systems/1 --pointer /PowerState
-run rfsession "${flags[@]}" sessions "$host"
-run rfsession "${flags[@]}" whoami "$host"
-run rfsession "${flags[@]}" sessions --cached
-run rfsession "${flags[@]}" logout "$host"
+# The entry remembers the CA it was verified with: no --cacert from here on.
+run rfsession login "$host"
+run rfsession get "$host" /redfish/v1/Systems/1
+run rfsession get "$host" /redfish/v1/Systems/1 --pointer /PowerState
+run rfsession sessions "$host"
+run rfsession whoami "$host"
+run rfsession sessions --cached
+run rfsession logout "$host"
 host=
 
 echo
@@ -104,7 +103,7 @@ else
     echo "bmc-emulator --profile ilo5 --port 8443 --ca-out ca.pem & sleep 1   # READY: listening"
 fi
 echo "export BMC=$bmc RFSESSION_USER=admin RFSESSION_PASSWORD=$password   # as READY says"
-echo "rfsession --cacert $(printf '%q' "$ca") login \"\$BMC\"   # every later call: the same --cacert"
-echo "rfsession --cacert $(printf '%q' "$ca") get \"\$BMC\" Systems/1 --pointer /PowerState"
-echo "rfsession --cacert $(printf '%q' "$ca") post \"\$BMC\" Systems/1/Actions/ComputerSystem.Reset ResetType=On"
-echo "rfsession --cacert $(printf '%q' "$ca") logout \"\$BMC\""
+echo "rfsession --cacert $(printf '%q' "$ca") login \"\$BMC\"   # the entry remembers the CA: later calls need no --cacert"
+echo "rfsession get \"\$BMC\" Systems/1 --pointer /PowerState"
+echo "rfsession post \"\$BMC\" Systems/1/Actions/ComputerSystem.Reset ResetType=On"
+echo "rfsession logout \"\$BMC\""
