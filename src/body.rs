@@ -1,13 +1,22 @@
 //! A write's JSON body: `-d JSON`, `-d @FILE`, `-d @-`, or request items as xh takes them
 //! (`Name=value` a string, `Name:=json` any JSON value). Checked before anything is sent.
+//! A body is at most [`MAX_BODY`]: Redfish writes are small, and a wrong `@FILE` (a disk
+//! image, /dev/zero) must not fill memory.
 
 use std::io::Read;
 
 use serde_json::{Map, Value};
 
+/// The largest body `-d` takes, inline, from a file or from standard input: 1 MiB.
+pub const MAX_BODY: u64 = 1 << 20;
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BodyError {
+    #[error(
+        "the body from {from} is larger than 1 MiB, the most rfsession sends: nothing was sent"
+    )]
+    TooLarge { from: String },
     #[error("the body is not valid JSON ({source}{}): nothing was sent", origin(.from))]
     Invalid {
         source: serde_json::Error,
@@ -52,6 +61,11 @@ pub fn build(data: Option<&str>, items: &[String]) -> Result<Option<Vec<u8>>, Bo
             }
             None => (d.to_owned(), None),
         };
+        if text.len() as u64 > MAX_BODY {
+            return Err(BodyError::TooLarge {
+                from: from.unwrap_or_else(|| "-d".to_owned()),
+            });
+        }
         serde_json::from_str::<Value>(&text)
             .map_err(|source| BodyError::Invalid { source, from })?;
         return Ok(Some(text.into_bytes()));
@@ -61,16 +75,18 @@ pub fn build(data: Option<&str>, items: &[String]) -> Result<Option<Vec<u8>>, Bo
     }
     let mut obj = Map::new();
     for item in items {
-        let (name, value) = if let Some((name, json)) = item.split_once(":=") {
-            let v = serde_json::from_str(json).map_err(|source| BodyError::ItemJson {
-                item: item.clone(),
-                source,
-            })?;
-            (name, v)
-        } else if let Some((name, text)) = item.split_once('=') {
-            (name, Value::String(text.to_owned()))
-        } else {
-            return Err(BodyError::Item(item.clone()));
+        // The first separator decides, as xh splits: `AssetTag=rack:=12` is a string.
+        let (name, value) = match item.find('=') {
+            Some(at) if at > 0 && item.as_bytes()[at - 1] == b':' => {
+                let json = &item[at + 1..];
+                let v = serde_json::from_str(json).map_err(|source| BodyError::ItemJson {
+                    item: item.clone(),
+                    source,
+                })?;
+                (&item[..at - 1], v)
+            }
+            Some(at) => (&item[..at], Value::String(item[at + 1..].to_owned())),
+            None => return Err(BodyError::Item(item.clone())),
         };
         if name.is_empty() {
             return Err(BodyError::Item(item.clone()));
@@ -80,12 +96,15 @@ pub fn build(data: Option<&str>, items: &[String]) -> Result<Option<Vec<u8>>, Bo
     Ok(Some(Value::Object(obj).to_string().into_bytes()))
 }
 
-fn read_all(mut r: impl Read, from: &str) -> Result<String, BodyError> {
+/// At most one byte past MAX_BODY, so that too much is told from just enough.
+fn read_all(r: impl Read, from: &str) -> Result<String, BodyError> {
     let mut s = String::new();
-    r.read_to_string(&mut s).map_err(|source| BodyError::Read {
-        from: from.to_owned(),
-        source,
-    })?;
+    r.take(MAX_BODY + 1)
+        .read_to_string(&mut s)
+        .map_err(|source| BodyError::Read {
+            from: from.to_owned(),
+            source,
+        })?;
     Ok(s)
 }
 
@@ -116,6 +135,44 @@ mod tests {
             serde_json::json!({"ResetType": "ForceRestart", "Boot": {"BootSourceOverrideTarget": "Pxe"}, "N": 3, "Eq": "a=b"})
         );
         assert!(items(&[]).unwrap().is_none());
+    }
+
+    #[test]
+    fn items_split_at_the_first_separator_as_xh_does() {
+        let one = |item: &str| -> Value {
+            serde_json::from_slice(&items(&[item]).unwrap().unwrap()).unwrap()
+        };
+        for (item, want) in [
+            (
+                "AssetTag=rack:=12",
+                serde_json::json!({"AssetTag": "rack:=12"}),
+            ),
+            ("N:=12", serde_json::json!({"N": 12})),
+            ("N:=\"a=b\"", serde_json::json!({"N": "a=b"})),
+            ("Eq=a=b", serde_json::json!({"Eq": "a=b"})),
+            ("Url=http://x:=1", serde_json::json!({"Url": "http://x:=1"})),
+            ("A:B=c", serde_json::json!({"A:B": "c"})),
+            ("Empty=", serde_json::json!({"Empty": ""})),
+            ("L:=[1,\"x=y\"]", serde_json::json!({"L": [1, "x=y"]})),
+        ] {
+            assert_eq!(one(item), want, "{item}");
+        }
+        assert!(matches!(items(&[":=1"]), Err(BodyError::Item(_))));
+        assert!(matches!(
+            items(&["Bad:=x=1"]),
+            Err(BodyError::ItemJson { .. })
+        ));
+    }
+
+    #[test]
+    fn a_body_past_the_maximum_is_refused() {
+        let big = format!("\"{}\"", "x".repeat(MAX_BODY as usize));
+        assert!(matches!(
+            build(Some(&big), &[]),
+            Err(BodyError::TooLarge { .. })
+        ));
+        let fits = format!("\"{}\"", "x".repeat(MAX_BODY as usize - 2));
+        assert!(build(Some(&fits), &[]).unwrap().is_some());
     }
 
     #[test]

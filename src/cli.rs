@@ -12,7 +12,9 @@ pub const ENVIRONMENT: &str = "Environment:
   RFSESSION_CACHE_DIR  cache directory (--cache-dir beats it)
   RFSESSION_CONFIG     settings file [default: ~/.config/rfsession/config.toml]
   HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   proxies, as curl reads them
-  NETRC                the netrc file [default: ~/.netrc]";
+  NETRC                the netrc file [default: ~/.netrc]
+  RFSESSION_PERSIST    keep connections open this long between calls (--persist beats it)
+  RFSESSION_KEEPER_HOSTS  connections a starting keeper holds at most [default: 1024]";
 
 fn after_long_help() -> String {
     format!("{}\n\n{ENVIRONMENT}", crate::exit::help_text())
@@ -45,11 +47,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PEM", value_hint = ValueHint::FilePath)]
     pub cacert: Option<PathBuf>,
 
-    /// Give up after this many seconds: on the BMC (all requests of a command for one host
-    /// together, plus documented retry pauses), and separately on waiting for a lock
-    /// [default: 30, or the settings file's]
-    #[arg(long, global = true, value_name = "SECS", value_parser = parse_secs)]
-    pub timeout: Option<f64>,
+    /// Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command
+    /// for one host together, plus documented retry pauses), on a --password-command, and
+    /// separately on waiting for a lock [default: 30s, or the settings file's]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = crate::timefmt::parse_positive_duration)]
+    pub timeout: Option<std::time::Duration>,
 
     /// Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or
     /// socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY
@@ -61,9 +63,15 @@ pub struct Cli {
     pub noproxy: Option<String>,
 
     /// Keep the connection to the BMC open between calls for this long without a request
-    /// (60s, 10m), in a keeper process per host, as ssh's ControlPersist; 0 turns it off
+    /// (60s, 10m), in one keeper process for all hosts, as ssh's ControlPersist; a running
+    /// keeper serves every later call to a host it holds; 0 turns it off
     #[arg(long, global = true, value_name = "DURATION", env = "RFSESSION_PERSIST", value_parser = crate::timefmt::parse_duration)]
     pub persist: Option<std::time::Duration>,
+
+    /// Connect directly for this call, even where a keeper holds the connection (beats
+    /// --persist and RFSESSION_PERSIST)
+    #[arg(long, global = true)]
+    pub no_persist: bool,
 
     /// Print one JSON document instead of text (login, sessions, whoami, logout)
     #[arg(long, global = true)]
@@ -133,19 +141,9 @@ pub enum Command {
     /// completion scripts
     #[command(name = "complete-hosts", hide = true)]
     CompleteHosts,
-    /// Hold HOST's connection open for later calls (started by --persist; not for people)
+    /// Hold connections to BMCs open for later calls (started by --persist; not for people)
     #[command(hide = true)]
-    Keeper(KeeperArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct KeeperArgs {
-    /// The host's key
-    pub host: String,
-
-    /// Exit after this many seconds without a request
-    #[arg(long)]
-    pub idle: u64,
+    Keeper,
 }
 
 #[derive(Debug, Args)]
@@ -171,8 +169,8 @@ pub struct HostArg {
 /// Many hosts in one call.
 #[derive(Debug, Args)]
 pub struct FleetArgs {
-    /// Run for every HOST in this file (one per line, # comments; - for standard input);
-    /// prints one JSON line per host as each finishes
+    /// Run for every HOST in this file (one per line, # comments; - for standard input; at
+    /// most 100,000 hosts); prints one JSON line per host as each finishes
     #[arg(long, value_name = "FILE", value_hint = ValueHint::FilePath)]
     pub hosts: Option<PathBuf>,
 
@@ -252,7 +250,7 @@ pub struct WriteArgs {
     #[arg(value_name = "ITEM")]
     pub items: Vec<String>,
 
-    /// The JSON body itself, @FILE, or @- for standard input
+    /// The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)
     #[arg(
         short = 'd',
         long = "data",
@@ -270,9 +268,9 @@ pub struct WriteArgs {
     #[arg(long)]
     pub wait: bool,
 
-    /// With --wait: give up waiting after this many seconds (exit 5)
-    #[arg(long, value_name = "SECS", default_value = "1800", value_parser = parse_secs)]
-    pub wait_timeout: f64,
+    /// With --wait: give up waiting after this long (exit 5)
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = crate::timefmt::parse_positive_duration)]
+    pub wait_timeout: std::time::Duration,
 
     /// Show what would be sent and send nothing
     #[arg(long)]
@@ -425,13 +423,6 @@ pub struct LogoutArgs {
     /// Say which session would be deleted and change nothing
     #[arg(long)]
     pub dry_run: bool,
-}
-
-fn parse_secs(s: &str) -> Result<f64, String> {
-    match s.parse::<f64>() {
-        Ok(v) if v > 0.0 && v <= 86_400.0 => Ok(v),
-        _ => Err("must be a number of seconds above 0 and at most 86400".into()),
-    }
 }
 
 pub fn parse_size(s: &str) -> Result<u64, String> {

@@ -7,6 +7,7 @@ use std::io::{self, BufRead, IsTerminal, Read};
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use crate::host::Host;
 use crate::output::warn;
@@ -30,6 +31,8 @@ pub enum PasswordError {
     None { user: String, host: String },
     #[error("the password is empty")]
     Empty,
+    #[error("the first line of {from} is longer than 4096 bytes; is it a password?")]
+    TooLong { from: String },
 }
 
 #[derive(Debug, Default, Clone)]
@@ -42,14 +45,22 @@ pub struct PasswordSource {
     pub settings: Option<PasswordFrom>,
     /// The host name looked up in ~/.netrc.
     pub netrc_host: Option<String>,
+    /// How long a password command may run (the host's --timeout) [default: 30s].
+    pub timeout: Option<Duration>,
 }
 
 impl PasswordSource {
     /// This run's sources, then the host's settings and its ~/.netrc entry.
-    pub fn with_fallback(&self, settings: Option<PasswordFrom>, host: &Host) -> PasswordSource {
+    pub fn with_fallback(
+        &self,
+        settings: Option<PasswordFrom>,
+        host: &Host,
+        timeout: Duration,
+    ) -> PasswordSource {
         PasswordSource {
             settings,
             netrc_host: Some(host.name.clone()),
+            timeout: Some(timeout),
             ..self.clone()
         }
     }
@@ -72,24 +83,25 @@ impl PasswordSource {
     /// The password once for many hosts (`--hosts`): `host` names them for the prompt.
     pub fn read_for(&self, user: &str, host: &str) -> Result<Secret, PasswordError> {
         let secret = if self.stdin {
-            let mut line = zeroize::Zeroizing::new(String::new());
+            let mut line = zeroize::Zeroizing::new(Vec::new());
             io::stdin()
                 .lock()
-                .read_line(&mut line)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut line)
                 .map_err(PasswordError::Stdin)?;
-            first_line(&line)
+            bounded_first_line(&line, "standard input")?
         } else if let Some(path) = &self.file {
             from_file(path)?
         } else if let Some(p) = &self.given {
             p.clone()
         } else if let Some(cmd) = &self.command {
-            from_command(cmd)?
+            from_command(cmd, self.command_timeout())?
         } else if let Some(p) = env_password() {
             p
         } else if let Some(from) = &self.settings {
             match from {
                 PasswordFrom::File(path) => from_file(path)?,
-                PasswordFrom::Command(cmd) => from_command(cmd)?,
+                PasswordFrom::Command(cmd) => from_command(cmd, self.command_timeout())?,
             }
         } else if let Some((_, p)) = self.netrc_host.as_deref().and_then(netrc) {
             p
@@ -110,42 +122,103 @@ impl PasswordSource {
     }
 }
 
+impl PasswordSource {
+    fn command_timeout(&self) -> Duration {
+        self.timeout.unwrap_or(Duration::from_secs(30))
+    }
+}
+
 fn first_line(s: &str) -> Secret {
     let line = s.lines().next().unwrap_or("");
     Secret::new(line.trim_end_matches('\r').to_owned())
 }
 
-fn from_file(path: &PathBuf) -> Result<Secret, PasswordError> {
-    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
-        PasswordError::File {
-            path: path.clone(),
-            source,
-        }
-    })?);
-    warn_if_shared(path);
+/// The longest password line read from standard input or a file: a wrong file (a disk
+/// image, /dev/zero) is refused at once instead of filling memory.
+const MAX_LINE: usize = 4096;
+
+/// The first line of what was read (at most MAX_LINE bytes and its newline).
+fn bounded_first_line(bytes: &[u8], from: &str) -> Result<Secret, PasswordError> {
+    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    if line.len() > MAX_LINE {
+        return Err(PasswordError::TooLong {
+            from: from.to_owned(),
+        });
+    }
+    let text = zeroize::Zeroizing::new(String::from_utf8_lossy(line).into_owned());
     Ok(first_line(&text))
 }
 
+fn from_file(path: &PathBuf) -> Result<Secret, PasswordError> {
+    let failed = |source| PasswordError::File {
+        path: path.clone(),
+        source,
+    };
+    let mut bytes = zeroize::Zeroizing::new(Vec::new());
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_LINE as u64 + 1).read_to_end(&mut bytes))
+        .map_err(failed)?;
+    warn_if_shared(path);
+    bounded_first_line(&bytes, &path.display().to_string())
+}
+
+/// The most a password command may print: a password is a line, not a file.
+const MAX_COMMAND_OUTPUT: usize = 4096;
+
 /// `sh -c CMD`: the first line of its standard output (`pass show`, `secret-tool lookup`,
 /// `vault kv get -field=password`, `op read`). Its stderr and terminal are the user's, for
-/// any prompt of its own.
-fn from_command(cmd: &str) -> Result<Secret, PasswordError> {
+/// any prompt of its own. It is killed past `timeout` or past MAX_COMMAND_OUTPUT bytes.
+fn from_command(cmd: &str, timeout: Duration) -> Result<Secret, PasswordError> {
     let failed = |how: String| PasswordError::Command {
         command: cmd.to_owned(),
         how,
     };
+    let deadline = Instant::now() + timeout;
     let mut child = Command::new("sh")
         .args(["-c", cmd])
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| failed(format!("could not start ({e})")))?;
-    let mut out = zeroize::Zeroizing::new(Vec::new());
-    if let Some(mut stdout) = child.stdout.take() {
-        let _ = stdout.read_to_end(&mut out);
+    let stop = |child: &mut std::process::Child, how: String| {
+        let _ = child.kill();
+        let _ = child.wait();
+        Err(failed(how))
+    };
+    let too_slow = format!(
+        "did not finish within {} (--timeout); it was stopped",
+        match timeout.as_secs() {
+            0 => format!("{}ms", timeout.as_millis()),
+            _ => crate::timefmt::human(timeout),
+        }
+    );
+    // A thread reads, so that a command that prints nothing and never ends is noticed.
+    let (tx, rx) = std::sync::mpsc::channel();
+    if let Some(stdout) = child.stdout.take() {
+        std::thread::spawn(move || {
+            let mut out = zeroize::Zeroizing::new(Vec::new());
+            let _ = stdout
+                .take(MAX_COMMAND_OUTPUT as u64 + 1)
+                .read_to_end(&mut out);
+            let _ = tx.send(out);
+        });
     }
-    let status = child
-        .wait()
-        .map_err(|e| failed(format!("could not be waited for ({e})")))?;
+    let Ok(out) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) else {
+        return stop(&mut child, too_slow);
+    };
+    if out.len() > MAX_COMMAND_OUTPUT {
+        return stop(
+            &mut child,
+            format!("printed more than {MAX_COMMAND_OUTPUT} bytes; it was stopped"),
+        );
+    }
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() >= deadline => return stop(&mut child, too_slow),
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(e) => return stop(&mut child, format!("could not be waited for ({e})")),
+        }
+    };
     if !status.success() {
         return Err(failed(format!("failed ({status})")));
     }
@@ -240,11 +313,8 @@ fn parse_netrc(text: &str, host: &str) -> Option<(Option<String>, Secret)> {
                 i += 1;
             }
             "account" => i += 1,
-            "macdef" => {
-                // A macro runs to the next blank line; its words are not entries.
-                current = None;
-                i += 1;
-            }
+            // Its body was left out by netrc_tokens; what follows is no machine's.
+            "macdef" => current = None,
             _ => {}
         }
         i += 1;
@@ -253,8 +323,35 @@ fn parse_netrc(text: &str, host: &str) -> Option<(Option<String>, Secret)> {
     Some((login, Secret::new(password?)))
 }
 
-/// Whitespace-separated words; `"..."` quotes one with spaces (curl 7.84 and later).
+/// The words of the file, line by line, without macro definitions: as curl reads it,
+/// `macdef NAME` ends its line and its body runs to the next empty line, so a `machine`
+/// line inside a macro is no entry.
 fn netrc_tokens(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut in_macro = false;
+    for line in text.split('\n') {
+        if in_macro {
+            in_macro = !(line.is_empty() || line.starts_with('\r'));
+            continue;
+        }
+        for word in line_tokens(line) {
+            let is_value = matches!(
+                out.last().map(String::as_str),
+                Some("machine" | "login" | "password" | "account")
+            );
+            let macdef = word == "macdef" && !is_value;
+            out.push(word);
+            if macdef {
+                in_macro = true;
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Whitespace-separated words; `"..."` quotes one with spaces (curl 7.84 and later).
+fn line_tokens(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut chars = text.chars().peekable();
     while let Some(&c) = chars.peek() {
@@ -309,19 +406,76 @@ mod tests {
     }
 
     #[test]
+    fn netrc_macro_bodies_are_skipped_as_curl_does() {
+        let text = "macdef init\n\
+                    machine bmc1 login evil password frommacro\n\
+                    \n\
+                    machine bmc2 login admin password pw2\n\
+                    macdef other\n  \n\
+                    machine bmc3 login x password still-macro\n\
+                    \r\n\
+                    machine bmc3 login admin password pw3\n";
+        assert!(
+            parse_netrc(text, "bmc1").is_none(),
+            "a machine inside a macro"
+        );
+        let (_, pw) = parse_netrc(text, "bmc2").unwrap();
+        assert_eq!(pw.expose(), "pw2");
+        // A line of blanks does not end a macro; an empty one (or CR LF) does.
+        let (_, pw) = parse_netrc(text, "bmc3").unwrap();
+        assert_eq!(pw.expose(), "pw3");
+        // `macdef` as a password is a password.
+        let (_, pw) = parse_netrc("machine a login u password macdef\n", "a").unwrap();
+        assert_eq!(pw.expose(), "macdef");
+    }
+
+    #[test]
     fn a_password_command_gives_its_first_line_or_a_clear_error() {
         assert_eq!(
-            from_command("printf 'pw1\\nmore\\n'").unwrap().expose(),
+            from_command("printf 'pw1\\nmore\\n'", T).unwrap().expose(),
             "pw1"
         );
-        let e = from_command("echo $((6 * 7)); exit 3")
+        let e = from_command("echo $((6 * 7)); exit 3", T)
             .unwrap_err()
             .to_string();
         assert!(
             e.contains("failed (exit status: 3)") && !e.contains("42"),
             "{e}"
         );
-        let e = from_command("true").unwrap_err().to_string();
+        let e = from_command("true", T).unwrap_err().to_string();
         assert!(e.contains("printed no password"), "{e}");
+    }
+
+    const T: Duration = Duration::from_secs(10);
+
+    #[test]
+    fn a_password_line_is_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pw");
+        std::fs::write(&path, format!("{}\nrest", "p".repeat(MAX_LINE))).unwrap();
+        assert_eq!(from_file(&path).unwrap().expose().len(), MAX_LINE);
+        std::fs::write(&path, "x".repeat(MAX_LINE + 1)).unwrap();
+        let e = from_file(&path).unwrap_err().to_string();
+        assert!(e.contains("longer than 4096 bytes"), "{e}");
+        assert!(from_file(&PathBuf::from("/dev/zero")).is_err());
+    }
+
+    #[test]
+    fn a_password_command_is_bounded_in_time_and_size() {
+        let start = Instant::now();
+        let e = from_command("sleep 30", Duration::from_millis(300))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did not finish within"), "{e}");
+        assert!(start.elapsed() < Duration::from_secs(5));
+        let e = from_command("echo pw; exec sleep 30", Duration::from_millis(300))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did not finish within 300ms"), "{e}");
+        let e = from_command("exec head -c 100000000 /dev/zero", T)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("printed more than 4096 bytes"), "{e}");
+        assert!(start.elapsed() < Duration::from_secs(5));
     }
 }

@@ -35,6 +35,18 @@ pub enum SettingsError {
         line: usize,
         mode: u32,
     },
+    #[error(
+        "settings file {}{} is {why}; rfsession refuses it, as ssh does its config; fix with: {fix}",
+        file.display(),
+        match path == file { true => String::new(), false => format!(": {} above it", path.display()) }
+    )]
+    Untrusted {
+        file: PathBuf,
+        /// The file itself, or the directory above it that is at fault.
+        path: PathBuf,
+        why: String,
+        fix: String,
+    },
     #[error("cannot read settings file {}: {source}", path.display())]
     Read {
         path: PathBuf,
@@ -43,10 +55,14 @@ pub enum SettingsError {
 }
 
 impl SettingsError {
-    /// A settings file that others can read while it names a password source is a local
-    /// permission problem, like an unsafe cache entry; the rest are mistakes in the file.
+    /// A settings file others could have written, or can read while it names a password
+    /// source, is a local permission problem, like an unsafe cache entry (exit 7); the rest
+    /// are mistakes in the file.
     pub fn is_unsafe(&self) -> bool {
-        matches!(self, SettingsError::Unsafe { .. })
+        matches!(
+            self,
+            SettingsError::Unsafe { .. } | SettingsError::Untrusted { .. }
+        )
     }
 }
 
@@ -71,8 +87,35 @@ pub struct Section {
     insecure: Option<bool>,
     proxy: Option<String>,
     noproxy: Option<String>,
-    timeout: Option<f64>,
-    persist: Option<String>,
+    timeout: Option<DurationText>,
+    persist: Option<DurationText>,
+}
+
+/// A duration in the settings file: `timeout = 20` or `timeout = "500ms"`, in the syntax of
+/// the flags (`timefmt::parse_duration`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+enum DurationText {
+    Number(f64),
+    Text(String),
+}
+
+impl DurationText {
+    fn parse(&self) -> Result<Duration, String> {
+        match self {
+            DurationText::Number(n) => crate::timefmt::parse_duration(&n.to_string()),
+            DurationText::Text(t) => crate::timefmt::parse_duration(t),
+        }
+    }
+}
+
+impl fmt::Display for DurationText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DurationText::Number(n) => write!(f, "{n}"),
+            DurationText::Text(t) => write!(f, "{t:?}"),
+        }
+    }
 }
 
 /// Every key a section takes: name, value, meaning. The fields of `Section` above are the
@@ -121,13 +164,13 @@ pub const KEYS: &[(&str, &str, &str)] = &[
     ),
     (
         "timeout",
-        "SECONDS",
-        "All requests for one host in one call together take at most this long (default 30, at most 86400; --timeout beats it).",
+        "DURATION",
+        "All requests for one host in one call together take at most this long: seconds (20) or a duration string (\"500ms\", \"2m\"); default 30 s (--timeout beats it).",
     ),
     (
         "persist",
         "DURATION",
-        "Keep the connection open this long between calls through a keeper process (60s, 5m; --persist and RFSESSION_PERSIST beat it).",
+        "Keep the connection open this long between calls through a keeper process (\"60s\", \"5m\"; --persist and RFSESSION_PERSIST beat it).",
     ),
 ];
 
@@ -186,7 +229,7 @@ struct FileSections {
 pub struct Flags {
     pub cacert: Option<PathBuf>,
     pub insecure: bool,
-    pub timeout: Option<f64>,
+    pub timeout: Option<Duration>,
     pub proxy: Option<String>,
     pub noproxy: Option<String>,
     pub user: Option<String>,
@@ -211,7 +254,7 @@ pub struct HostSettings {
     pub persist: Option<Setting<Duration>>,
 }
 
-const DEFAULT_TIMEOUT: f64 = 30.0;
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Settings {
     /// Read the settings file at `path` (a missing one is an empty one).
@@ -222,8 +265,8 @@ impl Settings {
                 ..Settings::default()
             });
         };
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
+        let mut file = match std::fs::File::open(&path) {
+            Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(Settings {
                     flags,
@@ -232,9 +275,19 @@ impl Settings {
             }
             Err(source) => return Err(SettingsError::Read { path, source }),
         };
+        // Who could have written it is checked before a word of it is read: it may name a
+        // command to run, a proxy to send the password through, or turn off TLS checks.
+        check_trusted(&path, &file)?;
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut file, &mut text).map_err(|source| {
+            SettingsError::Read {
+                path: path.clone(),
+                source,
+            }
+        })?;
         let parsed: FileText = toml::from_str(&text).map_err(|e| SettingsError::Invalid {
             path: path.clone(),
-            detail: one_line(&e.to_string()),
+            detail: toml_error(&text, &e),
         })?;
         let invalid = |detail: String| SettingsError::Invalid {
             path: path.clone(),
@@ -259,22 +312,28 @@ impl Settings {
                     mode,
                 });
             }
-            if let Some(t) = s.timeout
-                && !(t > 0.0 && t <= 86_400.0)
-            {
-                return Err(invalid(format!(
-                    "[{name}] timeout = {t}: must be seconds above 0 and at most 86400"
-                )));
+            if let Some(t) = &s.timeout {
+                match t.parse() {
+                    Ok(d) if d.is_zero() => {
+                        return Err(invalid(format!("[{name}] timeout = {t}: must be above 0")));
+                    }
+                    Ok(_) => {}
+                    Err(e) => return Err(invalid(format!("[{name}] timeout = {t}: {e}"))),
+                }
             }
             if let Some(url) = &s.url
                 && let Err(e) = Host::parse(url)
             {
-                return Err(invalid(format!("[hosts.\"{name}\"] url: {e}")));
+                // The reason, not the url: it may carry a password (`https://u:pw@bmc`).
+                return Err(invalid(format!(
+                    "[hosts.\"{name}\"] url is not a HOST: {}",
+                    e.reason
+                )));
             }
             if let Some(p) = &s.persist
-                && let Err(e) = crate::timefmt::parse_duration(p)
+                && let Err(e) = p.parse()
             {
-                return Err(invalid(format!("[{name}] persist = {p:?}: {e}")));
+                return Err(invalid(format!("[{name}] persist = {p}: {e}")));
             }
             if s.password_file.is_some() && s.password_command.is_some() {
                 return Err(invalid(format!(
@@ -321,7 +380,9 @@ impl Settings {
     /// (an alias and its url share settings, as they share a cache entry), and every
     /// pattern that matches its name (or name:port).
     fn sections(&self, host: &Host) -> Vec<(&str, &Section)> {
-        let with_port = format!("{}:{}", host.name, host.port);
+        // `bmc1.lab.` is the fully qualified `bmc1.lab`: the same sections apply.
+        let name = host.name.strip_suffix('.').unwrap_or(&host.name);
+        let with_port = format!("{name}:{}", host.port);
         self.text
             .hosts
             .iter()
@@ -329,7 +390,7 @@ impl Settings {
                 Some(url) => Host::parse(url).is_ok_and(|h| h == *host),
                 None => {
                     let p = pattern.to_ascii_lowercase();
-                    glob(&p, &host.name) || glob(&p, &with_port)
+                    glob(&p, name) || glob(&p, &with_port)
                 }
             })
             .map(|(k, s)| (k.as_str(), s))
@@ -428,7 +489,7 @@ impl Settings {
         let timeout = f
             .timeout
             .map(|t| flag("--timeout", t))
-            .or_else(|| pick(&sections, d, |s| s.timeout))
+            .or_else(|| pick(&sections, d, |s| s.timeout.as_ref()?.parse().ok()))
             .unwrap_or(Setting {
                 value: DEFAULT_TIMEOUT,
                 from: Origin::BuiltIn,
@@ -436,13 +497,7 @@ impl Settings {
         let persist = f
             .persist
             .map(|d| flag("--persist", d))
-            .or_else(|| {
-                pick(&sections, d, |s| {
-                    s.persist
-                        .as_deref()
-                        .and_then(|p| crate::timefmt::parse_duration(p).ok())
-                })
-            })
+            .or_else(|| pick(&sections, d, |s| s.persist.as_ref()?.parse().ok()))
             .filter(|p| !p.value.is_zero());
         HostSettings {
             persist,
@@ -454,10 +509,7 @@ impl Settings {
             insecure,
             proxy,
             noproxy,
-            timeout: Setting {
-                value: Duration::from_secs_f64(timeout.value),
-                from: timeout.from,
-            },
+            timeout,
         }
     }
 }
@@ -474,53 +526,78 @@ impl HostSettings {
     }
 }
 
-/// curl's NO_PROXY: a comma list of `*`, host names and domain suffixes (a leading dot
-/// optional), IP addresses, and CIDR ranges; a port on an entry is ignored.
+/// NO_PROXY exactly as curl 7.88 and 8.x read it: `*` alone means every host (a `*` inside
+/// a list is only a name); entries are separated by commas, blanks (spaces, tabs) or both;
+/// a name matches itself and its subdomains, a leading and a trailing dot ignored on both
+/// sides; an IP address matches itself, or a range with `/BITS` (no port, no brackets).
 pub fn no_proxy_matches(list: &str, name: &str) -> bool {
-    let name = name.trim_start_matches('[').trim_end_matches(']');
-    let name = name.split('%').next().unwrap_or(name).to_ascii_lowercase();
-    let ip = name.parse::<std::net::IpAddr>().ok();
-    list.split(',')
-        .map(str::trim)
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+    if list == "*" {
+        return true;
+    }
+    let name = match name.strip_prefix('[') {
+        Some(inside) => inside.split(']').next().unwrap_or(inside),
+        None => name,
+    };
+    let name = name.split('%').next().unwrap_or(name);
+    let ip = name.parse::<IpAddr>().ok();
+    let host = name.strip_suffix('.').unwrap_or(name);
+    list.split([',', ' ', '\t'])
         .filter(|e| !e.is_empty())
-        .any(|entry| {
-            if entry == "*" {
-                return true;
+        .any(|entry| match ip {
+            Some(ip) => {
+                let (net, bits) = match entry.split_once('/') {
+                    // atoi: digits up to the first other character, else 0.
+                    Some((net, bits)) => {
+                        let digits = bits.len()
+                            - bits.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+                        (
+                            net,
+                            bits[..digits].parse::<u32>().unwrap_or(if digits > 0 {
+                                u32::MAX
+                            } else {
+                                0
+                            }),
+                        )
+                    }
+                    None => (entry, 0),
+                };
+                match ip {
+                    IpAddr::V4(a) => net.parse::<Ipv4Addr>().is_ok_and(|n| {
+                        cidr_match(u32::from(n).into(), u32::from(a).into(), bits, 32)
+                    }),
+                    IpAddr::V6(a) => net
+                        .parse::<Ipv6Addr>()
+                        .is_ok_and(|n| cidr_match(u128::from(n), u128::from(a), bits, 128)),
+                }
             }
-            let entry = entry.to_ascii_lowercase();
-            let entry = entry.trim_start_matches('[');
-            let entry = match entry.split_once(']') {
-                Some((inside, _)) => inside,
-                None if entry.matches(':').count() == 1 => entry.split(':').next().unwrap_or(entry),
-                None => entry,
-            };
-            if let (Some(ip), Some((net, bits))) = (ip, entry.split_once('/')) {
-                return cidr_contains(net, bits, ip);
+            None => {
+                let entry = entry.strip_suffix('.').unwrap_or(entry);
+                let entry = entry.strip_prefix('.').unwrap_or(entry);
+                let (e, h) = (entry.as_bytes(), host.as_bytes());
+                match e.len().cmp(&h.len()) {
+                    std::cmp::Ordering::Equal => e.eq_ignore_ascii_case(h),
+                    std::cmp::Ordering::Less => {
+                        h[h.len() - e.len() - 1] == b'.'
+                            && h[h.len() - e.len()..].eq_ignore_ascii_case(e)
+                    }
+                    std::cmp::Ordering::Greater => false,
+                }
             }
-            if let (Some(ip), Ok(e)) = (ip, entry.parse::<std::net::IpAddr>()) {
-                return ip == e;
-            }
-            let domain = entry.trim_start_matches('.');
-            name == domain || name.ends_with(&format!(".{domain}"))
         })
 }
 
-fn cidr_contains(net: &str, bits: &str, ip: std::net::IpAddr) -> bool {
-    use std::net::IpAddr;
-    let (Ok(net), Ok(bits)) = (net.parse::<IpAddr>(), bits.parse::<u32>()) else {
+/// curl's Curl_cidr4_match and Curl_cidr6_match: no bits (or all of them) is an exact match,
+/// more bits than the address has is none.
+fn cidr_match(net: u128, addr: u128, bits: u32, width: u32) -> bool {
+    if bits > width {
         return false;
-    };
-    match (net, ip) {
-        (IpAddr::V4(n), IpAddr::V4(a)) if bits <= 32 => {
-            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
-            u32::from(n) & mask == u32::from(a) & mask
-        }
-        (IpAddr::V6(n), IpAddr::V6(a)) if bits <= 128 => {
-            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
-            u128::from(n) & mask == u128::from(a) & mask
-        }
-        _ => false,
     }
+    if bits == 0 || bits == width {
+        return net == addr;
+    }
+    let shift = width - bits;
+    (net >> shift) == (addr >> shift)
 }
 
 /// `*` matches any run of characters; everything else matches itself.
@@ -544,9 +621,87 @@ fn glob(pattern: &str, text: &str) -> bool {
     true
 }
 
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// The settings file, and every directory above it (also where symlinks lead), must belong
+/// to this user or root and be writable by no one else; a sticky directory such as /tmp is
+/// fine, as others cannot replace what is ours there (the cache's rule, and ssh's).
+fn check_trusted(file_path: &Path, file: &std::fs::File) -> Result<(), SettingsError> {
+    let me = unsafe { libc::geteuid() };
+    let untrusted = |path: &Path, why: String, fix: String| SettingsError::Untrusted {
+        file: file_path.to_owned(),
+        path: path.to_owned(),
+        why,
+        fix,
+    };
+    let check = |path: &Path, meta: &std::fs::Metadata| -> Result<(), SettingsError> {
+        let owner = meta.uid();
+        if owner != me && owner != 0 {
+            return Err(untrusted(
+                path,
+                format!("owned by uid {owner}, not by you (uid {me}) or root"),
+                format!("chown {me} {}", path.display()),
+            ));
+        }
+        let mode = meta.mode() & 0o7777;
+        let symlink = meta.file_type().is_symlink();
+        let sticky_dir = meta.is_dir() && mode & libc::S_ISVTX != 0;
+        if !symlink && !sticky_dir && mode & 0o022 != 0 {
+            return Err(untrusted(
+                path,
+                format!("writable by group or others (mode {:03o})", mode & 0o777),
+                format!("chmod go-w {}", path.display()),
+            ));
+        }
+        Ok(())
+    };
+    let read = |path: &Path, e: std::io::Error| SettingsError::Read {
+        path: path.to_owned(),
+        source: e,
+    };
+    check(file_path, &file.metadata().map_err(|e| read(file_path, e))?)?;
+    let absolute = std::path::absolute(file_path).map_err(|e| read(file_path, e))?;
+    let real = std::fs::canonicalize(file_path).map_err(|e| read(file_path, e))?;
+    for path in [absolute, real] {
+        for dir in path.ancestors() {
+            let meta = std::fs::symlink_metadata(dir).map_err(|e| read(dir, e))?;
+            check(dir, &meta)?;
+        }
+    }
+    Ok(())
 }
+
+/// `line 3 column 9: MESSAGE`, never the line itself (toml's own text quotes it); and no
+/// message at all for a line that may hold a secret (a proxy's or url's password, a
+/// password command), since serde's messages quote the value.
+fn toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+    let Some(at) = e.span().map(|s| s.start.min(text.len())) else {
+        return message;
+    };
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("");
+    let (number, column) = (text[..at].matches('\n').count() + 1, at - line_start + 1);
+    let key = line
+        .split('=')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches('"');
+    let message = match SECRET_KEYS.contains(&key) || line.contains('@') {
+        true => format!("the value of {key} is invalid (not shown: it may hold a secret)"),
+        false => message,
+    };
+    format!("line {number} column {column}: {message}")
+}
+
+/// Keys whose values may hold a password: a proxy's or a url's credentials, a password
+/// command's arguments.
+const SECRET_KEYS: [&str; 5] = [
+    "proxy",
+    "url",
+    "password_command",
+    "password_file",
+    "noproxy",
+];
 
 #[cfg(test)]
 mod tests {
@@ -636,21 +791,74 @@ insecure = true
         assert_eq!(s.for_host(&h).user.unwrap().value, "root");
     }
 
+    /// curl 7.88/8.x's answers (its unit test 1614 and noproxy.c), row by row.
     #[test]
     fn no_proxy_as_curl_reads_it() {
-        let m = no_proxy_matches;
-        assert!(m("*", "bmc1"));
-        assert!(m("example.net", "bmc1.example.net") && m(".example.net", "bmc1.example.net"));
-        assert!(m("bmc1", "bmc1") && !m("bmc1", "bmc10"));
-        assert!(!m("example.net", "badexample.net"));
-        assert!(
-            m("10.0.0.0/8, 192.168.1.5", "10.4.5.6") && m("10.0.0.0/8,192.168.1.5", "192.168.1.5")
-        );
-        assert!(!m("10.0.0.0/8", "11.0.0.1"));
-        assert!(
-            m("fd00::/8", "[fd00::5]") && m("[::1]", "[::1]") && m("127.0.0.1:8443", "127.0.0.1")
-        );
-        assert!(!m("", "bmc1"));
+        let table: &[(&str, &str, bool)] = &[
+            // (NO_PROXY, host, bypass the proxy)
+            ("*", "bmc1", true),
+            ("*", "10.0.0.1", true),
+            ("example.com,*", "bmc1", false),
+            ("*,example.com", "bmc1", false),
+            (" *", "bmc1", false),
+            ("example.net", "bmc1.example.net", true),
+            (".example.net", "bmc1.example.net", true),
+            ("example.net", "example.net", true),
+            (".example.net", "example.net", true),
+            ("example.net", "badexample.net", false),
+            ("bmc1.example.net", "example.net", false),
+            ("bmc1", "bmc1", true),
+            ("bmc1", "bmc10", false),
+            ("BMC1.Example.NET", "bmc1.example.net", true),
+            // Trailing dots, in the list and in the host.
+            ("localhost.", "localhost", true),
+            ("localhost", "localhost.", true),
+            ("localhost.", "localhost.", true),
+            ("example.net.", "bmc1.example.net.", true),
+            (".example.net.", "bmc1.example.net", true),
+            // Commas, blanks and tabs all separate; empty entries are nothing.
+            ("other localhost", "localhost", true),
+            ("other\tlocalhost", "localhost", true),
+            ("other , localhost", "localhost", true),
+            ("other,,  ,localhost", "localhost", true),
+            ("a,b", "c", false),
+            ("", "bmc1", false),
+            (",", "bmc1", false),
+            // IPv4: exact, or a range; a port or a name is no IP match.
+            ("10.0.0.0/8, 192.168.1.5", "10.4.5.6", true),
+            ("10.0.0.0/8,192.168.1.5", "192.168.1.5", true),
+            ("10.0.0.0/8", "11.0.0.1", false),
+            ("192.168.0.0/16", "192.168.255.1", true),
+            ("192.168.1.5/32", "192.168.1.5", true),
+            ("192.168.1.5/33", "192.168.1.5", false),
+            ("10.0.0.0/0", "10.0.0.1", false),
+            ("10.0.0.0/0", "10.0.0.0", true),
+            ("127.0.0.1:8443", "127.0.0.1", false),
+            ("localhost", "127.0.0.1", false),
+            ("127.0.0.1", "127.0.0.1", true),
+            ("127.0.0.1.", "127.0.0.1", false),
+            // IPv6: the host in brackets, the entry without.
+            ("fd00::/8", "[fd00::5]", true),
+            ("fd00::/8", "[fe00::5]", false),
+            ("::1", "[::1]", true),
+            ("[::1]", "[::1]", false),
+            ("::1", "::1", true),
+            ("fe80::/64", "[fe80::1%eth0]", true),
+        ];
+        for &(list, host, want) in table {
+            assert_eq!(
+                no_proxy_matches(list, host),
+                want,
+                "NO_PROXY={list:?} host {host}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_trailing_dot_host_finds_its_section() {
+        let s = settings("[hosts.\"bmc*.lab\"]\nuser = \"ops\"\n");
+        let (h, _) = s.resolve("bmc7.lab.").unwrap();
+        assert_eq!(s.for_host(&h).user.unwrap().value, "ops");
     }
 
     #[test]
@@ -672,6 +880,26 @@ insecure = true
         );
         let e = load("[hosts.a]\ninsecure = \"yes\"\n", 0o600);
         assert!(e.contains("line 2") && e.contains("invalid type"), "{e}");
+        // A line that may hold a secret is never echoed, whatever is wrong with it.
+        for line in [
+            "proxy = http://ops:hunter2@proxy:3128",
+            "proxy = 'http://ops:hunter2@proxy:3128",
+            "proxy = [\"ops:hunter2@proxy:3128\"]",
+            "password_command = [\"hunter2\"]",
+            "url = { a = \"https://ops:hunter2@bmc\" }",
+            "user = \"ops:hunter2@x\" junk",
+        ] {
+            let e = load(&format!("[hosts.a]\n{line}\n"), 0o600);
+            assert!(
+                e.contains("line 2") && !e.contains("hunter2"),
+                "{line}: {e}"
+            );
+        }
+        let e = load("[hosts.a]\nurl = \"https://ops:hunter2@bmc\"\n", 0o600);
+        assert!(
+            e.contains("url is not a HOST") && !e.contains("hunter2"),
+            "{e}"
+        );
         let e = load(
             "[defaults]\ntimeout = 20\n[hosts.a]\npassword_file = \"/p\"\n",
             0o644,

@@ -49,14 +49,25 @@ pub struct Deferred {
     old: libc::sigset_t,
 }
 
-pub fn defer() -> Deferred {
+const DEFERRED: [libc::c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
+
+fn deferred_set() -> libc::sigset_t {
     unsafe {
         let mut set = MaybeUninit::<libc::sigset_t>::uninit();
         libc::sigemptyset(set.as_mut_ptr());
         let mut set = set.assume_init();
-        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
+        for sig in DEFERRED {
             libc::sigaddset(&mut set, sig);
         }
+        set
+    }
+}
+
+/// The mask is per thread and a thread starts with its creator's: a fleet calls this before
+/// it starts its workers, so that no signal cuts a worker's POST-to-entry window short.
+pub fn defer() -> Deferred {
+    unsafe {
+        let set = deferred_set();
         let mut old = MaybeUninit::<libc::sigset_t>::uninit();
         libc::pthread_sigmask(libc::SIG_BLOCK, &set, old.as_mut_ptr());
         Deferred {
@@ -70,6 +81,25 @@ impl Drop for Deferred {
         unsafe {
             libc::pthread_sigmask(libc::SIG_SETMASK, &self.old, std::ptr::null_mut());
         }
+    }
+}
+
+/// A deferred signal that arrived (and would end the process) while they are held back,
+/// taken within `wait`; for a fleet's watcher, which then stops handing out hosts.
+pub fn take_pending(wait: std::time::Duration) -> Option<libc::c_int> {
+    let set = deferred_set();
+    let ts = libc::timespec {
+        tv_sec: wait.as_secs() as libc::time_t,
+        tv_nsec: wait.subsec_nanos() as libc::c_long,
+    };
+    let sig = unsafe { libc::sigtimedwait(&set, std::ptr::null_mut(), &ts) };
+    (sig > 0 && !ignored(sig)).then_some(sig)
+}
+
+fn ignored(sig: libc::c_int) -> bool {
+    unsafe {
+        let mut old = MaybeUninit::<libc::sigaction>::zeroed().assume_init();
+        libc::sigaction(sig, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
     }
 }
 

@@ -67,27 +67,46 @@ pub fn parse_rfc3339(s: &str) -> Option<u64> {
     u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss - offset).ok()
 }
 
-/// `90s`, `30m`, `12h`, `7d`, or plain seconds.
+/// The longest duration any flag or setting takes (`--timeout`, `--wait-timeout`,
+/// `--persist`, `--older-than`, the settings file's): 30 days. Past it is a typo, not a plan.
+pub const MAX_DURATION: Duration = Duration::from_secs(30 * 86_400);
+
+/// The one duration syntax of every flag and setting: a number (decimals allowed) with an
+/// optional unit `ms`, `s` (the default), `m`, `h` or `d`: `2`, `2s`, `1.5`, `500ms`, `10m`,
+/// `12h`, `7d`; at most [`MAX_DURATION`].
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    const FORMS: &str = "a number with an optional unit ms, s, m, h or d (2, 2s, 500ms, 10m)";
     let s = s.trim();
-    let (num, unit) = match s.char_indices().last() {
-        Some((i, c)) if c.is_ascii_alphabetic() => (&s[..i], c),
-        _ => (s, 's'),
+    let at = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(at);
+    let secs_per = match unit {
+        "ms" => 0.001,
+        "" | "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        "d" => 86_400.0,
+        _ => return Err(format!("must be {FORMS}")),
     };
-    let mult = match unit {
-        's' => 1,
-        'm' => 60,
-        'h' => 3600,
-        'd' => 86_400,
-        _ => return Err("the unit must be s, m, h or d (e.g. 30m)".into()),
-    };
-    num.parse::<u64>()
+    let n: f64 = num
+        .parse()
         .ok()
-        .and_then(|n| n.checked_mul(mult))
-        .map(Duration::from_secs)
-        .ok_or_else(|| {
-            "must be a whole number with an optional unit s, m, h or d (e.g. 30m)".into()
-        })
+        .filter(|n: &f64| n.is_finite())
+        .ok_or_else(|| format!("must be {FORMS}"))?;
+    let secs = n * secs_per;
+    if secs > MAX_DURATION.as_secs_f64() {
+        return Err(format!("must be at most 30d; a duration is {FORMS}"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// A duration that must not be zero (`--timeout`, `--wait-timeout`, the settings' timeout).
+pub fn parse_positive_duration(s: &str) -> Result<Duration, String> {
+    match parse_duration(s)? {
+        d if d.is_zero() => Err("must be above 0 (2, 2s, 500ms, 10m)".into()),
+        d => Ok(d),
+    }
 }
 
 /// `1h 02m`, `4m 05s`, `12s`: a duration for the operator.
@@ -128,7 +147,17 @@ mod tests {
         assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
         assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
         assert_eq!(parse_duration("7d"), Ok(Duration::from_secs(604_800)));
-        assert!(parse_duration("3w").is_err() && parse_duration("m").is_err());
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("0.5"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("30d"), Ok(MAX_DURATION));
+        for bad in ["3w", "m", "", "1.2.3", "-1", "1e3", "2 s", "nan", "30d1"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        let e = parse_duration("1000000000000d").unwrap_err();
+        assert!(e.contains("at most 30d"), "{e}");
+        assert!(parse_duration("721h").is_err() && parse_duration("2592001").is_err());
+        assert!(parse_positive_duration("0").is_err() && parse_positive_duration("0ms").is_err());
     }
 
     #[test]

@@ -85,7 +85,7 @@ fn main() {
     let bmcs: Vec<Bmc> = if count == 1 {
         vec![Bmc::with_config(config)]
     } else {
-        emulator::fleet(config.profile, count)
+        emulator::fleet_with(&config, count)
     };
     let ca = match ca_out {
         Some(path) => {

@@ -1014,6 +1014,17 @@ impl Cx<'_> {
                     .collect();
                 json!({"@odata.id": path, "Members": members, "Members@odata.nextLink": format!("{path}?page={}", page + 1)})
             }
+            // Links a BMC should never send; what completion must never offer.
+            "/redfish/v1/Broken/Hostile" => json!({"@odata.id": path, "Members": [
+                {"@odata.id": "/redfish/v1/Broken/Hostile/1;touch pwned;"},
+                {"@odata.id": "/redfish/v1/Broken/Hostile/$(touch pwned)"},
+                {"@odata.id": "/redfish/v1/Broken/Hostile/`touch pwned`"},
+                {"@odata.id": "/redfish/v1/Broken/Hostile/a b"},
+                {"@odata.id": "/redfish/v1/Broken/Hostile/it's"},
+                {"@odata.id": "/redfish/v1/Broken/Hostile/x|sh"},
+                {"@odata.id": "/redfish/v1/Broken/Hostile/\u{1b}]0;title\u{7}\u{1b}[2J"},
+                {"@odata.id": "/redfish/v1/Broken/Hostile/Good-1"},
+            ]}),
             "/redfish/v1/Broken/Loop" => json!({"@odata.id": path,
                 "Members": [{"@odata.id": "/redfish/v1/Systems/1"}],
                 "Members@odata.nextLink": "/redfish/v1/Broken/Loop?page=1"}),

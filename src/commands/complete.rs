@@ -81,7 +81,7 @@ fn candidates(words: &[String]) -> Option<Vec<String>> {
         .iter()
         .map(|l| format!("{l}/"))
         .chain(targets.iter().filter(|_| actions).cloned())
-        .filter(|c| c.starts_with(&absolute))
+        .filter(|c| c.starts_with(&absolute) && plain(c))
         .map(|c| match relative {
             true => c[ROOT.len()..].to_owned(),
             false => c,
@@ -140,8 +140,8 @@ fn walk(v: &Value, in_actions: bool, links: &mut Vec<String>, targets: &mut Vec<
         Value::Object(m) => {
             for (k, x) in m {
                 match (k.as_str(), x) {
-                    ("@odata.id", Value::String(s)) => links.push(clean(s)),
-                    ("target", Value::String(s)) if in_actions => targets.push(clean(s)),
+                    ("@odata.id", Value::String(s)) => links.extend(clean(s)),
+                    ("target", Value::String(s)) if in_actions => targets.extend(clean(s)),
                     _ => walk(x, in_actions || k == "Actions", links, targets),
                 }
             }
@@ -151,14 +151,50 @@ fn walk(v: &Value, in_actions: bool, links: &mut Vec<String>, targets: &mut Vec<
     }
 }
 
-fn clean(s: &str) -> String {
+/// A link as a candidate: its path without query or fragment, and only when it is made of
+/// plain Redfish path characters. A BMC's link with a blank, a quote, a shell
+/// metacharacter or a control character is never offered: the shell would insert it into a
+/// command line.
+fn clean(s: &str) -> Option<String> {
     let s = s.split(['?', '#']).next().unwrap_or("");
-    s.trim_end_matches('/').to_owned()
+    plain(s).then(|| s.trim_end_matches('/').to_owned())
+}
+
+fn plain(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/._-~%:@+,=".contains(&b))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_plain_path_characters_are_offered() {
+        for bad in [
+            "/redfish/v1/Systems/1;touch pwned;",
+            "/redfish/v1/Systems/$(id)",
+            "/redfish/v1/Systems/`id`",
+            "/redfish/v1/Systems/a b",
+            "/redfish/v1/Systems/a\tb",
+            "/redfish/v1/Systems/it's",
+            "/redfish/v1/Systems/\"x\"",
+            "/redfish/v1/Systems/a|b",
+            "/redfish/v1/Systems/a&b",
+            "/redfish/v1/Systems/a>b",
+            "/redfish/v1/Systems/\u{1b}[2J\u{7}",
+            "/redfish/v1/Systems/a\\b",
+            "/redfish/v1/Systems/\u{e9}",
+            "/redfish/v1/Systems/*",
+            "/redfish/v1/Systems/a!b",
+        ] {
+            assert_eq!(clean(bad), None, "{bad:?}");
+        }
+        assert_eq!(
+            clean("/redfish/v1/Systems/System.Embedded-1_x/?$expand=.").as_deref(),
+            Some("/redfish/v1/Systems/System.Embedded-1_x")
+        );
+    }
 
     #[test]
     fn links_and_action_targets_are_found_anywhere() {

@@ -20,6 +20,7 @@ pub fn run(sessions: &Sessions, out: Output, args: GetArgs) -> Result<()> {
     // `rfsession get /redfish/v1/...` with RFSESSION_HOST set: the first word is a path.
     let (host, paths) = match std::env::var("RFSESSION_HOST") {
         Ok(env) if args.host.starts_with('/') => {
+            super::one_reader_of_stdin(&args.fleet, &args.password)?;
             let mut paths = vec![args.host.clone()];
             paths.extend(args.paths.iter().cloned());
             (env, paths)

@@ -1,5 +1,7 @@
 //! `rfsession login`: reuse the cached session if the BMC still accepts it, else create one.
 
+use std::sync::Mutex;
+
 use serde_json::{Value, json};
 
 use super::host;
@@ -30,17 +32,34 @@ fn fleet(sessions: &Sessions, args: &LoginArgs, file: &std::path::Path) -> Resul
             "--hosts takes no HOST, --token-stdin or --dry-run".into(),
         ));
     }
+    super::one_reader_of_stdin(&args.fleet, &args.password)?;
+    let given = |pw: Secret| PasswordSource {
+        given: Some(pw),
+        ..PasswordSource::default()
+    };
     let mut source = args.password.source();
-    if args.password.password_stdin || !source.available() {
+    if args.password.password_stdin {
         let who = args.user.as_deref().unwrap_or("the cached user");
-        let pw = source.read_for(who, "every host listed")?;
-        source = PasswordSource {
-            given: Some(pw),
-            ..PasswordSource::default()
-        };
+        source = given(source.read_for(who, "every host listed")?);
     }
+    // Each host's own source (the command line, RFSESSION_PASSWORD, its settings, netrc) as
+    // a single-host login; the first host with none asks once for all such hosts.
+    let asked: Mutex<Option<Secret>> = Mutex::new(None);
     super::each_host(sessions, &args.fleet, file, "logged in", |on, _| {
         let (user, _) = on.login_user(args.user.as_deref())?;
+        let source = match on.password_at_hand(&source) {
+            true => source.clone(),
+            false => {
+                let mut asked = asked.lock().unwrap_or_else(|e| e.into_inner());
+                let pw = match &*asked {
+                    Some(pw) => pw.clone(),
+                    None => asked
+                        .insert(source.read_for(&user, "every host listed")?)
+                        .clone(),
+                };
+                given(pw)
+            }
+        };
         let (entry, reused) = match on.login(&user, &source, args.force)? {
             Login::Reused(e) => (e, true),
             Login::Created(e) => (e, false),

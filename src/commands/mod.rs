@@ -18,6 +18,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
+use crate::cache::CacheError;
 use crate::cli::{Cli, Command, FleetArgs, HostArg, PasswordArgs};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -34,6 +35,14 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Command::CompletePath(args) = &cli.command {
         complete::run(&args.words);
         return Ok(());
+    }
+    if let Command::Keeper = cli.command {
+        // Started by another rfsession with the cache directory and nothing else.
+        let dir = cli
+            .cache_dir
+            .ok_or_else(|| Error::Usage("the keeper needs RFSESSION_CACHE_DIR".into()))?;
+        return crate::keeper::serve(&dir)
+            .map_err(|source| CacheError::Io { path: dir, source }.into());
     }
     let sessions = sessions_for(&cli)?;
     let out = Output {
@@ -60,13 +69,7 @@ pub fn run(cli: Cli) -> Result<()> {
             complete::hosts(&sessions);
             Ok(())
         }
-        Command::Keeper(args) => {
-            let host = parse_host(&sessions, &args.host)?;
-            sessions
-                .on(&host)
-                .keep(std::time::Duration::from_secs(args.idle))?;
-            Ok(())
-        }
+        Command::Keeper => unreachable!("handled above"),
     }
 }
 
@@ -79,7 +82,7 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
         proxy: cli.proxy.clone(),
         noproxy: cli.noproxy.clone(),
         user: None,
-        persist: cli.persist,
+        persist: cli.persist.filter(|_| !cli.no_persist),
     };
     let settings = Settings::load(settings::default_path(), flags)?;
     Ok(Sessions::new(Setup {
@@ -87,29 +90,8 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
         verbose: cli.verbose,
         settings,
         cap: None,
-        relaunch: relaunch(cli),
-        keeping: matches!(cli.command, Command::Keeper(_)),
+        no_persist: cli.no_persist,
     })?)
-}
-
-/// The global options a keeper needs to reach BMCs as this run does.
-fn relaunch(cli: &Cli) -> Vec<std::ffi::OsString> {
-    let mut args: Vec<std::ffi::OsString> = Vec::new();
-    let mut pair = |flag: &str, value: Option<std::ffi::OsString>| {
-        if let Some(v) = value {
-            args.push(flag.into());
-            args.push(v);
-        }
-    };
-    pair("--cache-dir", cli.cache_dir.clone().map(Into::into));
-    pair("--cacert", cli.cacert.clone().map(Into::into));
-    pair("--timeout", cli.timeout.map(|t| t.to_string().into()));
-    pair("--proxy", cli.proxy.clone().map(Into::into));
-    pair("--noproxy", cli.noproxy.clone().map(Into::into));
-    if cli.insecure {
-        args.push("-k".into());
-    }
-    args
 }
 
 /// `/redfish/v1/Systems`, `Systems` (taken under /redfish/v1/), or a full URL on HOST.
@@ -173,20 +155,63 @@ impl PasswordArgs {
     }
 }
 
-/// `--hosts FILE`: one HOST per line, `#` comments and blank lines skipped, `-` for stdin.
-fn read_hosts(path: &Path) -> Result<Vec<String>> {
-    let text = if path == Path::new("-") {
-        std::io::read_to_string(std::io::stdin())
-    } else {
-        std::fs::read_to_string(path)
+/// The longest line and the most hosts `--hosts FILE` takes: a wrong file (a disk image,
+/// /dev/zero) is refused at once instead of filling memory.
+const MAX_HOSTS_LINE: usize = 4096;
+const MAX_HOSTS: usize = 100_000;
+
+/// `--hosts -` and `--password-stdin` cannot share standard input: a host line would be
+/// taken for the password (and the password for a host, printed in the output).
+fn one_reader_of_stdin(fleet: &FleetArgs, password: &PasswordArgs) -> Result<()> {
+    match &fleet.hosts {
+        Some(file) if file == Path::new("-") && password.password_stdin => Err(Error::Usage(
+            "--hosts - and --password-stdin both read standard input; give the hosts in a file or the password another way (--password-file, --password-command, RFSESSION_PASSWORD)".into(),
+        )),
+        _ => Ok(()),
     }
-    .map_err(|e| Error::Usage(format!("cannot read --hosts {}: {e}", path.display())))?;
-    Ok(text
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or("").trim())
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect())
+}
+
+/// `--hosts FILE`: one HOST per line, `#` comments and blank lines skipped, `-` for stdin;
+/// read line by line, each line and the count bounded.
+fn read_hosts(path: &Path) -> Result<Vec<String>> {
+    use std::io::{BufRead, Read};
+    let name = path.display();
+    let cannot = |e: std::io::Error| Error::Usage(format!("cannot read --hosts {name}: {e}"));
+    let mut reader: Box<dyn BufRead> = if path == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::io::BufReader::new(
+            std::fs::File::open(path).map_err(cannot)?,
+        ))
+    };
+    let mut hosts = Vec::new();
+    for number in 1.. {
+        let mut line = Vec::new();
+        let n = (&mut reader)
+            .take(MAX_HOSTS_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(cannot)?;
+        if n == 0 {
+            break;
+        }
+        if line.len() > MAX_HOSTS_LINE {
+            return Err(Error::Usage(format!(
+                "--hosts {name} line {number} is longer than {MAX_HOSTS_LINE} bytes; is it a list of hosts?"
+            )));
+        }
+        let line = String::from_utf8_lossy(&line);
+        let host = line.split('#').next().unwrap_or("").trim();
+        if host.is_empty() {
+            continue;
+        }
+        if hosts.len() == MAX_HOSTS {
+            return Err(Error::Usage(format!(
+                "--hosts {name} lists more than {MAX_HOSTS} hosts; split it"
+            )));
+        }
+        hosts.push(host.to_owned());
+    }
+    Ok(hosts)
 }
 
 /// Run `work` for every host of `--hosts`, `jobs` at a time, printing one JSON line per host
@@ -264,5 +289,33 @@ fn fields(v: Value) -> Map<String, Value> {
     match v {
         Value::Object(m) => m,
         other => Map::from_iter([("result".to_owned(), other)]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hosts_file_is_read_line_by_line_and_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hosts");
+        std::fs::write(&path, "# lab\nbmc1  # rack 4\n\n  bmc2\r\n").unwrap();
+        assert_eq!(read_hosts(&path).unwrap(), ["bmc1", "bmc2"]);
+        let limit = "h\n".repeat(MAX_HOSTS);
+        std::fs::write(&path, &limit).unwrap();
+        assert_eq!(read_hosts(&path).unwrap().len(), MAX_HOSTS);
+        std::fs::write(&path, format!("{limit}# one comment more is fine\nh\n")).unwrap();
+        let e = read_hosts(&path).unwrap_err().to_string();
+        assert!(e.contains("more than 100000 hosts"), "{e}");
+        std::fs::write(&path, format!("bmc1\n{}", "x".repeat(MAX_HOSTS_LINE + 1))).unwrap();
+        let e = read_hosts(&path).unwrap_err().to_string();
+        assert!(e.contains("line 2 is longer than 4096 bytes"), "{e}");
+        std::fs::write(&path, format!("{}\n", "x".repeat(MAX_HOSTS_LINE - 1))).unwrap();
+        assert_eq!(
+            read_hosts(&path).unwrap().len(),
+            1,
+            "a line of 4096 bytes with its newline"
+        );
     }
 }

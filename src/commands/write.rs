@@ -2,7 +2,6 @@
 //! only in what they send: a body (POST defaults to `{}`), and If-Match for PATCH and PUT.
 
 use std::io::{self, IsTerminal, Write};
-use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -104,7 +103,7 @@ fn run_on(
                 );
             }
         };
-        let limit = Duration::from_secs_f64(args.wait_timeout);
+        let limit = args.wait_timeout;
         let end = live.wait_task(&monitor, limit, &progress);
         if show {
             let _ = writeln!(io::stderr().lock());

@@ -103,12 +103,8 @@ impl Env {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = c.spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        // A program may end before it reads its input (a usage error): EPIPE is no failure.
+        let _ = child.stdin.take().unwrap().write_all(input.as_bytes());
         Out::from(child.wait_with_output().unwrap())
     }
 

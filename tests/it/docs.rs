@@ -56,7 +56,7 @@ fn completions_and_man_pages_are_up_to_date() {
 }
 
 /// Run the shipped bash completion in a real bash for the words typed so far.
-fn complete(env: &Env, line: &str) -> Vec<String> {
+pub(crate) fn complete(env: &Env, line: &str) -> Vec<String> {
     let root = env!("CARGO_MANIFEST_DIR");
     let bin = crate::common::bin();
     let bin_dir = Path::new(&bin).parent().unwrap();

@@ -166,7 +166,10 @@ _rfsession_complete() {{
         local -a paths
         mapfile -t paths < <(command rfsession complete-path "${{words[@]}}" "$cur" 2>/dev/null)
         if ((${{#paths[@]}})); then
-            COMPREPLY=("${{paths[@]}}")
+            # Quoted as the shell reads it, so that what is inserted is one word.
+            local p q
+            COMPREPLY=()
+            for p in "${{paths[@]}}"; do printf -v q '%q' "$p"; COMPREPLY+=("$q"); done
             compopt -o nospace 2>/dev/null
         fi
         return 0
@@ -266,7 +269,8 @@ _rfsession_paths() {
     words_so_far=(${(z)LBUFFER})
     [[ $LBUFFER == *[[:space:]] ]] && words_so_far+=("")
     paths=(${(f)"$(command rfsession complete-path "${words_so_far[@]}" 2>/dev/null)"})
-    compadd -Q -S '' -a paths
+    # Without -Q: zsh quotes what it inserts.
+    compadd -S '' -a paths
 }
 
 "#;

@@ -12,6 +12,7 @@ mod faults;
 mod fleet;
 mod generate;
 mod hardening;
+mod hardening2;
 mod messages;
 mod others;
 mod persist;

@@ -61,7 +61,7 @@ fn redact_numbers(s: &str) -> String {
 }
 
 /// Each row of the README's failure table (its first cell) and the test here that pins it.
-const ROWS: [(&str, &str); 46] = [
+const ROWS: [(&str, &str); 53] = [
     ("wrong password", "wrong_password"),
     ("password change required", "password_change_required"),
     ("not logged in", "not_logged_in"),
@@ -153,6 +153,27 @@ const ROWS: [(&str, &str); 46] = [
         "Ctrl-C, SIGTERM, SIGHUP during login",
         "hardening::a_signal_during_login_leaves_a_session_that_logout_finds",
     ),
+    (
+        "Ctrl-C, SIGTERM, SIGHUP during `login --hosts` or `logout --all`",
+        "hardening2::ctrl_c_in_a_fleet_leaves_exactly_the_sessions_the_cache_names",
+    ),
+    (
+        "a settings file (or a directory above it) owned by another user, or writable by group or others",
+        "settings_file_others_can_write",
+    ),
+    (
+        "a mistake on a settings line that may hold a secret",
+        "settings_line_that_may_hold_a_secret",
+    ),
+    (
+        "a password command that hangs or prints more than 4 KiB",
+        "password_command_hangs",
+    ),
+    (
+        "a body over 1 MiB, a `--hosts` line over 4096 bytes or more than 100,000 hosts",
+        "body_over_1_mib",
+    ),
+    ("a duration over `30d`", "duration_over_30d"),
     ("a write body that is not JSON", "invalid_write_body"),
     (
         "PATCH or PUT on a resource that changed since its ETag was read (412)",
@@ -163,6 +184,10 @@ const ROWS: [(&str, &str); 46] = [
         "write_without_if_match_where_it_is_required",
     ),
     ("a write cut off mid-request", "write_cut_off_mid_request"),
+    (
+        "a request waiting behind a busy keeper at `--timeout`",
+        "write_behind_a_busy_keeper",
+    ),
     (
         "a task that ends in Exception, Killed, Cancelled or Failed",
         "task_that_fails",
@@ -201,7 +226,11 @@ fn every_row_of_the_readme_failure_table_has_its_test() {
         .collect();
     let listed: Vec<&str> = ROWS.iter().map(|(row, _)| *row).collect();
     assert_eq!(rows, listed, "README rows and the tests here differ");
-    let sources = [include_str!("messages.rs"), include_str!("hardening.rs")];
+    let sources = [
+        include_str!("messages.rs"),
+        include_str!("hardening.rs"),
+        include_str!("hardening2.rs"),
+    ];
     for (_, tests) in ROWS {
         for t in tests.split(' ') {
             let name = format!("fn {}()", t.rsplit("::").next().unwrap());
@@ -995,6 +1024,33 @@ rfsession: https://[HOST]: connection closed mid-request (the BMC hung up withou
 }
 
 #[test]
+fn write_behind_a_busy_keeper() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    let persist = [("RFSESSION_PERSIST", "60s")];
+    env.run_env(&bmc, &["get", &host, "Systems/1"], &persist)
+        .ok();
+    bmc.faults(|f| f.delay = Duration::from_secs(3));
+    let slow = env.spawn(&bmc, &["get", &host, "Systems/1"], &persist);
+    std::thread::sleep(Duration::from_millis(500));
+    let reset = "Systems/1/Actions/ComputerSystem.Reset";
+    let out = env.run(
+        &bmc,
+        &["--timeout", "1", "post", &host, reset, "ResetType=On"],
+    );
+    bmc.faults(|f| f.delay = Duration::ZERO);
+    crate::common::wait(slow);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the keeper was busy with another request to this host until the --timeout ran out; the POST was not sent: retry, raise --timeout, or pass --no-persist
+
+"#]]
+    );
+}
+
+#[test]
 fn task_that_fails() {
     let (bmc, env) = logged_in(Profile::Xcc);
     bmc.faults(|f| {
@@ -1085,6 +1141,121 @@ fn unreadable_cacert() {
         str![[r#"
 exit 2
 rfsession: https://[HOST]: cannot read CA bundle [TMP]/missing.pem: No such file or directory (os error 2)
+
+"#]]
+    );
+}
+
+/// A settings file (path given by the test) with `text`, mode 0600.
+fn settings_file(env: &Env, text: &str) -> String {
+    let path = env.dir.path().join("config.toml");
+    fs::write(&path, text).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+    path.display().to_string()
+}
+
+/// What `whoami` says with a settings file of `text` at `mode`.
+fn with_settings(text: &str, mode: u32) -> String {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let cfg = settings_file(&env, text);
+    fs::set_permissions(&cfg, fs::Permissions::from_mode(mode)).unwrap();
+    let out = env.run_env(
+        &bmc,
+        &["whoami", &bmc.host()],
+        &[("RFSESSION_CONFIG", &cfg)],
+    );
+    shown(&out, &bmc, &env)
+}
+
+#[test]
+fn settings_file_others_can_write() {
+    assert_data_eq!(
+        with_settings("[defaults]\ninsecure = true\n", 0o664),
+        str![[r#"
+exit 7
+rfsession: settings file [TMP]/config.toml is writable by group or others (mode 664); rfsession refuses it, as ssh does its config; fix with: chmod go-w [TMP]/config.toml
+
+"#]]
+    );
+}
+
+#[test]
+fn settings_line_that_may_hold_a_secret() {
+    assert_data_eq!(
+        with_settings("[defaults]\nproxy = http://ops:hunter2@proxy:3128\n", 0o600),
+        str![[r#"
+exit 2
+rfsession: settings file [TMP]/config.toml: line 2 column 9: the value of proxy is invalid (not shown: it may hold a secret)
+
+"#]]
+    );
+}
+
+#[test]
+fn password_command_hangs() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let host = bmc.host();
+    let start = std::time::Instant::now();
+    let out = env.run(
+        &bmc,
+        &[
+            "--timeout",
+            "1",
+            "login",
+            &host,
+            "-u",
+            USER,
+            "--password-command",
+            "exec sleep 9",
+        ],
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(6),
+        "stopped at --timeout"
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 2
+rfsession: https://[HOST]: password command `exec sleep 9` did not finish within 1s (--timeout); it was stopped; its output is not shown
+
+"#]]
+    );
+}
+
+#[test]
+fn body_over_1_mib() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let big = env.dir.path().join("big.json");
+    fs::write(&big, format!("\"{}\"", "x".repeat(1 << 20))).unwrap();
+    let at = format!("@{}", big.display());
+    let out = env.run(&bmc, &["patch", &bmc.host(), "Systems/1", "-d", &at]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 2
+rfsession: the body from [TMP]/big.json is larger than 1 MiB, the most rfsession sends: nothing was sent
+
+"#]]
+    );
+}
+
+#[test]
+fn duration_over_30d() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let out = env.run(
+        &bmc,
+        &["--persist", "1000000000000d", "whoami", &bmc.host()],
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 2
+error: invalid value '1000000000000d' for '--persist <DURATION>': must be at most 30d; a duration is a number with an optional unit ms, s, m, h or d (2, 2s, 500ms, 10m)
+
+For more information, try '--help'.
 
 "#]]
     );
