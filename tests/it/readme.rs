@@ -5,6 +5,7 @@
 //! `rfsession --cacert ca.pem login "$BMC" -u admin`.
 //! Each block gets a fresh BMC, a fresh private HOME and cache, and a fresh directory.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -156,7 +157,8 @@ fn every_sh_example_of_the_readme_runs_against_the_emulator() {
                 block.line,
                 absent.join(", ")
             );
-            eprintln!("{why}");
+            // Past libtest's capture (eprintln! would be swallowed for a passing test).
+            let _ = writeln!(std::io::stderr(), "{why}");
             if required {
                 failed.push(why);
             }
