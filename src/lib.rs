@@ -15,6 +15,7 @@ pub mod host;
 mod keeper;
 pub mod output;
 mod password;
+mod process;
 mod redfish;
 mod secret;
 mod session;

@@ -72,14 +72,15 @@ fn run_on(
         on.require()?;
         return dry_run(out, host, req);
     }
-    let mut live = on.open()?;
     let password = args.password.source();
+    let mut live = on.open_or_login(args.user.as_deref(), &password)?;
     let mut resp = on.with_relogin(&mut live, args.user.as_deref(), &password, |l| {
         l.write(req.method, req.path, req.body, req.if_match)
     })?;
     on.touch();
     let said = format!("{host}: {} {}", req.method, req.path);
-    out.status(&format!("{said}: {} {}", resp.status, reason(resp.status)));
+    // The status line is informational: a terminal or -v shows it, a script sees nothing.
+    out.say(&format!("{said}: {} {}", resp.status, reason(resp.status)));
     let monitor = (resp.status == 202)
         .then(|| resp.header("location").and_then(resolve_session_uri))
         .flatten();
@@ -109,7 +110,7 @@ fn run_on(
             let _ = writeln!(io::stderr().lock());
         }
         let end = end.map_err(SessionError::from)?;
-        out.status(&format!("{said}: {}", final_state(&end)));
+        out.say(&format!("{said}: {}", final_state(&end)));
         if !end.is_null() {
             out.json(&end)?;
         }

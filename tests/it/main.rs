@@ -2,6 +2,7 @@
 //! area, linked once (as cargo's own testsuite is).
 
 mod answers;
+mod basic_auth;
 mod comforts;
 mod commands;
 mod common;
@@ -13,6 +14,7 @@ mod fleet;
 mod generate;
 mod hardening;
 mod hardening2;
+mod holds;
 mod messages;
 mod others;
 mod persist;
