@@ -183,6 +183,11 @@ pub const KEYS: &[(&str, &str, &str)] = &[
         "DURATION",
         "Keep the connection open this long between calls through a keeper process (\"60s\", \"5m\"; --persist and RFSESSION_PERSIST beat it).",
     ),
+    (
+        "auth",
+        "session|basic",
+        "How the host is reached: a Redfish session (the default), or HTTP Basic with every request for services that have no sessions, the password then read from an unattended source (login --auth beats it).",
+    ),
 ];
 
 /// Where a value came from.

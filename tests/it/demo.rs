@@ -2,7 +2,7 @@
 //! hand, and leaves nothing behind however it ends (`| head`, Ctrl-C, kill); `--keep`
 //! leaves an emulated BMC running and commands that work when pasted.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -121,19 +121,39 @@ fn demo_keep_leaves_an_emulator_and_commands_that_work_when_pasted() {
     assert_nothing_left(tmp.path(), "./demo.sh --keep");
     // Pasted into a fresh shell with a fresh HOME: they work against the kept emulator.
     let home = tempfile::tempdir().unwrap();
-    let pasted = Command::new("bash")
-        .args(["-e", "-c", by_hand.split_once('\n').unwrap().1])
+    // Read from standard input, as a shell reads a paste (`bash -c` would exec the last
+    // command in place of the shell, which a person's shell never does).
+    let mut shell = Command::new("bash")
+        .args(["-e", "-s"])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap())
         .env("HOME", home.path())
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
+    shell
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(by_hand.split_once('\n').unwrap().1.as_bytes())
+        .unwrap();
+    let pasted = shell.wait_with_output().unwrap();
     let _ = Command::new("kill").arg(pid.to_string()).status();
     let text = String::from_utf8_lossy(&pasted.stdout);
     assert!(pasted.status.success(), "{by_hand}\n{pasted:?}");
     assert_eq!(text.trim(), "On", "{by_hand}\n{pasted:?}");
-    assert!(
-        String::from_utf8_lossy(&pasted.stderr).contains("logged out"),
-        "{pasted:?}"
+    // The pasted logout ended the session: nothing is left cached.
+    let cached = Command::new(crate::common::bin())
+        .args(["--json", "sessions", "--cached"])
+        .env_clear()
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&cached.stdout).trim(),
+        "[]",
+        "{cached:?}"
     );
 }
