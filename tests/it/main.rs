@@ -2,11 +2,13 @@
 //! area, linked once (as cargo's own testsuite is).
 
 mod adopt;
+mod answers;
 mod basic_auth;
 mod comforts;
 mod commands;
 mod common;
 mod concurrency;
+mod demo;
 mod docs;
 mod faults;
 mod fleet;
@@ -19,6 +21,7 @@ mod messages;
 mod others;
 mod persist;
 mod reach;
+mod readme;
 mod tls;
 mod vendors;
 mod writes;
