@@ -140,11 +140,45 @@ impl Place {
         unsafe {
             cmd.pre_exec(|| {
                 libc::setsid();
+                close_inherited_fds();
                 Ok(())
             });
         }
         // Not waited for: it outlives this process and is reparented.
         let _ = cmd.spawn();
+    }
+}
+
+/// Marks every descriptor above stderr close-on-exec, so that the keeper holds none of its
+/// caller's: not a pipe a `$(...)` or `| cat` waits on, not a `flock` lock, not an fd holding
+/// a secret. Runs between fork and exec, so async-signal-safe calls only.
+fn close_inherited_fds() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: close_range only sets flags on descriptors; it fails harmlessly before Linux 5.11.
+    if unsafe {
+        libc::syscall(
+            libc::SYS_close_range,
+            3u32,
+            u32::MAX,
+            libc::CLOSE_RANGE_CLOEXEC,
+        )
+    } == 0
+    {
+        return;
+    }
+    // SAFETY: getrlimit writes into the struct given; fcntl on a closed fd fails harmlessly.
+    unsafe {
+        let mut lim: libc::rlimit = std::mem::zeroed();
+        let most = if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0
+            && lim.rlim_cur != libc::RLIM_INFINITY
+        {
+            lim.rlim_cur.min(1 << 20)
+        } else {
+            1 << 16
+        };
+        for fd in 3..most as libc::c_int {
+            libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+        }
     }
 }
 

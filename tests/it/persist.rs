@@ -1,11 +1,12 @@
 //! Connection persistence: one keeper per cache directory holds a TLS connection per host.
 //! Output and exit codes are the same with and without it; a call never depends on it.
 
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use bmc_emulator::{Bmc, Config, PASSWORD, Profile};
 
-use crate::common::{Env, Out, logged_in, wait};
+use crate::common::{Env, Out, bin, logged_in, wait};
 
 const PERSIST: (&str, &str) = ("RFSESSION_PERSIST", "60s");
 
@@ -706,4 +707,77 @@ fn a_relative_cacert_means_the_callers_directory_to_the_keeper() {
     let kept = run(&other, &[]);
     assert_ne!(kept.0, Some(0), "{kept:?}");
     assert_eq!(kept, run(&other, &["--no-persist"]));
+}
+
+/// `sh -c SCRIPT` with rfsession as `$RF`, the host as `$BMC` and the test's directory as `$D`.
+fn shell(env: &Env, bmc: &Bmc, script: &str) -> Out {
+    let rf = format!("{} --cacert {}", bin(), bmc.ca_path().display());
+    let out = Command::new("sh")
+        .args(["-c", script])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.dir.path())
+        .env("RFSESSION_CACHE_DIR", env.cache())
+        .env("RF", rf)
+        .env("BMC", bmc.host())
+        .env("D", env.dir.path())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Out::from(out)
+}
+
+/// Where the process's descriptors point: (fd, target).
+fn descriptors(pid: u32) -> Vec<(u32, String)> {
+    let mut fds: Vec<(u32, String)> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .flatten()
+        .filter_map(|d| {
+            let fd = d.file_name().to_string_lossy().parse().ok()?;
+            let to = std::fs::read_link(d.path()).ok()?;
+            Some((fd, to.display().to_string()))
+        })
+        .collect();
+    fds.sort();
+    fds
+}
+
+#[test]
+fn a_pipeline_reading_a_descriptor_the_caller_shared_ends_with_the_call_not_the_keeper() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    // fd 5 is the pipe to `cat`: were the keeper to keep it, `cat` would wait out the keeper's
+    // 60 s, here cut at 8 s by `timeout` (exit 124).
+    let script = "( $RF --persist 60s get $BMC Systems/1 --pointer /Id 5>&1 ) | timeout 8 cat; \
+                  echo \"cat=$?\"";
+    let start = Instant::now();
+    let out = shell(&env, &bmc, script).ok();
+    assert_eq!(out.stdout, "1\ncat=0\n", "{out:?} after {:?}", start.elapsed());
+    let pid = keeper(&env, &bmc).expect("a keeper");
+    let fds = descriptors(pid);
+    for (fd, to) in &fds[..3] {
+        assert_eq!(to, "/dev/null", "keeper fd {fd}: {fds:?}");
+    }
+    assert!(
+        fds.iter().all(|(_, to)| !to.starts_with("pipe:")),
+        "the keeper holds a pipe: {fds:?}"
+    );
+    env.run(&bmc, &["logout", &bmc.host()]).ok();
+}
+
+#[test]
+fn a_cron_job_under_flock_leaves_its_lock_free_when_it_ends() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    // `flock -n LOCK CMD` passes the locked file to CMD (fd 3); a keeper that kept it would
+    // hold the cron job's lock for as long as it runs, and the next run would be skipped.
+    let script = "flock -n \"$D/cron.lock\" $RF --persist 60s get $BMC Systems/1 --pointer /Id \
+                  && flock -n \"$D/cron.lock\" echo free";
+    let out = shell(&env, &bmc, script).ok();
+    assert_eq!(out.stdout, "1\nfree\n", "{out:?}");
+    let pid = keeper(&env, &bmc).expect("a keeper");
+    let fds = descriptors(pid);
+    assert!(
+        fds.iter().all(|(_, to)| !to.ends_with("cron.lock")),
+        "the keeper holds the lock: {fds:?}"
+    );
+    env.run(&bmc, &["logout", &bmc.host()]).ok();
 }
