@@ -31,4 +31,5 @@ mod x509;
 pub use commands::run;
 pub use error::Error;
 pub use settings::KEYS as SETTINGS_KEYS;
+pub use process::note_parent;
 pub use signals::harden;

@@ -8,6 +8,7 @@ use rfsession::output::escape_controls;
 
 fn main() -> ExitCode {
     rfsession::harden();
+    rfsession::note_parent();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -2,6 +2,8 @@
 //! knows how the platform says so (on Linux: the pid, its start time in
 //! /proc/PID/stat field 22, and the boot id).
 
+use std::sync::OnceLock;
+
 use serde::{Deserialize, Serialize};
 
 /// A process, as recorded in a hold.
@@ -24,11 +26,12 @@ impl ProcessId {
         })
     }
 
-    /// The process that ran this one: the shell or script that typed `rfsession ...`.
+    /// The process that ran this one: the shell or script that typed `rfsession ...`, as noted
+    /// at startup, while it is still the parent. None once it has exited: this process was
+    /// then adopted, by init or by a subreaper (`systemd --user`), which is no holder.
     pub fn parent() -> Option<ProcessId> {
-        // SAFETY: getppid has no preconditions and cannot fail.
-        let ppid = unsafe { libc::getppid() };
-        ProcessId::of(u32::try_from(ppid).ok().filter(|&p| p > 1)?)
+        let first = STARTED_BY.get_or_init(current_parent).as_ref()?;
+        (current_parent().as_ref() == Some(first)).then(|| first.clone())
     }
 
     /// Is this very process still running (not another one that got its pid)?
@@ -40,6 +43,20 @@ impl ProcessId {
     pub fn program(&self) -> String {
         program(self.pid).unwrap_or_else(|| "?".to_owned())
     }
+}
+
+/// Notes the parent as it is at startup (see `ProcessId::parent`); main calls it first thing.
+pub fn note_parent() {
+    STARTED_BY.get_or_init(current_parent);
+}
+
+/// The parent noted at startup.
+static STARTED_BY: OnceLock<Option<ProcessId>> = OnceLock::new();
+
+fn current_parent() -> Option<ProcessId> {
+    // SAFETY: getppid has no preconditions and cannot fail.
+    let ppid = unsafe { libc::getppid() };
+    ProcessId::of(u32::try_from(ppid).ok().filter(|&p| p > 1)?)
 }
 
 #[cfg(target_os = "linux")]

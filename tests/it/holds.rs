@@ -496,3 +496,52 @@ fn quiet_when_it_went_well_without_a_terminal() {
     let out = env.login_with(&bmc, &["-v"]).ok();
     assert!(out.stderr.contains("logged in as admin"), "{out:?}");
 }
+
+/// A subreaper (as `systemd --user` is) that runs `bash -c "rfsession login ... & read x"`:
+/// the shell exits while the login waits on the BMC, and the subreaper adopts rfsession.
+/// It did not run `login`, so it holds nothing: it would keep the session until `--force`.
+#[test]
+fn a_login_whose_shell_exits_mid_way_leaves_no_hold_on_the_process_that_adopted_it() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    bmc.faults(|f| f.delay = Duration::from_millis(1500));
+    let reaper = r#"
+import ctypes, os, subprocess, sys
+assert ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+subprocess.run(["bash", "-c", '$RF login $BMC & read x; exit 0'], check=True)
+codes = []
+while True:
+    try:
+        codes.append(os.waitstatus_to_exitcode(os.wait()[1]))
+    except ChildProcessError:
+        break
+print(os.getpid(), codes)
+"#;
+    let mut cmd = script(&env, &bmc, "exec python3 -c \"$REAPER\"");
+    cmd.env("REAPER", reaper).stdin(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    // Once rfsession has reached the BMC, the shell may exit.
+    let start = Instant::now();
+    while bmc.state().connections == 0 {
+        assert!(start.elapsed() < Duration::from_secs(20), "no login came");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    writeln!(child.stdin.as_mut().unwrap()).unwrap();
+    let out = wait(child);
+    assert_eq!(out.code, 0, "{out:?}");
+    let (pid, codes) = out.stdout.trim().split_once(' ').unwrap();
+    assert_eq!(codes, "[0]", "the login failed: {out:?}");
+    bmc.faults(|f| f.delay = Duration::ZERO);
+    assert_eq!(bmc.live_sessions(), 1);
+    let holds = entry(&env, &bmc)
+        .get("holds")
+        .and_then(|h| h.as_array().cloned())
+        .unwrap_or_default();
+    assert!(
+        holds.iter().all(|h| h["pid"].to_string() != pid),
+        "the subreaper {pid} holds the session: {holds:?}"
+    );
+    // So a plain logout ends it.
+    env.run(&bmc, &["logout", &bmc.host()]).ok();
+    assert_eq!(bmc.live_sessions(), 0);
+}
