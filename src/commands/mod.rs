@@ -135,7 +135,7 @@ fn parse_host(sessions: &Sessions, s: &str) -> Result<Host> {
         .map_err(|e| Error::Usage(e.to_string()))?;
     if host.scheme == Scheme::Http {
         warn(&format!(
-            "warning: {host}: plain http, the session token travels in clear text"
+            "warning: {host}: plain http: the session token (with HTTP Basic, the password) goes out in clear text with every request"
         ));
     }
     Ok(host)

@@ -1365,6 +1365,29 @@ rfsession: https://[HOST]: the BMC rejected the credentials (HTTP 401: There is 
     );
 }
 
+/// Over plain http the warning names what goes out in clear text: with HTTP Basic, the
+/// password itself, on every request.
+#[test]
+fn plain_http_with_basic_warns_that_the_password_goes_out_in_clear_text() {
+    let mut cfg = Config::new(Profile::Sushy);
+    cfg.tls = false;
+    let bmc = Bmc::with_config(cfg);
+    let env = Env::new();
+    let url = bmc.url();
+    let login = env.run_env(&bmc, &["login", &url, "-u", USER, "--auth", "basic"], &PW);
+    let get = env.run_env(&bmc, &["get", &url, "Systems/1", "--pointer", "/Id"], &PW);
+    assert_data_eq!(
+        format!("{}{}", shown(&login, &bmc, &env), shown(&get, &bmc, &env)),
+        str![[r#"
+exit 0
+rfsession: warning: http://[HOST]: plain http: the session token (with HTTP Basic, the password) goes out in clear text with every request
+exit 0
+rfsession: warning: http://[HOST]: plain http: the session token (with HTTP Basic, the password) goes out in clear text with every request
+
+"#]]
+    );
+}
+
 #[test]
 fn pointer_without_its_leading_slash() {
     let (bmc, env) = logged_in(Profile::Generic);
