@@ -191,3 +191,46 @@ fn a_session_post_that_demands_basic_is_sent_once_more_with_it() {
     .code(3);
     assert_eq!(session_posts(&bmc) - before, 2);
 }
+
+/// A hostile sessions collection: `login --reclaim` ends only the direct members that are
+/// this user's stale sessions, never what a member's `@odata.id` points at elsewhere.
+#[test]
+fn login_reclaim_deletes_only_direct_members_of_the_sessions_collection() {
+    let bmc = full(Profile::Generic, 2);
+    let env = Env::new();
+    let h = bmc.host();
+    let stale = bmc.state().sessions[0].clone();
+    let sessions = "/redfish/v1/SessionService/Sessions";
+    let member = |uri: String, id: &str| {
+        serde_json::json!({"@odata.id": uri, "Id": id, "UserName": USER,
+                           "CreatedTime": "2020-01-01T00:00:00Z"})
+    };
+    bmc.faults(|f| {
+        f.session_members = Some(vec![
+            member("/redfish/v1/AccountService/Accounts/2".into(), "2"),
+            member("https://10.9.9.9/redfish/v1/SessionService/Sessions/1".into(), "3"),
+            member(format!("https://127.0.0.2:1{sessions}/4"), "4"),
+            member(
+                format!("{sessions}/%2e%2e/%2e%2e/AccountService/Accounts/2"),
+                "5",
+            ),
+            member(format!("{sessions}/%2E%2E"), "6"),
+            member(format!("{sessions}/../../AccountService/Accounts/2"), "7"),
+            member(format!("@127.0.0.2:1{sessions}/8"), "8"),
+            member(format!("{sessions}/9/Extra"), "9"),
+            member(stale.uri.clone(), &stale.id),
+        ]);
+    });
+    let created = bmc.created();
+    env.run_env(&bmc, &["login", &h, "--reclaim=1h"], &PW).ok();
+    let deletes: Vec<String> = bmc
+        .state()
+        .requests
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(deletes, vec![stale.uri.clone()]);
+    assert_eq!(bmc.state().accounts.len(), 2, "an account was deleted");
+    assert_eq!(bmc.created(), created + 1, "exactly the login's session");
+}
