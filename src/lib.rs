@@ -30,6 +30,6 @@ mod x509;
 
 pub use commands::run;
 pub use error::Error;
-pub use settings::KEYS as SETTINGS_KEYS;
 pub use process::note_parent;
+pub use settings::KEYS as SETTINGS_KEYS;
 pub use signals::harden;

@@ -208,7 +208,10 @@ fn login_reclaim_deletes_only_direct_members_of_the_sessions_collection() {
     bmc.faults(|f| {
         f.session_members = Some(vec![
             member("/redfish/v1/AccountService/Accounts/2".into(), "2"),
-            member("https://10.9.9.9/redfish/v1/SessionService/Sessions/1".into(), "3"),
+            member(
+                "https://10.9.9.9/redfish/v1/SessionService/Sessions/1".into(),
+                "3",
+            ),
             member(format!("https://127.0.0.2:1{sessions}/4"), "4"),
             member(
                 format!("{sessions}/%2e%2e/%2e%2e/AccountService/Accounts/2"),

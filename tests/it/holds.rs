@@ -530,6 +530,7 @@ print(os.getpid(), codes)
     let out = wait(child);
     assert_eq!(out.code, 0, "{out:?}");
     let (pid, codes) = out.stdout.trim().split_once(' ').unwrap();
+    let pid: u64 = pid.parse().unwrap();
     assert_eq!(codes, "[0]", "the login failed: {out:?}");
     bmc.faults(|f| f.delay = Duration::ZERO);
     assert_eq!(bmc.live_sessions(), 1);
@@ -538,7 +539,7 @@ print(os.getpid(), codes)
         .and_then(|h| h.as_array().cloned())
         .unwrap_or_default();
     assert!(
-        holds.iter().all(|h| h["pid"].to_string() != pid),
+        holds.iter().all(|h| h["pid"] != pid),
         "the subreaper {pid} holds the session: {holds:?}"
     );
     // So a plain logout ends it.

@@ -751,7 +751,12 @@ fn a_pipeline_reading_a_descriptor_the_caller_shared_ends_with_the_call_not_the_
                   echo \"cat=$?\"";
     let start = Instant::now();
     let out = shell(&env, &bmc, script).ok();
-    assert_eq!(out.stdout, "1\ncat=0\n", "{out:?} after {:?}", start.elapsed());
+    assert_eq!(
+        out.stdout,
+        "1\ncat=0\n",
+        "{out:?} after {:?}",
+        start.elapsed()
+    );
     let pid = keeper(&env, &bmc).expect("a keeper");
     let fds = descriptors(pid);
     for (fd, to) in &fds[..3] {
