@@ -3,21 +3,15 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueHint};
+use std::collections::BTreeSet;
 
-pub const ENVIRONMENT: &str = "Environment:
-  RFSESSION_HOST       HOST when the argument is omitted
-  RFSESSION_USER       user name for login (-u beats it)
-  RFSESSION_PASSWORD   password, for cron jobs (any password flag beats it)
-  RFSESSION_CACHE_DIR  cache directory (--cache-dir beats it)
-  RFSESSION_CONFIG     settings file [default: ~/.config/rfsession/config.toml]
-  HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   proxies, as curl reads them
-  NETRC                the netrc file [default: ~/.netrc]
-  RFSESSION_PERSIST    keep connections open this long between calls (--persist beats it)
-  RFSESSION_KEEPER_HOSTS  connections a starting keeper holds at most [default: 1024]";
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueHint};
+
+use crate::environment as env;
 
 fn after_long_help() -> String {
-    format!("{}\n\n{ENVIRONMENT}", crate::exit::help_text())
+    format!("{}\n\n{}", crate::exit::help_text(), env::help())
 }
 
 #[derive(Debug, Parser)]
@@ -34,7 +28,7 @@ scripts share one BMC session instead of filling the BMC's small session table."
 )]
 pub struct Cli {
     /// Cache directory [default: ~/.local/state/rfsession]
-    #[arg(long, global = true, value_name = "DIR", env = "RFSESSION_CACHE_DIR", value_hint = ValueHint::DirPath)]
+    #[arg(long, global = true, value_name = "DIR", env = env::CACHE_DIR, value_hint = ValueHint::DirPath)]
     pub cache_dir: Option<PathBuf>,
 
     /// Skip certificate verification at a first login (or login --force) and pin the
@@ -65,7 +59,7 @@ pub struct Cli {
     /// Keep the connection to the BMC open between calls for this long without a request
     /// (60s, 10m), in one keeper process for all hosts, as ssh's ControlPersist; a running
     /// keeper serves every later call to a host it holds; 0 turns it off
-    #[arg(long, global = true, value_name = "DURATION", env = "RFSESSION_PERSIST", value_parser = crate::timefmt::parse_duration)]
+    #[arg(long, global = true, value_name = "DURATION", env = env::PERSIST, value_parser = crate::timefmt::parse_duration)]
     pub persist: Option<std::time::Duration>,
 
     /// Connect directly for this call, even where a keeper holds the connection (beats
@@ -83,6 +77,89 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Command,
+
+    /// The arguments whose value came from the environment (their clap ids), for `config`.
+    #[arg(skip)]
+    pub from_env: BTreeSet<String>,
+}
+
+impl Cli {
+    /// Parse a command line (the binary's, or the words completion is given) as every
+    /// command sees it: clap's parse, then the one step clap cannot express, as xh does:
+    /// a first word that is a PATH moves to the PATHs, HOST coming from RFSESSION_HOST.
+    pub fn parse_words<I, T>(words: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Cli::command().try_get_matches_from(words)?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        let sub = matches.subcommand().map(|(_, m)| m);
+        cli.from_env = [&matches]
+            .into_iter()
+            .chain(sub)
+            .flat_map(|m| m.ids().filter(|id| from_env(m, id.as_str())))
+            .map(|id| id.as_str().to_owned())
+            .collect();
+        let host_typed = sub.is_some_and(|m| {
+            m.try_get_raw("host").ok().flatten().is_some()
+                && m.value_source("host") == Some(ValueSource::CommandLine)
+        });
+        cli.command.shift_path(host_typed);
+        Ok(cli)
+    }
+
+    /// The user named on the command line or in RFSESSION_USER for this command.
+    pub fn user(&self) -> Option<&str> {
+        match &self.command {
+            Command::Login(a) => a.credentials.user.user.as_deref(),
+            Command::Get(a) => a.credentials.user.user.as_deref(),
+            Command::Post(a) | Command::Patch(a) | Command::Put(a) | Command::Delete(a) => {
+                a.credentials.user.user.as_deref()
+            }
+            Command::Exec(a) => a.credentials.user.user.as_deref(),
+            Command::Config(a) => a.user.user.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+fn from_env(m: &ArgMatches, id: &str) -> bool {
+    m.try_get_raw(id).ok().flatten().is_some()
+        && m.value_source(id) == Some(ValueSource::EnvVariable)
+}
+
+impl Command {
+    /// `get /redfish/v1/Systems` or `post /redfish/v1/... Name=v`: HOST can never start
+    /// with `/`, so such a first word is the first PATH and HOST is RFSESSION_HOST's; with
+    /// `get --hosts`, every word is a PATH. Done once, here, for every command.
+    fn shift_path(&mut self, host_typed: bool) {
+        let is_path = |h: &HostArg| host_typed && h.host.as_deref().is_some_and(|w| w.starts_with('/'));
+        match self {
+            Command::Get(a) => {
+                if a.fleet.hosts.is_some() {
+                    // HOST from the environment is no PATH: only a typed word moves.
+                    if let Some(word) = a.host.host.take().filter(|_| host_typed) {
+                        a.paths.insert(0, word);
+                    }
+                } else if is_path(&a.host) {
+                    let word = a.host.host.take();
+                    a.paths.splice(0..0, word);
+                    a.host.host = env::get(env::HOST);
+                }
+            }
+            Command::Post(a) | Command::Patch(a) | Command::Put(a) | Command::Delete(a) => {
+                if is_path(&a.host) {
+                    if let Some(item) = a.path.take() {
+                        a.items.insert(0, item);
+                    }
+                    a.path = a.host.host.take();
+                    a.host.host = env::get(env::HOST);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -150,6 +227,10 @@ pub enum Command {
 pub struct ConfigArgs {
     #[command(flatten)]
     pub host: HostArg,
+
+    /// Show the settings for a call as this user
+    #[command(flatten)]
+    pub user: UserArg,
 }
 
 #[derive(Debug, Args)]
@@ -161,8 +242,9 @@ pub struct CompletePathArgs {
 
 #[derive(Debug, Args)]
 pub struct HostArg {
-    /// The BMC: name, name:port, https://name:port, IPv4, [IPv6]:port, or http://... (clear text)
-    #[arg(value_name = "HOST", env = "RFSESSION_HOST", value_hint = ValueHint::Hostname)]
+    /// The BMC: name, name:port, https://name:port, IPv4, [IPv6]:port, http://... (clear
+    /// text), or an alias of the settings file; omitted: RFSESSION_HOST
+    #[arg(value_name = "HOST", env = env::HOST, value_hint = ValueHint::Hostname)]
     pub host: Option<String>,
 }
 
@@ -177,6 +259,24 @@ pub struct FleetArgs {
     /// With --hosts or --all: how many hosts at once
     #[arg(long, short = 'j', value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: u16,
+}
+
+/// The user a login is for.
+#[derive(Debug, Args, Default)]
+pub struct UserArg {
+    /// User name [default: the settings file's, the cached session's, or ~/.netrc's]
+    #[arg(short, long, value_name = "USER", env = env::USER)]
+    pub user: Option<String>,
+}
+
+/// Who logs in, when a command needs to: the user and where the password comes from.
+#[derive(Debug, Args, Default)]
+pub struct Credentials {
+    #[command(flatten)]
+    pub user: UserArg,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
 }
 
 #[derive(Debug, Args, Default)]
@@ -209,12 +309,8 @@ pub struct LoginArgs {
     #[command(flatten)]
     pub host: HostArg,
 
-    /// User name [default: the cached session's user]
-    #[arg(short, long, value_name = "USER", env = "RFSESSION_USER")]
-    pub user: Option<String>,
-
     #[command(flatten)]
-    pub password: PasswordArgs,
+    pub credentials: Credentials,
 
     /// End the cached session first and log in anew
     #[arg(long)]
@@ -238,13 +334,12 @@ pub struct LoginArgs {
 
 #[derive(Debug, Args)]
 pub struct WriteArgs {
-    /// The BMC (see login)
-    #[arg(value_name = "HOST", value_hint = ValueHint::Hostname)]
-    pub host: String,
+    #[command(flatten)]
+    pub host: HostArg,
 
     /// The resource or action, as for get (a path without a leading / is under /redfish/v1/)
     #[arg(value_name = "PATH", value_hint = ValueHint::Url)]
-    pub path: String,
+    pub path: Option<String>,
 
     /// Request items: Name=value (a JSON string) or Name:=json (any JSON value)
     #[arg(value_name = "ITEM")]
@@ -276,12 +371,8 @@ pub struct WriteArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// User name for a login again after the BMC dropped the session (needs a password source)
-    #[arg(short, long, value_name = "USER", env = "RFSESSION_USER")]
-    pub user: Option<String>,
-
     #[command(flatten)]
-    pub password: PasswordArgs,
+    pub credentials: Credentials,
 }
 
 #[derive(Debug, Args)]
@@ -302,28 +393,21 @@ pub struct CertArgs {
 
 #[derive(Debug, Args)]
 pub struct ExecArgs {
-    /// The BMC (see login)
-    #[arg(value_name = "HOST", value_hint = ValueHint::Hostname)]
-    pub host: String,
+    #[command(flatten)]
+    pub host: HostArg,
 
     /// The command and its arguments, after --
     #[arg(value_name = "COMMAND", required = true, last = true, value_hint = ValueHint::CommandWithArguments)]
     pub command: Vec<std::ffi::OsString>,
 
-    /// User name for a login again after the BMC dropped the session (needs a password source)
-    #[arg(short, long, value_name = "USER", env = "RFSESSION_USER")]
-    pub user: Option<String>,
-
     #[command(flatten)]
-    pub password: PasswordArgs,
+    pub credentials: Credentials,
 }
 
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// The BMC (see login); may be omitted when RFSESSION_HOST is set; with --hosts, the
-    /// first PATH
-    #[arg(value_name = "HOST", value_hint = ValueHint::Hostname)]
-    pub host: String,
+    #[command(flatten)]
+    pub host: HostArg,
 
     /// Redfish paths such as /redfish/v1/Systems/1 (a path without a leading / is taken
     /// under /redfish/v1/); query options like ?$expand=. pass through untouched
@@ -353,12 +437,8 @@ pub struct GetArgs {
     #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
     pub max_body: u64,
 
-    /// User name for a login again after the BMC dropped the session (needs a password source)
-    #[arg(short, long, value_name = "USER", env = "RFSESSION_USER")]
-    pub user: Option<String>,
-
     #[command(flatten)]
-    pub password: PasswordArgs,
+    pub credentials: Credentials,
 }
 
 #[derive(Debug, Args)]

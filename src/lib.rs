@@ -8,6 +8,7 @@ mod body;
 mod cache;
 pub mod cli;
 mod commands;
+pub mod environment;
 mod error;
 pub mod exit;
 mod fleet;

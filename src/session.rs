@@ -21,7 +21,9 @@ use crate::signals;
 use crate::tasks;
 use crate::timefmt;
 use crate::tls::{Anchors, MAX_ANCHORS_PEM, Trust};
-use crate::transport::{MAX_REQUEST_HEAD, Options, Response, Transport, TransportError};
+use crate::transport::{
+    MAX_REQUEST_HEAD, Method, Options, Response, Transport, TransportError,
+};
 use crate::x509;
 
 /// The longest token kept: any cached token must fit in a request head, with room to spare.
@@ -255,7 +257,7 @@ impl Live {
     /// reached the BMC is never sent again.
     pub fn write(
         &self,
-        method: &'static str,
+        method: Method,
         path: &str,
         body: Option<&[u8]>,
         if_match: &IfMatch,
@@ -266,7 +268,8 @@ impl Live {
             IfMatch::None => None,
             IfMatch::Exact(t) => Some(t.clone()),
         };
-        self.bmc.write(token, method, path, body, tag.as_deref())
+        self.bmc
+            .write(token, method.as_str(), path, body, tag.as_deref())
     }
 
     /// Wait for the task behind `monitor` to end.

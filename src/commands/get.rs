@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::{parse_host, request_path};
+use super::{host, request_path};
 use crate::cli::GetArgs;
 use crate::error::{Error, Result};
 use crate::output::Output;
@@ -16,17 +16,8 @@ pub fn run(sessions: &Sessions, out: Output, args: GetArgs) -> Result<()> {
     if let Some(file) = &args.fleet.hosts {
         return fleet(sessions, &args, file);
     }
-    // `rfsession get /redfish/v1/...` with RFSESSION_HOST set: the first word is a path.
-    let (host, paths) = match std::env::var("RFSESSION_HOST") {
-        Ok(env) if args.host.starts_with('/') => {
-            super::one_reader_of_stdin(&args.fleet, &args.password)?;
-            let mut paths = vec![args.host.clone()];
-            paths.extend(args.paths.iter().cloned());
-            (env, paths)
-        }
-        _ => (args.host.clone(), args.paths.clone()),
-    };
-    let host = parse_host(sessions, &host)?;
+    let host = host(sessions, &args.host)?;
+    let paths = &args.paths;
     if paths.is_empty() {
         return Err(Error::Usage(
             "no PATH given, e.g. /redfish/v1/Systems".into(),
@@ -48,10 +39,10 @@ fn fleet(sessions: &Sessions, args: &GetArgs, file: &std::path::Path) -> Result<
     if args.raw {
         return Err(Error::Usage("--raw does not go with --hosts".into()));
     }
-    let mut paths = vec![args.host.clone()];
-    paths.extend(args.paths.iter().cloned());
-    let mut password = args.password.source();
-    if args.password.password_stdin {
+    super::one_reader_of_stdin(&args.fleet, &args.credentials.password)?;
+    let paths = &args.paths;
+    let mut password = args.credentials.password.source();
+    if args.credentials.password.password_stdin {
         let pw = password.read_for("the cached user", "every host listed")?;
         password = crate::password::PasswordSource {
             given: Some(pw),
@@ -82,7 +73,7 @@ fn run_on(on: &HostSession, out: Output, args: &GetArgs, paths: &[String]) -> Re
         on.touch();
         return Ok(());
     }
-    let bodies = fetch(on, args, paths, &args.password.source())?;
+    let bodies = fetch(on, args, paths, &args.credentials.password.source())?;
     print_bodies(out, args, bodies)
 }
 
@@ -98,7 +89,9 @@ fn fetch(
     let mut bodies = Vec::with_capacity(paths.len());
     for (i, path) in paths.iter().enumerate() {
         let mut resp = if i == 0 {
-            on.with_relogin(&mut live, args.user.as_deref(), password, |l| l.get(path))?
+            on.with_relogin(&mut live, args.credentials.user(), password, |l| {
+                l.get(path)
+            })?
         } else {
             live.get(path).map_err(SessionError::from)?
         };

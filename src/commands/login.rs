@@ -32,21 +32,21 @@ fn fleet(sessions: &Sessions, args: &LoginArgs, file: &std::path::Path) -> Resul
             "--hosts takes no HOST, --token-stdin or --dry-run".into(),
         ));
     }
-    super::one_reader_of_stdin(&args.fleet, &args.password)?;
+    super::one_reader_of_stdin(&args.fleet, &args.credentials.password)?;
     let given = |pw: Secret| PasswordSource {
         given: Some(pw),
         ..PasswordSource::default()
     };
-    let mut source = args.password.source();
-    if args.password.password_stdin {
-        let who = args.user.as_deref().unwrap_or("the cached user");
+    let mut source = args.credentials.password.source();
+    if args.credentials.password.password_stdin {
+        let who = args.credentials.user().unwrap_or("the cached user");
         source = given(source.read_for(who, "every host listed")?);
     }
     // Each host's own source (the command line, RFSESSION_PASSWORD, its settings, netrc) as
     // a single-host login; the first host with none asks once for all such hosts.
     let asked: Mutex<Option<Secret>> = Mutex::new(None);
     super::each_host(sessions, &args.fleet, file, "logged in", |on, _| {
-        let (user, _) = on.login_user(args.user.as_deref())?;
+        let (user, _) = on.login_user(args.credentials.user())?;
         let source = match on.password_at_hand(&source) {
             true => source.clone(),
             false => {
@@ -72,12 +72,12 @@ fn run_on(on: &HostSession, out: Output, args: &LoginArgs, host: &Host) -> Resul
     if args.token_stdin {
         return adopt(on, out, args);
     }
-    let (user, _) = on.login_user(args.user.as_deref())?;
+    let (user, _) = on.login_user(args.credentials.user())?;
     if args.dry_run {
         let (plan, post) = on.plan(&user, args.force)?;
         return dry_run(out, host, &user, &plan, post.as_deref());
     }
-    let (entry, reused) = match on.login(&user, &args.password.source(), args.force)? {
+    let (entry, reused) = match on.login(&user, &args.credentials.password.source(), args.force)? {
         Login::Reused(e) => (e, true),
         Login::Created(e) => (e, false),
     };

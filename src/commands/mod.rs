@@ -19,7 +19,7 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use crate::cache::CacheError;
-use crate::cli::{Cli, Command, FleetArgs, HostArg, PasswordArgs};
+use crate::cli::{Cli, Command, Credentials, FleetArgs, HostArg, PasswordArgs};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::fleet;
@@ -28,8 +28,9 @@ use crate::output::{Output, warn};
 use crate::password::PasswordSource;
 use crate::secret::Secret;
 use crate::session::{HostSession, Sessions, Setup};
-use crate::settings::{self, Flags, Settings};
-use crate::transport::same_origin_path;
+use crate::environment;
+use crate::settings::{self, Flags, Origin, Setting, Settings};
+use crate::transport::{Method, same_origin_path};
 
 pub fn run(cli: Cli) -> Result<()> {
     if let Command::CompletePath(args) = &cli.command {
@@ -55,10 +56,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sessions(args) => sessions::run(&sessions, out, args),
         Command::Whoami(args) => whoami::run(&sessions, out, args),
         Command::Logout(args) => logout::run(&sessions, out, args),
-        Command::Post(args) => write::run(&sessions, out, "POST", args),
-        Command::Patch(args) => write::run(&sessions, out, "PATCH", args),
-        Command::Put(args) => write::run(&sessions, out, "PUT", args),
-        Command::Delete(args) => write::run(&sessions, out, "DELETE", args),
+        Command::Post(args) => write::run(&sessions, out, Method::Post, args),
+        Command::Patch(args) => write::run(&sessions, out, Method::Patch, args),
+        Command::Put(args) => write::run(&sessions, out, Method::Put, args),
+        Command::Delete(args) => write::run(&sessions, out, Method::Delete, args),
         Command::Token(args) => token::run(&sessions, out, args),
         Command::Cert(args) => cert::run(&sessions, out, args),
         Command::Exec(args) => exec::run(&sessions, args),
@@ -74,14 +75,26 @@ pub fn run(cli: Cli) -> Result<()> {
 
 /// The sessions as the global options and the settings file say to reach them.
 fn sessions_for(cli: &Cli) -> Result<Sessions> {
+    // Where clap found a value: the environment or the command line.
+    let origin = |id: &str, flag: &'static str, var: &'static str| match cli.from_env.contains(id)
+    {
+        true => Origin::Env(var),
+        false => Origin::Flag(flag),
+    };
     let flags = Flags {
         cacert: cli.cacert.clone(),
         insecure: cli.insecure,
         timeout: cli.timeout,
         proxy: cli.proxy.clone(),
         noproxy: cli.noproxy.clone(),
-        user: None,
-        persist: cli.persist.filter(|_| !cli.no_persist),
+        user: cli.user().map(|u| Setting {
+            value: u.to_owned(),
+            from: origin("user", "-u", environment::USER),
+        }),
+        persist: cli.persist.filter(|_| !cli.no_persist).map(|d| Setting {
+            value: d,
+            from: origin("persist", "--persist", environment::PERSIST),
+        }),
     };
     let settings = Settings::load(settings::default_path(), flags)?;
     Ok(Sessions::new(Setup {
@@ -135,6 +148,13 @@ fn parse_host(sessions: &Sessions, s: &str) -> Result<Host> {
         ));
     }
     Ok(host)
+}
+
+impl Credentials {
+    /// -u or RFSESSION_USER.
+    fn user(&self) -> Option<&str> {
+        self.user.user.as_deref()
+    }
 }
 
 impl PasswordArgs {

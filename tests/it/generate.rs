@@ -10,7 +10,8 @@ use std::path::Path;
 
 use clap::CommandFactory;
 use clap_complete::Shell;
-use rfsession::cli::{Cli, ENVIRONMENT};
+use rfsession::cli::Cli;
+use rfsession::environment;
 use rfsession::exit::help_text;
 
 const SUBCOMMANDS: [&str; 13] = [
@@ -253,7 +254,7 @@ fn page(cmd: &clap::Command, sub: Option<&str>) -> io::Result<String> {
     }
     let mut text = String::from_utf8(buf).expect("roff is UTF-8");
     text.push_str(&section("EXIT STATUS", &table(&help_text())));
-    text.push_str(&section("ENVIRONMENT", &table(ENVIRONMENT)));
+    text.push_str(&section("ENVIRONMENT", &table(&environment::help())));
     let _ = write!(text, ".SH FILES\n{}\n", escape(FILES));
     text.push_str(&section("EXAMPLES", examples(sub)));
     let see_also: Vec<String> = std::iter::once("rfsession".to_owned())

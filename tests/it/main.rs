@@ -2,6 +2,7 @@
 //! area, linked once (as cargo's own testsuite is).
 
 mod comforts;
+mod cli;
 mod commands;
 mod common;
 mod concurrency;
