@@ -57,8 +57,8 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;login' {
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name [default: the cached session''s user]')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name [default: the cached session''s user]')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
@@ -95,8 +95,8 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'With --hosts or --all: how many hosts at once')
             [CompletionResult]::new('--pointer', '--pointer', [CompletionResultType]::ParameterName, 'Print the value at this JSON pointer (strings without quotes), e.g. /PowerState')
             [CompletionResult]::new('--max-body', '--max-body', [CompletionResultType]::ParameterName, 'Refuse to parse a body larger than this (K, M, G suffixes); --raw is not limited')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
@@ -199,8 +199,8 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this long (exit 5)')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
@@ -231,8 +231,8 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this long (exit 5)')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
@@ -263,8 +263,8 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this long (exit 5)')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
@@ -295,8 +295,8 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)')
             [CompletionResult]::new('--if-match', '--if-match', [CompletionResultType]::ParameterName, 'If-Match for PATCH and PUT: auto (the resource''s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE')
             [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'With --wait: give up waiting after this long (exit 5)')
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
@@ -362,8 +362,8 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;exec' {
-            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
-            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name for a login again after the BMC dropped the session (needs a password source)')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
             [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of this file (keep it mode 0600)')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
             [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (visible to other users in the process list; prefer the others)')
@@ -388,6 +388,8 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;config' {
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User name [default: the settings file''s, the cached session''s, or ~/.netrc''s]')
             [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')

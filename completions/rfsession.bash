@@ -333,12 +333,20 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__config)
-            opts="-k -v -h -V --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --help --version"
+            opts="-u -k -v -h -V --user --cache-dir --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --json --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cache-dir)
                     COMPREPLY=()
                     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then

@@ -53,7 +53,7 @@ complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "complete-path" 
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "complete-hosts" -d 'The cached hosts and the settings file\'s aliases, one per line; for the shell completion scripts'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "keeper" -d 'Hold connections to BMCs open for later calls (started by --persist; not for people)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s u -l user -d 'User name [default: the cached session\'s user]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
@@ -80,7 +80,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l hosts -d 'Ru
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l pointer -d 'Print the value at this JSON pointer (strings without quotes), e.g. /PowerState' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l max-body -d 'Refuse to parse a body larger than this (K, M, G suffixes); --raw is not limited' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
@@ -151,7 +151,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s V -l vers
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
@@ -173,7 +173,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s V -l versio
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
@@ -195,7 +195,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s V -l versi
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
@@ -217,7 +217,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s V -l version
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
@@ -261,7 +261,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l json -d 'Pr
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
@@ -278,6 +278,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l json -d 'Pr
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r

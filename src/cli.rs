@@ -134,7 +134,8 @@ impl Command {
     /// with `/`, so such a first word is the first PATH and HOST is RFSESSION_HOST's; with
     /// `get --hosts`, every word is a PATH. Done once, here, for every command.
     fn shift_path(&mut self, host_typed: bool) {
-        let is_path = |h: &HostArg| host_typed && h.host.as_deref().is_some_and(|w| w.starts_with('/'));
+        let is_path =
+            |h: &HostArg| host_typed && h.host.as_deref().is_some_and(|w| w.starts_with('/'));
         match self {
             Command::Get(a) => {
                 if a.fleet.hosts.is_some() {

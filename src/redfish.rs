@@ -287,9 +287,9 @@ impl Bmc {
         let path = probe.unwrap_or(DEFAULT_SESSIONS);
         let mut resp = self.transport.send("GET", path, Some(token), None)?;
         match resp.status {
-            401 => Ok(false),
+            401 => Ok(discard(&mut resp, false)),
             // 403: authenticated, only not allowed (a password change is pending, say).
-            s if is_success(s) || s == 403 => Ok(true),
+            s if is_success(s) || s == 403 => Ok(discard(&mut resp, true)),
             // The session resource is gone although the token passed: ask the service itself.
             404 if probe.is_some() => self.accepts(token, None),
             status => Err(RedfishError::Status {
@@ -470,8 +470,8 @@ impl Bmc {
     pub fn delete(&self, token: &Secret, uri: &str) -> Result<Deleted, RedfishError> {
         let mut resp = self.transport.send("DELETE", uri, Some(token), None)?;
         match resp.status {
-            s if is_success(s) => Ok(Deleted::Ended),
-            404 | 401 => Ok(Deleted::AlreadyGone),
+            s if is_success(s) => Ok(discard(&mut resp, Deleted::Ended)),
+            404 | 401 => Ok(discard(&mut resp, Deleted::AlreadyGone)),
             405 => Err(RedfishError::NotDeletable {
                 uri: uri.to_owned(),
                 allow: resp.header("allow").unwrap_or("not said").to_owned(),
@@ -750,6 +750,13 @@ pub fn error_message(bytes: &[u8]) -> String {
         return html_title(&text).unwrap_or_else(|| "an HTML error page".to_owned());
     }
     one_line(&text, 200)
+}
+
+/// Read a small body nobody needs, so that the connection can carry the operation's next
+/// request (an unread body closes it); then `value`.
+fn discard<T>(resp: &mut Response, value: T) -> T {
+    let _ = resp.bytes(ERROR_BODY_LIMIT);
+    value
 }
 
 fn error_text(resp: &mut Response) -> String {

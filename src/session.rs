@@ -6,7 +6,9 @@
 //! before an entry is replaced or removed, its session is ended or the BMC confirms it gone
 //! (DELETE answering 2xx, 404 or 401).
 
+use std::cell::RefCell;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use crate::cache::{Cache, CacheError, Entry, FORMAT, HostLock, Listed};
@@ -21,9 +23,7 @@ use crate::signals;
 use crate::tasks;
 use crate::timefmt;
 use crate::tls::{Anchors, MAX_ANCHORS_PEM, Trust};
-use crate::transport::{
-    MAX_REQUEST_HEAD, Method, Options, Response, Transport, TransportError,
-};
+use crate::transport::{MAX_REQUEST_HEAD, Method, Options, Response, Transport, TransportError};
 use crate::x509;
 
 /// The longest token kept: any cached token must fit in a request head, with room to spare.
@@ -191,6 +191,7 @@ impl Sessions {
             deadline: Instant::now() + timeout,
             timeout,
             hs,
+            bmcs: RefCell::default(),
         }
     }
 
@@ -229,12 +230,16 @@ pub struct HostSession<'a> {
     pub hs: HostSettings,
     timeout: Duration,
     deadline: Instant,
+    /// The connections of this host operation, one per trust: the reuse check, a login
+    /// again, the old session's DELETE and the requests share one (each costs a BMC 100 to
+    /// 300 ms of TLS handshake).
+    bmcs: RefCell<Vec<(Trust, Rc<Bmc>)>>,
 }
 
 /// A cached session ready for requests.
 pub struct Live {
     pub entry: Entry,
-    bmc: Bmc,
+    bmc: Rc<Bmc>,
 }
 
 impl Live {
@@ -416,7 +421,19 @@ impl HostSession<'_> {
             .is_some_and(|c| matches!(c.from, crate::settings::Origin::Flag(_)))
     }
 
-    fn bmc(&self, Trusting { trust, hint }: Trusting) -> Result<Bmc, TransportError> {
+    /// The operation's connection for this trust: the one already open, else a new one.
+    fn bmc(&self, trusting: Trusting) -> Result<Rc<Bmc>, TransportError> {
+        let mut bmcs = self.bmcs.borrow_mut();
+        if let Some((_, bmc)) = bmcs.iter().find(|(t, _)| *t == trusting.trust) {
+            return Ok(bmc.clone());
+        }
+        let trust = trusting.trust.clone();
+        let bmc = Rc::new(self.connect(trusting)?);
+        bmcs.push((trust, bmc.clone()));
+        Ok(bmc)
+    }
+
+    fn connect(&self, Trusting { trust, hint }: Trusting) -> Result<Bmc, TransportError> {
         let proxy = self.hs.proxy_for_host();
         let keeper = self.keeper_link(&trust, &hint, &proxy);
         let options = Options {

@@ -59,7 +59,11 @@ fn candidates(words: &[String]) -> Option<Vec<String>> {
         Command::Post(a) | Command::Patch(a) | Command::Put(a) | Command::Delete(a)
             if a.items.is_empty() && a.data.is_none() =>
         {
-            (a.host.host.clone()?, a.path.clone().unwrap_or_default(), true)
+            (
+                a.host.host.clone()?,
+                a.path.clone().unwrap_or_default(),
+                true,
+            )
         }
         _ => return None,
     };

@@ -20,6 +20,7 @@ use serde_json::{Map, Value, json};
 
 use crate::cache::CacheError;
 use crate::cli::{Cli, Command, Credentials, FleetArgs, HostArg, PasswordArgs};
+use crate::environment;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::fleet;
@@ -28,7 +29,6 @@ use crate::output::{Output, warn};
 use crate::password::PasswordSource;
 use crate::secret::Secret;
 use crate::session::{HostSession, Sessions, Setup};
-use crate::environment;
 use crate::settings::{self, Flags, Origin, Setting, Settings};
 use crate::transport::{Method, same_origin_path};
 
@@ -76,8 +76,7 @@ pub fn run(cli: Cli) -> Result<()> {
 /// The sessions as the global options and the settings file say to reach them.
 fn sessions_for(cli: &Cli) -> Result<Sessions> {
     // Where clap found a value: the environment or the command line.
-    let origin = |id: &str, flag: &'static str, var: &'static str| match cli.from_env.contains(id)
-    {
+    let origin = |id: &str, flag: &'static str, var: &'static str| match cli.from_env.contains(id) {
         true => Origin::Env(var),
         false => Origin::Flag(flag),
     };

@@ -20,9 +20,10 @@ const BODY_LIMIT: u64 = 64 << 20;
 
 pub fn run(sessions: &Sessions, out: Output, method: Method, args: WriteArgs) -> Result<()> {
     let host = host(sessions, &args.host)?;
-    let path = args.path.as_deref().ok_or_else(|| {
-        Error::Usage("no PATH given, e.g. /redfish/v1/Systems/1".into())
-    })?;
+    let path = args
+        .path
+        .as_deref()
+        .ok_or_else(|| Error::Usage("no PATH given, e.g. /redfish/v1/Systems/1".into()))?;
     let path = request_path(&host, path)?;
     let body =
         body::build(args.data.as_deref(), &args.items).map_err(|e| Error::Usage(e.to_string()))?;

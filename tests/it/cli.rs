@@ -11,20 +11,35 @@ const RESET: &str = "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset";
 fn every_command_takes_host_from_rfsession_host() {
     let (bmc, env) = logged_in(Profile::Generic);
     let host = bmc.host();
-    let with = [("RFSESSION_HOST", host.as_str()), ("RFSESSION_PASSWORD", PASSWORD)];
+    let with = [
+        ("RFSESSION_HOST", host.as_str()),
+        ("RFSESSION_PASSWORD", PASSWORD),
+    ];
     // The first word is a PATH: HOST is the variable's, for reads and writes alike.
     let out = env
-        .run_env(&bmc, &["get", "/redfish/v1/Systems/1", "--pointer", "/Id"], &with)
+        .run_env(
+            &bmc,
+            &["get", "/redfish/v1/Systems/1", "--pointer", "/Id"],
+            &with,
+        )
         .ok();
     assert_eq!(out.stdout, "1\n");
     env.run_env(&bmc, &["post", RESET, "ResetType=ForceOff"], &with)
         .ok();
     let out = env
-        .run_env(&bmc, &["patch", "/redfish/v1/Systems/1", "AssetTag=rack-7"], &with)
+        .run_env(
+            &bmc,
+            &["patch", "/redfish/v1/Systems/1", "AssetTag=rack-7"],
+            &with,
+        )
         .ok();
     assert_eq!(out.json()["AssetTag"], "rack-7", "{out:?}");
     let out = env
-        .run_env(&bmc, &["exec", "--", "sh", "-c", "echo $RFSESSION_BASE_URL"], &with)
+        .run_env(
+            &bmc,
+            &["exec", "--", "sh", "-c", "echo $RFSESSION_BASE_URL"],
+            &with,
+        )
         .ok();
     assert_eq!(out.stdout.trim(), format!("https://{host}"));
     for cmd in ["whoami", "token", "config"] {
@@ -47,7 +62,11 @@ fn every_command_takes_host_from_rfsession_host() {
 fn path_completion_resolves_a_settings_alias_as_commands_do() {
     let (bmc, env) = logged_in(Profile::Generic);
     let config = env.dir.path().join("config.toml");
-    std::fs::write(&config, format!("[hosts.lab1]\nurl = \"https://{}\"\n", bmc.host())).unwrap();
+    std::fs::write(
+        &config,
+        format!("[hosts.lab1]\nurl = \"https://{}\"\n", bmc.host()),
+    )
+    .unwrap();
     let config = config.display().to_string();
     let with = [("RFSESSION_CONFIG", config.as_str())];
     let ca = bmc.ca_path().display().to_string();
@@ -57,13 +76,31 @@ fn path_completion_resolves_a_settings_alias_as_commands_do() {
         ("get", "/redfish/v1/Sys", "/redfish/v1/Systems/\n"),
         ("patch", "Systems/", "Systems/1/\n"),
     ] {
-        let words = ["complete-path", "rfsession", "--cacert", &ca, cmd, "lab1", typed];
+        let words = [
+            "complete-path",
+            "rfsession",
+            "--cacert",
+            &ca,
+            cmd,
+            "lab1",
+            typed,
+        ];
         let out = env.run_env(&bmc, &words, &with).ok();
         assert_eq!(out.stdout, want, "{cmd} lab1 {typed}: {out:?}");
     }
     // And HOST from RFSESSION_HOST, the first word a PATH, as `get` takes it.
-    let with = [("RFSESSION_CONFIG", config.as_str()), ("RFSESSION_HOST", "lab1")];
-    let words = ["complete-path", "rfsession", "--cacert", &ca, "get", "/redfish/v1/Sys"];
+    let with = [
+        ("RFSESSION_CONFIG", config.as_str()),
+        ("RFSESSION_HOST", "lab1"),
+    ];
+    let words = [
+        "complete-path",
+        "rfsession",
+        "--cacert",
+        &ca,
+        "get",
+        "/redfish/v1/Sys",
+    ];
     let out = env.run_env(&bmc, &words, &with).ok();
     assert_eq!(out.stdout, "/redfish/v1/Systems/\n", "{out:?}");
 }
@@ -74,16 +111,27 @@ fn config_names_where_persist_and_user_came_from() {
     let host = bmc.host();
     let row = |out: &crate::common::Out, key: &str| out.json()[key].clone();
     let out = env
-        .run_env(&bmc, &["--json", "config", &host], &[("RFSESSION_PERSIST", "5m")])
+        .run_env(
+            &bmc,
+            &["--json", "config", &host],
+            &[("RFSESSION_PERSIST", "5m")],
+        )
         .ok();
     assert_eq!(row(&out, "persist")["value"], "300s", "{out:?}");
-    assert_eq!(row(&out, "persist")["from"], "environment RFSESSION_PERSIST");
+    assert_eq!(
+        row(&out, "persist")["from"],
+        "environment RFSESSION_PERSIST"
+    );
     let out = env
         .run(&bmc, &["--json", "--persist", "90s", "config", &host])
         .ok();
     assert_eq!(row(&out, "persist")["from"], "flag --persist", "{out:?}");
     let out = env
-        .run_env(&bmc, &["--json", "config", &host], &[("RFSESSION_USER", "bob")])
+        .run_env(
+            &bmc,
+            &["--json", "config", &host],
+            &[("RFSESSION_USER", "bob")],
+        )
         .ok();
     assert_eq!(row(&out, "user")["value"], "bob", "{out:?}");
     assert_eq!(row(&out, "user")["from"], "environment RFSESSION_USER");

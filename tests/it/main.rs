@@ -1,8 +1,8 @@
 //! The integration tests: the built binary against emulated BMCs over TLS, one module per
 //! area, linked once (as cargo's own testsuite is).
 
-mod comforts;
 mod cli;
+mod comforts;
 mod commands;
 mod common;
 mod concurrency;
@@ -12,6 +12,7 @@ mod fleet;
 mod generate;
 mod hardening;
 mod hardening2;
+mod lifecycle;
 mod messages;
 mod others;
 mod persist;
