@@ -14,6 +14,7 @@ pub mod exit;
 mod fleet;
 pub mod host;
 mod keeper;
+mod netrc;
 pub mod output;
 mod password;
 mod redfish;

@@ -15,7 +15,7 @@ use crate::cache::{Cache, CacheError, Entry, FORMAT, HostLock, Listed};
 use crate::host::{Host, Scheme};
 use crate::keeper;
 use crate::output::warn;
-use crate::password::{PasswordError, PasswordSource};
+use crate::password::{PasswordError, Passwords};
 use crate::redfish::{self, Bmc, DEFAULT_SESSIONS, Deleted, RedfishError, SessionInfo};
 use crate::secret::Secret;
 use crate::settings::{HostSettings, Settings};
@@ -543,10 +543,10 @@ impl HostSession<'_> {
     }
 
     /// The password sources of this run, then the host's settings and ~/.netrc.
-    fn passwords(&self, pw: &PasswordSource) -> PasswordSource {
-        pw.with_fallback(
+    pub fn passwords(&self, pw: &Passwords) -> Passwords {
+        pw.for_host(
             self.hs.password.as_ref().map(|p| p.value.clone()),
-            &self.host,
+            &self.host.name,
             self.hs.timeout.value,
         )
     }
@@ -621,7 +621,7 @@ impl HostSession<'_> {
             .map(str::to_owned)
             .or_else(|| self.hs.user.as_ref().map(|u| u.value.clone()))
             .or_else(|| cached.as_ref().map(|e| e.user.clone()))
-            .or_else(|| crate::password::netrc_login(&self.host))
+            .or_else(|| crate::netrc::login(&self.host))
             .ok_or(SessionError::NoUser)?;
         Ok((user, cached))
     }
@@ -645,7 +645,7 @@ impl HostSession<'_> {
 
     /// Reuse the cached session if the BMC still accepts it, else create one. The lock is
     /// held across check-and-create, so racing logins create one session.
-    pub fn login(&self, user: &str, password: &PasswordSource, force: bool) -> Result<Login> {
+    pub fn login(&self, user: &str, password: &Passwords, force: bool) -> Result<Login> {
         // Without the lock first: the common case is a session that is still good.
         let mut dead = None;
         match self.decide(self.entry()?, user, force, None)? {
@@ -656,7 +656,7 @@ impl HostSession<'_> {
             Plan::Replace(e) if !force && e.user == user => dead = Some(e.token),
             _ => {}
         }
-        let password = self.passwords(password).read(user, &self.host)?;
+        let password = self.passwords(password).read(user, &self.host.key())?;
         let lock = self.lock()?;
         // Another process may have logged in or out while we waited: decide again.
         match self.decide(self.entry()?, user, force, dead.as_ref())? {
@@ -681,7 +681,7 @@ impl HostSession<'_> {
 
     /// The cached session, checked with the BMC; logged in again once when the BMC refuses
     /// it and a password is at hand (as `get` would).
-    pub fn open_valid(&self, user: Option<&str>, pw: &PasswordSource) -> Result<Live> {
+    pub fn open_valid(&self, user: Option<&str>, pw: &Passwords) -> Result<Live> {
         let mut live = self.open()?;
         if live.valid()? {
             return Ok(live);
@@ -693,14 +693,8 @@ impl HostSession<'_> {
         Ok(live)
     }
 
-    /// Is a password at hand for this host without asking anyone (this run's sources, its
-    /// settings, ~/.netrc)?
-    pub fn password_at_hand(&self, pw: &PasswordSource) -> bool {
-        self.passwords(pw).available()
-    }
-
     /// Is a password at hand without asking anyone, for a login again after a 401?
-    fn can_relogin(&self, pw: &PasswordSource) -> bool {
+    fn can_relogin(&self, pw: &Passwords) -> bool {
         self.passwords(pw).available()
     }
 
@@ -710,7 +704,7 @@ impl HostSession<'_> {
         &self,
         live: &mut Live,
         user: Option<&str>,
-        pw: &PasswordSource,
+        pw: &Passwords,
         request: impl Fn(&Live) -> Result<T, RedfishError>,
     ) -> Result<T> {
         match request(live) {
@@ -784,9 +778,9 @@ impl HostSession<'_> {
 
     /// After a 401: log in again once, unless another process already did (use its
     /// session) or logged out (the operator ended the session: exit 4, create nothing).
-    pub fn relogin(&self, live: &mut Live, user: Option<&str>, pw: &PasswordSource) -> Result<()> {
+    pub fn relogin(&self, live: &mut Live, user: Option<&str>, pw: &Passwords) -> Result<()> {
         let user = user.unwrap_or(&live.entry.user).to_owned();
-        let password = self.passwords(pw).read(&user, &self.host)?;
+        let password = self.passwords(pw).read(&user, &self.host.key())?;
         let lock = self.lock()?;
         let current = self.require()?;
         if current.token != live.entry.token {

@@ -41,14 +41,11 @@ fn fleet(sessions: &Sessions, args: &GetArgs, file: &std::path::Path) -> Result<
     }
     super::one_reader_of_stdin(&args.fleet, &args.credentials.password)?;
     let paths = &args.paths;
-    let mut password = args.credentials.password.source();
-    if args.credentials.password.password_stdin {
-        let pw = password.read_for("the cached user", "every host listed")?;
-        password = crate::password::PasswordSource {
-            given: Some(pw),
-            ..Default::default()
-        };
-    }
+    let password = args
+        .credentials
+        .password
+        .source()
+        .for_fleet(args.credentials.user().unwrap_or("the cached user"))?;
     super::each_host(sessions, &args.fleet, file, "fetched", |on, h| {
         let paths = paths
             .iter()
@@ -83,7 +80,7 @@ fn fetch(
     on: &HostSession,
     args: &GetArgs,
     paths: &[String],
-    password: &crate::password::PasswordSource,
+    password: &crate::password::Passwords,
 ) -> Result<Vec<Value>> {
     let mut live = on.open()?;
     let mut bodies = Vec::with_capacity(paths.len());

@@ -1,7 +1,5 @@
 //! `rfsession login`: reuse the cached session if the BMC still accepts it, else create one.
 
-use std::sync::Mutex;
-
 use serde_json::{Value, json};
 
 use super::host;
@@ -11,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::Output;
 use crate::output::warn;
-use crate::password::PasswordSource;
+use crate::password::AskedOnce;
 use crate::secret::Secret;
 use crate::session::{HostSession, Login, Plan, Sessions};
 use crate::timefmt;
@@ -33,33 +31,14 @@ fn fleet(sessions: &Sessions, args: &LoginArgs, file: &std::path::Path) -> Resul
         ));
     }
     super::one_reader_of_stdin(&args.fleet, &args.credentials.password)?;
-    let given = |pw: Secret| PasswordSource {
-        given: Some(pw),
-        ..PasswordSource::default()
-    };
-    let mut source = args.credentials.password.source();
-    if args.credentials.password.password_stdin {
-        let who = args.credentials.user().unwrap_or("the cached user");
-        source = given(source.read_for(who, "every host listed")?);
-    }
+    let who = args.credentials.user().unwrap_or("the cached user");
+    let source = args.credentials.password.source().for_fleet(who)?;
     // Each host's own source (the command line, RFSESSION_PASSWORD, its settings, netrc) as
     // a single-host login; the first host with none asks once for all such hosts.
-    let asked: Mutex<Option<Secret>> = Mutex::new(None);
+    let asked = AskedOnce::default();
     super::each_host(sessions, &args.fleet, file, "logged in", |on, _| {
         let (user, _) = on.login_user(args.credentials.user())?;
-        let source = match on.password_at_hand(&source) {
-            true => source.clone(),
-            false => {
-                let mut asked = asked.lock().unwrap_or_else(|e| e.into_inner());
-                let pw = match &*asked {
-                    Some(pw) => pw.clone(),
-                    None => asked
-                        .insert(source.read_for(&user, "every host listed")?)
-                        .clone(),
-                };
-                given(pw)
-            }
-        };
+        let source = asked.or_ask(on.passwords(&source), &user)?;
         let (entry, reused) = match on.login(&user, &source, args.force)? {
             Login::Reused(e) => (e, true),
             Login::Created(e) => (e, false),

@@ -26,7 +26,7 @@ use crate::exit::ExitCode;
 use crate::fleet;
 use crate::host::{Host, Scheme};
 use crate::output::{Output, warn};
-use crate::password::PasswordSource;
+use crate::password::Passwords;
 use crate::secret::Secret;
 use crate::session::{HostSession, Sessions, Setup};
 use crate::settings::{self, Flags, Origin, Setting, Settings};
@@ -157,19 +157,18 @@ impl Credentials {
 }
 
 impl PasswordArgs {
-    fn source(&self) -> PasswordSource {
+    fn source(&self) -> Passwords {
         if self.password.is_some() {
             warn(
                 "warning: -p puts the password in the process list where other users can read it; prefer --password-file or --password-stdin",
             );
         }
-        PasswordSource {
-            stdin: self.password_stdin,
-            file: self.password_file.clone(),
-            given: self.password.clone().map(Secret::new),
-            command: self.password_command.clone(),
-            ..PasswordSource::default()
-        }
+        Passwords::new(
+            self.password_stdin,
+            self.password_file.clone(),
+            self.password.clone().map(Secret::new),
+            self.password_command.clone(),
+        )
     }
 }
 

@@ -250,3 +250,38 @@ fn logout_all_shows_progress_only_on_a_terminal() {
         "{text:?}"
     );
 }
+
+#[test]
+fn netrc_is_read_once_for_a_whole_fleet() {
+    use std::os::unix::fs::PermissionsExt;
+    let bmcs = bmc_emulator::fleet(Profile::Generic, 3);
+    let env = Env::new();
+    let hosts = env.dir.path().join("hosts");
+    let list: String = bmcs.iter().map(|b| format!("{}\n", b.host())).collect();
+    std::fs::write(&hosts, list).unwrap();
+    let netrc = env.dir.path().join("netrc");
+    std::fs::write(
+        &netrc,
+        format!("default login {USER} password {PASSWORD}\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&netrc, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (path, n) = (hosts.display().to_string(), netrc.display().to_string());
+    // User and password from netrc's default entry, for every host.
+    let out = env
+        .run_env(&bmcs[0], &["login", "--hosts", &path], &[("NETRC", &n)])
+        .ok();
+    assert_eq!(out.stdout.lines().count(), 3, "{out:?}");
+    env.run(&bmcs[0], &["logout", "--all"]).ok();
+    // A netrc open to others is ignored, and said so once, not once per host and lookup.
+    std::fs::set_permissions(&netrc, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = env
+        .run_env(&bmcs[0], &["login", "--hosts", &path], &[("NETRC", &n)])
+        .code(2);
+    assert_eq!(
+        out.stderr.matches("is not private to you; ignored").count(),
+        1,
+        "{out:?}"
+    );
+    assert_eq!(bmcs.iter().map(Bmc::created).sum::<u64>(), 3);
+}
