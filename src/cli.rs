@@ -149,14 +149,14 @@ impl Command {
                     a.host.host = env::get(env::HOST);
                 }
             }
-            Command::Post(a) | Command::Patch(a) | Command::Put(a) | Command::Delete(a) => {
-                if is_path(&a.host) {
-                    if let Some(item) = a.path.take() {
-                        a.items.insert(0, item);
-                    }
-                    a.path = a.host.host.take();
-                    a.host.host = env::get(env::HOST);
+            Command::Post(a) | Command::Patch(a) | Command::Put(a) | Command::Delete(a)
+                if is_path(&a.host) =>
+            {
+                if let Some(item) = a.path.take() {
+                    a.items.insert(0, item);
                 }
+                a.path = a.host.host.take();
+                a.host.host = env::get(env::HOST);
             }
             _ => {}
         }

@@ -68,7 +68,15 @@ fn a_session_named_only_by_the_body_is_found() {
 #[test]
 fn an_emergency_session_that_cannot_be_deleted_is_explained_and_kept() {
     let (bmc, env) = logged_in(Profile::Ilo5);
-    bmc.faults(|f| f.delete_not_allowed = true);
+    // The cached session becomes an emergency session (adopted, ending rfsession's own).
+    let emergency = bmc.add_emergency_session(bmc_emulator::USER);
+    env.run_stdin(
+        &bmc,
+        &["login", &bmc.host(), "--token-stdin"],
+        &emergency.token,
+    )
+    .ok();
+    assert_eq!(bmc.live_sessions(), 1);
     let out = env.run(&bmc, &["logout", &bmc.host()]).code(6);
     assert!(
         out.stderr.contains("answered HTTP 405, Allow: GET")
@@ -83,21 +91,28 @@ fn an_emergency_session_that_cannot_be_deleted_is_explained_and_kept() {
 #[test]
 fn busy_answers_of_idrac_and_ilo_are_retried_like_a_503() {
     for (profile, answer) in [
-        (Profile::Idrac, (400, "IDRAC.2.8.SYS518")),
-        (
-            Profile::Ilo5,
-            (400, "iLO.2.15.InvalidOperationForSystemState"),
-        ),
+        (Profile::Idrac, "IDRAC.2.8.SYS518"),
+        (Profile::Ilo5, "iLO.2.15.InvalidOperationForSystemState"),
     ] {
         let bmc = Bmc::start(profile);
         bmc.faults(|f| {
             f.post_busy = 2;
             f.retry_after = 0;
-            f.busy_answer = Some(answer);
         });
         let env = Env::new();
         env.login(&bmc).ok();
         assert_eq!(posts(&bmc).len(), 3, "{profile:?}");
         assert_eq!(bmc.created(), 1);
+        // Busy for longer than the tries: the vendor's own answer is what the operator reads.
+        let bmc = Bmc::start(profile);
+        bmc.faults(|f| {
+            f.post_busy = 5;
+            f.retry_after = 0;
+        });
+        let out = Env::new().login(&bmc);
+        assert!(
+            out.code != 0 && out.stderr.contains("HTTP 400") && out.stderr.contains(answer),
+            "{profile:?}: {out:?}"
+        );
     }
 }
