@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rfsession_global_optspecs
-    string join \n cache-dir= k/insecure cacert= timeout= proxy= noproxy= persist= no-persist json v/verbose h/help V/version
+    string join \n k/insecure cacert= timeout= proxy= noproxy= persist= no-persist cache-dir= json v/verbose h/help V/version
 end
 
 function __fish_rfsession_needs_command
@@ -24,12 +24,12 @@ function __fish_rfsession_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c rfsession -n "__fish_rfsession_needs_command" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_needs_command" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_needs_command" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_needs_command" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_needs_command" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
@@ -53,19 +53,19 @@ complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "complete-path" 
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "complete-hosts" -d 'The cached hosts and the settings file\'s aliases, one per line; for the shell completion scripts'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "keeper" -d 'Hold connections to BMCs open for later calls (started by --persist; not for people)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s u -l user -d 'User to log in as, when a login is needed [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l session-uri -d 'With --token-stdin: the session\'s URI, when the BMC cannot tell it' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l force -d 'End the cached session first and log in anew'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l token-stdin -d 'Adopt a session created elsewhere: read its token from standard input (no password)'
@@ -80,16 +80,16 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l hosts -d 'Ru
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l pointer -d 'Print the value at this JSON pointer (strings without quotes), e.g. /PowerState' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l max-body -d 'Refuse to parse a body larger than this (K, M, G suffixes); --raw is not limited' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s u -l user -d 'User to log in as, when a login is needed [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
-complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l raw -d 'Write the body bytes unchanged (streamed; one PATH only)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l all-pages -d 'Follow Members@odata.nextLink and print one merged collection'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l ndjson -d 'With several PATHs, print one compact body per line instead of a JSON array'
@@ -100,12 +100,12 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l json -d 'Pri
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cached -d 'List what the local cache holds, for every host; the token is never shown'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
@@ -115,12 +115,12 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s h -l he
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
@@ -132,12 +132,12 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s j -l jobs
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l session -d 'Delete this session (an id or URI, as `rfsession sessions HOST` shows) instead of yours; an administrator may delete any session' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l user -d 'With --others: that user\'s sessions [default: the cached session\'s user]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l older-than -d 'With --others: only sessions created longer ago than this (90s, 30m, 12h, 7d)' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l all -d 'Log out of every cached host, in parallel'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l others -d 'End every other session of the user (sessions leaked by other tools), keeping the one rfsession holds for HOST'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l any-user -d 'With --others: every user\'s sessions (needs the BMC\'s permission to end them)'
@@ -149,18 +149,17 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s v -l verb
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s u -l user -d 'User to log in as, when a login is needed [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
-complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -171,18 +170,18 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s v -l verbos
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l if-match -d 'auto (the resource\'s ETag, read first), none, or an ETag [default: auto]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s u -l user -d 'User to log in as, when a login is needed [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
-complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -193,18 +192,18 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s v -l verbo
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l if-match -d 'auto (the resource\'s ETag, read first), none, or an ETag [default: auto]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s u -l user -d 'User to log in as, when a login is needed [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
-complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -214,19 +213,17 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l json -d 'Pri
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l if-match -d 'If-Match for PATCH and PUT: auto (the resource\'s ETag, read first), none, or an ETag [default: auto]; never sent with POST or DELETE' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l wait-timeout -d 'With --wait: give up waiting after this long (exit 5)' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s u -l user -d 'User to log in as, when a login is needed [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
-complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -236,12 +233,12 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l json -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l header -d 'Print `X-Auth-Token: <token>`, for curl -H @FILE'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
@@ -249,28 +246,28 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l json -d 'P
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s u -l user -d 'User to log in as, when a login is needed [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
-complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
@@ -278,49 +275,49 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l json -d 'Pr
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s u -l user -d 'User name [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s u -l user -d 'User to log in as, when a login is needed [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'

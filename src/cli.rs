@@ -10,6 +10,10 @@ use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand,
 
 use crate::environment as env;
 
+/// The headings of `--help`: a subcommand's own options come first, then these.
+const CONNECTION: &str = "Connection and TLS";
+const GLOBAL: &str = "Global";
+
 fn after_long_help() -> String {
     format!("{}\n\n{}", crate::exit::help_text(), env::help())
 }
@@ -27,52 +31,52 @@ scripts share one BMC session instead of filling the BMC's small session table."
     max_term_width = 100
 )]
 pub struct Cli {
-    /// Cache directory [default: ~/.local/state/rfsession]
-    #[arg(long, global = true, value_name = "DIR", env = env::CACHE_DIR, value_hint = ValueHint::DirPath)]
-    pub cache_dir: Option<PathBuf>,
-
     /// Skip certificate verification at a first login (or login --force) and pin the
     /// certificate seen, in any X.509 version (trust on first use)
-    #[arg(short = 'k', long, global = true)]
+    #[arg(help_heading = CONNECTION, short = 'k', long, global = true)]
     pub insecure: bool,
 
     /// Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly
     /// the BMC's; a login remembers the ones that verified the BMC, for later calls
-    #[arg(long, global = true, value_name = "PEM", value_hint = ValueHint::FilePath)]
+    #[arg(help_heading = CONNECTION, long, global = true, value_name = "PEM", value_hint = ValueHint::FilePath)]
     pub cacert: Option<PathBuf>,
 
     /// Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command
     /// for one host together, plus documented retry pauses), on a --password-command, and
     /// separately on waiting for a lock [default: 30s, or the settings file's]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = crate::timefmt::parse_positive_duration)]
+    #[arg(help_heading = CONNECTION, long, global = true, value_name = "DURATION", value_parser = crate::timefmt::parse_positive_duration)]
     pub timeout: Option<std::time::Duration>,
 
     /// Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or
     /// socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(help_heading = CONNECTION, long, global = true, value_name = "URL")]
     pub proxy: Option<String>,
 
     /// Hosts reached without the proxy, as curl's NO_PROXY: names, .domains, IPs, CIDRs, *
-    #[arg(long, global = true, value_name = "LIST")]
+    #[arg(help_heading = CONNECTION, long, global = true, value_name = "LIST")]
     pub noproxy: Option<String>,
 
     /// Keep the connection to the BMC open between calls for this long without a request
     /// (60s, 10m), in one keeper process for all hosts, as ssh's ControlPersist; a running
     /// keeper serves every later call to a host it holds; 0 turns it off
-    #[arg(long, global = true, value_name = "DURATION", env = env::PERSIST, value_parser = crate::timefmt::parse_duration)]
+    #[arg(help_heading = CONNECTION, long, global = true, value_name = "DURATION", env = env::PERSIST, value_parser = crate::timefmt::parse_duration)]
     pub persist: Option<std::time::Duration>,
 
     /// Connect directly for this call, even where a keeper holds the connection (beats
     /// --persist and RFSESSION_PERSIST)
-    #[arg(long, global = true)]
+    #[arg(help_heading = CONNECTION, long, global = true)]
     pub no_persist: bool,
 
+    /// Cache directory [default: ~/.local/state/rfsession]
+    #[arg(help_heading = GLOBAL, long, global = true, value_name = "DIR", env = env::CACHE_DIR, value_hint = ValueHint::DirPath)]
+    pub cache_dir: Option<PathBuf>,
+
     /// Print one JSON document instead of text (login, sessions, whoami, logout)
-    #[arg(long, global = true)]
+    #[arg(help_heading = GLOBAL, long, global = true)]
     pub json: bool,
 
     /// Show each request and response line and headers on stderr, secrets redacted
-    #[arg(short, long, global = true)]
+    #[arg(help_heading = GLOBAL, short, long, global = true)]
     pub verbose: bool,
 
     #[command(subcommand)]
@@ -114,9 +118,9 @@ impl Cli {
         match &self.command {
             Command::Login(a) => a.credentials.user.user.as_deref(),
             Command::Get(a) => a.credentials.user.user.as_deref(),
-            Command::Post(a) | Command::Patch(a) | Command::Put(a) | Command::Delete(a) => {
-                a.credentials.user.user.as_deref()
-            }
+            Command::Post(a) => a.options.credentials.user.user.as_deref(),
+            Command::Patch(a) | Command::Put(a) => a.options.credentials.user.user.as_deref(),
+            Command::Delete(a) => a.options.credentials.user.user.as_deref(),
             Command::Exec(a) => a.credentials.user.user.as_deref(),
             Command::Config(a) => a.user.user.as_deref(),
             _ => None,
@@ -130,6 +134,16 @@ fn from_env(m: &ArgMatches, id: &str) -> bool {
 }
 
 impl Command {
+    /// A write's target and body (none for DELETE).
+    pub fn write_target(&mut self) -> Option<(&mut Target, Option<&mut BodyArgs>)> {
+        match self {
+            Command::Post(a) => Some((&mut a.target, Some(&mut a.body))),
+            Command::Patch(a) | Command::Put(a) => Some((&mut a.target, Some(&mut a.body))),
+            Command::Delete(a) => Some((&mut a.target, None)),
+            _ => None,
+        }
+    }
+
     /// `get /redfish/v1/Systems` or `post /redfish/v1/... Name=v`: HOST can never start
     /// with `/`, so such a first word is the first PATH and HOST is RFSESSION_HOST's; with
     /// `get --hosts`, every word is a PATH. Done once, here, for every command.
@@ -149,16 +163,25 @@ impl Command {
                     a.host.host = env::get(env::HOST);
                 }
             }
-            Command::Post(a) | Command::Patch(a) | Command::Put(a) | Command::Delete(a)
-                if is_path(&a.host) =>
-            {
-                if let Some(item) = a.path.take() {
-                    a.items.insert(0, item);
+            _ => {
+                let Some((target, body)) = self.write_target() else {
+                    return;
+                };
+                if !is_path(&target.host) {
+                    return;
                 }
-                a.path = a.host.host.take();
-                a.host.host = env::get(env::HOST);
+                match (target.path.take(), body) {
+                    (Some(second), Some(body)) => body.items.insert(0, second),
+                    // DELETE takes no items: two words are HOST and PATH, as typed.
+                    (Some(second), None) => {
+                        target.path = Some(second);
+                        return;
+                    }
+                    (None, _) => {}
+                }
+                target.path = target.host.host.take();
+                target.host.host = env::get(env::HOST);
             }
-            _ => {}
         }
     }
 }
@@ -176,13 +199,13 @@ pub enum Command {
     /// End the cached session on the BMC and forget it
     Logout(LogoutArgs),
     /// POST with the cached session: create a member of a collection, or run an action
-    Post(WriteArgs),
+    Post(PostArgs),
     /// PATCH a resource with the cached session (If-Match read from the resource first)
-    Patch(WriteArgs),
+    Patch(PatchArgs),
     /// PUT (replace) a resource with the cached session
-    Put(WriteArgs),
+    Put(PatchArgs),
     /// DELETE a resource with the cached session
-    Delete(WriteArgs),
+    Delete(DeleteArgs),
     /// Print the cached session token, for other tools (never put it in argv)
     ///
     /// Prints the token of HOST's cached session and a newline, or with --header the line
@@ -265,13 +288,15 @@ pub struct FleetArgs {
 /// The user a login is for.
 #[derive(Debug, Args, Default)]
 pub struct UserArg {
-    /// User name [default: the settings file's, the cached session's, or ~/.netrc's]
+    /// User to log in as, when a login is needed [default: the settings file's, the cached
+    /// session's, or ~/.netrc's]
     #[arg(short, long, value_name = "USER", env = env::USER)]
     pub user: Option<String>,
 }
 
 /// Who logs in, when a command needs to: the user and where the password comes from.
 #[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Credentials")]
 pub struct Credentials {
     #[command(flatten)]
     pub user: UserArg,
@@ -333,15 +358,20 @@ pub struct LoginArgs {
     pub fleet: FleetArgs,
 }
 
+/// What a write acts on.
 #[derive(Debug, Args)]
-pub struct WriteArgs {
+pub struct Target {
     #[command(flatten)]
     pub host: HostArg,
 
     /// The resource or action, as for get (a path without a leading / is under /redfish/v1/)
     #[arg(value_name = "PATH", value_hint = ValueHint::Url)]
     pub path: Option<String>,
+}
 
+/// What a write sends.
+#[derive(Debug, Args, Default)]
+pub struct BodyArgs {
     /// Request items: Name=value (a JSON string) or Name:=json (any JSON value)
     #[arg(value_name = "ITEM")]
     pub items: Vec<String>,
@@ -354,12 +384,11 @@ pub struct WriteArgs {
         conflicts_with = "items"
     )]
     pub data: Option<String>,
+}
 
-    /// If-Match for PATCH and PUT: auto (the resource's ETag, read first), none, or an ETag
-    /// [default: auto]; never sent with POST or DELETE
-    #[arg(long, value_name = "auto|none|ETAG")]
-    pub if_match: Option<String>,
-
+/// What every write takes: a task to wait for, a dry run, a login again.
+#[derive(Debug, Args)]
+pub struct WriteOptions {
     /// When the BMC answers 202 with a task monitor, wait for the task and print its end
     #[arg(long)]
     pub wait: bool,
@@ -374,6 +403,46 @@ pub struct WriteArgs {
 
     #[command(flatten)]
     pub credentials: Credentials,
+}
+
+/// POST: a body (`{}` when none is given), never If-Match (iDRAC refuses it on actions).
+#[derive(Debug, Args)]
+pub struct PostArgs {
+    #[command(flatten)]
+    pub target: Target,
+
+    #[command(flatten)]
+    pub body: BodyArgs,
+
+    #[command(flatten)]
+    pub options: WriteOptions,
+}
+
+/// PATCH and PUT: a body, and If-Match.
+#[derive(Debug, Args)]
+pub struct PatchArgs {
+    #[command(flatten)]
+    pub target: Target,
+
+    #[command(flatten)]
+    pub body: BodyArgs,
+
+    /// auto (the resource's ETag, read first), none, or an ETag [default: auto]
+    #[arg(long, value_name = "auto|none|ETAG")]
+    pub if_match: Option<String>,
+
+    #[command(flatten)]
+    pub options: WriteOptions,
+}
+
+/// DELETE: no body, no If-Match.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    #[command(flatten)]
+    pub target: Target,
+
+    #[command(flatten)]
+    pub options: WriteOptions,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{host, request_path};
 use crate::body;
-use crate::cli::WriteArgs;
+use crate::cli::{BodyArgs, Target, WriteOptions};
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::{Output, escape_controls, warn};
@@ -18,15 +18,23 @@ use crate::transport::Method;
 /// Response bodies of writes are small; a larger one is refused, not parsed.
 const BODY_LIMIT: u64 = 64 << 20;
 
-pub fn run(sessions: &Sessions, out: Output, method: Method, args: WriteArgs) -> Result<()> {
-    let host = host(sessions, &args.host)?;
-    let path = args
+pub fn run(
+    sessions: &Sessions,
+    out: Output,
+    method: Method,
+    target: &Target,
+    body: &BodyArgs,
+    if_match: Option<&str>,
+    args: &WriteOptions,
+) -> Result<()> {
+    let host = host(sessions, &target.host)?;
+    let path = target
         .path
         .as_deref()
         .ok_or_else(|| Error::Usage("no PATH given, e.g. /redfish/v1/Systems/1".into()))?;
     let path = request_path(&host, path)?;
     let body =
-        body::build(args.data.as_deref(), &args.items).map_err(|e| Error::Usage(e.to_string()))?;
+        body::build(body.data.as_deref(), &body.items).map_err(|e| Error::Usage(e.to_string()))?;
     let body = match (method, body) {
         (Method::Post, None) => Some(b"{}".to_vec()),
         (Method::Patch | Method::Put, None) => {
@@ -34,19 +42,14 @@ pub fn run(sessions: &Sessions, out: Output, method: Method, args: WriteArgs) ->
                 "{method} needs a body: -d JSON, -d @FILE, -d @- or items like AssetTag=rack-12"
             )));
         }
-        (Method::Delete, Some(_)) => return Err(Error::Usage("DELETE takes no body".into())),
         (_, b) => b,
     };
-    let if_match = match (method, args.if_match.as_deref()) {
+    let if_match = match (method, if_match) {
         (Method::Patch | Method::Put, None | Some("auto")) => IfMatch::Auto,
         (Method::Patch | Method::Put, Some("none")) => IfMatch::None,
         (Method::Patch | Method::Put, Some(tag)) => IfMatch::Exact(tag.to_owned()),
-        (_, None) => IfMatch::None,
-        (_, Some(_)) => {
-            return Err(Error::Usage(format!(
-                "If-Match is never sent with {method} (iDRAC refuses it on actions); drop --if-match"
-            )));
-        }
+        // POST and DELETE take no --if-match (iDRAC refuses it on actions).
+        _ => IfMatch::None,
     };
     let req = Request {
         method,
@@ -55,7 +58,7 @@ pub fn run(sessions: &Sessions, out: Output, method: Method, args: WriteArgs) ->
         if_match: &if_match,
     };
     let on = sessions.on(&host);
-    run_on(&on, out, &host, &req, &args).map_err(|e| e.on(&host))
+    run_on(&on, out, &host, &req, args).map_err(|e| e.on(&host))
 }
 
 struct Request<'a> {
@@ -70,7 +73,7 @@ fn run_on(
     out: Output,
     host: &Host,
     req: &Request,
-    args: &WriteArgs,
+    args: &WriteOptions,
 ) -> Result<()> {
     if args.dry_run {
         on.require()?;

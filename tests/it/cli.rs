@@ -145,3 +145,39 @@ fn config_names_where_persist_and_user_came_from() {
     assert_eq!(row(&out, "user")["value"], "carol", "{out:?}");
     assert_eq!(row(&out, "user")["from"], "flag -u");
 }
+
+#[test]
+fn help_shows_a_commands_own_options_first_and_only_those_it_uses() {
+    let env = crate::common::Env::new();
+    let help = |cmd: &str| {
+        let out = crate::common::Out::from(env.cmd(None, &[cmd, "--help"]).output().unwrap());
+        assert_eq!(out.code, 0, "{out:?}");
+        out.stdout
+    };
+    for cmd in ["get", "post", "patch", "delete", "login", "exec"] {
+        let text = help(cmd);
+        let at = |heading: &str| {
+            text.find(&format!("\n{heading}:\n"))
+                .unwrap_or_else(|| panic!("{cmd}: no {heading}: {text}"))
+        };
+        let order = [
+            at("Options"),
+            at("Credentials"),
+            at("Connection and TLS"),
+            at("Global"),
+        ];
+        assert!(order.is_sorted(), "{cmd}: {order:?}\n{text}");
+        // Connection options under their heading, not among the command's own.
+        assert!(
+            text.find("--cacert").unwrap() > at("Connection and TLS"),
+            "{cmd}"
+        );
+    }
+    let post = help("post");
+    assert!(!post.contains("--if-match"), "{post}");
+    let delete = help("delete");
+    for never in ["--if-match", "--data", "[ITEM]"] {
+        assert!(!delete.contains(never), "delete offers {never}: {delete}");
+    }
+    assert!(help("patch").contains("--if-match"));
+}
