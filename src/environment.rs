@@ -44,6 +44,10 @@ pub const VARS: &[Var] = &[
         help: "proxies, as curl reads them",
     },
     Var {
+        names: "SSL_CERT_FILE, SSL_CERT_DIR",
+        help: "the system's CA store, as OpenSSL reads them",
+    },
+    Var {
         names: NETRC,
         help: "the netrc file [default: ~/.netrc]",
     },
@@ -79,13 +83,63 @@ pub fn get(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
+/// What `exec` sets for its COMMAND: written, never read.
+pub const FOR_COMMAND: [&str; 4] = [
+    "RFSESSION_TOKEN",
+    "RFSESSION_BASE_URL",
+    "RFSESSION_SESSION_URI",
+    "RFSESSION_CACERT",
+];
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn every_variable_is_listed_once() {
-        let text = super::help();
-        for v in super::VARS {
+        let text = help();
+        for v in VARS {
             assert_eq!(text.matches(v.names).count(), 1, "{}", v.names);
+        }
+    }
+
+    /// Every variable named anywhere in the sources is in the registry (so documented), or
+    /// one `exec` hands its COMMAND.
+    #[test]
+    fn no_variable_is_read_unlisted() {
+        let listed: Vec<&str> = VARS
+            .iter()
+            .flat_map(|v| v.names.split(", "))
+            .chain(FOR_COMMAND)
+            .collect();
+        let mut files = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src"
+        ))];
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // Every `"NAME"` made of capitals and underscores.
+            let names = text.split('"').skip(1).filter_map(|rest| {
+                let end = rest.find(|c: char| !(c.is_ascii_uppercase() || c == '_'))?;
+                (end > 0 && rest[end..].starts_with('"')).then(|| &rest[..end])
+            });
+            for quoted in names {
+                let is_var = quoted.starts_with("RFSESSION_")
+                    || quoted.ends_with("_PROXY")
+                    || quoted.starts_with("SSL_CERT_")
+                    || quoted == "NETRC";
+                if is_var && !quoted.ends_with('_') {
+                    assert!(
+                        listed.contains(&quoted),
+                        "{}: {quoted} is not in src/environment.rs",
+                        path.display()
+                    );
+                }
+            }
         }
     }
 }

@@ -181,3 +181,22 @@ fn help_shows_a_commands_own_options_first_and_only_those_it_uses() {
     }
     assert!(help("patch").contains("--if-match"));
 }
+
+#[test]
+fn the_readme_lists_every_environment_variable() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = readme
+        .split("\n## Environment\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README has an Environment section");
+    for var in rfsession::environment::VARS {
+        for name in var.names.split(", ") {
+            assert!(
+                table.contains(&format!("`{name}`")),
+                "README's Environment misses {name}"
+            );
+        }
+    }
+}
