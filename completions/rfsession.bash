@@ -125,7 +125,7 @@ _rfsession() {
 
     case "${cmd}" in
         rfsession)
-            opts="-k -v -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts keeper help"
+            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts keeper help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -177,7 +177,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__cert)
-            opts="-k -v -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,7 +229,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__complete__subcmd__hosts)
-            opts="-k -v -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -281,7 +281,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__complete__subcmd__path)
-            opts="-k -v -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -333,7 +333,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__config)
-            opts="-u -k -v -h -V --user --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-u -k -v -q -h -V --user --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -393,7 +393,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__delete)
-            opts="-u -p -k -v -h -V --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-u -p -k -v -q -h -V --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -484,7 +484,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__exec)
-            opts="-u -p -k -v -h -V --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-u -p -k -v -q -h -V --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -571,7 +571,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__get)
-            opts="-j -u -p -k -v -h -V --hosts --jobs --raw --pointer --all-pages --ndjson --max-body --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-j -u -p -k -v -q -h -V --hosts --jobs --raw --pointer --all-pages --ndjson --max-body --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -941,7 +941,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__keeper)
-            opts="-k -v -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -993,7 +993,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__login)
-            opts="-u -p -j -k -v -h -V --user --password-stdin --password-file --password --password-command --force --token-stdin --session-uri --dry-run --hosts --jobs --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-u -p -j -k -v -q -h -V --user --password-stdin --password-file --password --password-command --force --token-stdin --session-uri --dry-run --auth --reclaim --hosts --jobs --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1035,6 +1035,14 @@ _rfsession() {
                     return 0
                     ;;
                 --session-uri)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth)
+                    COMPREPLY=($(compgen -W "session basic" -- "${cur}"))
+                    return 0
+                    ;;
+                --reclaim)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1107,7 +1115,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__logout)
-            opts="-j -k -v -h -V --all --hosts --jobs --session --others --user --any-user --older-than --dry-run --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-j -k -v -q -h -V --all --hosts --jobs --session --others --user --any-user --older-than --force --forget --dry-run --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1194,7 +1202,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__patch)
-            opts="-d -u -p -k -v -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1297,7 +1305,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__post)
-            opts="-d -u -p -k -v -h -V --data --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-d -u -p -k -v -q -h -V --data --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1396,7 +1404,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__put)
-            opts="-d -u -p -k -v -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1499,7 +1507,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__sessions)
-            opts="-k -v -h -V --cached --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-k -v -q -h -V --cached --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1551,12 +1559,20 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__token)
-            opts="-k -v -h -V --header --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-u -k -v -q -h -V --header --user --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cacert)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
@@ -1603,7 +1619,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__whoami)
-            opts="-j -k -v -h -V --hosts --jobs --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --help --version"
+            opts="-j -k -v -q -h -V --hosts --jobs --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1700,7 +1716,7 @@ _rfsession_complete() {
     for ((i = 1; i < ${#words[@]}; i++)); do
         local w=${words[i]}
         if ((skip)); then skip=0; continue; fi
-        case " --cacert --cache-dir --data --hosts --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --session --session-uri --timeout --user --wait-timeout -d -j -p -u " in *" $w "*) skip=1; continue ;; esac
+        case " --auth --cacert --cache-dir --data --hosts --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --reclaim --session --session-uri --timeout --user --wait-timeout -d -j -p -u " in *" $w "*) skip=1; continue ;; esac
         [[ $w == -* ]] && continue
         if ((sub < 0)); then
             case $w in login|get|sessions|whoami|logout|post|patch|put|delete|token|cert|exec|config) sub=$i ;; esac

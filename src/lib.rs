@@ -17,6 +17,7 @@ mod keeper;
 mod netrc;
 pub mod output;
 mod password;
+mod process;
 mod redfish;
 mod secret;
 mod session;

@@ -55,11 +55,18 @@ enum Source {
 }
 
 /// The sources in the order they are tried.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Passwords {
     sources: Vec<Source>,
     /// How long a password command may run (the host's --timeout) [default: 30s].
     timeout: Option<Duration>,
+}
+
+/// No source on the command line: RFSESSION_PASSWORD (then the host's own, with `for_host`).
+impl Default for Passwords {
+    fn default() -> Passwords {
+        Passwords::new(false, None, None, None)
+    }
 }
 
 impl Passwords {

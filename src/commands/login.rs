@@ -12,6 +12,7 @@ use crate::output::warn;
 use crate::password::AskedOnce;
 use crate::secret::Secret;
 use crate::session::{HostSession, Login, Plan, Sessions};
+use crate::settings::Auth;
 use crate::timefmt;
 
 pub fn run(sessions: &Sessions, out: Output, args: LoginArgs) -> Result<()> {
@@ -39,7 +40,7 @@ fn fleet(sessions: &Sessions, args: &LoginArgs, file: &std::path::Path) -> Resul
     super::each_host(sessions, &args.fleet, file, "logged in", |on, _| {
         let (user, _) = on.login_user(args.credentials.user())?;
         let source = asked.or_ask(on.passwords(&source), &user)?;
-        let (entry, reused) = match on.login(&user, &source, args.force)? {
+        let (entry, reused) = match on.login(&user, &source, args.force, true)? {
             Login::Reused(e) => (e, true),
             Login::Created(e) => (e, false),
         };
@@ -51,12 +52,37 @@ fn run_on(on: &HostSession, out: Output, args: &LoginArgs, host: &Host) -> Resul
     if args.token_stdin {
         return adopt(on, out, args);
     }
-    let (user, _) = on.login_user(args.credentials.user())?;
+    let (user, cached) = on.login_user(args.credentials.user())?;
     if args.dry_run {
         let (plan, post) = on.plan(&user, args.force)?;
         return dry_run(out, host, &user, &plan, post.as_deref());
     }
-    let (entry, reused) = match on.login(&user, &args.credentials.password.source(), args.force)? {
+    let source = args.credentials.password.source();
+    // --auth, else what the entry remembers, else the settings file.
+    let basic = match args.auth.as_deref() {
+        Some(how) => how == "basic",
+        None => match &cached {
+            Some(e) => e.basic,
+            None => on.hs.auth.as_ref().map(|a| a.value) == Some(Auth::Basic),
+        },
+    };
+    if basic {
+        let entry = on.login_basic(&user, &source, true)?;
+        return report(
+            out,
+            &entry,
+            false,
+            "using HTTP Basic on every request (no session) as",
+        );
+    }
+    if let Some(older_than) = args.reclaim {
+        let ended = on.reclaim(&user, &source, older_than)?;
+        out.say(&format!(
+            "{host}: ended {} stale sessions of {user} with HTTP Basic",
+            ended.len()
+        ));
+    }
+    let (entry, reused) = match on.login(&user, &source, args.force, true)? {
         Login::Reused(e) => (e, true),
         Login::Created(e) => (e, false),
     };
@@ -100,6 +126,10 @@ fn document(entry: &Entry, reused: bool) -> Value {
 fn report(out: Output, entry: &Entry, reused: bool, verb: &str) -> Result<()> {
     if out.json {
         out.json(&document(entry, reused))?;
+        return Ok(());
+    }
+    if entry.basic {
+        out.say(&format!("{}: {verb} {}", entry.host, entry.user));
         return Ok(());
     }
     let uri = entry

@@ -79,8 +79,8 @@ fn run_on(
         on.require()?;
         return dry_run(out, host, req);
     }
-    let mut live = on.open()?;
     let password = args.credentials.password.source();
+    let mut live = on.open_or_login(args.credentials.user(), &password)?;
     let mut resp = on.with_relogin(&mut live, args.credentials.user(), &password, |l| {
         l.write(req.method, req.path, req.body, req.if_match)
     })?;

@@ -1,6 +1,7 @@
 //! The integration tests: the built binary against emulated BMCs over TLS, one module per
 //! area, linked once (as cargo's own testsuite is).
 
+mod basic_auth;
 mod cli;
 mod comforts;
 mod commands;
@@ -12,6 +13,7 @@ mod fleet;
 mod generate;
 mod hardening;
 mod hardening2;
+mod holds;
 mod lifecycle;
 mod messages;
 mod others;
