@@ -123,10 +123,19 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
         timeout: cli.timeout,
         proxy: cli.proxy.clone(),
         noproxy: cli.noproxy.clone(),
-        user: cli.user().map(|u| Setting {
-            value: u.to_owned(),
-            from: origin("user", "-u", environment::USER),
-        }),
+        // Commands without a -u of their own (sessions, logout) still log in as it says.
+        user: cli
+            .user()
+            .map(|u| Setting {
+                value: u.to_owned(),
+                from: origin("user", "-u", environment::USER),
+            })
+            .or_else(|| {
+                environment::get(environment::USER).map(|value| Setting {
+                    value,
+                    from: Origin::Env(environment::USER),
+                })
+            }),
         persist: cli.persist.filter(|_| !cli.no_persist).map(|d| Setting {
             value: d,
             from: origin("persist", "--persist", environment::PERSIST),
