@@ -19,7 +19,7 @@ use crate::password::{PasswordError, Passwords};
 use crate::process::ProcessId;
 use crate::redfish::{self, Bmc, DEFAULT_SESSIONS, Deleted, RedfishError, SessionInfo};
 use crate::secret::Secret;
-use crate::settings::{HostSettings, Settings};
+use crate::settings::{HostSettings, Setting, Settings};
 use crate::signals;
 use crate::tasks;
 use crate::timefmt;
@@ -88,7 +88,8 @@ type Result<T, E = SessionError> = std::result::Result<T, E>;
 /// environment, settings file).
 #[derive(Debug, Clone)]
 pub struct Setup {
-    pub cache_dir: Option<PathBuf>,
+    /// The cache directory, and where it was named (None: the platform's state directory).
+    pub cache_dir: Option<Setting<PathBuf>>,
     pub verbose: bool,
     pub settings: Settings,
     /// An upper bound on every timeout (completion).
@@ -207,7 +208,7 @@ fn held(holds: &[Hold], add: bool) -> Vec<Hold> {
 impl Sessions {
     pub fn new(setup: Setup) -> Result<Sessions> {
         Ok(Sessions {
-            cache: Cache::new(setup.cache_dir.clone())?,
+            cache: Cache::new(setup.cache_dir.as_ref().map(|d| d.value.clone()))?,
             setup,
         })
     }
@@ -219,6 +220,14 @@ impl Sessions {
 
     pub fn settings(&self) -> &Settings {
         &self.setup.settings
+    }
+
+    /// Where the cache directory was named, for `config`.
+    pub fn cache_dir_origin(&self) -> String {
+        match &self.setup.cache_dir {
+            Some(d) => d.from.to_string(),
+            None => "the state directory".into(),
+        }
     }
 
     /// Where the host's entry is kept.

@@ -143,7 +143,10 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
     };
     let settings = Settings::load(settings::default_path(), flags)?;
     Ok(Sessions::new(Setup {
-        cache_dir: cli.cache_dir.clone(),
+        cache_dir: cli.cache_dir.clone().map(|d| Setting {
+            value: d,
+            from: origin("cache_dir", "--cache-dir", environment::CACHE_DIR),
+        }),
         verbose: cli.verbose,
         settings,
         cap: None,

@@ -144,6 +144,20 @@ fn config_names_where_persist_and_user_came_from() {
         .ok();
     assert_eq!(row(&out, "user")["value"], "carol", "{out:?}");
     assert_eq!(row(&out, "user")["from"], "flag -u");
+    // The cache directory: the tests name it in RFSESSION_CACHE_DIR.
+    assert_eq!(
+        row(&out, "cache_entry")["from"],
+        "environment RFSESSION_CACHE_DIR"
+    );
+    let dir = env.cache().display().to_string();
+    let out = env
+        .run(&bmc, &["--json", "--cache-dir", &dir, "config", &host])
+        .ok();
+    assert_eq!(
+        row(&out, "cache_entry")["from"],
+        "flag --cache-dir",
+        "{out:?}"
+    );
 }
 
 #[test]
