@@ -250,6 +250,13 @@ pub enum Command {
     /// completion scripts
     #[command(name = "complete-hosts", hide = true)]
     CompleteHosts,
+    /// Write the shell completions and man pages, generated from this definition, into
+    /// DIR/completions and DIR/man (for the repository: `cargo run --example generate`)
+    #[command(name = "generate-docs", hide = true)]
+    GenerateDocs {
+        #[arg(value_name = "DIR", value_hint = ValueHint::DirPath)]
+        dir: PathBuf,
+    },
     /// Hold connections to BMCs open for later calls (started by --persist; not for people)
     #[command(hide = true)]
     Keeper,

@@ -12,6 +12,8 @@ pub mod environment;
 mod error;
 pub mod exit;
 mod fleet;
+#[doc(hidden)]
+pub mod generate;
 pub mod host;
 mod keeper;
 mod netrc;

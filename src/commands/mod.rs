@@ -42,6 +42,9 @@ pub fn run(cli: Cli) -> Result<()> {
         (_, true) => crate::output::Chatter::Always,
         _ => crate::output::Chatter::Terminal,
     });
+    if let Command::GenerateDocs { dir } = &cli.command {
+        return Ok(crate::generate::generate(dir)?);
+    }
     if let Command::Keeper = cli.command {
         // Started by another rfsession with the cache directory and nothing else.
         let dir = cli
@@ -106,7 +109,7 @@ pub fn run(cli: Cli) -> Result<()> {
             complete::hosts(&sessions);
             Ok(())
         }
-        Command::Keeper => unreachable!("handled above"),
+        Command::Keeper | Command::GenerateDocs { .. } => unreachable!("handled above"),
     }
 }
 

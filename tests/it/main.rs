@@ -10,7 +10,6 @@ mod concurrency;
 mod docs;
 mod faults;
 mod fleet;
-mod generate;
 mod hardening;
 mod hardening2;
 mod holds;

@@ -1,18 +1,18 @@
-//! Shell completions and man pages, generated from the clap definition.
-//! `cargo run --example generate` writes them into the repository; `tests/docs.rs`
-//! regenerates them into a temporary directory and fails on any difference.
-#![allow(dead_code)]
+//! Shell completions and man pages, generated from the clap definition by the hidden
+//! `rfsession generate-docs DIR` (`cargo run --example generate` runs it for the
+//! repository); `tests/it/docs.rs` runs it into a temporary directory and fails on any
+//! difference from the checked-in copies.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::Path;
 
+use crate::cli::Cli;
+use crate::environment;
+use crate::exit::help_text;
 use clap::CommandFactory;
 use clap_complete::Shell;
-use rfsession::cli::Cli;
-use rfsession::environment;
-use rfsession::exit::help_text;
 
 const SUBCOMMANDS: [&str; 13] = [
     "login", "get", "sessions", "whoami", "logout", "post", "patch", "put", "delete", "token",
