@@ -30,7 +30,7 @@ use crate::password::Passwords;
 use crate::secret::Secret;
 use crate::session::{HostSession, Sessions, Setup};
 use crate::settings::{self, Flags, Origin, Setting, Settings};
-use crate::transport::{Method, same_origin_path};
+use crate::transport::same_origin_path;
 
 pub fn run(cli: Cli) -> Result<()> {
     if let Command::CompletePath(args) = &cli.command {
@@ -64,42 +64,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sessions(args) => sessions::run(&sessions, out, args),
         Command::Whoami(args) => whoami::run(&sessions, out, args),
         Command::Logout(args) => logout::run(&sessions, out, args),
-        Command::Post(a) => write::run(
-            &sessions,
-            out,
-            Method::Post,
-            &a.target,
-            &a.body,
-            None,
-            &a.options,
-        ),
-        Command::Patch(a) => write::run(
-            &sessions,
-            out,
-            Method::Patch,
-            &a.target,
-            &a.body,
-            a.if_match.as_deref(),
-            &a.options,
-        ),
-        Command::Put(a) => write::run(
-            &sessions,
-            out,
-            Method::Put,
-            &a.target,
-            &a.body,
-            a.if_match.as_deref(),
-            &a.options,
-        ),
-        Command::Delete(a) => write::run(
-            &sessions,
-            out,
-            Method::Delete,
-            &a.target,
-            &Default::default(),
-            None,
-            &a.options,
-        ),
+        Command::Post(_) | Command::Patch(_) | Command::Put(_) | Command::Delete(_) => {
+            write::run(&sessions, out, &cli.command)
+        }
         Command::Token(args) => token::run(&sessions, out, args),
         Command::Cert(args) => cert::run(&sessions, out, args),
         Command::Exec(args) => exec::run(&sessions, args),

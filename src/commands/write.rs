@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{host, request_path};
 use crate::body;
-use crate::cli::{BodyArgs, Target, WriteOptions};
+use crate::cli::{BodyArgs, Command, WriteOptions};
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::{Output, escape_controls, warn};
@@ -18,15 +18,27 @@ use crate::transport::Method;
 /// Response bodies of writes are small; a larger one is refused, not parsed.
 const BODY_LIMIT: u64 = 64 << 20;
 
-pub fn run(
-    sessions: &Sessions,
-    out: Output,
-    method: Method,
-    target: &Target,
-    body: &BodyArgs,
-    if_match: Option<&str>,
-    args: &WriteOptions,
-) -> Result<()> {
+pub fn run(sessions: &Sessions, out: Output, command: &Command) -> Result<()> {
+    let none = BodyArgs::default();
+    let (method, target, body, if_match, args) = match command {
+        Command::Post(a) => (Method::Post, &a.target, &a.body, None, &a.options),
+        Command::Patch(a) => (
+            Method::Patch,
+            &a.target,
+            &a.body,
+            a.if_match.as_deref(),
+            &a.options,
+        ),
+        Command::Put(a) => (
+            Method::Put,
+            &a.target,
+            &a.body,
+            a.if_match.as_deref(),
+            &a.options,
+        ),
+        Command::Delete(a) => (Method::Delete, &a.target, &none, None, &a.options),
+        _ => unreachable!("only writes come here"),
+    };
     let host = host(sessions, &target.host)?;
     let path = target
         .path
