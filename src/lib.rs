@@ -33,4 +33,5 @@ mod x509;
 
 pub use commands::run;
 pub use error::Error;
+pub use settings::KEYS as SETTINGS_KEYS;
 pub use signals::harden;

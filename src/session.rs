@@ -7,6 +7,7 @@
 //! (DELETE answering 2xx, 404 or 401).
 
 use std::cell::RefCell;
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -254,6 +255,16 @@ impl Sessions {
             timeout,
             hs,
             bmcs: RefCell::default(),
+            prompt: true,
+        }
+    }
+
+    /// One host of many worked at once: nobody is asked for a password mid-run (the
+    /// workers would ask all together).
+    pub fn on_unattended(&self, host: &Host) -> HostSession<'_> {
+        HostSession {
+            prompt: false,
+            ..self.on(host)
         }
     }
 
@@ -296,6 +307,8 @@ pub struct HostSession<'a> {
     /// again, the old session's DELETE and the requests share one (each costs a BMC 100 to
     /// 300 ms of TLS handshake).
     bmcs: RefCell<Vec<(Trust, Rc<Bmc>)>>,
+    /// A person at a terminal may be asked for a password to log in again.
+    prompt: bool,
 }
 
 /// A cached session ready for requests; with `basic`, HTTP Basic credentials instead.
@@ -864,6 +877,12 @@ impl HostSession<'_> {
             Plan::Replace(e) if !force && e.user == user => dead = Some(e.token),
             _ => {}
         }
+        if self.will_prompt(password) {
+            // A person is about to type a password: show a certificate problem (a wrong
+            // --cacert, a changed pin) first, not after it was typed.
+            let trust = self.trust(self.entry()?.as_ref(), self.repin(force));
+            self.bmc(trust)?.sessions_path()?;
+        }
         let password = self.passwords(password).read(user, &self.host.key())?;
         let lock = self.lock()?;
         // Another process may have logged in or out while we waited: decide again.
@@ -950,9 +969,15 @@ impl HostSession<'_> {
         Ok(live)
     }
 
-    /// Is a password at hand without asking anyone, for a login again after a 401?
+    /// Can we log in again after a 401: a password at hand, or a person at the terminal to
+    /// ask, as `login` would (never in scripts: no terminal, no prompt, exit 4)?
     fn can_relogin(&self, pw: &Passwords) -> bool {
-        self.passwords(pw).available()
+        self.passwords(pw).available() || self.will_prompt(pw)
+    }
+
+    /// Will reading the password ask the person at the terminal?
+    fn will_prompt(&self, pw: &Passwords) -> bool {
+        self.prompt && !self.passwords(pw).available() && std::io::stdin().is_terminal()
     }
 
     /// Do `request` with the session; a 401 means nothing was applied, so when a password
@@ -1047,6 +1072,12 @@ impl HostSession<'_> {
     /// session).
     pub fn relogin(&self, live: &mut Live, user: Option<&str>, pw: &Passwords) -> Result<()> {
         let user = user.unwrap_or(&live.entry.user).to_owned();
+        if self.will_prompt(pw) {
+            warn(&format!(
+                "{}: the BMC no longer accepts the cached session of {user}; log in again",
+                self.host
+            ));
+        }
         let password = self.passwords(pw).read(&user, &self.host.key())?;
         let lock = self.lock()?;
         // Logged out meanwhile: a password source is at hand, so the caller gets a session
