@@ -16,6 +16,7 @@ mod fleet;
 pub mod generate;
 pub mod host;
 mod keeper;
+mod links;
 mod netrc;
 pub mod output;
 mod password;

@@ -1,6 +1,7 @@
 //! The integration tests: the built binary against emulated BMCs over TLS, one module per
 //! area, linked once (as cargo's own testsuite is).
 
+mod adopt;
 mod answers;
 mod basic_auth;
 mod cli;
@@ -16,6 +17,7 @@ mod hardening;
 mod hardening2;
 mod holds;
 mod lifecycle;
+mod links;
 mod messages;
 mod others;
 mod persist;
