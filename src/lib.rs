@@ -22,6 +22,7 @@ pub mod output;
 mod password;
 mod process;
 mod redfish;
+mod resource;
 mod secret;
 mod session;
 mod settings;
