@@ -1,4 +1,4 @@
-//! Spending the cached session (issue 9): writes with every vendor's ETag and If-Match
+//! Spending the cached session: writes with every vendor's ETag and If-Match
 //! rules, actions that run as tasks, and handing the session to curl and other tools.
 
 use std::os::unix::process::ExitStatusExt;
@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::common::{Env, logged_in};
 
 const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
+
 const RESET: &str = "Systems/1/Actions/ComputerSystem.Reset";
 
 fn if_matches(bmc: &Bmc, method: &str) -> Vec<Option<String>> {
@@ -490,4 +491,28 @@ fn an_adopted_token_is_used_and_logged_out() {
         "{out:?}"
     );
     assert!(!env.entry_path(&bmc).exists());
+}
+
+#[test]
+fn request_items_split_at_the_first_separator() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let out = env
+        .run(
+            &bmc,
+            &[
+                "--json",
+                "patch",
+                &bmc.host(),
+                "Systems/1",
+                "AssetTag=rack:=12",
+                "Count:=3",
+                "--dry-run",
+            ],
+        )
+        .ok();
+    assert_eq!(
+        out.json()["body"],
+        serde_json::json!({"AssetTag": "rack:=12", "Count": 3}),
+        "{out:?}"
+    );
 }
