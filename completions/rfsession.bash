@@ -183,7 +183,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__cert)
-            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -235,7 +235,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__complete__subcmd__hosts)
-            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -287,7 +287,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__complete__subcmd__path)
-            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,7 +339,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__config)
-            opts="-u -k -v -q -h -V --user --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-u -k -v -q -h -V --user --json --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -399,7 +399,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__delete)
-            opts="-u -p -k -v -q -h -V --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-u -p -k -v -q -h -V --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --json --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -490,7 +490,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__exec)
-            opts="-u -p -k -v -q -h -V --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-u -p -k -v -q -h -V --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -577,7 +577,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__generate__subcmd__docs)
-            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -629,7 +629,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__get)
-            opts="-j -u -p -k -v -q -h -V --hosts --jobs --raw --pointer --all-pages --ndjson --max-body --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-j -u -p -k -v -q -h -V --hosts --jobs --raw --pointer --all-pages --ndjson --max-body --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1013,7 +1013,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__keeper)
-            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1065,7 +1065,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__login)
-            opts="-u -p -j -k -v -q -h -V --user --password-stdin --password-file --password --password-command --force --token-stdin --session-uri --dry-run --auth --reclaim --hosts --jobs --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-u -p -j -k -v -q -h -V --user --password-stdin --password-file --password --password-command --force --token-stdin --session-uri --dry-run --auth --reclaim --hosts --jobs --json --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1187,7 +1187,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__logout)
-            opts="-j -k -v -q -h -V --all --hosts --jobs --session --others --user --any-user --older-than --force --forget --dry-run --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-j -k -v -q -h -V --all --hosts --jobs --session --others --user --any-user --older-than --force --forget --dry-run --json --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1274,7 +1274,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__patch)
-            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --json --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1377,7 +1377,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__post)
-            opts="-d -u -p -k -v -q -h -V --data --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-d -u -p -k -v -q -h -V --data --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --json --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1476,7 +1476,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__put)
-            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-d -u -p -k -v -q -h -V --data --if-match --wait --wait-timeout --dry-run --user --password-stdin --password-file --password --password-command --json --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1579,7 +1579,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__sessions)
-            opts="-k -v -q -h -V --cached --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-k -v -q -h -V --cached --json --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1631,7 +1631,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__token)
-            opts="-u -k -v -q -h -V --header --user --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-u -k -v -q -h -V --header --user --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1691,7 +1691,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__whoami)
-            opts="-j -k -v -q -h -V --hosts --jobs --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version"
+            opts="-j -k -v -q -h -V --hosts --jobs --json --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -71,8 +71,9 @@ pub struct Cli {
     #[arg(help_heading = GLOBAL, long, global = true, value_name = "DIR", env = env::CACHE_DIR, value_hint = ValueHint::DirPath)]
     pub cache_dir: Option<PathBuf>,
 
-    /// Print one JSON document instead of text (login, sessions, whoami, logout)
-    #[arg(help_heading = GLOBAL, long, global = true)]
+    /// Print one JSON document instead of text (login, sessions, whoami, logout, config and
+    /// the writes; also after those commands' names)
+    #[arg(help_heading = GLOBAL, long)]
     pub json: bool,
 
     /// Show each request and response line and headers on stderr, secrets redacted, and
@@ -117,6 +118,22 @@ impl Cli {
         });
         cli.command.shift_path(host_typed);
         Ok(cli)
+    }
+
+    /// `--json`, before the command's name or after it.
+    pub fn json(&self) -> bool {
+        self.json
+            || match &self.command {
+                Command::Login(a) => a.output.json,
+                Command::Sessions(a) => a.output.json,
+                Command::Whoami(a) => a.output.json,
+                Command::Logout(a) => a.output.json,
+                Command::Config(a) => a.output.json,
+                Command::Post(a) => a.options.output.json,
+                Command::Patch(a) | Command::Put(a) => a.options.output.json,
+                Command::Delete(a) => a.options.output.json,
+                _ => false,
+            }
     }
 
     /// The user named on the command line or in RFSESSION_USER for this command.
@@ -270,6 +287,9 @@ pub struct ConfigArgs {
     /// Show the settings for a call as this user
     #[command(flatten)]
     pub user: UserArg,
+
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -298,6 +318,14 @@ pub struct FleetArgs {
     /// With --hosts or --all: how many hosts at once
     #[arg(long, short = 'j', value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: u16,
+}
+
+/// `--json`, offered by the commands whose output it changes.
+#[derive(Debug, Args, Default)]
+pub struct JsonArg {
+    /// Print one JSON document instead of text
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The user a login is for.
@@ -382,6 +410,9 @@ pub struct LoginArgs {
 
     #[command(flatten)]
     pub fleet: FleetArgs,
+
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
 /// What a write acts on.
@@ -429,6 +460,9 @@ pub struct WriteOptions {
 
     #[command(flatten)]
     pub credentials: Credentials,
+
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
 /// POST: a body (`{}` when none is given), never If-Match (iDRAC refuses it on actions).
@@ -549,6 +583,9 @@ pub struct SessionsArgs {
     /// List what the local cache holds, for every host; the token is never shown
     #[arg(long)]
     pub cached: bool,
+
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -558,6 +595,9 @@ pub struct WhoamiArgs {
 
     #[command(flatten)]
     pub fleet: FleetArgs,
+
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -613,6 +653,9 @@ pub struct LogoutArgs {
     /// nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
 pub fn parse_size(s: &str) -> Result<u64, String> {

@@ -54,7 +54,7 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     let sessions = sessions_for(&cli)?;
     let out = Output {
-        json: cli.json,
+        json: cli.json(),
         quiet: false,
     };
     match cli.command {

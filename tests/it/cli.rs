@@ -165,7 +165,8 @@ fn config_names_where_persist_and_user_came_from() {
     let out = env
         .run_env(
             &bmc,
-            &["--json", "config", &host],
+            // --json after the command's name, as before it.
+            &["config", &host, "--json"],
             &[("RFSESSION_PERSIST", "5m")],
         )
         .ok();
@@ -246,6 +247,15 @@ fn help_shows_a_commands_own_options_first_and_only_those_it_uses() {
         assert!(!delete.contains(never), "delete offers {never}: {delete}");
     }
     assert!(help("patch").contains("--if-match"));
+    // --json where it changes the output, and only there.
+    for cmd in ["get", "token", "cert", "exec"] {
+        assert!(!help(cmd).contains("--json"), "{cmd} offers --json");
+    }
+    for cmd in [
+        "login", "sessions", "whoami", "logout", "config", "post", "delete",
+    ] {
+        assert!(help(cmd).contains("--json"), "{cmd} lacks --json");
+    }
 }
 
 #[test]
