@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::common::Env;
+use crate::common::{Env, sent_deletes};
 use bmc_emulator::{Bmc, Config, PASSWORD, Profile, USER};
 
 const PW: [(&str, &str); 2] = [("RFSESSION_PASSWORD", PASSWORD), ("RFSESSION_USER", USER)];
@@ -226,14 +226,7 @@ fn login_reclaim_deletes_only_direct_members_of_the_sessions_collection() {
     });
     let created = bmc.created();
     env.run_env(&bmc, &["login", &h, "--reclaim=1h"], &PW).ok();
-    let deletes: Vec<String> = bmc
-        .state()
-        .requests
-        .iter()
-        .filter(|r| r.method == "DELETE")
-        .map(|r| r.path.clone())
-        .collect();
-    assert_eq!(deletes, vec![stale.uri.clone()]);
+    assert_eq!(sent_deletes(&bmc), vec![stale.uri.clone()]);
     assert_eq!(bmc.state().accounts.len(), 2, "an account was deleted");
     assert_eq!(bmc.created(), created + 1, "exactly the login's session");
 }

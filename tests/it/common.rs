@@ -258,3 +258,13 @@ pub fn write_private(path: &Path, text: &str) -> String {
     fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
     path.display().to_string()
 }
+
+/// The paths of the DELETEs the BMC received, in order.
+pub fn sent_deletes(bmc: &Bmc) -> Vec<String> {
+    bmc.state()
+        .requests
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .map(|r| r.path.clone())
+        .collect()
+}

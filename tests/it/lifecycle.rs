@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use bmc_emulator::{Bmc, Config, PASSWORD, Profile, USER};
 
-use crate::common::{Env, PW, hold_lock, logged_in, wait};
+use crate::common::{Env, PW, hold_lock, logged_in, sent_deletes, wait};
 
 /// The TLS connections the BMC accepted while `run` ran.
 fn connections(bmc: &bmc_emulator::Bmc, run: impl FnOnce()) -> u64 {
@@ -425,13 +425,7 @@ fn a_location_naming_the_collection_is_not_the_session() {
     assert_ne!(e["session_uri"], "/redfish/v1/SessionService/Sessions");
     env.run(&bmc, &["logout", &bmc.host()]).ok();
     assert_eq!(bmc.live_sessions(), 0);
-    let deletes: Vec<String> = bmc
-        .state()
-        .requests
-        .iter()
-        .filter(|r| r.method == "DELETE")
-        .map(|r| r.path.clone())
-        .collect();
+    let deletes = sent_deletes(&bmc);
     assert!(
         deletes
             .iter()

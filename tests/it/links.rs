@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use bmc_emulator::{Bmc, Config, OPERATOR, Profile, USER};
 use serde_json::{Value, json};
 
-use crate::common::{Env, logged_in};
+use crate::common::{Env, logged_in, sent_deletes};
 
 const RESET: &str = "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset";
 
@@ -164,15 +164,6 @@ fn sent_with_token(bmc: &Bmc) -> Vec<String> {
         .iter()
         .filter(|r| r.header("x-auth-token").is_some() || r.method == "DELETE")
         .map(|r| format!("{} {}", r.method, r.path))
-        .collect()
-}
-
-fn sent_deletes(bmc: &Bmc) -> Vec<String> {
-    bmc.state()
-        .requests
-        .iter()
-        .filter(|r| r.method == "DELETE")
-        .map(|r| r.path.clone())
         .collect()
 }
 
