@@ -54,8 +54,17 @@ pub fn note_parent() {
 static STARTED_BY: OnceLock<Option<ProcessId>> = OnceLock::new();
 
 fn current_parent() -> Option<ProcessId> {
-    // SAFETY: getppid has no preconditions and cannot fail.
-    let ppid = unsafe { libc::getppid() };
+    // SAFETY: getppid, getpid and getsid have no preconditions; getsid fails as -1.
+    let (ppid, me, my_session, its_session) = unsafe {
+        let ppid = libc::getppid();
+        (ppid, libc::getpid(), libc::getsid(0), libc::getsid(ppid))
+    };
+    // A parent in another session did not run us, unless it made us lead a session of our
+    // own: it adopted us when the shell that ran us exited, even before we started, as
+    // `systemd --user` adopts the orphans of the services it starts each in a session.
+    if its_session != my_session && my_session != me {
+        return None;
+    }
     ProcessId::of(u32::try_from(ppid).ok().filter(|&p| p > 1)?)
 }
 

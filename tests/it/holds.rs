@@ -546,3 +546,47 @@ print(os.getpid(), codes)
     env.run(&bmc, &["logout", &bmc.host()]).ok();
     assert_eq!(bmc.live_sessions(), 0);
 }
+
+/// The same, as `systemd --user` runs a service (in a session of its own) whose script ends
+/// with `rfsession login ... & exit 0`: the shell often exits before rfsession has even
+/// started, so the subreaper is its parent from the first instruction on.
+#[test]
+fn a_login_orphaned_before_it_started_leaves_no_hold_on_the_subreaper() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let reaper = r#"
+import ctypes, os, subprocess
+assert ctypes.CDLL(None).prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
+codes = []
+for _ in range(10):
+    subprocess.run(["bash", "-c", '$RF login $BMC & exit 0'], start_new_session=True)
+    while True:
+        try:
+            codes.append(os.waitstatus_to_exitcode(os.wait()[1]))
+        except ChildProcessError:
+            break
+print(os.getpid(), sum(codes), len(codes))
+"#;
+    let mut cmd = script(&env, &bmc, "exec python3 -c \"$REAPER\"");
+    cmd.env("REAPER", reaper);
+    let out = wait(cmd.spawn().unwrap());
+    assert_eq!(out.code, 0, "{out:?}");
+    let words: Vec<u64> = out
+        .stdout
+        .split_whitespace()
+        .map(|w| w.parse().unwrap())
+        .collect();
+    assert_eq!(words[1..], [0, 10], "a login failed: {out:?}");
+    assert_eq!(bmc.created(), 1);
+    let holds = entry(&env, &bmc)
+        .get("holds")
+        .and_then(|h| h.as_array().cloned())
+        .unwrap_or_default();
+    assert!(
+        holds.iter().all(|h| h["pid"] != words[0]),
+        "the subreaper {} holds the session: {holds:?}",
+        words[0]
+    );
+    env.run(&bmc, &["logout", &bmc.host()]).ok();
+    assert_eq!(bmc.live_sessions(), 0);
+}
