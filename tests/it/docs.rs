@@ -282,3 +282,35 @@ fn zsh_and_fish_complete_cached_hosts_and_live_paths() {
         );
     }
 }
+
+#[test]
+fn logout_removes_the_completion_links_with_the_entry_and_keeps_the_lock() {
+    let (bmc, env) = crate::common::logged_in(Profile::Ilo5);
+    let host = bmc.host();
+    let ca = bmc.ca_path().display().to_string();
+    let got = complete(
+        &env,
+        &format!("rfsession --cacert {ca} get {host} /redfish/v1/Sys"),
+    );
+    assert_eq!(got, ["/redfish/v1/Systems/"]);
+    let names = || {
+        let mut n: Vec<String> = std::fs::read_dir(env.cache())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    let stem = rfsession::host::Host::parse(&host).unwrap().file_stem();
+    assert_eq!(
+        names(),
+        [
+            format!("{stem}.json"),
+            format!("{stem}.lock"),
+            format!("{stem}.paths")
+        ]
+    );
+    env.run(&bmc, &["logout", &host]).ok();
+    // The lock stays: another process may be waiting on it.
+    assert_eq!(names(), [format!("{stem}.lock")]);
+}

@@ -481,3 +481,21 @@ fn an_adopted_token_is_used_and_logged_out() {
     );
     assert!(!env.entry_path(&bmc).exists());
 }
+
+#[test]
+fn exec_hands_the_session_over_but_not_the_password() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    let show = "echo \"token=${RFSESSION_TOKEN:+set} password=${RFSESSION_PASSWORD-unset}\"";
+    // With a session cached and when a re-login needs the password from the environment.
+    for expire in [false, true] {
+        if expire {
+            bmc.expire_all();
+        }
+        let out = env
+            .run_env(&bmc, &["exec", &host, "--", "sh", "-c", show], &PW)
+            .ok();
+        assert_eq!(out.stdout.trim(), "token=set password=unset", "{out:?}");
+    }
+    assert_eq!(bmc.created(), 2);
+}
