@@ -314,3 +314,79 @@ fn logout_removes_the_completion_links_with_the_entry_and_keeps_the_lock() {
     // The lock stays: another process may be waiting on it.
     assert_eq!(names(), [format!("{stem}.lock")]);
 }
+
+#[test]
+fn readme_usage_block_names_every_command_and_option() {
+    use clap::CommandFactory;
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let block = readme
+        .split("## Usage\n\n```\n")
+        .nth(1)
+        .and_then(|s| s.split("\n```").next())
+        .expect("README's Usage block");
+    let cli = rfsession::cli::Cli::command();
+    let mut missing = Vec::new();
+    let words = |l: &str| {
+        l.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+            .into_iter()
+    };
+    let placeholders: std::collections::HashMap<&str, &str> = block
+        .lines()
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, v)| (k.trim(), v))
+        .collect();
+    let longs = |c: &clap::Command| -> Vec<String> {
+        c.get_arguments()
+            .filter(|a| !a.is_hide_set())
+            .filter_map(|a| a.get_long())
+            .filter(|l| !["help", "version"].contains(l))
+            .map(|l| format!("--{l}"))
+            .collect()
+    };
+    for long in longs(&cli) {
+        if !block.lines().next().unwrap().contains(&long) {
+            missing.push(format!("global {long}"));
+        }
+    }
+    for sub in cli.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = sub.get_name();
+        if name == "help" {
+            continue;
+        }
+        let lines: Vec<&str> = block
+            .lines()
+            .filter(|l| l.split_whitespace().nth(1) == Some(name))
+            .collect();
+        if lines.is_empty() {
+            missing.push(format!("rfsession {name}"));
+        }
+        for long in longs(sub) {
+            let global = cli
+                .get_arguments()
+                .any(|a| a.get_long() == Some(&long[2..]));
+            // On the command's lines, or in a placeholder they use (`NAME = ...` lines).
+            let shown = |l: &&str| {
+                words(l).any(|w| {
+                    w == long
+                        || placeholders
+                            .get(w.as_str())
+                            .is_some_and(|d| words(d).any(|w| w == long))
+                })
+            };
+            // The writes share their arguments; these the command refuses with a usage error.
+            let refused = [
+                ("post", "--if-match"),
+                ("delete", "--if-match"),
+                ("delete", "--data"),
+            ];
+            if !global && !refused.contains(&(name, &long)) && !lines.iter().any(shown) {
+                missing.push(format!("rfsession {name} {long}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "README's Usage block lacks {missing:?}");
+}
