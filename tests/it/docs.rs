@@ -390,3 +390,32 @@ fn readme_usage_block_names_every_command_and_option() {
     }
     assert!(missing.is_empty(), "README's Usage block lacks {missing:?}");
 }
+
+#[test]
+fn readme_ilorest_figures_are_those_of_the_performance_section() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let row = readme
+        .lines()
+        .find(|l| l.starts_with("| a warm GET"))
+        .expect("the ilorest table's warm GET row");
+    let performance = readme
+        .split("## Performance")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .unwrap();
+    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    for figure in cells[2..4].iter().flat_map(|c| c.split(", ")) {
+        assert!(
+            performance.contains(&format!("{figure} "))
+                || performance.contains(&format!("{figure},")),
+            "the ilorest table's {figure} is not in the Performance section: {row}"
+        );
+    }
+    // The run the figures come from is named, in both places.
+    let run = row
+        .split_whitespace()
+        .find(|w| w.starts_with("20") && w.len() == 10)
+        .expect("the row names the run's date");
+    assert!(performance.contains(run), "{run} is not in Performance");
+}
