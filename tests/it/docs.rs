@@ -420,3 +420,80 @@ fn readme_ilorest_figures_are_those_of_the_performance_section() {
         .expect("the row names the run's date");
     assert!(performance.contains(run), "{run} is not in Performance");
 }
+
+/// The subcommands `--help` hides (for the completion scripts, the keeper, the generator).
+const INTERNAL: [&str; 4] = ["complete-path", "complete-hosts", "keeper", "generate-docs"];
+
+#[test]
+fn completions_offer_the_commands_help_shows_and_no_internal_one() {
+    let env = Env::new();
+    // bash, as a person presses TAB.
+    let got = complete(&env, "rfsession ");
+    assert!(got.contains(&"login".to_owned()), "{got:?}");
+    for name in INTERNAL {
+        assert!(
+            !got.contains(&name.to_owned()),
+            "bash offers {name}: {got:?}"
+        );
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    // fish, asked what it would offer.
+    if have("fish") {
+        let script = format!(
+            "source {}; complete -C 'rfsession '",
+            root.join("rfsession.fish").display()
+        );
+        let out = Command::new("fish")
+            .args(["--no-config", "-c", &script])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let offered: Vec<&str> = text.lines().filter_map(|l| l.split('\t').next()).collect();
+        assert!(offered.contains(&"login"), "{text}");
+        for name in INTERNAL {
+            assert!(!offered.contains(&name), "fish offers {name}: {text}");
+        }
+    }
+    // zsh: its subcommand lists are 'NAME:description' lines.
+    let zsh = std::fs::read_to_string(root.join("_rfsession")).unwrap();
+    assert!(zsh.contains("'login:"));
+    for name in INTERNAL {
+        assert!(!zsh.contains(&format!("'{name}:")), "zsh offers {name}");
+    }
+}
+
+#[test]
+fn man_page_synopsis_names_each_option_value_and_files_says_what_the_entry_holds() {
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("man/rfsession.1"))
+            .unwrap();
+    let synopsis = page
+        .split(".SH SYNOPSIS\n")
+        .nth(1)
+        .and_then(|s| s.lines().next())
+        .unwrap();
+    for option in [
+        r"\fB\-\-cache\-dir\fR \fIDIR\fR",
+        r"\fB\-\-cacert\fR \fIPEM\fR",
+        r"\fB\-\-timeout\fR \fIDURATION\fR",
+        r"\fB\-\-persist\fR \fIDURATION\fR",
+    ] {
+        assert!(
+            synopsis.contains(option),
+            "SYNOPSIS lacks {option}: {synopsis}"
+        );
+    }
+    let files = page.split(".SH FILES\n").nth(1).unwrap();
+    let files = files.split(".SH").next().unwrap().replace('\n', " ");
+    for held in [
+        "CA certificates",
+        "pinned certificate",
+        "hold the session",
+        "HTTP Basic",
+    ] {
+        assert!(
+            files.contains(held),
+            "FILES does not say the entry holds {held}: {files}"
+        );
+    }
+}
