@@ -595,3 +595,16 @@ fn every_duration_takes_one_syntax_and_one_bound() {
     let out = env.run_env(&bmc, &["whoami", &host], &with).code(2);
     assert!(out.stderr.contains("at most 30d"), "{out:?}");
 }
+
+#[test]
+fn get_without_a_host_says_so_as_login_does_whatever_the_environment() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let want = "rfsession: no HOST given; pass it as an argument or set RFSESSION_HOST\n";
+    for cmd in ["get", "login"] {
+        for vars in [&[][..], &[("RFSESSION_USER", "admin")][..]] {
+            let out = env.run_env(&bmc, &[cmd], vars).code(2);
+            assert_eq!(out.stderr, want, "{cmd} with {vars:?}");
+        }
+    }
+}
