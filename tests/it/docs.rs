@@ -140,7 +140,7 @@ fn readme_exit_codes_match_the_enum() {
 }
 
 #[test]
-fn bash_completes_redfish_paths_live_from_the_bmc() {
+fn bash_completes_redfish_paths_live_from_the_bmc_and_logout_forgets_them() {
     let (bmc, env) = crate::common::logged_in(Profile::Ilo5);
     let host = bmc.host();
     let ca = bmc.ca_path().display().to_string();
@@ -173,6 +173,27 @@ fn bash_completes_redfish_paths_live_from_the_bmc() {
     let line = format!("rfsession --cacert {ca} get {} /redfish/v1/", other.host());
     assert_eq!(complete(&env, &line), Vec::<String>::new());
     assert_eq!(other.state().requests.len(), 0);
+    // The links seen are kept beside the entry until a logout removes both.
+    let names = || {
+        let mut n: Vec<String> = std::fs::read_dir(env.cache())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    let stem = rfsession::host::Host::parse(&host).unwrap().file_stem();
+    assert_eq!(
+        names(),
+        [
+            format!("{stem}.json"),
+            format!("{stem}.lock"),
+            format!("{stem}.paths")
+        ]
+    );
+    env.run(&bmc, &["logout", &host]).ok();
+    // The lock stays: another process may be waiting on it.
+    assert_eq!(names(), [format!("{stem}.lock")]);
 }
 
 /// Type `line` and TAB in a real interactive `shell` under tmux; the screen once it shows
@@ -288,38 +309,6 @@ fn zsh_and_fish_complete_cached_hosts_and_live_paths() {
             "{shell}: {screen}"
         );
     }
-}
-
-#[test]
-fn logout_removes_the_completion_links_with_the_entry_and_keeps_the_lock() {
-    let (bmc, env) = crate::common::logged_in(Profile::Ilo5);
-    let host = bmc.host();
-    let ca = bmc.ca_path().display().to_string();
-    let got = complete(
-        &env,
-        &format!("rfsession --cacert {ca} get {host} /redfish/v1/Sys"),
-    );
-    assert_eq!(got, ["/redfish/v1/Systems/"]);
-    let names = || {
-        let mut n: Vec<String> = std::fs::read_dir(env.cache())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        n.sort();
-        n
-    };
-    let stem = rfsession::host::Host::parse(&host).unwrap().file_stem();
-    assert_eq!(
-        names(),
-        [
-            format!("{stem}.json"),
-            format!("{stem}.lock"),
-            format!("{stem}.paths")
-        ]
-    );
-    env.run(&bmc, &["logout", &host]).ok();
-    // The lock stays: another process may be waiting on it.
-    assert_eq!(names(), [format!("{stem}.lock")]);
 }
 
 #[test]
