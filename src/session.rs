@@ -10,7 +10,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::cache::{Cache, CacheError, Entry, FORMAT, Hold, HostLock, Listed};
+use crate::cache::{Cache, CacheError, Entry, FORMAT, Hold, HostLock, KeptTrust, Listed};
 use crate::host::{Host, Scheme};
 use crate::keeper;
 use crate::links::{self, Link};
@@ -174,6 +174,8 @@ pub enum Logout {
     Ended(Deleted),
     /// Other processes still hold the session: it was kept, with these live holds.
     Kept(Vec<Hold>),
+    /// `--forget` with no session cached: the trust kept for the host was removed.
+    ForgotTrust,
 }
 
 /// The live holds of processes other than the caller (the process that ran rfsession).
@@ -290,6 +292,11 @@ impl Sessions {
 
     pub fn keep_note(&self, host: &Host, kind: &str, text: &str) {
         let _ = self.cache.write_note(host, kind, text);
+    }
+
+    /// The hosts logged out of whose trust is kept (see `KeptTrust`).
+    pub fn kept_trusts(&self) -> Result<Vec<(Host, KeptTrust)>> {
+        Ok(self.cache.kept_trusts()?)
     }
 
     /// Every entry in the cache, unreadable ones with their error.
@@ -423,6 +430,7 @@ impl HostSession<'_> {
         Ok(self.cache().read(&self.host)?)
     }
 
+
     /// Record a use of the session (the entry's mtime is its last use).
     pub fn touch(&self) {
         self.cache().touch(&self.host);
@@ -479,8 +487,13 @@ impl HostSession<'_> {
             },
         };
         let flag = self.cacert_flag();
-        match entry {
-            Some(e) if !repin => match (&e.tls_fingerprint, &e.tls_anchors) {
+        // With no entry, the trust kept from the host's last one (it outlives the session).
+        let kept = match entry {
+            Some(e) => Some(e.trust()),
+            None => self.remembered(),
+        };
+        match kept {
+            Some(k) if !repin => match (&k.tls_fingerprint, &k.tls_anchors) {
                 (Some(fp), _) => Trusting {
                     trust: Trust::Pinned(fp.clone()),
                     hint: format!("to trust it, run: rfsession login {host} -k --force"),
@@ -502,6 +515,19 @@ impl HostSession<'_> {
                 hint: String::new(),
             },
             _ => verified(false),
+        }
+    }
+
+    /// The trust kept for the host after its last entry went (see `KeptTrust`).
+    pub fn remembered(&self) -> Option<KeptTrust> {
+        self.cache().read_trust(&self.host).ok().flatten()
+    }
+
+    /// The trust a new entry inherits: the entry's it replaces, else the host's kept one.
+    fn inherited(&self, previous: Option<&Entry>) -> Option<KeptTrust> {
+        match previous {
+            Some(p) => Some(p.trust()),
+            None => self.remembered(),
         }
     }
 
@@ -553,7 +579,7 @@ impl HostSession<'_> {
         &self,
         trust: &Trust,
         bmc: &Bmc,
-        inherit: Option<&Entry>,
+        inherit: Option<KeptTrust>,
     ) -> (Option<String>, Option<String>) {
         if self.host.scheme != Scheme::Https {
             return (None, None);
@@ -570,7 +596,7 @@ impl HostSession<'_> {
                 Some(_) => e.tls_anchors.clone().or_else(leaf_pem),
                 None => e.tls_anchors.clone(),
             };
-            return (e.tls_fingerprint.clone(), anchors);
+            return (e.tls_fingerprint, anchors);
         }
         match trust {
             Trust::Pinned(fp) => (Some(fp.clone()), leaf_pem()),
@@ -696,6 +722,7 @@ impl HostSession<'_> {
 
     /// An entry for a host reached with HTTP Basic: no token, no session.
     fn basic_entry(&self, user: &str, previous: Option<&Entry>) -> Entry {
+        let kept = self.inherited(previous).unwrap_or_default();
         Entry {
             format: FORMAT,
             host: self.host.key(),
@@ -707,8 +734,8 @@ impl HostSession<'_> {
             context: String::new(),
             created: timefmt::unix_now(),
             session_timeout: None,
-            tls_fingerprint: previous.and_then(|p| p.tls_fingerprint.clone()),
-            tls_anchors: previous.and_then(|p| p.tls_anchors.clone()),
+            tls_fingerprint: kept.tls_fingerprint,
+            tls_anchors: kept.tls_anchors,
             basic: true,
             holds: Vec::new(),
             extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
@@ -742,7 +769,7 @@ impl HostSession<'_> {
             Err(e) => return Err(e.into()),
         }
         (entry.tls_fingerprint, entry.tls_anchors) =
-            self.kept_trust(&trust, &bmc, current.as_ref());
+            self.kept_trust(&trust, &bmc, self.inherited(current.as_ref()));
         entry.holds = held(current.as_ref().map_or(&[][..], |c| &c.holds), hold);
         self.cache().write(&lock, &entry)?;
         Ok(entry)
@@ -855,7 +882,7 @@ impl HostSession<'_> {
         let post = match &plan {
             Plan::Reuse(_) => None,
             Plan::Replace(e) => Some(self.bmc(self.trust(Some(e), self.repin(force)))?),
-            Plan::Create => Some(self.bmc(self.trust(None, false))?),
+            Plan::Create => Some(self.bmc(self.trust(None, self.repin(force)))?),
         };
         let post = post.map(|b| b.sessions_path()).transpose()?;
         Ok((plan, post))
@@ -911,8 +938,9 @@ impl HostSession<'_> {
                 self.add_hold(&lock, e, hold).map(Login::Created)
             }
             Plan::Create => {
-                let trust = self.trust(None, false);
-                let e = self.create(&lock, user, &password, trust, None, true)?;
+                let repin = self.repin(force);
+                let trust = self.trust(None, repin);
+                let e = self.create(&lock, user, &password, trust, None, repin)?;
                 self.add_hold(&lock, e, hold).map(Login::Created)
             }
         }
@@ -1071,7 +1099,10 @@ impl HostSession<'_> {
         if let Some(old) = current.as_ref().filter(|o| o.token != token) {
             self.end_replaced(old, false)?;
         }
-        let inherit = current.as_ref().filter(|_| !self.repin(true));
+        let inherit = match self.repin(true) {
+            true => None,
+            false => self.inherited(current.as_ref()),
+        };
         let (tls_fingerprint, tls_anchors) = self.kept_trust(&trust, &bmc, inherit);
         let entry = Entry {
             format: FORMAT,
@@ -1235,7 +1266,7 @@ impl HostSession<'_> {
         let context = new_context();
         let _deferred = signals::defer();
         let created = bmc.login(&sessions, user, password, &context)?;
-        let inherit = previous.filter(|_| !anew);
+        let inherit = if anew { None } else { self.inherited(previous) };
         let (tls_fingerprint, tls_anchors) = self.kept_trust(&trust, &bmc, inherit);
         let session_timeout = bmc.session_timeout(&created.token);
         let entry = Entry {
@@ -1278,6 +1309,9 @@ impl HostSession<'_> {
     pub fn logout(&self, mode: LogoutMode) -> Result<Logout> {
         let lock = self.lock()?;
         let Some(mut entry) = self.entry()? else {
+            if mode == LogoutMode::Forget && self.cache().forget(&lock)? {
+                return Ok(Logout::ForgotTrust);
+            }
             return Ok(Logout::Nothing);
         };
         if mode == LogoutMode::Release {
@@ -1291,10 +1325,16 @@ impl HostSession<'_> {
             }
         }
         let outcome = match mode {
-            LogoutMode::Forget => Deleted::AlreadyGone,
-            _ => self.end(&entry)?,
+            LogoutMode::Forget => {
+                self.cache().forget(&lock)?;
+                Deleted::AlreadyGone
+            }
+            _ => {
+                let outcome = self.end(&entry)?;
+                self.cache().remove(&lock)?;
+                outcome
+            }
         };
-        self.cache().remove(&lock)?;
         keeper::Place::new(self.cache().dir()).stop(&self.host);
         Ok(Logout::Ended(outcome))
     }
@@ -1302,6 +1342,9 @@ impl HostSession<'_> {
     /// What `logout` would do now, deciding as it would but changing nothing.
     pub fn logout_plan(&self, mode: LogoutMode) -> Result<Logout> {
         let Some(entry) = self.entry()? else {
+            if mode == LogoutMode::Forget && self.remembered().is_some() {
+                return Ok(Logout::ForgotTrust);
+            }
             return Ok(Logout::Nothing);
         };
         if mode == LogoutMode::Release {
@@ -1403,15 +1446,20 @@ impl HostSession<'_> {
 
 /// How the entry is trusted, for the operator: whoami, sessions --cached, config.
 pub fn trust_shown(entry: &Entry) -> String {
-    if let Some(fp) = &entry.tls_fingerprint {
+    kept_trust_shown(&entry.host, &entry.trust())
+}
+
+/// How a host (`key`) is trusted by an entry's or a kept trust, for the operator.
+pub fn kept_trust_shown(key: &str, kept: &KeptTrust) -> String {
+    if let Some(fp) = &kept.tls_fingerprint {
         return format!("pinned SHA256:{fp}");
     }
-    match &entry.tls_anchors {
+    match &kept.tls_anchors {
         Some(pem) => format!(
             "CA remembered from login, {}",
             Anchors(pem.clone()).summary()
         ),
-        None if entry.host.starts_with("http://") => "none (plain http)".to_owned(),
+        None if key.starts_with("http://") => "none (plain http)".to_owned(),
         None => "system CA store (or --cacert / the settings file's cacert)".to_owned(),
     }
 }

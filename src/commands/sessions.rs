@@ -7,7 +7,7 @@ use crate::cli::SessionsArgs;
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::{Output, escape_controls, warn};
-use crate::session::{Sessions, trust_shown};
+use crate::session::{Sessions, kept_trust_shown, trust_shown};
 use crate::timefmt;
 
 pub fn run(sessions: &Sessions, out: Output, args: SessionsArgs) -> Result<()> {
@@ -68,6 +68,8 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
             }
         }
     }
+    // Hosts logged out of whose certificate trust is kept: a row each, with no session.
+    let trusted = sessions.kept_trusts()?;
     // One question to the keeper for all rows: which hosts it holds.
     let keeper = sessions.keeper();
     let kept = |h: &crate::host::Host| {
@@ -88,7 +90,7 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
             .iter()
             .map(|(h, e)| {
                 json!({
-                    "host": e.host, "user": e.user,
+                    "host": e.host, "user": e.user, "logged_in": true,
                     "session_uri": e.session_uri.as_deref().unwrap_or(""),
                     "created": timefmt::rfc3339(e.created),
                     "persist_seconds": persist(h),
@@ -100,6 +102,9 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                     })).collect::<Vec<_>>(),
                 })
             })
+            .chain(trusted.iter().map(|(h, t)| {
+                json!({"host": h.key(), "logged_in": false, "trust": kept_trust_shown(&h.key(), t)})
+            }))
             .collect();
         out.json(&Value::Array(arr))?;
     } else {
@@ -135,6 +140,13 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                 ]
                 .map(|c| escape_controls(c).into_owned()),
             );
+        }
+        for (h, t) in &trusted {
+            let mut row = ["-"; 8].map(String::from);
+            row[0] = h.key();
+            row[6] = "(logged out; trust kept)".into();
+            row[7] = kept_trust_shown(&h.key(), t);
+            table.push(row.map(|c| escape_controls(&c).into_owned()));
         }
         out.text(&render(&table))?;
     }

@@ -15,6 +15,7 @@ mod fleet;
 mod generate;
 mod hardening;
 mod hardening2;
+mod kept_trust;
 mod holds;
 mod links;
 mod messages;
