@@ -430,7 +430,6 @@ impl HostSession<'_> {
         Ok(self.cache().read(&self.host)?)
     }
 
-
     /// Record a use of the session (the entry's mtime is its last use).
     pub fn touch(&self) {
         self.cache().touch(&self.host);

@@ -23,11 +23,16 @@ fn the_ca_remembered_from_login_outlives_the_logout() {
         .ok();
     env.run_bare(&["logout", &h]).ok();
     assert_eq!(bmc.live_sessions(), 0);
-    let mode = std::fs::metadata(trust_file(&env, &bmc)).unwrap().permissions().mode();
+    let mode = std::fs::metadata(trust_file(&env, &bmc))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
     // Every later call, with no flag: sessions (HTTP Basic), login, then the README's trap.
     let mut sessions = env.cmd(None, &["sessions", &h]);
-    sessions.env("RFSESSION_USER", USER).env("RFSESSION_PASSWORD", PASSWORD);
+    sessions
+        .env("RFSESSION_USER", USER)
+        .env("RFSESSION_PASSWORD", PASSWORD);
     crate::common::Out::from(sessions.output().unwrap()).ok();
     let cached = env.run_bare(&["sessions", "--cached"]).ok();
     assert!(
@@ -35,7 +40,10 @@ fn the_ca_remembered_from_login_outlives_the_logout() {
             && cached.stdout.contains("CA remembered from login"),
         "{cached:#?}"
     );
-    let listed = env.run_bare(&["--json", "sessions", "--cached"]).ok().json();
+    let listed = env
+        .run_bare(&["--json", "sessions", "--cached"])
+        .ok()
+        .json();
     assert_eq!(listed[0]["logged_in"], false, "{listed}");
     let config = env.run_bare(&["config", &h]).ok();
     assert!(
@@ -46,11 +54,18 @@ fn the_ca_remembered_from_login_outlives_the_logout() {
     env.run_bare(&["login", &h, "-u", USER]).ok();
     let who = env.run_bare(&["whoami", &h]).ok();
     assert!(who.stdout.contains("CA remembered from login"), "{who:#?}");
-    assert!(!trust_file(&env, &bmc).exists(), "the entry carries it again");
+    assert!(
+        !trust_file(&env, &bmc).exists(),
+        "the entry carries it again"
+    );
     env.run_bare(&["logout", &h]).ok();
     // A get that logs in by itself from ~/.netrc.
     let netrc = env.dir.path().join(".netrc");
-    std::fs::write(&netrc, format!("machine 127.0.0.1 login {USER} password {PASSWORD}\n")).unwrap();
+    std::fs::write(
+        &netrc,
+        format!("machine 127.0.0.1 login {USER} password {PASSWORD}\n"),
+    )
+    .unwrap();
     std::fs::set_permissions(&netrc, std::fs::Permissions::from_mode(0o600)).unwrap();
     let mut get = env.cmd(None, &["get", &h, "Systems/1"]);
     let out = crate::common::Out::from(get.output().unwrap());
@@ -58,7 +73,10 @@ fn the_ca_remembered_from_login_outlives_the_logout() {
     env.run_bare(&["logout", &h]).ok();
     // --forget removes it, and says so: the next call verifies with the system's store.
     let forgot = env.run_bare(&["-v", "logout", &h, "--forget"]).ok();
-    assert!(forgot.all().contains("forgot the certificate trust"), "{forgot:#?}");
+    assert!(
+        forgot.all().contains("forgot the certificate trust"),
+        "{forgot:#?}"
+    );
     assert!(!trust_file(&env, &bmc).exists());
     let out = env.run_bare(&["login", &h, "-u", USER]).code(5);
     assert!(out.stderr.contains("system's CA store"), "{out:#?}");
@@ -87,6 +105,7 @@ fn a_pin_outlives_the_logout_and_only_k_force_replaces_it() {
     std::fs::set_permissions(&moved, std::fs::Permissions::from_mode(0o600)).unwrap();
     let o = other.host();
     env.run_bare(&["-k", "login", &o, "-u", USER]).code(5);
-    env.run_bare(&["-k", "login", &o, "-u", USER, "--force"]).ok();
+    env.run_bare(&["-k", "login", &o, "-u", USER, "--force"])
+        .ok();
     env.run_bare(&["get", &o, "Systems/1"]).ok();
 }
