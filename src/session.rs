@@ -160,6 +160,13 @@ struct Trusting {
     hint: String,
 }
 
+/// A session just POSTed, not yet cached.
+struct NewSession {
+    bmc: Bmc,
+    entry: Entry,
+    password_change: Option<String>,
+}
+
 /// What `login` came to.
 pub enum Login {
     Reused(Entry),
@@ -930,10 +937,7 @@ impl HostSession<'_> {
                 Ok(Login::Reused(e))
             }
             Plan::Replace(old) => {
-                let repin = self.repin(force);
-                self.end_replaced(&old, repin)?;
-                let trust = self.trust(Some(&old), repin);
-                let e = self.create(&lock, user, &password, trust, Some(&old), repin)?;
+                let e = self.replace(&lock, user, &password, &old, self.repin(force))?;
                 self.add_hold(&lock, e, hold).map(Login::Created)
             }
             Plan::Create => {
@@ -1259,11 +1263,60 @@ impl HostSession<'_> {
         previous: Option<&Entry>,
         anew: bool,
     ) -> Result<Entry> {
+        let _deferred = signals::defer();
+        let new = self.post_new(user, password, trusting, previous, anew)?;
+        self.keep_new(lock, new)
+    }
+
+    /// Replace `old` with a new session: the new one first, so that a wrong password or an
+    /// unreachable BMC leaves the working session alone; only then is the old one ended (or
+    /// confirmed gone) and the entry written. A full table has no room for both: then the old
+    /// one is ended first, as it must be.
+    fn replace(
+        &self,
+        lock: &HostLock,
+        user: &str,
+        password: &Secret,
+        old: &Entry,
+        repin: bool,
+    ) -> Result<Entry> {
+        let _deferred = signals::defer();
+        let trust = self.trust(Some(old), repin);
+        let new = match self.post_new(user, password, trust, Some(old), repin) {
+            Err(SessionError::Redfish(RedfishError::SessionLimit { .. })) if !old.basic => {
+                warn(&format!(
+                    "{}: the session table is full: ending the cached session first, then logging in",
+                    self.host
+                ));
+                self.end_replaced(old, repin)?;
+                let trust = self.trust(Some(old), repin);
+                let new = self.post_new(user, password, trust, Some(old), repin)?;
+                return self.keep_new(lock, new);
+            }
+            r => r?,
+        };
+        if let Err(e) = self.end_replaced(old, repin) {
+            // The cached session stays: the new one must not hold a slot nobody can find.
+            undo(&new.bmc, &new.entry);
+            return Err(e);
+        }
+        self.keep_new(lock, new)
+    }
+
+    /// POST a new session (signals wait from here until `keep_new`); a token too large to
+    /// keep is deleted again at once.
+    fn post_new(
+        &self,
+        user: &str,
+        password: &Secret,
+        trusting: Trusting,
+        previous: Option<&Entry>,
+        anew: bool,
+    ) -> Result<NewSession> {
         let trust = trusting.trust.clone();
         let bmc = self.bmc(trusting)?;
         let sessions = bmc.sessions_path()?;
         let context = new_context();
-        let _deferred = signals::defer();
         let created = bmc.login(&sessions, user, password, &context)?;
         let inherit = if anew { None } else { self.inherited(previous) };
         let (tls_fingerprint, tls_anchors) = self.kept_trust(&trust, &bmc, inherit);
@@ -1290,11 +1343,26 @@ impl HostSession<'_> {
             let deleted = undo(&bmc, &entry);
             return Err(SessionError::TokenTooLarge { len, deleted });
         }
+        Ok(NewSession {
+            bmc,
+            entry,
+            password_change: created.password_change,
+        })
+    }
+
+    /// Cache a session just created; if the entry cannot be kept, the session is deleted
+    /// again: a session nobody can find must not hold a slot in the BMC's small table.
+    fn keep_new(&self, lock: &HostLock, new: NewSession) -> Result<Entry> {
+        let NewSession {
+            bmc,
+            entry,
+            password_change,
+        } = new;
         if let Err(source) = self.cache().write(lock, &entry) {
             let deleted = undo(&bmc, &entry);
             return Err(SessionError::NotSaved { source, deleted });
         }
-        if let Some(msg) = created.password_change {
+        if let Some(msg) = password_change {
             warn(&format!(
                 "warning: {}: the BMC requires a password change before most requests will work: {msg}",
                 self.host

@@ -237,7 +237,9 @@ fn dry_run(out: Output, host: &Host, user: &str, plan: &Plan, post: Option<&str>
                 .session_uri
                 .clone()
                 .unwrap_or_else(|| "(found through MySession or Context)".to_owned());
-            let text = format!("would DELETE {uri}, then POST {post} as {user}");
+            let text = format!(
+                "would POST {post} as {user}, then DELETE {uri} (first, if the session table is full)"
+            );
             ("replace", Some(uri), text)
         }
         Plan::Create => ("create", None, format!("would POST {post} as {user}")),

@@ -68,7 +68,8 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
             }
         }
     }
-    // Hosts logged out of whose certificate trust is kept: a row each, with no session.
+    // Hosts logged out of whose certificate trust is kept: a row each in the table, with no
+    // session (`--json` stays a list of sessions, which scripts count).
     let trusted = sessions.kept_trusts()?;
     // One question to the keeper for all rows: which hosts it holds.
     let keeper = sessions.keeper();
@@ -90,7 +91,7 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
             .iter()
             .map(|(h, e)| {
                 json!({
-                    "host": e.host, "user": e.user, "logged_in": true,
+                    "host": e.host, "user": e.user,
                     "session_uri": e.session_uri.as_deref().unwrap_or(""),
                     "created": timefmt::rfc3339(e.created),
                     "persist_seconds": persist(h),
@@ -102,9 +103,6 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                     })).collect::<Vec<_>>(),
                 })
             })
-            .chain(trusted.iter().map(|(h, t)| {
-                json!({"host": h.key(), "logged_in": false, "trust": kept_trust_shown(&h.key(), t)})
-            }))
             .collect();
         out.json(&Value::Array(arr))?;
     } else {

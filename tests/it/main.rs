@@ -12,6 +12,7 @@ mod demo;
 mod docs;
 mod faults;
 mod fleet;
+mod force_login;
 mod generate;
 mod hardening;
 mod hardening2;
