@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 
-use super::parse_host;
+use super::host;
 use crate::cli::ExecArgs;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -12,10 +12,10 @@ use crate::session::{SessionError, Sessions};
 use crate::signals;
 
 pub fn run(sessions: &Sessions, args: ExecArgs) -> Result<()> {
-    let host = parse_host(sessions, &args.host)?;
+    let host = host(sessions, &args.host)?;
     let on = sessions.on(&host);
     let live = on
-        .open_valid(args.user.as_deref(), &args.password.source())
+        .open_valid(args.credentials.user(), &args.credentials.password.source())
         .map_err(|e| Error::from(e).on(&host))?;
     if live.basic {
         return Err(Error::Usage(format!(

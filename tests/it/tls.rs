@@ -2,12 +2,14 @@
 //! the flag; legacy (version 1, own-CA) certificates with -k and as exact matches; the
 //! trust handed to curl, Python and exec'd programs; how each entry is trusted, shown.
 
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use bmc_emulator::{Bmc, CertKind, Config, PASSWORD, Profile, USER};
 
-use crate::common::{Env, bin, serving};
+use crate::common::{Env, bin, logged_in, requests, serving};
 
 const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
 
@@ -526,4 +528,248 @@ fn exec_passes_sigterm_on_and_still_cleans_up() {
     assert_eq!(status.signal(), Some(libc::SIGTERM));
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     assert!(!Path::new(&path).exists(), "{path} left behind");
+}
+
+#[test]
+fn untrusted_certificate_exits_5_and_k_pins_it() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let host = bmc.host();
+    let pw = [("RFSESSION_PASSWORD", PASSWORD)];
+    // No --cacert: the system store does not know the emulator's CA.
+    let mut c = env.cmd(None, &["login", &host, "-u", USER]);
+    c.envs(pw);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not trusted") && err.contains("--cacert"),
+        "{err}"
+    );
+
+    let mut c = env.cmd(None, &["-k", "--json", "login", &host, "-u", USER]);
+    c.envs(pw);
+    assert!(c.status().unwrap().success());
+    let entry: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.entry_path(&bmc)).unwrap()).unwrap();
+    let fp = entry["tls_fingerprint"]
+        .as_str()
+        .expect("fingerprint pinned");
+    assert_eq!(fp.len(), 95);
+    // Later commands need no -k: the pinned certificate is trusted.
+    let out = env
+        .cmd(None, &["get", &host, "/redfish/v1/Systems/1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+}
+
+#[test]
+fn plain_http_works_with_a_warning() {
+    let mut cfg = Config::new(Profile::Generic);
+    cfg.tls = false;
+    let bmc = Bmc::with_config(cfg);
+    let env = Env::new();
+    let url = bmc.url();
+    let out = env
+        .run_env(
+            &bmc,
+            &["login", &url, "-u", USER],
+            &[("RFSESSION_PASSWORD", PASSWORD)],
+        )
+        .ok();
+    assert!(out.stderr.contains("clear text"), "{out:?}");
+    env.run(&bmc, &["get", &url, "/redfish/v1/Systems/1"]).ok();
+    env.run(&bmc, &["logout", &url]).ok();
+    assert_eq!(bmc.live_sessions(), 0);
+}
+
+#[test]
+fn the_certificate_is_checked_before_the_password_is_asked_for() {
+    let bmc = Bmc::start(Profile::Generic);
+    bmc.serve_untrusted_certificate();
+    let env = Env::new();
+    let host = bmc.host();
+    let out = env.run_tty(
+        &bmc,
+        &["login", &host, "-u", "admin"],
+        &[],
+        "typed-in-vain\n",
+    );
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(!out.stdout.contains("Password for"), "{out:?}");
+    assert_eq!(bmc.created(), 0);
+}
+
+#[test]
+fn a_pin_governs_every_login_until_k_login_force() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let host = bmc.host();
+    env.run_bare(&["-k", "login", &host, "-u", USER]).ok();
+    // The BMC expires the session; then another server answers on its address.
+    bmc.expire_all();
+    bmc.rotate_certificate();
+    let before = requests(&bmc);
+    for args in [
+        vec!["-k", "login", &host, "-u", USER],
+        vec!["-k", "login", &host, "-u", "operator"],
+        vec!["login", &host, "-u", USER],
+        vec!["get", &host, "/redfish/v1/Systems/1"],
+    ] {
+        let out = env.run_bare(&args).code(5);
+        assert!(
+            out.stderr.contains("changed since login"),
+            "{args:?}: {out:?}"
+        );
+        assert_eq!(requests(&bmc), before, "{args:?} reached the other server");
+    }
+    assert_eq!(bmc.created(), 1);
+    env.run_bare(&["-k", "login", &host, "--force"]).ok();
+    assert_eq!(bmc.created(), 2);
+    env.run_bare(&["get", &host, "/redfish/v1/Systems/1"]).ok();
+}
+
+#[test]
+fn k_does_not_turn_off_verification_for_a_verified_session() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    bmc.serve_untrusted_certificate();
+    let before = requests(&bmc);
+    let out = env
+        .run(&bmc, &["-k", "get", &host, "/redfish/v1/Systems/1"])
+        .code(5);
+    assert!(out.stderr.contains("not trusted"), "{out:?}");
+    assert_eq!(
+        requests(&bmc),
+        before,
+        "the token went to an unverified server"
+    );
+}
+
+#[test]
+fn an_unreadable_cacert_is_a_usage_error() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let empty = env.dir.path().join("empty.pem");
+    fs::write(&empty, "").unwrap();
+    for ca in [env.dir.path().join("missing.pem"), empty] {
+        let mut c = env.cmd(Some(&ca), &["login", &bmc.host(), "-u", USER]);
+        c.envs(PW);
+        assert_eq!(c.output().unwrap().status.code(), Some(2), "{ca:?}");
+    }
+}
+
+// A host's certificate trust outlives its session, as ssh's known_hosts does: after a
+// logout, the CA remembered from login (or the -k pin) serves every later call with no flag;
+// only `login --force` with --cacert or -k replaces it, and `logout --forget` removes it.
+
+fn trust_file(env: &Env, bmc: &Bmc) -> std::path::PathBuf {
+    env.entry_path(bmc).with_extension("trust")
+}
+
+#[test]
+fn the_ca_remembered_from_login_outlives_the_logout() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let h = bmc.host();
+    let ca = bmc.ca_path().to_str().unwrap();
+    env.run_bare(&["--cacert", ca, "login", &h, "-u", USER])
+        .ok();
+    env.run_bare(&["logout", &h]).ok();
+    assert_eq!(bmc.live_sessions(), 0);
+    let mode = std::fs::metadata(trust_file(&env, &bmc))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // Every later call, with no flag: sessions (HTTP Basic), login, then the README's trap.
+    let mut sessions = env.cmd(None, &["sessions", &h]);
+    sessions
+        .env("RFSESSION_USER", USER)
+        .env("RFSESSION_PASSWORD", PASSWORD);
+    crate::common::Out::from(sessions.output().unwrap()).ok();
+    let cached = env.run_bare(&["sessions", "--cached"]).ok();
+    assert!(
+        cached.stdout.contains("(logged out; trust kept)")
+            && cached.stdout.contains("CA remembered from login"),
+        "{cached:#?}"
+    );
+    let listed = env
+        .run_bare(&["--json", "sessions", "--cached"])
+        .ok()
+        .json();
+    // --json lists sessions only: scripts count them.
+    assert_eq!(listed, serde_json::json!([]));
+    let config = env.run_bare(&["--json", "config", &h]).ok().json();
+    assert!(
+        config["trust"]["value"]
+            .as_str()
+            .unwrap()
+            .starts_with("CA remembered"),
+        "{config}"
+    );
+    let config = env.run_bare(&["config", &h]).ok();
+    assert!(
+        config.stdout.contains("CA remembered from login")
+            && config.stdout.contains("logout --forget removes it"),
+        "{config:#?}"
+    );
+    env.run_bare(&["login", &h, "-u", USER]).ok();
+    let who = env.run_bare(&["whoami", &h]).ok();
+    assert!(who.stdout.contains("CA remembered from login"), "{who:#?}");
+    assert!(
+        !trust_file(&env, &bmc).exists(),
+        "the entry carries it again"
+    );
+    env.run_bare(&["logout", &h]).ok();
+    // A get that logs in by itself from ~/.netrc.
+    let netrc = env.dir.path().join(".netrc");
+    std::fs::write(
+        &netrc,
+        format!("machine 127.0.0.1 login {USER} password {PASSWORD}\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&netrc, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let mut get = env.cmd(None, &["get", &h, "Systems/1"]);
+    let out = crate::common::Out::from(get.output().unwrap());
+    assert_eq!(out.code, 0, "{out:#?}");
+    env.run_bare(&["logout", &h]).ok();
+    // --forget removes it, and says so: the next call verifies with the system's store.
+    let forgot = env.run_bare(&["-v", "logout", &h, "--forget"]).ok();
+    assert!(
+        forgot.all().contains("forgot the certificate trust"),
+        "{forgot:#?}"
+    );
+    assert!(!trust_file(&env, &bmc).exists());
+    let out = env.run_bare(&["login", &h, "-u", USER]).code(5);
+    assert!(out.stderr.contains("system's CA store"), "{out:#?}");
+}
+
+#[test]
+fn a_pin_outlives_the_logout_and_only_k_force_replaces_it() {
+    let bmc = serving(CertKind::OwnCa);
+    let env = Env::new();
+    let h = bmc.host();
+    env.run_bare(&["-k", "login", &h, "-u", USER]).ok();
+    env.run_bare(&["logout", &h]).ok();
+    let cached = env.run_bare(&["sessions", "--cached"]).ok();
+    assert!(cached.stdout.contains("pinned SHA256:"), "{cached:#?}");
+    // No -k: the pin serves the next login.
+    env.run_bare(&["login", &h, "-u", USER]).ok();
+    env.run_bare(&["logout", &h]).ok();
+    // A new certificate is refused by the kept pin, even with -k, until -k --force.
+    let other = serving(CertKind::OwnCa);
+    let entry = env.entry_path(&bmc).with_extension("trust");
+    let moved = env.entry_path(&other).with_extension("trust");
+    let text = std::fs::read_to_string(&entry)
+        .unwrap()
+        .replace(&h, &other.host());
+    std::fs::write(&moved, text).unwrap();
+    std::fs::set_permissions(&moved, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = other.host();
+    env.run_bare(&["-k", "login", &o, "-u", USER]).code(5);
+    env.run_bare(&["-k", "login", &o, "-u", USER, "--force"])
+        .ok();
+    env.run_bare(&["get", &o, "Systems/1"]).ok();
 }
