@@ -93,6 +93,7 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                 json!({
                     "host": e.host, "user": e.user,
                     "session_uri": e.session_uri.as_deref().unwrap_or(""),
+                    "auth": super::auth_json(e),
                     "created": timefmt::rfc3339(e.created),
                     "persist_seconds": persist(h),
                     "keeper_pid": kept(h),
@@ -133,7 +134,7 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                     &persist,
                     &keeper,
                     &holders,
-                    e.session_uri.as_deref().unwrap_or(""),
+                    super::session_shown(e, ""),
                     &trust_shown(e),
                 ]
                 .map(|c| escape_controls(c).into_owned()),

@@ -191,3 +191,31 @@ fn a_session_post_that_demands_basic_is_sent_once_more_with_it() {
     .code(3);
     assert_eq!(session_posts(&bmc) - before, 2);
 }
+
+#[test]
+fn a_host_reached_with_basic_says_so_where_its_session_is_shown() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let h = bmc.host();
+    env.run_env(&bmc, &["login", &h, "--auth", "basic"], &PW)
+        .ok();
+    let who = env.run_env(&bmc, &["whoami", &h], &PW).ok();
+    assert!(
+        who.stdout.contains("session:  HTTP Basic (no session)\n"),
+        "{who:?}"
+    );
+    let who = env.run_env(&bmc, &["--json", "whoami", &h], &PW).ok();
+    assert_eq!(who.json()["auth"], "basic");
+    let cached = env.run(&bmc, &["sessions", "--cached"]).ok();
+    assert!(
+        cached.stdout.contains("HTTP Basic (no session)"),
+        "{cached:?}"
+    );
+    let cached = env.run(&bmc, &["--json", "sessions", "--cached"]).ok();
+    assert_eq!(cached.json()[0]["auth"], "basic");
+    // A session entry says "session".
+    env.run_env(&bmc, &["login", &h, "--auth", "session"], &PW)
+        .ok();
+    let cached = env.run(&bmc, &["--json", "sessions", "--cached"]).ok();
+    assert_eq!(cached.json()[0]["auth"], "session");
+}
