@@ -60,8 +60,6 @@ pub enum SessionError {
         undone(*.deleted)
     )]
     TokenTooLarge { len: usize, deleted: bool },
-    #[error("no session {uri} on the BMC; list them with: rfsession sessions {host}")]
-    NoSuchSession { uri: String, host: String },
     #[error("{flag} {value}: {why}")]
     BadSessionUri {
         flag: &'static str,
@@ -1500,8 +1498,9 @@ impl HostSession<'_> {
     }
 
     /// `logout --session ID`: delete any session with the cached token. When it was our
-    /// own, the entry goes too; decided on the entry read under the lock.
-    pub fn end_other(&self, id: &str) -> Result<String> {
+    /// own, the entry goes too; decided on the entry read under the lock. A 404 means the
+    /// session is gone, as for every DELETE (`AlreadyGone`).
+    pub fn end_other(&self, id: &str) -> Result<(String, Deleted)> {
         let lock = self.lock()?;
         let entry = self.require()?;
         let uri = self.session_uri_of(id, &entry)?;
@@ -1512,21 +1511,15 @@ impl HostSession<'_> {
             .as_deref()
             .is_some_and(|u| u.eq_ignore_ascii_case(&uri));
         let outcome = live.bmc.delete(&live.entry.token, &uri)?;
-        if outcome == Deleted::AlreadyGone && !own {
-            // 401 means our own token is no good; 404 that the id does not exist.
-            if !live.valid()? {
-                return Err(live.bmc.unauthorized("").into());
-            }
-            return Err(SessionError::NoSuchSession {
-                uri,
-                host: self.host.key(),
-            });
+        // 401 means our own token is no good (404, that the session is gone).
+        if outcome == Deleted::AlreadyGone && !own && !live.valid()? {
+            return Err(live.bmc.unauthorized("").into());
         }
         // An entry known only by Context: if its token stopped working, the id was ours.
         if own || (live.entry.session_uri.is_none() && !live.valid()?) {
             self.cache().remove(&lock)?;
         }
-        Ok(uri)
+        Ok((uri, outcome))
     }
 }
 

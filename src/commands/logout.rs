@@ -196,8 +196,12 @@ fn other_session(on: &HostSession, out: Output, host: &Host, id: &str, dry: bool
         out.tell(&format!("{host}: dry run: would DELETE {uri}"));
         return Ok(false);
     }
-    let uri = on.end_other(id)?;
-    out.say(&format!("{host}: deleted session {uri}"));
+    match on.end_other(id)? {
+        (uri, Deleted::Ended) => out.say(&format!("{host}: deleted session {uri}")),
+        (uri, Deleted::AlreadyGone) => out.say(&format!(
+            "{host}: session {uri} already gone (the BMC has no such session); nothing to do"
+        )),
+    }
     Ok(true)
 }
 
