@@ -556,6 +556,20 @@ impl HostSession<'_> {
         self.hs.insecure.value
     }
 
+    /// A full table's advice carries the TLS flags of this call, so its commands work pasted.
+    fn with_flags(&self, mut e: RedfishError) -> RedfishError {
+        if let RedfishError::SessionLimit { advice, .. } = &mut e {
+            if let Some(c) = self.hs.cacert.as_ref().filter(|_| self.cacert_flag()) {
+                advice.flags = format!(" --cacert {}", shell_word(&c.value.display().to_string()));
+            }
+            if self.insecure() && matches!(self.hs.insecure.from, crate::settings::Origin::Flag(_))
+            {
+                advice.flags.push_str(" -k");
+            }
+        }
+        e
+    }
+
     /// `--cacert` given on this call (not from the settings file).
     fn cacert_flag(&self) -> bool {
         self.hs
@@ -1334,7 +1348,9 @@ impl HostSession<'_> {
         let bmc = self.bmc(trusting)?;
         let sessions = bmc.sessions_path()?;
         let context = new_context();
-        let created = bmc.login(&sessions, user, password, &context)?;
+        let created = bmc
+            .login(&sessions, user, password, &context)
+            .map_err(|e| self.with_flags(e))?;
         let inherit = if anew { None } else { self.inherited(previous) };
         let (tls_fingerprint, tls_anchors) = self.kept_trust(&trust, &bmc, inherit);
         let session_timeout = bmc.session_timeout(&created.token);
@@ -1583,6 +1599,18 @@ fn new_context() -> String {
     let _ = SystemRandom::new().fill(&mut bytes);
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     format!("rfsession-{}-{hex}", std::process::id())
+}
+
+/// `s` as one shell word: as it is when plain, else in single quotes.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:=@%,".contains(&b))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
 }
 
 fn percent_encode(id: &str) -> String {

@@ -43,10 +43,12 @@ fn a_full_table_is_cleared_by_the_commands_the_error_names_creating_no_session()
         let h = bmc.host();
         let out = env.run_env(&bmc, &["login", &h], &PW).code(6);
         let url = bmc.url();
+        // With the --cacert given, so that they work pasted.
+        let ca = bmc.ca_path().display();
         for named in [
-            format!("`rfsession sessions {url}`"),
-            format!("`rfsession logout {url} --others --older-than 1h`"),
-            format!("`rfsession login {url} --reclaim=1h`"),
+            format!("`rfsession sessions {url} --cacert {ca}`"),
+            format!("`rfsession logout {url} --others --older-than 1h --cacert {ca}`"),
+            format!("`rfsession login {url} --reclaim=1h --cacert {ca}`"),
         ] {
             assert!(out.stderr.contains(&named), "{name}: {named} in {out:?}");
         }
