@@ -37,7 +37,7 @@ pub enum RedfishError {
         host: String,
         status: u16,
         message: String,
-        advice: TableFullAdvice,
+        advice: Box<TableFullAdvice>,
     },
     #[error("{method} {path} answered HTTP {status}{}", detail(.message))]
     Status {
@@ -281,7 +281,7 @@ impl Bmc {
                     host: self.host.key(),
                     status,
                     message,
-                    advice: TableFullAdvice::default(),
+                    advice: Box::default(),
                 });
             }
             // A busy BMC: wait as Retry-After says (else 1 s, then 2 s), 10 s at most in all.
