@@ -601,30 +601,9 @@ pub fn default_dir() -> Option<PathBuf> {
     )
 }
 
-/// A small private file's text (0600, ours, not a symlink); None when it does not exist.
-fn read_private(path: &Path) -> Result<Option<String>> {
-    let file = match OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-    {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(CacheError::io(path, e)),
-    };
-    let meta = file.metadata().map_err(|e| CacheError::io(path, e))?;
-    check_private(path, &meta, 0o600)?;
-    let mut text = String::new();
-    file.take(MAX_ENTRY_BYTES)
-        .read_to_string(&mut text)
-        .map_err(|e| CacheError::Corrupt {
-            path: path.to_owned(),
-            detail: e.to_string(),
-        })?;
-    Ok(Some(text))
-}
-
-fn read_entry(path: &Path) -> Result<Option<Entry>> {
+/// A small private file's text (0600, ours, not a symlink), wiped when dropped (an entry's
+/// holds the token); None when it does not exist.
+fn read_private(path: &Path) -> Result<Option<zeroize::Zeroizing<String>>> {
     let file = match OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW)
@@ -643,6 +622,13 @@ fn read_entry(path: &Path) -> Result<Option<Entry>> {
             path: path.to_owned(),
             detail: e.to_string(),
         })?;
+    Ok(Some(text))
+}
+
+fn read_entry(path: &Path) -> Result<Option<Entry>> {
+    let Some(text) = read_private(path)? else {
+        return Ok(None);
+    };
     parse_entry(&text).map(Some).map_err(|e| match e {
         ParseError::Newer(found) => CacheError::NewerFormat {
             path: path.to_owned(),
