@@ -68,6 +68,10 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
             }
         }
     }
+    if rows.is_empty() && first_bad.is_none() {
+        // For a person at a terminal; a script still gets a bare (empty) table or [].
+        out.say("no cached sessions");
+    }
     // Hosts logged out of whose certificate trust is kept: a row each in the table, with no
     // session (`--json` stays a list of sessions, which scripts count).
     let trusted = sessions.kept_trusts()?;

@@ -145,3 +145,22 @@ fn logout_of_a_session_the_bmc_does_not_have_finds_it_already_gone() {
     env.run(&bmc, &["logout", &h, "--session", "99"]).code(4);
     assert!(env.entry_path(&bmc).exists());
 }
+
+#[test]
+fn sessions_cached_says_when_nothing_is_cached_on_a_terminal_only() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let out = env.run_tty(&bmc, &["sessions", "--cached"], &[], "");
+    assert!(
+        out.stdout.contains("rfsession: no cached sessions"),
+        "{out:?}"
+    );
+    // A script gets the bare table (its header) or [] and nothing on stderr.
+    let out = env.run(&bmc, &["sessions", "--cached"]).ok();
+    assert!(out.stdout.starts_with("HOST "), "{out:?}");
+    assert_eq!(out.stdout.lines().count(), 1, "{out:?}");
+    assert_eq!(out.stderr, "", "{out:?}");
+    let out = env.run(&bmc, &["--json", "sessions", "--cached"]).ok();
+    assert_eq!(out.stdout.trim(), "[]", "{out:?}");
+    assert_eq!(out.stderr, "", "{out:?}");
+}
