@@ -8,14 +8,13 @@
 //! new is exposed: requests carry the token the same user can read from the cache.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::os::unix::fs::PermissionsExt;
-use std::os::unix::net::{UnixListener, UnixStream};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+
+use crate::platform::{self, IpcStream};
 
 /// What a client asks the keeper to send.
 #[derive(Debug, Serialize, Deserialize)]
@@ -66,14 +65,12 @@ impl Place {
             .trim()
             .parse()
             .ok()?;
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        let state = stat.rsplit(')').next()?.split_whitespace().next()?;
-        (state != "Z" && state != "X" && self.socket.exists()).then_some(pid)
+        (platform::process_alive(pid) && self.socket.exists()).then_some(pid)
     }
 
     /// Tell a live keeper to stop (logout); silent when there is none.
     pub fn stop(&self) {
-        if let Ok(mut s) = UnixStream::connect(&self.socket) {
+        if let Ok(mut s) = IpcStream::connect(&self.socket) {
             let _ = s.set_write_timeout(Some(Duration::from_secs(1)));
             let ask = Ask {
                 method: String::new(),
@@ -107,12 +104,7 @@ pub fn spawn(args: &[std::ffi::OsString]) {
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null());
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::setsid();
-            Ok(())
-        });
-    }
+    platform::detach(&mut cmd);
     // Not waited for: it outlives this process and is reparented.
     let _ = cmd.spawn();
 }
@@ -124,8 +116,8 @@ pub fn forward(
     ask: &Ask,
     body: Option<&[u8]>,
     wait: Duration,
-) -> io::Result<Option<(Answer, BufReader<UnixStream>)>> {
-    let Ok(mut s) = UnixStream::connect(&place.socket) else {
+) -> io::Result<Option<(Answer, BufReader<IpcStream>)>> {
+    let Ok(mut s) = IpcStream::connect(&place.socket) else {
         return Ok(None);
     };
     s.set_read_timeout(Some(wait))?;
@@ -170,25 +162,23 @@ pub fn run(place: &Place, idle: Duration, server: &dyn Serve) -> io::Result<()> 
     if !server.still_current() {
         return Ok(());
     }
-    if UnixStream::connect(&place.socket).is_ok() {
+    if IpcStream::connect(&place.socket).is_ok() {
         return Ok(()); // Another keeper is serving.
     }
     let _ = std::fs::remove_file(&place.socket);
-    let listener = UnixListener::bind(&place.socket)?;
-    std::fs::set_permissions(&place.socket, std::fs::Permissions::from_mode(0o600))?;
+    let listener = platform::bind_private(&place.socket)?;
     std::fs::write(&place.pidfile, std::process::id().to_string())?;
     let _guard = Cleanup(place.clone());
-    let me = unsafe { libc::geteuid() };
     let mut last = Instant::now();
     loop {
-        if !readable(&listener, Duration::from_secs(1))? {
+        if !platform::readable(&listener, Duration::from_secs(1))? {
             if last.elapsed() >= idle || !server.still_current() || !place.socket.exists() {
                 return Ok(());
             }
             continue;
         }
         let (conn, _) = listener.accept()?;
-        if peer_uid(&conn) != Some(me) {
+        if !platform::peer_is_me(&conn) {
             continue; // Another user: dropped unanswered.
         }
         last = Instant::now();
@@ -203,7 +193,7 @@ pub fn run(place: &Place, idle: Duration, server: &dyn Serve) -> io::Result<()> 
 }
 
 /// One request; Ok(true) when it said stop.
-fn handle(conn: UnixStream, server: &dyn Serve) -> io::Result<bool> {
+fn handle(conn: IpcStream, server: &dyn Serve) -> io::Result<bool> {
     conn.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut reader = BufReader::new(conn.try_clone()?);
     let mut line = String::new();
@@ -232,42 +222,6 @@ fn handle(conn: UnixStream, server: &dyn Serve) -> io::Result<bool> {
     server.serve(&ask, &body, &mut out)?;
     out.flush()?;
     Ok(false)
-}
-
-fn readable(listener: &UnixListener, wait: Duration) -> io::Result<bool> {
-    use std::os::fd::AsRawFd;
-    let mut fd = libc::pollfd {
-        fd: listener.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    let n = unsafe { libc::poll(&mut fd, 1, wait.as_millis() as i32) };
-    match n {
-        -1 if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted => Ok(false),
-        -1 => Err(io::Error::last_os_error()),
-        n => Ok(n > 0),
-    }
-}
-
-/// The uid of the process at the other end (SO_PEERCRED).
-fn peer_uid(conn: &UnixStream) -> Option<u32> {
-    use std::os::fd::AsRawFd;
-    let mut cred = libc::ucred {
-        pid: 0,
-        uid: 0,
-        gid: 0,
-    };
-    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
-    let rc = unsafe {
-        libc::getsockopt(
-            conn.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_PEERCRED,
-            (&mut cred as *mut libc::ucred).cast(),
-            &mut len,
-        )
-    };
-    (rc == 0).then_some(cred.uid)
 }
 
 /// Removes the socket and pid file when the keeper ends, if they are still its own.

@@ -4,13 +4,13 @@
 //! prompt when stdin is a terminal. The password is never put in a child's argv.
 
 use std::io::{self, BufRead, IsTerminal, Read};
-use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::host::Host;
 use crate::output::warn;
+use crate::platform::{self, Exposed};
 use crate::secret::Secret;
 use crate::settings::PasswordFrom;
 
@@ -238,12 +238,11 @@ fn env_password() -> Option<Secret> {
 
 fn warn_if_shared(path: &std::path::Path) {
     if let Ok(m) = std::fs::metadata(path)
-        && m.mode() & 0o077 != 0
+        && let Err(Exposed::Open { fix, .. }) = platform::check_private(path, &m)
     {
         warn(&format!(
-            "warning: password file {} is readable by others; fix with: chmod 600 {}",
+            "warning: password file {} is readable by others; fix with: {fix}",
             path.display(),
-            path.display()
         ));
     }
 }
@@ -261,12 +260,12 @@ fn netrc(host: &str) -> Option<(Option<String>, Secret)> {
         None => directories::BaseDirs::new()?.home_dir().join(".netrc"),
     };
     let meta = std::fs::metadata(&path).ok()?;
-    let me = unsafe { libc::geteuid() };
-    if meta.uid() != me || meta.mode() & 0o077 != 0 {
+    if let Err(Exposed::Owner { fix, .. } | Exposed::Open { fix, .. }) =
+        platform::check_private(&path, &meta)
+    {
         warn(&format!(
-            "warning: {} is not private to you; ignored (fix with: chmod 600 {})",
+            "warning: {} is not private to you; ignored (fix with: {fix})",
             path.display(),
-            path.display()
         ));
         return None;
     }

@@ -1,0 +1,62 @@
+//! Everything that differs between operating systems, behind one interface: a Unix side
+//! (Linux and macOS, through rustix and, for signals, libc) and a Windows side (through
+//! windows-sys). Outside this module `src/` has no `cfg(unix)`, no `cfg(windows)` and no
+//! `unsafe`; each side implements every item re-exported here.
+
+#[cfg(unix)]
+#[path = "unix/mod.rs"]
+mod os;
+#[cfg(windows)]
+#[path = "windows/mod.rs"]
+mod os;
+
+use std::path::PathBuf;
+
+pub use os::{
+    IpcStream, KEEPER, bind_private, check_ancestry, check_private, check_trusted,
+    create_private_dir, detach, exec, exit_like, interface_index, no_follow, peer_is_me,
+    private_file, process_alive, process_name, readable, signals,
+};
+
+/// Why a file or directory is not private to this user; the words fit "PATH belongs to
+/// {owner}, not to you ({me})" and "PATH is open to group or others ({how}); fix with: {fix}".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exposed {
+    /// Another account owns it: `uid 1000`, or a SID on Windows.
+    Owner {
+        owner: String,
+        me: String,
+        fix: String,
+    },
+    /// Others may read or change it: `mode 644`, or the access list's grant on Windows.
+    Open { how: String, fix: String },
+}
+
+/// What is wrong on the way to the cache directory.
+#[derive(Debug)]
+#[cfg_attr(windows, allow(dead_code))] // Windows checks the directory's own access list.
+pub enum Ancestry {
+    /// A component could not be examined.
+    Io(PathBuf, std::io::Error),
+    /// A component another account could use to swap the cache: `what` is "a directory",
+    /// "a symlink" or "a directory others can write to,", `owner` as in `Exposed::Owner`.
+    Unsafe {
+        path: PathBuf,
+        what: &'static str,
+        owner: String,
+    },
+}
+
+/// Why a file others could have changed is not trusted.
+#[derive(Debug)]
+pub enum Distrust {
+    /// A component could not be examined.
+    Io(PathBuf, std::io::Error),
+    /// `path` (the file, or a directory above it) is `why` ("owned by uid 1000, not by
+    /// you (uid 0) or root", "writable by group or others (mode 664)"); `fix` mends it.
+    Untrusted {
+        path: PathBuf,
+        why: String,
+        fix: String,
+    },
+}
