@@ -198,14 +198,14 @@ impl Cache {
     pub fn lock(&self, host: &Host, wait: Duration, waiting: &dyn Fn(&str)) -> Result<HostLock> {
         self.ensure_dir()?;
         let path = self.lock_path(host);
-        let mut file = platform::no_follow(platform::private_file(
-            OpenOptions::new()
-                .read(true)
-                .write(true)
-                .create(true)
-                .truncate(false),
-        ))
-        .open(&path)
+        let mut opts = OpenOptions::new();
+        platform::no_follow(platform::private_file(opts.read(true).write(true)));
+        let mut file = match opts.clone().create_new(true).open(&path) {
+            // A new lock file is made private before anyone uses it (see make_private).
+            Ok(f) => platform::make_private(&path).map(|()| f),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => opts.open(&path),
+            Err(e) => Err(e),
+        }
         .map_err(|e| CacheError::io(&path, e))?;
         check_private(
             &path,
@@ -265,6 +265,7 @@ impl Cache {
             .suffix(".partial")
             .tempfile_in(&self.dir)
             .map_err(|e| CacheError::io(&self.dir, e))?;
+        platform::make_private(tmp.path()).map_err(|e| CacheError::io(tmp.path(), e))?;
         let file = tmp.as_file_mut();
         file.write_all(bytes)
             .and_then(|()| if durable { file.sync_all() } else { Ok(()) })
@@ -407,9 +408,7 @@ impl Cache {
     }
 
     fn sync_dir(&self) -> Result<()> {
-        File::open(&self.dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| CacheError::io(&self.dir, e))
+        platform::sync_dir(&self.dir).map_err(|e| CacheError::io(&self.dir, e))
     }
 }
 

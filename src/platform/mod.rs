@@ -14,8 +14,8 @@ use std::path::PathBuf;
 
 pub use os::{
     IpcStream, KEEPER, bind_private, check_ancestry, check_private, check_trusted,
-    create_private_dir, detach, exec, exit_like, interface_index, no_follow, peer_is_me,
-    private_file, process_alive, process_name, readable, signals,
+    create_private_dir, detach, exec, exit_like, interface_index, make_private, no_follow,
+    peer_is_me, private_file, process_alive, process_name, readable, signals, sync_dir,
 };
 
 /// Why a file or directory is not private to this user; the words fit "PATH belongs to

@@ -35,6 +35,11 @@ pub fn private_file(opts: &mut OpenOptions) -> &mut OpenOptions {
     opts.mode(0o600)
 }
 
+/// Files are created private here (`private_file`, and tempfile's 0600): nothing to do.
+pub fn make_private(_path: &Path) -> io::Result<()> {
+    Ok(())
+}
+
 /// Create `dir` (and missing parents) private to the user (0700); an existing one is kept
 /// as it is, for `check_private` to judge.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
@@ -42,6 +47,11 @@ pub fn create_private_dir(dir: &Path) -> io::Result<()> {
         .recursive(true)
         .mode(0o700)
         .create(dir)
+}
+
+/// Make a rename in `dir` durable: fsync the directory.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    fs::File::open(dir)?.sync_all()
 }
 
 /// Owned by this user and closed to group and others.

@@ -18,16 +18,16 @@ use windows_sys::Win32::Foundation::{
     CloseHandle, ERROR_ALREADY_EXISTS, GetLastError, HANDLE, HLOCAL, LocalFree, STILL_ACTIVE,
 };
 use windows_sys::Win32::Security::Authorization::{
-    ConvertSidToStringSidW, GetNamedSecurityInfoW, SE_FILE_OBJECT,
+    ConvertSidToStringSidW, GetNamedSecurityInfoW, SE_FILE_OBJECT, SetNamedSecurityInfoW,
 };
 use windows_sys::Win32::Security::{
     ACCESS_ALLOWED_ACE, ACE_HEADER, ACL, ACL_REVISION, AddAccessAllowedAceEx,
     CONTAINER_INHERIT_ACE, DACL_SECURITY_INFORMATION, EqualSid, GetAce, GetLengthSid,
     GetTokenInformation, InitializeAcl, InitializeSecurityDescriptor, IsWellKnownSid,
-    OBJECT_INHERIT_ACE, OWNER_SECURITY_INFORMATION, PSECURITY_DESCRIPTOR, PSID, SE_DACL_PROTECTED,
-    SECURITY_ATTRIBUTES, SECURITY_DESCRIPTOR, SetSecurityDescriptorControl,
-    SetSecurityDescriptorDacl, TOKEN_QUERY, TOKEN_USER, TokenUser, WinBuiltinAdministratorsSid,
-    WinLocalSystemSid,
+    OBJECT_INHERIT_ACE, OWNER_SECURITY_INFORMATION, PROTECTED_DACL_SECURITY_INFORMATION,
+    PSECURITY_DESCRIPTOR, PSID, SE_DACL_PROTECTED, SECURITY_ATTRIBUTES, SECURITY_DESCRIPTOR,
+    SetSecurityDescriptorControl, SetSecurityDescriptorDacl, TOKEN_QUERY, TOKEN_USER, TokenUser,
+    WinBuiltinAdministratorsSid, WinLocalSystemSid,
 };
 use windows_sys::Win32::Storage::FileSystem::{
     CreateDirectoryW, DELETE, FILE_ALL_ACCESS, FILE_APPEND_DATA, FILE_FLAG_OPEN_REPARSE_POINT,
@@ -128,7 +128,7 @@ fn sid_string(sid: PSID) -> String {
 
 /// An owner-only DACL, inherited by what is created inside, in a security descriptor.
 struct OwnerOnly {
-    _acl: Vec<u64>,
+    acl: Vec<u64>,
     sd: Box<SECURITY_DESCRIPTOR>,
 }
 
@@ -157,7 +157,7 @@ impl OwnerOnly {
             {
                 return Err(io::Error::last_os_error());
             }
-            Ok(OwnerOnly { _acl: acl, sd })
+            Ok(OwnerOnly { acl, sd })
         }
     }
 }
@@ -167,9 +167,34 @@ pub fn no_follow(opts: &mut OpenOptions) -> &mut OpenOptions {
     opts.custom_flags(FILE_FLAG_OPEN_REPARSE_POINT)
 }
 
-/// Files created in the cache directory inherit its owner-only access list.
+/// Files created in the cache directory inherit its owner-only access list (and
+/// `make_private` sets it again).
 pub fn private_file(opts: &mut OpenOptions) -> &mut OpenOptions {
     opts
+}
+
+/// Give a file just created, before anything is written to it, the owner-only access list,
+/// in case it did not inherit one (Wine, for one, applies no inheritance).
+pub fn make_private(path: &Path) -> io::Result<()> {
+    let me = Me::get()?;
+    let owner_only = OwnerOnly::new(&me)?;
+    let wpath = wide(path.as_os_str());
+    // SAFETY: a NUL-terminated path and an ACL that outlives the call.
+    let rc = unsafe {
+        SetNamedSecurityInfoW(
+            wpath.as_ptr(),
+            SE_FILE_OBJECT,
+            DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            owner_only.acl.as_ptr() as *const ACL,
+            std::ptr::null(),
+        )
+    };
+    match rc {
+        0 => Ok(()),
+        e => Err(io::Error::from_raw_os_error(e as i32)),
+    }
 }
 
 /// Create `dir` (and missing parents), the last one with an owner-only access list that
@@ -263,6 +288,12 @@ fn inspect(path: &Path, rights: u32) -> Result<(), Finding> {
             }
         }
     }
+    Ok(())
+}
+
+/// A directory cannot be opened as a file to fsync it here, nor need it be: NTFS journals
+/// the rename itself.
+pub fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
