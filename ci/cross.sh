@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Cross checks, run by .ci/run after the Linux tests:
 # - Windows: build rfsession.exe with the MinGW cross toolchain and run it under Wine against
-#   the emulated BMC on loopback, through a session's whole cycle (see windows_cycle below).
+#   the emulated BMC on loopback, through a session's whole cycle (windows_cycle below).
 # - macOS (x86_64 and aarch64): type-check with `cargo check`. Nothing runs: there is no
 #   macOS SDK here, so ring's C code compiles with clang against the stand-in headers in
 #   ci/darwin-include, just far enough for rustc to check all of rfsession.
@@ -107,6 +107,8 @@ expect() { # expect CODE what... -- args
 windows_cycle() {
     expect 0 login login "$host" -u admin
     [ "$(rfs sessions --cached | tr -d '\r' | grep -c "$host")" -ge 1 ] || fail "sessions --cached lists $host"
+    expect 0 "complete-hosts offers the cached host (PowerShell's HOST completion)" complete-hosts
+    grep -qx "$host" "$work/out" || fail "complete-hosts printed $(cat "$work/out")"
     expect 0 get get "$host" /redfish/v1/Systems/1 --pointer /PowerState
     grep -q '"On"\|^On$' "$work/out" || fail "get printed $(cat "$work/out")"
     expect 0 whoami whoami "$host"

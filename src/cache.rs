@@ -415,8 +415,10 @@ impl Cache {
 pub fn default_dir() -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "rfsession")?;
     Some(
+        // Linux has a state directory; macOS and Windows get the local application data
+        // one, never a cache directory that a cleaner may wipe.
         dirs.state_dir()
-            .unwrap_or_else(|| dirs.cache_dir())
+            .unwrap_or_else(|| dirs.data_local_dir())
             .to_path_buf(),
     )
 }

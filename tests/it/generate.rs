@@ -37,6 +37,7 @@ pub fn generate(root: &Path) -> io::Result<()> {
             Shell::Bash => text.push_str(&bash_hosts()),
             Shell::Fish => text.push_str(&fish_hosts()),
             Shell::Zsh => text = zsh_hosts_and_paths(&text),
+            Shell::PowerShell => text = powershell_hosts_and_paths(&text),
             _ => {}
         }
         fs::write(completions.join(file), text)?;
@@ -231,6 +232,58 @@ _rfsession_paths() {
         .rfind("if [ \"$funcstack[1]\" = \"_rfsession\" ]; then")
         .expect("clap's zsh script ends by calling or registering _rfsession");
     format!("{}{functions}{}", &text[..at], &text[at..])
+}
+
+/// PowerShell: HOST offers the cached hosts and the settings' aliases, PATH completes live
+/// from the BMC (rfsession parses the words itself), as in bash, zsh and fish.
+fn powershell_hosts_and_paths(generated: &str) -> String {
+    let quoted = |words: &[&str]| {
+        words
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let valued = valued_options();
+    let valued: Vec<&str> = valued.iter().map(String::as_str).collect();
+    let ours = format!(
+        r#"
+    # HOST: the hosts in rfsession's cache and the settings file's aliases; PATH: live from
+    # the BMC with the cached session (rfsession parses the words itself).
+    $valued = @({valued})
+    $subcommands = @({subs})
+    $before = @($commandElements | Select-Object -Skip 1 |
+        Where-Object {{ $_.Extent.EndOffset -lt $cursorPosition }} | ForEach-Object {{ $_.Extent.Text }})
+    $sub = $null; $positional = 0; $skip = $false
+    foreach ($w in $before) {{
+        if ($skip) {{ $skip = $false; continue }}
+        if ($valued -contains $w) {{ $skip = $true; continue }}
+        if ($w.StartsWith('-')) {{ continue }}
+        if ($null -eq $sub) {{ if ($subcommands -contains $w) {{ $sub = $w }} }}
+        else {{ $positional++ }}
+    }}
+    if ($sub -and -not $skip -and -not $wordToComplete.StartsWith('-')) {{
+        $offered = $null
+        if ($positional -eq 0) {{
+            $offered = @(& rfsession complete-hosts 2>$null)
+        }} elseif ($sub -eq 'get' -or ($positional -eq 1 -and $sub -in 'post', 'patch', 'put', 'delete')) {{
+            $offered = @(& rfsession complete-path rfsession @before $wordToComplete 2>$null)
+        }}
+        if ($offered) {{
+            $completions = @($offered | ForEach-Object {{
+                [CompletionResult]::new($_, $_, [CompletionResultType]::ParameterValue, $_)
+            }})
+        }}
+    }}
+
+"#,
+        valued = quoted(&valued),
+        subs = quoted(&SUBCOMMANDS),
+    );
+    let at = generated
+        .rfind("    $completions.Where{")
+        .expect("clap's PowerShell script ends by filtering $completions");
+    format!("{}{ours}{}", &generated[..at], &generated[at..])
 }
 
 fn page(cmd: &clap::Command, sub: Option<&str>) -> io::Result<String> {
