@@ -14,6 +14,7 @@ mod hardening2;
 mod messages;
 mod others;
 mod persist;
+mod platform;
 mod reach;
 mod tls;
 mod vendors;
