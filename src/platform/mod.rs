@@ -18,6 +18,10 @@ pub use os::{
     peer_is_me, private_file, process_alive, process_name, readable, signals, sync_dir,
 };
 
+// For process identity (pid, start, boot): see the test below.
+#[allow(unused_imports)]
+pub use os::{boot_id, parent_pid, process_start};
+
 /// Why a file or directory is not private to this user; the words fit "PATH belongs to
 /// {owner}, not to you ({me})" and "PATH is open to group or others ({how}); fix with: {fix}".
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,4 +63,30 @@ pub enum Distrust {
         why: String,
         fix: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_process_is_told_by_pid_start_and_boot() {
+        let me = std::process::id();
+        let start = process_start(me).expect("this process has a start time");
+        assert_eq!(process_start(me), Some(start));
+        assert!(process_alive(me));
+        let parent = parent_pid().expect("the test runner started this process");
+        assert!(process_start(parent).is_some_and(|p| p <= start));
+        assert!(!boot_id().is_empty());
+        assert!(process_name(me).is_some());
+    }
+
+    #[test]
+    fn a_process_that_ended_is_not_alive() {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert!(!process_alive(pid));
+        assert_eq!(process_start(pid), None);
+    }
 }

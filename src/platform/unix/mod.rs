@@ -183,11 +183,116 @@ fn zombie(_pid: i32) -> bool {
     false
 }
 
-/// The program name of a live process, where the system tells it cheaply. Only the name:
-/// another process's argv may hold secrets.
+/// The program name of a live process. Only the name: another process's argv may hold
+/// secrets.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub fn process_name(pid: u32) -> Option<String> {
     let comm = fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
     Some(comm.trim().to_owned())
+}
+
+#[cfg(target_vendor = "apple")]
+pub fn process_name(pid: u32) -> Option<String> {
+    let mut buf = [0u8; 256];
+    // SAFETY: a buffer of the size given.
+    let n = unsafe { libc::proc_name(pid as i32, buf.as_mut_ptr().cast(), buf.len() as u32) };
+    (n > 0).then(|| String::from_utf8_lossy(&buf[..n as usize]).into_owned())
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+pub fn process_name(_pid: u32) -> Option<String> {
+    None
+}
+
+/// The process that started this one (the shell or script), unless that is init.
+#[allow(dead_code)] // Until process identity uses it.
+pub fn parent_pid() -> Option<u32> {
+    let ppid = rustix::process::getppid()?.as_raw_nonzero().get();
+    u32::try_from(ppid).ok().filter(|&p| p > 1)
+}
+
+/// When process `pid` started, in the system's own unit (Linux: clock ticks after boot, field
+/// 22 of /proc/PID/stat; macOS: microseconds since the epoch): with the pid and `boot_id`,
+/// it tells a process from a later one that got its pid. None when there is no such process.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[allow(dead_code)] // Until process identity uses it.
+pub fn process_start(pid: u32) -> Option<u64> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The program name (field 2) is in parentheses and may hold spaces or ')': count the
+    // fields after the last ')'. Field 3 is the first of them, field 22 the 20th.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+#[cfg(target_vendor = "apple")]
+#[allow(dead_code)] // Until process identity uses it.
+pub fn process_start(pid: u32) -> Option<u64> {
+    let mut info = std::mem::MaybeUninit::<libc::proc_bsdinfo>::zeroed();
+    let size = std::mem::size_of::<libc::proc_bsdinfo>() as i32;
+    // SAFETY: a buffer of the size given, for the PROC_PIDTBSDINFO flavour.
+    let n = unsafe {
+        libc::proc_pidinfo(
+            pid as i32,
+            libc::PROC_PIDTBSDINFO,
+            0,
+            info.as_mut_ptr().cast(),
+            size,
+        )
+    };
+    if n != size {
+        return None;
+    }
+    // SAFETY: filled in full, as n says.
+    let info = unsafe { info.assume_init() };
+    Some(info.pbi_start_tvsec * 1_000_000 + info.pbi_start_tvusec)
+}
+
+/// Elsewhere the pid alone, which a reused pid can fool.
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+#[allow(dead_code)] // Until process identity uses it.
+pub fn process_start(pid: u32) -> Option<u64> {
+    process_alive(pid).then_some(0)
+}
+
+/// This boot of the machine ("" where the system cannot tell).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+#[allow(dead_code)] // Until process identity uses it.
+pub fn boot_id() -> String {
+    fs::read_to_string("/proc/sys/kernel/random/boot_id")
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// The boot time, kern.boottime, names the boot.
+#[cfg(target_vendor = "apple")]
+#[allow(dead_code)] // Until process identity uses it.
+pub fn boot_id() -> String {
+    let mut tv = libc::timeval {
+        tv_sec: 0,
+        tv_usec: 0,
+    };
+    let mut len = std::mem::size_of::<libc::timeval>();
+    // SAFETY: a NUL-terminated name and an out-buffer of the size given.
+    let rc = unsafe {
+        libc::sysctlbyname(
+            c"kern.boottime".as_ptr(),
+            (&mut tv as *mut libc::timeval).cast(),
+            &mut len,
+            std::ptr::null_mut(),
+            0,
+        )
+    };
+    if rc == 0 {
+        format!("{}.{:06}", tv.tv_sec, tv.tv_usec)
+    } else {
+        String::new()
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
+#[allow(dead_code)] // Until process identity uses it.
+pub fn boot_id() -> String {
+    String::new()
 }
 
 /// Become `cmd`, as a shell's `exec` does; returns only on failure.

@@ -37,9 +37,9 @@ use windows_sys::Win32::System::SystemServices::{
     ACCESS_ALLOWED_ACE_TYPE, SECURITY_DESCRIPTOR_REVISION,
 };
 use windows_sys::Win32::System::Threading::{
-    CREATE_NEW_PROCESS_GROUP, DETACHED_PROCESS, GetCurrentProcess, GetExitCodeProcess, OpenProcess,
-    OpenProcessToken, PROCESS_NAME_WIN32, PROCESS_QUERY_LIMITED_INFORMATION,
-    QueryFullProcessImageNameW,
+    CREATE_NEW_PROCESS_GROUP, DETACHED_PROCESS, GetCurrentProcess, GetExitCodeProcess,
+    GetProcessTimes, OpenProcess, OpenProcessToken, PROCESS_NAME_WIN32,
+    PROCESS_QUERY_LIMITED_INFORMATION, QueryFullProcessImageNameW,
 };
 
 use super::{Ancestry, Distrust, Exposed};
@@ -388,6 +388,60 @@ pub fn process_name(pid: u32) -> Option<String> {
     }
     let full = String::from_utf16_lossy(&buf[..len as usize]);
     Some(full.rsplit('\\').next().unwrap_or(&full).to_owned())
+}
+
+/// The process that started this one (the shell or script), from a snapshot of the
+/// process table.
+#[allow(dead_code)] // Until process identity uses it.
+pub fn parent_pid() -> Option<u32> {
+    use windows_sys::Win32::System::Diagnostics::ToolHelp::{
+        CreateToolhelp32Snapshot, PROCESSENTRY32W, Process32FirstW, Process32NextW,
+        TH32CS_SNAPPROCESS,
+    };
+    let me = std::process::id();
+    // SAFETY: a snapshot handle closed by Handle; entries of the size they say.
+    unsafe {
+        let snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+        if snap.is_null() || snap == windows_sys::Win32::Foundation::INVALID_HANDLE_VALUE {
+            return None;
+        }
+        let snap = Handle(snap);
+        let mut entry: PROCESSENTRY32W = std::mem::zeroed();
+        entry.dwSize = std::mem::size_of::<PROCESSENTRY32W>() as u32;
+        let mut more = Process32FirstW(snap.0, &mut entry) != 0;
+        while more {
+            if entry.th32ProcessID == me {
+                return Some(entry.th32ParentProcessID).filter(|&p| p != 0);
+            }
+            more = Process32NextW(snap.0, &mut entry) != 0;
+        }
+        None
+    }
+}
+
+/// When process `pid` was created (a FILETIME: 100 ns since 1601), which with the pid tells
+/// it from a later process that got its pid. None when there is no such process.
+#[allow(dead_code)] // Until process identity uses it.
+pub fn process_start(pid: u32) -> Option<u64> {
+    use windows_sys::Win32::Foundation::FILETIME;
+    if !process_alive(pid) {
+        return None;
+    }
+    let h = open_process(pid)?;
+    let zero = FILETIME {
+        dwLowDateTime: 0,
+        dwHighDateTime: 0,
+    };
+    let (mut created, mut exited, mut kernel, mut user) = (zero, zero, zero, zero);
+    // SAFETY: a process handle with query rights and four out-parameters.
+    let ok = unsafe { GetProcessTimes(h.0, &mut created, &mut exited, &mut kernel, &mut user) };
+    (ok != 0).then(|| u64::from(created.dwHighDateTime) << 32 | u64::from(created.dwLowDateTime))
+}
+
+/// Creation times are absolute: the boot needs no name of its own.
+#[allow(dead_code)] // Until process identity uses it.
+pub fn boot_id() -> String {
+    String::new()
 }
 
 /// Windows cannot replace a process's program: run `cmd` and exit with its code. Returns
