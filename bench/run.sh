@@ -5,6 +5,7 @@
 #   bench/run.sh            everything (about 3 minutes on 2 cores)
 #   RUNS=50 bench/run.sh    fewer runs per figure
 #   bench/run.sh persist    only the persistence figures
+#   bench/run.sh keeper     only the fleet through one keeper (1000 BMCs, 150 ms handshakes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-200}
@@ -57,12 +58,62 @@ persistence() {
     RFSESSION_PERSIST=120s "$rfs" --cacert "$ca" get "$h" /redfish/v1/Systems/1 >/dev/null
     sleep 0.5
     local get="$rfs --cacert $ca get $h /redfish/v1/Systems/1 >/dev/null"
+    local direct="$rfs --no-persist --cacert $ca get $h /redfish/v1/Systems/1 >/dev/null"
     python3 "$harness" $((RUNS / 20 + 3)) \
         "rfsession x20, --persist" "sh -c 'export RFSESSION_PERSIST=120s; for i in \$(seq 20); do $get; done'" \
-        "rfsession x20, no persistence" "sh -c 'for i in \$(seq 20); do $get; done'" \
+        "rfsession x20, --no-persist" "sh -c 'for i in \$(seq 20); do $direct; done'" \
         "curl x20 (reference)" "sh -c 'for i in \$(seq 20); do curl -s --cacert $ca -H @$hdr $url >/dev/null; done'"
     "$rfs" --cacert "$ca" logout "$h" >/dev/null 2>&1
 }
+# goal TEXT OK: print one goal line, met or not.
+goal() {
+    if [ "$2" = 1 ]; then echo "  goal met:     $1"; else echo "  goal MISSED:  $1"; fi
+}
+
+# keeper_fleet: get --hosts of 1000 BMCs whose TLS handshake takes 150 ms, --jobs 16: cold
+# (no keeper), then through the one keeper: its first run (it opens every connection), warm
+# twice. Goals: warm <= 0.1x cold, the keeper's peak RSS with 1000 hosts <= 64 MB, 1 keeper.
+keeper_fleet() {
+    start_emulator kfleet --profile generic --count 1000 --handshake-delay 150
+    local ca=$work/kfleet.ca hosts=$work/kfleet.hosts
+    export RFSESSION_CACHE_DIR=$work/kfleet-cache
+    RFSESSION_PASSWORD=secret-pw-1 "$rfs" --cacert "$ca" --no-persist login --hosts "$hosts" \
+        -u admin --jobs 32 >/dev/null 2>&1
+    local get=("$rfs" --cacert "$ca" get --hosts "$hosts" --jobs 16 /redfish/v1/Systems/1)
+    timed() {
+        local t0=$EPOCHREALTIME
+        "$@" >/dev/null 2>&1 || echo "  ($* failed)" >&2
+        awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.3f", b - a}'
+    }
+    local cold first warm1 warm2
+    cold=$(timed "${get[@]}" --no-persist)
+    first=$(RFSESSION_PERSIST=300s timed "${get[@]}")
+    warm1=$(RFSESSION_PERSIST=300s timed "${get[@]}")
+    warm2=$(RFSESSION_PERSIST=300s timed "${get[@]}")
+    local pids keepers pid hwm held
+    pids=$("$rfs" --json sessions --cached | grep -o '"keeper_pid": *[0-9]*' | grep -o '[0-9]*$' | sort -u)
+    keepers=$(pgrep -c -x -f "$rfs keeper" || true)
+    pid=$(head -n 1 <<<"$pids")
+    hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    held=$("$rfs" --json sessions --cached | grep -c "\"keeper_pid\": *$pid" || true)
+    awk -v c="$cold" -v f="$first" -v w1="$warm1" -v w2="$warm2" -v h="$hwm" -v n="$held" 'BEGIN {
+        printf "  get --hosts, 1000 BMCs, no keeper (cold)   %7.2f s\n", c
+        printf "  the same, keeper starting (its handshakes) %7.2f s\n", f
+        printf "  the same, warm through the keeper          %7.2f s   %7.2f s   ratio %.3fx cold\n", w1, w2, (w1 > w2 ? w1 : w2) / c
+        printf "  the keeper: peak RSS %.1f MB holding %d hosts\n", h / 1024, n
+    }'
+    goal "warm <= 0.1x cold" "$(awk -v c="$cold" -v a="$warm1" -v b="$warm2" 'BEGIN {print (a <= 0.1 * c && b <= 0.1 * c) ? 1 : 0}')"
+    goal "keeper peak RSS with 1000 hosts <= 64 MB" "$(awk -v h="$hwm" -v n="$held" 'BEGIN {print (h > 0 && h <= 65536 && n == 1000) ? 1 : 0}')"
+    goal "1 keeper process ($keepers)" "$([ "$keepers" = 1 ] && echo 1 || echo 0)"
+    "$rfs" --cacert "$ca" logout --all --jobs 32 >/dev/null 2>&1 || true
+    unset RFSESSION_CACHE_DIR
+}
+if [ "${1:-}" = keeper ]; then
+    echo "8. a fleet through one keeper: get --hosts of 1000 BMCs with a 150 ms TLS handshake, --jobs 16"
+    keeper_fleet
+    exit 0
+fi
+
 if [ "${1:-}" = persist ]; then
     echo "7. persistence: 20 sequential warm gets, BMC with a 150 ms TLS handshake"
     persistence 150
@@ -86,7 +137,10 @@ echo
 echo "1. warm GET $url (alternating A/B)"
 python3 "$harness" "$RUNS" \
     "rfsession get" "$rfs --cacert $ca get $host /redfish/v1/Systems/1" \
-    "curl -s --cacert (reference)" "curl -s --cacert $ca -H X-Auth-Token:$token $url"
+    "curl -s --cacert (reference)" "curl -s --cacert $ca -H X-Auth-Token:$token $url" | tee "$work/warm.txt"
+read -r ratio rss < <(awk '/rfsession get/ {print $(NF), $(NF-3)}' "$work/warm.txt" | tr -d x)
+goal "warm get <= 0.3x curl (${ratio}x)" "$(awk -v r="$ratio" 'BEGIN {print (r <= 0.3) ? 1 : 0}')"
+goal "warm get peak RSS under 5 MB (${rss} MB)" "$(awk -v m="$rss" 'BEGIN {print (m < 5.0) ? 1 : 0}')"
 
 echo
 echo "2. cold: login + get + logout"
@@ -126,8 +180,9 @@ python3 "$harness" $((RUNS / 10)) \
 echo
 echo "5. the Python tools, same request, same BMC (an iLO 5 profile, which ilorest needs)"
 venv=$PWD/bench/.venv
+# Installed beforehand, as the other tools: a benchmark installs nothing.
 if [ ! -x "$venv/bin/redfishtool" ] || [ ! -x "$venv/bin/ilorest" ]; then
-    python3 -m venv "$venv" && "$venv/bin/pip" install -q redfishtool ilorest >/dev/null 2>&1 || true
+    echo "  (for these figures: python3 -m venv bench/.venv && bench/.venv/bin/pip install redfishtool ilorest)"
 fi
 start_emulator ilo --profile ilo5
 ilohost=$(head -n 1 "$work/ilo.hosts")
@@ -138,7 +193,7 @@ tools=()
 if [ -x "$venv/bin/redfishtool" ]; then
     tools+=("redfishtool -A Session raw GET" "$venv/bin/redfishtool -r $ilohost -u admin -p secret-pw-1 -A Session -S Always raw GET /redfish/v1/Systems/1")
 else
-    echo "  redfishtool: could not be installed from PyPI here"
+    echo "  redfishtool: not installed in bench/.venv"
 fi
 if [ -x "$venv/bin/ilorest" ]; then
     # ilorest writes ilorest_logs/ into the current directory and its cache under HOME.
@@ -148,12 +203,12 @@ if [ -x "$venv/bin/ilorest" ]; then
         echo "  ilorest: does not talk to the emulator: $(tail -n 1 <<<"$out")"
     fi
 else
-    echo "  ilorest: could not be installed from PyPI here"
+    echo "  ilorest: not installed in bench/.venv"
 fi
 for ((i = 0; i < ${#tools[@]}; i += 2)); do
     (cd "$work" && python3 "$harness" $((RUNS / 10)) "rfsession get (warm)" "$rfs_ilo" "${tools[i]}" "${tools[i + 1]}")
 done
-(cd "$work" && HOME=$work "$venv/bin/ilorest" --nologo logout >/dev/null 2>&1) || true
+[ -x "$venv/bin/ilorest" ] && (cd "$work" && HOME=$work "$venv/bin/ilorest" --nologo logout >/dev/null 2>&1) || true
 
 echo
 echo "6. fleet: 1000 BMCs on 127.1.x.y"
@@ -190,3 +245,7 @@ echo "7. persistence: 20 sequential warm gets, BMC with a 150 ms TLS handshake"
 persistence 150
 echo "   the same on loopback without a handshake delay"
 persistence 0
+
+echo
+echo "8. a fleet through one keeper: get --hosts of 1000 BMCs with a 150 ms TLS handshake, --jobs 16"
+keeper_fleet

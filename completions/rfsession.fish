@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rfsession_global_optspecs
-    string join \n cache-dir= k/insecure cacert= timeout= proxy= noproxy= persist= json v/verbose h/help V/version
+    string join \n cache-dir= k/insecure cacert= timeout= proxy= noproxy= persist= no-persist json v/verbose h/help V/version
 end
 
 function __fish_rfsession_needs_command
@@ -29,8 +29,9 @@ complete -c rfsession -n "__fish_rfsession_needs_command" -l cacert -d 'Trust th
 complete -c rfsession -n "__fish_rfsession_needs_command" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_needs_command" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_needs_command" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_needs_command" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -50,7 +51,7 @@ complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "exec" -d 'Run C
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "config" -d 'Show the settings that apply to HOST and where each comes from (never a password)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "complete-path" -d 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "complete-hosts" -d 'The cached hosts and the settings file\'s aliases, one per line; for the shell completion scripts'
-complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "keeper" -d 'Hold HOST\'s connection open for later calls (started by --persist; not for people)'
+complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "keeper" -d 'Hold connections to BMCs open for later calls (started by --persist; not for people)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s u -l user -d 'User name [default: the cached session\'s user]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
@@ -64,12 +65,13 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cacert -d 
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l force -d 'End the cached session first and log in anew'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l token-stdin -d 'Adopt a session created elsewhere: read its token from standard input (no password)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l dry-run -d 'Say what would be done (reuse, create, delete which URI) and change nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s h -l help -d 'Print help'
@@ -87,12 +89,13 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l cacert -d 'T
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l raw -d 'Write the body bytes unchanged (streamed; one PATH only)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l all-pages -d 'Follow Members@odata.nextLink and print one merged collection'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l ndjson -d 'With several PATHs, print one compact body per line instead of a JSON array'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s h -l help -d 'Print help'
@@ -102,9 +105,10 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cacert 
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cached -d 'List what the local cache holds, for every host; the token is never shown'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s h -l help -d 'Print help'
@@ -116,8 +120,9 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cacert -d
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s h -l help -d 'Print help'
@@ -132,12 +137,13 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l cacert -d
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l all -d 'Log out of every cached host, in parallel'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l others -d 'End every other session of the user (sessions leaked by other tools), keeping the one rfsession holds for HOST'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l any-user -d 'With --others: every user\'s sessions (needs the BMC\'s permission to end them)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l dry-run -d 'Say which session would be deleted and change nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s h -l help -d 'Print help'
@@ -154,11 +160,12 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l cacert -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s h -l help -d 'Print help'
@@ -175,11 +182,12 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l cacert -d 
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s h -l help -d 'Print help'
@@ -196,11 +204,12 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l cacert -d 'T
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s h -l help -d 'Print help'
@@ -217,11 +226,12 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l cacert -d
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s h -l help -d 'Print help'
@@ -231,9 +241,10 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l cacert -d 
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l header -d 'Print `X-Auth-Token: <token>`, for curl -H @FILE'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -243,8 +254,9 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l cacert -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -258,9 +270,10 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l cacert -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -270,8 +283,9 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l cacert -d
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s h -l help -d 'Print help'
@@ -281,8 +295,9 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l ca
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s h -l help -d 'Print help'
@@ -292,20 +307,21 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l c
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s V -l version -d 'Print version'
-complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l idle -d 'Exit after this many seconds without a request' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
-complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in a keeper process per host, as ssh\'s ControlPersist; 0 turns it off' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -s h -l help -d 'Print help'
@@ -325,14 +341,14 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish
 complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts keeper help" -f -a "config" -d 'Show the settings that apply to HOST and where each comes from (never a password)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts keeper help" -f -a "complete-path" -d 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
 complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts keeper help" -f -a "complete-hosts" -d 'The cached hosts and the settings file\'s aliases, one per line; for the shell completion scripts'
-complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts keeper help" -f -a "keeper" -d 'Hold HOST\'s connection open for later calls (started by --persist; not for people)'
+complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts keeper help" -f -a "keeper" -d 'Hold connections to BMCs open for later calls (started by --persist; not for people)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts keeper help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 
 # HOST completes to the hosts in rfsession's cache and the settings' aliases; PATH live
 # from the BMC.
 function __rfsession_positional
     set -l tokens (commandline -opc)
-    set -l valued --cacert --cache-dir --data --hosts --idle --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --session --session-uri --timeout --user --wait-timeout -d -j -p -u
+    set -l valued --cacert --cache-dir --data --hosts --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --session --session-uri --timeout --user --wait-timeout -d -j -p -u
     set -l skip 0
     set -l n 0
     set -l sub ""

@@ -177,6 +177,11 @@ impl Cache {
         Ok(Cache { dir })
     }
 
+    /// The directory itself (the keeper's socket lives there too).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     pub fn entry_path(&self, host: &Host) -> PathBuf {
         self.dir.join(format!("{}.json", host.file_stem()))
     }

@@ -12,7 +12,9 @@ pub const ENVIRONMENT: &str = "Environment:
   RFSESSION_CACHE_DIR  cache directory (--cache-dir beats it)
   RFSESSION_CONFIG     settings file [default: ~/.config/rfsession/config.toml]
   HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   proxies, as curl reads them
-  NETRC                the netrc file [default: ~/.netrc]";
+  NETRC                the netrc file [default: ~/.netrc]
+  RFSESSION_PERSIST    keep connections open this long between calls (--persist beats it)
+  RFSESSION_KEEPER_HOSTS  connections a starting keeper holds at most [default: 1024]";
 
 fn after_long_help() -> String {
     format!("{}\n\n{ENVIRONMENT}", crate::exit::help_text())
@@ -61,9 +63,15 @@ pub struct Cli {
     pub noproxy: Option<String>,
 
     /// Keep the connection to the BMC open between calls for this long without a request
-    /// (60s, 10m), in a keeper process per host, as ssh's ControlPersist; 0 turns it off
+    /// (60s, 10m), in one keeper process for all hosts, as ssh's ControlPersist; a running
+    /// keeper serves every later call to a host it holds; 0 turns it off
     #[arg(long, global = true, value_name = "DURATION", env = "RFSESSION_PERSIST", value_parser = crate::timefmt::parse_duration)]
     pub persist: Option<std::time::Duration>,
+
+    /// Connect directly for this call, even where a keeper holds the connection (beats
+    /// --persist and RFSESSION_PERSIST)
+    #[arg(long, global = true)]
+    pub no_persist: bool,
 
     /// Print one JSON document instead of text (login, sessions, whoami, logout)
     #[arg(long, global = true)]
@@ -133,19 +141,9 @@ pub enum Command {
     /// completion scripts
     #[command(name = "complete-hosts", hide = true)]
     CompleteHosts,
-    /// Hold HOST's connection open for later calls (started by --persist; not for people)
+    /// Hold connections to BMCs open for later calls (started by --persist; not for people)
     #[command(hide = true)]
-    Keeper(KeeperArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct KeeperArgs {
-    /// The host's key
-    pub host: String,
-
-    /// Exit after this many seconds without a request
-    #[arg(long)]
-    pub idle: u64,
+    Keeper,
 }
 
 #[derive(Debug, Args)]

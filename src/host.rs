@@ -6,7 +6,9 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Scheme {
     Https,
     Http,
@@ -29,7 +31,9 @@ impl Scheme {
 }
 
 /// A normalized BMC address.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Host {
     pub scheme: Scheme,
     /// Lower-case name, IPv4 address, or IPv6 address in brackets.

@@ -21,9 +21,7 @@ use crate::signals;
 use crate::tasks;
 use crate::timefmt;
 use crate::tls::{Anchors, MAX_ANCHORS_PEM, Trust};
-use crate::transport::{
-    KeeperLink, MAX_REQUEST_HEAD, Options, Response, Transport, TransportError,
-};
+use crate::transport::{MAX_REQUEST_HEAD, Options, Response, Transport, TransportError};
 use crate::x509;
 
 /// The longest token kept: any cached token must fit in a request head, with room to spare.
@@ -92,10 +90,8 @@ pub struct Setup {
     pub settings: Settings,
     /// An upper bound on every timeout (completion).
     pub cap: Option<Duration>,
-    /// This run's global options, for a keeper started from it to reach BMCs the same way.
-    pub relaunch: Vec<std::ffi::OsString>,
-    /// This process is a keeper: it connects itself.
-    pub keeping: bool,
+    /// `--no-persist`: this run connects itself, even where a keeper holds the host.
+    pub no_persist: bool,
 }
 
 /// The sessions of every host this user has cached.
@@ -175,9 +171,9 @@ impl Sessions {
         self.cache.entry_path(host)
     }
 
-    /// The host's keeper, if one is alive.
-    pub fn keeper_pid(&self, host: &Host) -> Option<u32> {
-        keeper::Place::new(&self.cache.entry_path(host)).live_pid()
+    /// The keeper of this cache, if one runs: its pid and the hosts it holds.
+    pub fn keeper(&self) -> Option<(u32, Vec<Host>)> {
+        keeper::Place::new(self.cache.dir()).status()
     }
 
     /// One host: its operations share one `--timeout` for all their requests.
@@ -323,11 +319,9 @@ impl HostSession<'_> {
         Ok(self.cache().read(&self.host)?)
     }
 
-    /// Record a use of the session (the entry's mtime is its last use); with persistence,
-    /// make sure a keeper holds the connection for the next call.
+    /// Record a use of the session (the entry's mtime is its last use).
     pub fn touch(&self) {
         self.cache().touch(&self.host);
-        self.ensure_keeper();
     }
 
     pub fn last_used(&self) -> Option<std::time::SystemTime> {
@@ -421,13 +415,7 @@ impl HostSession<'_> {
 
     fn bmc(&self, Trusting { trust, hint }: Trusting) -> Result<Bmc, TransportError> {
         let proxy = self.hs.proxy_for_host();
-        let place = self.keeper_place();
-        let keeper = place
-            .filter(|_| !self.sessions.setup.keeping)
-            .map(|place| KeeperLink {
-                place,
-                trust: keeper_trust(&trust, proxy.as_deref()),
-            });
+        let keeper = self.keeper_link(&trust, &hint, &proxy);
         let options = Options {
             trust,
             hint,
@@ -502,54 +490,36 @@ impl HostSession<'_> {
         }
     }
 
-    /// Where this host's keeper listens, when persistence is on for it.
-    fn keeper_place(&self) -> Option<keeper::Place> {
-        self.hs.persist.as_ref()?;
-        Some(keeper::Place::new(&self.cache().entry_path(&self.host))).filter(keeper::usable)
-    }
-
-    /// After a call that went well: start the host's keeper if persistence is on and none
-    /// is alive, for the calls that follow.
-    fn ensure_keeper(&self) {
-        let (Some(place), Some(persist)) = (self.keeper_place(), &self.hs.persist) else {
-            return;
-        };
-        if self.sessions.setup.keeping || place.live_pid().is_some() {
-            return;
+    /// How this host's requests reach the keeper: with persistence on, it holds (and if need
+    /// be starts) the connection; off, it serves the host only if it holds it already.
+    /// `--no-persist` and trust on first use (whose certificate this process must see) go
+    /// directly.
+    fn keeper_link(
+        &self,
+        trust: &Trust,
+        hint: &str,
+        proxy: &Option<String>,
+    ) -> Option<keeper::Link> {
+        if self.sessions.setup.no_persist || *trust == Trust::AnyRecorded {
+            return None;
         }
-        let mut args = self.sessions.setup.relaunch.clone();
-        args.extend(
-            [
-                "keeper".into(),
-                self.host.key(),
-                "--idle".into(),
-                persist.value.as_secs().max(1).to_string(),
-            ]
-            .map(std::ffi::OsString::from),
-        );
-        keeper::spawn(&args);
-    }
-
-    /// Be this host's keeper until it is idle for `idle`, stopped, or the session changes.
-    pub fn keep(&self, idle: Duration) -> Result<()> {
-        let Some(entry) = self.entry()? else {
-            return Ok(());
-        };
-        let place = keeper::Place::new(&self.cache().entry_path(&self.host));
-        let trusting = self.trust(Some(&entry), false);
-        let proxy = self.hs.proxy_for_host();
-        let server = Keeper {
-            on: self,
-            trust: keeper_trust(&trusting.trust, proxy.as_deref()),
-            bmc: self.bmc(trusting)?,
-            token: entry.token,
-            pin: entry.tls_fingerprint,
-        };
-        keeper::run(&place, idle, &server).map_err(|e| CacheError::Io {
-            path: place.socket.clone(),
-            source: e,
-        })?;
-        Ok(())
+        let place = keeper::Place::new(self.cache().dir());
+        place.usable().then(|| keeper::Link {
+            place,
+            key: keeper::protocol::Key {
+                host: self.host.clone(),
+                // The keeper runs elsewhere: `--cacert ca.pem` means this directory's.
+                trust: match trust {
+                    Trust::Bundle(p) => {
+                        Trust::Bundle(std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+                    }
+                    t => t.clone(),
+                },
+                proxy: proxy.clone(),
+                hint: hint.to_owned(),
+            },
+            hold: self.hs.persist.as_ref().map(|p| p.value),
+        })
     }
 
     /// The password sources of this run, then the host's settings and ~/.netrc.
@@ -909,7 +879,7 @@ impl HostSession<'_> {
         };
         let outcome = self.end(&entry)?;
         self.cache().remove(&lock)?;
-        keeper::Place::new(&self.cache().entry_path(&self.host)).stop();
+        keeper::Place::new(self.cache().dir()).stop(&self.host);
         Ok(Some(outcome))
     }
 
@@ -1004,63 +974,6 @@ pub fn trust_shown(entry: &Entry) -> String {
         ),
         None if entry.host.starts_with("http://") => "none (plain http)".to_owned(),
         None => "system CA store (or --cacert / the settings file's cacert)".to_owned(),
-    }
-}
-
-/// What a client and a keeper must agree on before one carries the other's requests.
-fn keeper_trust(trust: &Trust, proxy: Option<&str>) -> String {
-    format!("{trust:?} via {proxy:?}")
-}
-
-/// The keeper's side: the kept connection, and the session it was started for.
-struct Keeper<'a, 'b> {
-    on: &'a HostSession<'b>,
-    trust: String,
-    bmc: Bmc,
-    token: Secret,
-    pin: Option<String>,
-}
-
-impl keeper::Serve for Keeper<'_, '_> {
-    fn trust(&self) -> String {
-        self.trust.clone()
-    }
-
-    fn still_current(&self) -> bool {
-        matches!(self.on.entry(), Ok(Some(e)) if e.token == self.token && e.tls_fingerprint == self.pin)
-    }
-
-    fn serve(
-        &self,
-        ask: &keeper::Ask,
-        body: &[u8],
-        out: &mut dyn std::io::Write,
-    ) -> std::io::Result<()> {
-        let headers: Vec<(&str, &str)> = ask
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let body = (ask.body_len > 0).then_some(body);
-        let sent = self
-            .bmc
-            .transport
-            .send_for_keeper(&ask.method, &ask.path, &headers, body);
-        let mut answer = keeper::Answer::default();
-        match sent {
-            Ok(mut resp) => {
-                answer.status = resp.status;
-                answer.headers = resp.header_list();
-                writeln!(out, "{}", serde_json::to_string(&answer)?)?;
-                // A body cut short shows as such to the client, as a direct read would.
-                let _ = resp.copy_to(out);
-            }
-            Err(e) => {
-                answer.error = Some(e.to_wire());
-                writeln!(out, "{}", serde_json::to_string(&answer)?)?;
-            }
-        }
-        Ok(())
     }
 }
 

@@ -8,7 +8,7 @@
 //! accepted as it is. Every refusal is put in words here, with the one step that changes it.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -25,7 +25,7 @@ use crate::x509;
 pub const MAX_ANCHORS_PEM: usize = 64 * 1024;
 
 /// How the BMC's certificate is checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Trust {
     /// The system's CA store.
     System,
@@ -41,11 +41,11 @@ pub enum Trust {
 
 /// Certificates as PEM, kept in a cache entry: the CA certificates a login verified with,
 /// or the certificate a `-k` login pinned.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Anchors(pub String);
 
 impl std::fmt::Debug for Anchors {
-    // The keeper compares trust by this text: the digest tells two sets apart.
+    // Short: the digest tells two sets apart.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Anchors({})", &fingerprint(self.0.as_bytes())[..23])
     }
@@ -94,8 +94,8 @@ pub enum TlsSetupError {
     Rustls(#[from] rustls::Error),
 }
 
-/// What the last handshake showed.
-#[derive(Debug, Default, Clone)]
+/// What the last handshake showed (a keeper hands it on with each answer).
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Seen {
     /// SHA-256 of the certificate presented.
     pub fingerprint: Option<String>,
@@ -119,23 +119,30 @@ pub fn client_config(
     seen: SeenCert,
 ) -> Result<Arc<ClientConfig>, TlsSetupError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let remember = matches!(trust, Trust::Bundle(_));
     let anchored = |certs: Vec<Vec<u8>>| -> Result<Mode, TlsSetupError> {
-        let mut store = RootCertStore::empty();
-        store.add_parsable_certificates(certs.iter().map(|c| CertificateDer::from(c.clone())));
-        // A store of version 1 certificates only is still good for exact matches.
-        let webpki = if store.is_empty() {
-            None
-        } else {
-            Some(roots(store, &provider)?)
-        };
+        let (webpki, certs) = anchors(certs, &provider)?;
         Ok(Mode::Anchored {
             webpki,
             certs,
-            remember: matches!(trust, Trust::Bundle(_)),
+            remember,
         })
     };
     let mode = match trust {
-        Trust::System => anchored(system_roots()?)?,
+        // Read and parsed once per process: a keeper serves many hosts.
+        Trust::System => {
+            static SYSTEM: OnceLock<Option<Anchored>> = OnceLock::new();
+            let system = SYSTEM.get_or_init(|| {
+                let certs = system_roots().ok()?;
+                anchors(certs, &rustls::crypto::ring::default_provider().into()).ok()
+            });
+            let (webpki, certs) = system.clone().ok_or(TlsSetupError::NoSystemRoots)?;
+            Mode::Anchored {
+                webpki,
+                certs,
+                remember,
+            }
+        }
         Trust::Bundle(path) => anchored(bundle(path)?)?,
         Trust::Remembered(a) => {
             let certs = a.certificates();
@@ -153,11 +160,14 @@ pub fn client_config(
         seen,
         provider: provider.clone(),
     };
-    let config = ClientConfig::builder_with_provider(provider)
+    let mut config = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
         .dangerous()
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
+    // One host per configuration: rustls's default cache for 256 servers is allocated up
+    // front, in every process and for each of a keeper's hosts.
+    config.resumption = rustls::client::Resumption::in_memory_sessions(4);
     Ok(Arc::new(config))
 }
 
@@ -181,6 +191,21 @@ pub fn bundle(path: &Path) -> Result<Vec<Vec<u8>>, TlsSetupError> {
         });
     }
     Ok(certs)
+}
+
+/// A verifier for the certificates webpki can read, and all of them (DER) for exact matches.
+type Anchored = (Option<Arc<WebPkiServerVerifier>>, Arc<Vec<Vec<u8>>>);
+
+fn anchors(certs: Vec<Vec<u8>>, provider: &Arc<CryptoProvider>) -> Result<Anchored, TlsSetupError> {
+    let mut store = RootCertStore::empty();
+    store.add_parsable_certificates(certs.iter().map(|c| CertificateDer::from(c.clone())));
+    // A store of version 1 certificates only is still good for exact matches.
+    let webpki = if store.is_empty() {
+        None
+    } else {
+        Some(roots(store, provider)?)
+    };
+    Ok((webpki, Arc::new(certs)))
 }
 
 fn roots(
@@ -209,7 +234,7 @@ enum Mode {
     /// Verified against these certificates (webpki for those it can read).
     Anchored {
         webpki: Option<Arc<WebPkiServerVerifier>>,
-        certs: Vec<Vec<u8>>,
+        certs: Arc<Vec<Vec<u8>>>,
         /// Find the ones that verified the chain, for the entry to remember.
         remember: bool,
     },

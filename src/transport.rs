@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use rustls::{ClientConfig, ClientConnection, StreamOwned};
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout,
+    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, Either, NextTimeout,
     SocksConnector, TcpConnector, Transport as UreqTransport, TransportAdapter,
 };
 
@@ -37,23 +37,17 @@ pub struct Options {
     pub verbose: bool,
     /// `http://` (a CONNECT tunnel), `socks5://` or `socks5h://` proxy, credentials included.
     pub proxy: Option<String>,
-    /// Send through this host's keeper when one answers (connection persistence).
-    pub keeper: Option<KeeperLink>,
-}
-
-/// Where the keeper listens, and the trust this client connects with (it serves only the
-/// same).
-#[derive(Debug, Clone)]
-pub struct KeeperLink {
-    pub place: keeper::Place,
-    pub trust: String,
+    /// Send through the keeper when it serves this host (connection persistence).
+    pub keeper: Option<keeper::Link>,
 }
 
 /// The largest request head this transport sends: it bounds the token the session layer
 /// accepts, so that any cached token can still be sent (and its session deleted).
 pub const MAX_REQUEST_HEAD: usize = 64 * 1024;
 
-#[derive(Debug, thiserror::Error)]
+/// Serializable so that a keeper hands a client the error a direct call would have given
+/// (`Setup` and `Output` never cross: see `for_the_wire`).
+#[derive(Debug, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub enum TransportError {
     #[error("cannot resolve the host name; check the name and DNS")]
@@ -75,6 +69,7 @@ pub enum TransportError {
     #[error("TLS handshake failed: {0}")]
     Tls(String),
     #[error(transparent)]
+    #[serde(skip)]
     Setup(#[from] TlsSetupError),
     #[error("connection closed mid-request ({0}); retry")]
     Closed(String),
@@ -88,7 +83,12 @@ pub enum TransportError {
     TooLarge(u64),
     #[error("refused to follow a redirect to {0}: the token goes only to the host that issued it")]
     ForeignRedirect(String),
+    #[error(
+        "the keeper was busy with another request to this host until the --timeout ran out; the {method} was not sent: retry, raise --timeout, or pass --no-persist"
+    )]
+    KeeperBusy { method: String },
     #[error("cannot write the response: {0}")]
+    #[serde(skip)]
     Output(io::Error),
     #[error(
         "the proxy {proxy} failed ({detail}); check the proxy and --proxy/HTTPS_PROXY/NO_PROXY"
@@ -96,17 +96,31 @@ pub enum TransportError {
     Proxy { proxy: String, detail: String },
 }
 
+/// One request as the loop of redirects and retries hands it to an exchange.
+#[derive(Clone, Copy)]
+struct Req<'a> {
+    method: &'a str,
+    path: &'a str,
+    token: Option<&'a Secret>,
+    json: Option<&'a [u8]>,
+    headers: &'a [(&'a str, &'a str)],
+}
+
 /// A connection setting to one BMC.
 pub struct Transport {
     host: Host,
     agent: ureq::Agent,
     options: Options,
+    /// `--timeout` and when it is up; a keeper sets both per request (`limit`).
+    timeout: Cell<Duration>,
     deadline: Cell<Instant>,
     seen: SeenCert,
     /// New connections begun, and those that got past the proxy: a failure between the two
     /// is the proxy's.
     attempts: Arc<AtomicUsize>,
     tunnels: Arc<AtomicUsize>,
+    /// The size of the request head about to be written, for the output buffer.
+    head: Arc<AtomicUsize>,
 }
 
 /// A response whose body has not been read yet.
@@ -208,6 +222,14 @@ impl Transport {
             })?),
             None => None,
         };
+        // Under TLS, the socket's own buffers only carry TLS records: small ones do.
+        let tcp_config = (host.scheme == Scheme::Https).then(|| {
+            ureq::Agent::config_builder()
+                .input_buffer_size(8 * 1024)
+                .output_buffer_size(4 * 1024)
+                .build()
+        });
+        let head = Arc::new(AtomicUsize::new(0));
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -216,30 +238,36 @@ impl Transport {
             .user_agent(concat!("rfsession/", env!("CARGO_PKG_VERSION")))
             .accept("application/json")
             .timeout_global(Some(options.timeout))
+            // A kept connection lives as long as the keeper holds the host, not ureq's 15 s.
+            .max_idle_age(Duration::from_secs(7 * 24 * 3600))
             .max_idle_connections_per_host(2)
-            // ureq's 128 KiB defaults are zeroed per connection; Redfish requests are small
-            // and 64 KiB still holds the largest response head ureq accepts.
+            // Plain http only (TLS connections size their buffers as needed, see `Elastic`):
+            // 64 KiB holds the largest response head ureq accepts.
             .input_buffer_size(64 * 1024)
             .output_buffer_size(MAX_REQUEST_HEAD)
             .build();
         let attempts = Arc::new(AtomicUsize::new(0));
         let tunnels = Arc::new(AtomicUsize::new(0));
-        let connector =
-            ().chain(Counting(attempts.clone()))
-                .chain(SocksConnector::default())
-                .chain(ConnectProxyConnector::default())
-                .chain(TcpConnector::default())
-                .chain(TlsConnector {
-                    config: tls,
-                    tunnels: tunnels.clone(),
-                    bmc: (
-                        host.name_on_the_wire()
-                            .trim_start_matches('[')
-                            .trim_end_matches(']')
-                            .to_owned(),
-                        host.port,
-                    ),
-                });
+        let connector = ()
+            .chain(Counting(attempts.clone()))
+            .chain(SocksConnector::default())
+            .chain(ConnectProxyConnector::default())
+            .chain(SmallTcp {
+                tcp: TcpConnector::default(),
+                config: tcp_config,
+            })
+            .chain(TlsConnector {
+                config: tls,
+                head: head.clone(),
+                tunnels: tunnels.clone(),
+                bmc: (
+                    host.name_on_the_wire()
+                        .trim_start_matches('[')
+                        .trim_end_matches(']')
+                        .to_owned(),
+                    host.port,
+                ),
+            });
         let resolver = LiteralResolver {
             scope: host.zone().map(scope_id).transpose()?,
             ..LiteralResolver::default()
@@ -249,10 +277,12 @@ impl Transport {
             host: host.clone(),
             agent,
             deadline: Cell::new(options.deadline),
+            timeout: Cell::new(options.timeout),
             options,
             seen,
             attempts,
             tunnels,
+            head,
         })
     }
 
@@ -264,13 +294,19 @@ impl Transport {
 
     /// A new `--timeout` from now: each poll of a long task gets its own.
     pub fn renew_deadline(&self) {
-        self.deadline.set(Instant::now() + self.options.timeout);
+        self.deadline.set(Instant::now() + self.timeout.get());
+    }
+
+    /// The client's `--timeout` and deadline, for a request a keeper sends for it.
+    pub fn limit(&self, timeout: Duration, deadline: Instant) {
+        self.timeout.set(timeout);
+        self.deadline.set(deadline);
     }
 
     fn remaining(&self) -> Result<Duration, TransportError> {
         match self.deadline.get().checked_duration_since(Instant::now()) {
             Some(d) if !d.is_zero() => Ok(d),
-            _ => Err(TransportError::Timeout(self.options.timeout.as_secs())),
+            _ => Err(TransportError::Timeout(self.timeout.get().as_secs())),
         }
     }
 
@@ -310,7 +346,13 @@ impl Transport {
         let mut redirected = false;
         let mut retried = false;
         loop {
-            let result = self.send_once(method, &path, token, json, headers);
+            let result = self.send_once(&Req {
+                method,
+                path: &path,
+                token,
+                json,
+                headers,
+            });
             let resp = match result {
                 Err(TransportError::Closed(_)) if method == "GET" && !retried => {
                     retried = true;
@@ -349,46 +391,84 @@ impl Transport {
         }
     }
 
-    fn send_once(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&Secret>,
-        json: Option<&[u8]>,
-        headers: &[(&str, &str)],
-    ) -> Result<Response, TransportError> {
-        if let Some(link) = &self.options.keeper
-            && let Some(resp) = self.via_keeper(link, method, path, token, json, headers)?
-        {
-            return Ok(resp);
-        }
-        let url = format!("{}{}", self.host.origin(), path);
-        self.log(format_args!("> {method} {url}"));
+    /// One exchange, through the keeper or directly: the same log lines either way.
+    fn send_once(&self, req: &Req) -> Result<Response, TransportError> {
+        let (method, path) = (req.method, req.path);
+        self.log(format_args!("> {method} {}{path}", self.host.origin()));
         if let Some(p) = &self.options.proxy {
             self.log(format_args!("* through the proxy {}", redact_proxy(p)));
         }
-        let remaining = self.remaining()?;
-        let (attempts, tunnels) = (
-            self.attempts.load(Ordering::Relaxed),
-            self.tunnels.load(Ordering::Relaxed),
-        );
-        let mut req = ureq::http::Request::builder().method(method).uri(&url);
-        for (name, value) in headers {
+        for (name, value) in req.headers {
             let shown = if is_secret_header(name) {
                 "<redacted>"
             } else {
                 value
             };
             self.log(format_args!("> {name}: {shown}"));
+        }
+        if req.token.is_some() {
+            self.log(format_args!("> X-Auth-Token: <redacted>"));
+        }
+        if req.json.is_some() {
+            self.log(format_args!("> Content-Type: application/json"));
+        }
+        let kept = match &self.options.keeper {
+            Some(link) => self.via_keeper(link, req),
+            None => Ok(None),
+        };
+        let resp = match kept {
+            Ok(Some(resp)) => Ok(resp),
+            Ok(None) => self.direct(req),
+            Err(e) => Err(e),
+        }
+        .inspect_err(|e| self.log(format_args!("! {e}")))?;
+        if self.options.verbose {
+            self.log(format_args!("< {}", resp.status));
+            for (name, value) in &resp.headers {
+                let shown = if is_secret_header(name.as_str()) {
+                    "<redacted>"
+                } else {
+                    value.to_str().unwrap_or("<binary>")
+                };
+                self.log(format_args!("< {name}: {shown}"));
+            }
+        }
+        Ok(resp)
+    }
+
+    /// The exchange on this process's own connection.
+    fn direct(&self, req: &Req) -> Result<Response, TransportError> {
+        let Req {
+            method,
+            path,
+            token,
+            json,
+            headers,
+        } = *req;
+        let url = format!("{}{}", self.host.origin(), path);
+        let remaining = self.remaining()?;
+        let (attempts, tunnels) = (
+            self.attempts.load(Ordering::Relaxed),
+            self.tunnels.load(Ordering::Relaxed),
+        );
+        // What ureq writes: request line, these headers, the token, and its own few.
+        let head = url.len()
+            + headers
+                .iter()
+                .map(|(k, v)| k.len() + v.len() + 4)
+                .sum::<usize>()
+            + token.map_or(0, |t| t.expose().len() + 16)
+            + 512;
+        self.head.store(head, Ordering::Relaxed);
+        let mut req = ureq::http::Request::builder().method(method).uri(&url);
+        for (name, value) in headers {
             req = req.header(*name, *value);
         }
         if let Some(t) = token {
-            self.log(format_args!("> X-Auth-Token: <redacted>"));
             req = req.header("X-Auth-Token", t.expose());
         }
         let result = match json {
             Some(body) => {
-                self.log(format_args!("> Content-Type: application/json"));
                 let req = req
                     .header("Content-Type", "application/json")
                     .body(body)
@@ -417,8 +497,8 @@ impl Transport {
                 Trust::Pinned(p) => Some(p.as_str()),
                 _ => None,
             };
-            let mapped = map_error(e, pinned.zip(self.seen_certificate()), self.options.timeout);
-            let mapped = match mapped {
+            let mapped = map_error(e, pinned.zip(self.seen_certificate()), self.timeout.get());
+            match mapped {
                 TransportError::CertChanged { pinned, now, .. } => TransportError::CertChanged {
                     pinned,
                     now,
@@ -446,82 +526,85 @@ impl Transport {
                     }
                 }
                 m => m,
-            };
-            self.log(format_args!("! {mapped}"));
-            mapped
+            }
         })?;
         let (parts, body) = resp.into_parts();
-        let resp = Response {
+        Ok(Response {
             status: parts.status.as_u16(),
             path: path.to_owned(),
             headers: parts.headers,
             body: Source::Direct(body),
-            timeout: self.options.timeout,
-        };
-        if self.options.verbose {
-            self.log(format_args!("< {}", resp.status));
-            for (name, value) in &resp.headers {
-                let shown = if is_secret_header(name.as_str()) {
-                    "<redacted>"
-                } else {
-                    value.to_str().unwrap_or("<binary>")
-                };
-                self.log(format_args!("< {name}: {shown}"));
-            }
-        }
-        Ok(resp)
+            timeout: self.timeout.get(),
+        })
     }
 
-    /// Send through the keeper. Ok(None): no keeper serves us, connect directly. A keeper
-    /// that ends mid-request may have sent it: a GET is sent again directly, a write is not.
+    /// The exchange through the keeper. Ok(None): no keeper serves this call and nothing
+    /// was sent; connect directly. A keeper that ends after taking the request may have
+    /// sent it: a GET is sent again directly, a write is not.
     fn via_keeper(
         &self,
-        link: &KeeperLink,
-        method: &str,
-        path: &str,
-        token: Option<&Secret>,
-        json: Option<&[u8]>,
-        headers: &[(&str, &str)],
+        link: &keeper::Link,
+        req: &Req,
     ) -> Result<Option<Response>, TransportError> {
-        let mut all: Vec<(String, String)> = headers
+        let (method, path) = (req.method, req.path);
+        let mut all: Vec<(String, String)> = req
+            .headers
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
-        if let Some(t) = token {
+        if let Some(t) = req.token {
             all.push(("X-Auth-Token".into(), t.expose().to_owned()));
         }
-        if json.is_some() {
-            all.push(("Content-Type".into(), "application/json".into()));
+        let deadline = self.deadline.get();
+        if deadline <= Instant::now() {
+            return Err(TransportError::Timeout(self.timeout.get().as_secs()));
         }
-        let ask = keeper::Ask {
-            method: method.to_owned(),
-            path: path.to_owned(),
-            headers: all,
-            body_len: json.map_or(0, <[u8]>::len),
-            trust: link.trust.clone(),
-            stop: false,
-        };
-        // The keeper answers within its own --timeout; a little more here, then give up.
-        let wait = self.remaining()? + Duration::from_secs(2);
-        let (answer, reader) = match keeper::forward(&link.place, &ask, json, wait) {
-            Ok(Some(got)) => got,
-            Ok(None) => return Ok(None),
-            Err(_) if method == "GET" => return Ok(None),
-            Err(e) => {
+        let exchanged = keeper::exchange(
+            link,
+            method,
+            path,
+            all,
+            req.json,
+            self.timeout.get(),
+            deadline,
+        );
+        let (status, headers, body) = match exchanged {
+            keeper::Exchanged::Direct => return Ok(None),
+            keeper::Exchanged::Head {
+                status,
+                headers,
+                seen,
+                body,
+            } => {
+                *self.seen.lock().unwrap_or_else(|e| e.into_inner()) = seen;
+                (status, headers, body)
+            }
+            keeper::Exchanged::Busy => {
+                self.log(format_args!("* the keeper was busy on this host"));
+                return Err(TransportError::KeeperBusy {
+                    method: method.to_owned(),
+                });
+            }
+            keeper::Exchanged::Failed(e) => {
+                self.log(format_args!("* through the keeper"));
+                return Err(e);
+            }
+            keeper::Exchanged::Lost(_) if method == "GET" => {
+                self.log(format_args!(
+                    "* the keeper ended mid-request; sending directly"
+                ));
+                return Ok(None);
+            }
+            keeper::Exchanged::Lost(e) => {
                 return Err(TransportError::MayHaveApplied {
                     method: method.to_owned(),
                     detail: format!("the keeper ended mid-request: {e}"),
                 });
             }
         };
-        self.log(format_args!("> {method} {path} (through the keeper)"));
-        if let Some(wire) = answer.error {
-            let e = TransportError::from_wire(wire);
-            self.log(format_args!("! {e}"));
-            return Err(e);
-        }
+        self.log(format_args!("* through the keeper"));
         let mut map = ureq::http::HeaderMap::new();
-        for (k, v) in &answer.headers {
+        for (k, v) in &headers {
             if let (Ok(k), Ok(v)) = (
                 ureq::http::HeaderName::from_bytes(k.as_bytes()),
                 ureq::http::HeaderValue::from_str(v),
@@ -529,18 +612,17 @@ impl Transport {
                 map.append(k, v);
             }
         }
-        self.log(format_args!("< {}", answer.status));
         Ok(Some(Response {
-            status: answer.status,
+            status,
             path: path.to_owned(),
             headers: map,
-            body: Source::Keeper(Box::new(reader)),
-            timeout: self.options.timeout,
+            body: Source::Keeper(Box::new(body)),
+            timeout: self.timeout.get(),
         }))
     }
 
     /// One request as a keeper was asked it (headers as given, token among them), on the
-    /// kept connection, with a full --timeout of its own.
+    /// kept connection, within the client's limits (see `limit`).
     pub fn send_for_keeper(
         &self,
         method: &str,
@@ -548,19 +630,22 @@ impl Transport {
         headers: &[(&str, &str)],
         body: Option<&[u8]>,
     ) -> Result<Response, TransportError> {
-        self.renew_deadline();
         let token = headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case("x-auth-token"))
             .map(|(_, v)| Secret::new((*v).to_owned()));
         let rest: Vec<(&str, &str)> = headers
             .iter()
-            .filter(|(k, _)| {
-                !k.eq_ignore_ascii_case("x-auth-token") && !k.eq_ignore_ascii_case("content-type")
-            })
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("x-auth-token"))
             .copied()
             .collect();
-        self.send_once(method, path, token.as_ref(), body, &rest)
+        self.direct(&Req {
+            method,
+            path,
+            token: token.as_ref(),
+            json: body,
+            headers: &rest,
+        })
     }
 
     fn log(&self, line: fmt::Arguments) {
@@ -571,60 +656,14 @@ impl Transport {
 }
 
 impl TransportError {
-    /// The error as a keeper hands it to a client: (kind, detail, number).
-    pub fn to_wire(&self) -> (String, String, u64) {
-        use TransportError as T;
-        let (kind, detail, n) = match self {
-            T::Resolve => ("resolve", String::new(), 0),
-            T::Connect(d) => ("connect", d.clone(), 0),
-            T::Timeout(s) => ("timeout", String::new(), *s),
-            T::Untrusted(d) => ("untrusted", d.clone(), 0),
-            T::CertChanged { pinned, now, host } => ("cert", format!("{pinned} {now} {host}"), 0),
-            T::Tls(d) => ("tls", d.clone(), 0),
-            T::Closed(d) => ("closed", d.clone(), 0),
-            T::MayHaveApplied { method, detail } => ("applied", format!("{method} {detail}"), 0),
-            T::TooLarge(n) => ("large", String::new(), *n),
-            T::ForeignRedirect(d) => ("redirect", d.clone(), 0),
-            T::Proxy { proxy, detail } => ("proxy", format!("{proxy} {detail}"), 0),
-            other => ("protocol", other.to_string(), 0),
-        };
-        (kind.to_owned(), detail, n)
-    }
-
-    /// The error a direct call would have given, from its wire form.
-    pub fn from_wire((kind, detail, n): (String, String, u64)) -> TransportError {
-        use TransportError as T;
-        let mut two = detail.splitn(2, ' ').map(str::to_owned);
-        let (a, b) = (
-            two.next().unwrap_or_default(),
-            two.next().unwrap_or_default(),
-        );
-        match kind.as_str() {
-            "resolve" => T::Resolve,
-            "connect" => T::Connect(detail),
-            "timeout" => T::Timeout(n),
-            "untrusted" => T::Untrusted(detail),
-            "cert" => {
-                let mut p = detail.split(' ').map(str::to_owned);
-                T::CertChanged {
-                    pinned: p.next().unwrap_or_default(),
-                    now: p.next().unwrap_or_default(),
-                    host: p.next().unwrap_or_default(),
-                }
+    /// The error as a keeper hands it to a client: the two that hold no plain data go as
+    /// their text (neither arises there: the client built the same TLS setup already).
+    pub fn for_the_wire(self) -> TransportError {
+        match self {
+            e @ (TransportError::Setup(_) | TransportError::Output(_)) => {
+                TransportError::Protocol(e.to_string())
             }
-            "tls" => T::Tls(detail),
-            "closed" => T::Closed(detail),
-            "applied" => T::MayHaveApplied {
-                method: a,
-                detail: b,
-            },
-            "large" => T::TooLarge(n),
-            "redirect" => T::ForeignRedirect(detail),
-            "proxy" => T::Proxy {
-                proxy: a,
-                detail: b,
-            },
-            _ => T::Protocol(detail),
+            e => e,
         }
     }
 }
@@ -839,6 +878,7 @@ impl<In: UreqTransport> Connector<In> for Counting {
 #[derive(Debug)]
 struct TlsConnector {
     config: Option<Arc<ClientConfig>>,
+    head: Arc<AtomicUsize>,
     tunnels: Arc<AtomicUsize>,
     /// The BMC's name and port: ureq also runs this chain for the connection to a proxy
     /// itself, which is not a tunnel to the BMC.
@@ -901,14 +941,136 @@ impl<In: UreqTransport> Connector<In> for TlsConnector {
                 None => ureq::Error::from(e),
             }
         })?;
-        let buffers = LazyBuffers::new(
-            details.config.input_buffer_size(),
-            details.config.output_buffer_size(),
-        );
         Ok(Some(Either::B(TlsTransport {
-            buffers,
+            buffers: Elastic {
+                head: self.head.clone(),
+                ..Elastic::default()
+            },
             stream: StreamOwned { conn, sock },
         })))
+    }
+}
+
+/// ureq's buffers for a TLS connection, sized to what each request needs instead of fixed
+/// (ureq's LazyBuffers keep their full size for the connection's life): the input starts at
+/// 8 KiB and doubles while a response head does not fit (ureq still refuses heads over its
+/// limit), the output holds the head being sent, and both return to their small size
+/// between requests. A keeper holding a thousand connections keeps kilobytes per host.
+#[derive(Debug, Default)]
+struct Elastic {
+    input: Vec<u8>,
+    filled: usize,
+    consumed: usize,
+    output: Vec<u8>,
+    /// The next request head's size, set by `Transport::direct`.
+    head: Arc<AtomicUsize>,
+    progress: bool,
+}
+
+impl Elastic {
+    const INPUT: usize = 8 * 1024;
+    const OUTPUT: usize = 2 * 1024;
+    /// ureq's own floor for the space it reads a request body into.
+    const TMP: usize = 10 * 1024;
+
+    /// At least `free` bytes free after the unconsumed input, which moves to the front.
+    fn room(&mut self, free: usize) {
+        if self.consumed > 0 {
+            self.input.copy_within(self.consumed..self.filled, 0);
+            self.filled -= self.consumed;
+            self.consumed = 0;
+        }
+        if self.filled == 0 && self.input.len() > Self::INPUT.max(free) {
+            self.input = Vec::new(); // Back to small between requests.
+        }
+        if self.input.len() - self.filled < free {
+            let size = (self.filled + free)
+                .max(self.input.len() * 2)
+                .max(Self::INPUT);
+            self.input.resize(size, 0);
+        }
+    }
+}
+
+impl Buffers for Elastic {
+    fn output(&mut self) -> &mut [u8] {
+        let want = self.head.load(Ordering::Relaxed).max(Self::OUTPUT);
+        if self.output.len() < want {
+            self.output.resize(want, 0);
+        }
+        &mut self.output
+    }
+
+    fn input(&self) -> &[u8] {
+        &self.input[self.consumed..self.filled]
+    }
+
+    fn input_append_buf(&mut self) -> &mut [u8] {
+        // Reading an answer: the request went out, its head buffer can go.
+        if self.output.len() > Self::OUTPUT {
+            self.output = Vec::new();
+        }
+        let full = self.filled == self.input.len();
+        self.room(if full { self.input.len().max(1) } else { 1 });
+        &mut self.input[self.filled..]
+    }
+
+    fn input_appended(&mut self, amount: usize) {
+        self.filled += amount;
+    }
+
+    fn input_consume(&mut self, amount: usize) {
+        self.progress = amount > 0;
+        self.consumed += amount;
+        if self.consumed >= self.filled {
+            self.consumed = 0;
+            self.filled = 0;
+        }
+    }
+
+    fn tmp_and_output(&mut self) -> (&mut [u8], &mut [u8]) {
+        self.room(Self::TMP);
+        self.output();
+        (&mut self.input[self.filled..], &mut self.output)
+    }
+
+    fn can_use_input(&self) -> bool {
+        self.filled > self.consumed && self.progress
+    }
+}
+
+/// ureq's TCP connector, with buffers of their own size (small under TLS) instead of the
+/// HTTP buffers' (see `Elastic`).
+#[derive(Debug)]
+struct SmallTcp {
+    tcp: TcpConnector,
+    config: Option<ureq::config::Config>,
+}
+
+impl<In: UreqTransport> Connector<In> for SmallTcp {
+    type Out = <TcpConnector as Connector<In>>::Out;
+
+    fn connect(
+        &self,
+        d: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        let Some(config) = self.config.as_ref().filter(|_| chained.is_none()) else {
+            return self.tcp.connect(d, chained);
+        };
+        let small = ConnectionDetails {
+            uri: d.uri,
+            addrs: d.addrs.clone(),
+            config,
+            request_level: d.request_level,
+            resolver: d.resolver,
+            now: d.now,
+            timeout: d.timeout,
+            current_time: d.current_time.clone(),
+            run_connector: d.run_connector.clone(),
+            register_shutdown: d.register_shutdown.clone(),
+        };
+        self.tcp.connect(&small, None)
     }
 }
 
@@ -939,7 +1101,7 @@ impl<T: Write> Write for Sniff<'_, T> {
 }
 
 struct TlsTransport {
-    buffers: LazyBuffers,
+    buffers: Elastic,
     stream: StreamOwned<ClientConnection, TransportAdapter>,
 }
 
@@ -1019,7 +1181,9 @@ mod tests {
             },
         ] {
             let text = e.to_string();
-            assert_eq!(TransportError::from_wire(e.to_wire()).to_string(), text);
+            let wire = serde_json::to_string(&e.for_the_wire()).unwrap();
+            let back: TransportError = serde_json::from_str(&wire).unwrap();
+            assert_eq!(back.to_string(), text);
         }
     }
 

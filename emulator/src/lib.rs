@@ -424,9 +424,15 @@ impl Drop for Bmc {
 
 /// Many BMCs at once, one per loopback address (Linux accepts any 127.x.y.z).
 pub fn fleet(profile: Profile, n: usize) -> Vec<Bmc> {
+    fleet_with(&Config::new(profile), n)
+}
+
+/// `fleet` with every BMC configured as `config` (a handshake delay, idle close), each on
+/// its own address.
+pub fn fleet_with(config: &Config, n: usize) -> Vec<Bmc> {
     (0..n)
         .map(|i| {
-            let mut c = Config::new(profile);
+            let mut c = config.clone();
             c.ip = IpAddr::from([127, 1, (i / 250) as u8, (i % 250 + 1) as u8]);
             Bmc::with_config(c)
         })

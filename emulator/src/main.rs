@@ -72,7 +72,7 @@ fn main() {
     let bmcs: Vec<Bmc> = if count == 1 {
         vec![Bmc::with_config(config)]
     } else {
-        emulator::fleet(config.profile, count)
+        emulator::fleet_with(&config, count)
     };
     if let Some(path) = ca_out {
         std::fs::copy(bmcs[0].ca_path(), &path).expect("write --ca-out");

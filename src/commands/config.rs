@@ -70,6 +70,24 @@ pub fn run(sessions: &Sessions, out: Output, args: ConfigArgs) -> Result<()> {
             )),
         ),
         (
+            "persist",
+            with(&hs.persist, |d| format!("{}s", d.as_secs_f64())),
+        ),
+        (
+            "keeper",
+            Some(match sessions.keeper() {
+                Some((pid, hosts)) if hosts.contains(&host) => (
+                    format!("pid {pid}"),
+                    "holds a connection to this host".into(),
+                ),
+                Some((pid, _)) => (
+                    format!("pid {pid}"),
+                    "holds no connection to this host".into(),
+                ),
+                None => ("none".into(), "no keeper runs for this cache".into()),
+            }),
+        ),
+        (
             "settings",
             sessions.settings().file().map(|f| {
                 (

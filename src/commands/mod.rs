@@ -18,6 +18,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
+use crate::cache::CacheError;
 use crate::cli::{Cli, Command, FleetArgs, HostArg, PasswordArgs};
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -34,6 +35,14 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Command::CompletePath(args) = &cli.command {
         complete::run(&args.words);
         return Ok(());
+    }
+    if let Command::Keeper = cli.command {
+        // Started by another rfsession with the cache directory and nothing else.
+        let dir = cli
+            .cache_dir
+            .ok_or_else(|| Error::Usage("the keeper needs RFSESSION_CACHE_DIR".into()))?;
+        return crate::keeper::serve(&dir)
+            .map_err(|source| CacheError::Io { path: dir, source }.into());
     }
     let sessions = sessions_for(&cli)?;
     let out = Output {
@@ -59,13 +68,7 @@ pub fn run(cli: Cli) -> Result<()> {
             complete::hosts(&sessions);
             Ok(())
         }
-        Command::Keeper(args) => {
-            let host = parse_host(&sessions, &args.host)?;
-            sessions
-                .on(&host)
-                .keep(std::time::Duration::from_secs(args.idle))?;
-            Ok(())
-        }
+        Command::Keeper => unreachable!("handled above"),
     }
 }
 
@@ -83,7 +86,7 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
         proxy: cli.proxy.clone(),
         noproxy: cli.noproxy.clone(),
         user: None,
-        persist: cli.persist,
+        persist: cli.persist.filter(|_| !cli.no_persist),
     };
     let settings = Settings::load(settings::default_path(), flags)?;
     Ok(Sessions::new(Setup {
@@ -91,32 +94,8 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
         verbose: cli.verbose,
         settings,
         cap: None,
-        relaunch: relaunch(cli),
-        keeping: matches!(cli.command, Command::Keeper(_)),
+        no_persist: cli.no_persist,
     })?)
-}
-
-/// The global options a keeper needs to reach BMCs as this run does.
-fn relaunch(cli: &Cli) -> Vec<std::ffi::OsString> {
-    let mut args: Vec<std::ffi::OsString> = Vec::new();
-    let mut pair = |flag: &str, value: Option<std::ffi::OsString>| {
-        if let Some(v) = value {
-            args.push(flag.into());
-            args.push(v);
-        }
-    };
-    pair("--cache-dir", cli.cache_dir.clone().map(Into::into));
-    pair("--cacert", cli.cacert.clone().map(Into::into));
-    pair(
-        "--timeout",
-        cli.timeout.map(|t| format!("{}ms", t.as_millis()).into()),
-    );
-    pair("--proxy", cli.proxy.clone().map(Into::into));
-    pair("--noproxy", cli.noproxy.clone().map(Into::into));
-    if cli.insecure {
-        args.push("-k".into());
-    }
-    args
 }
 
 /// `/redfish/v1/Systems`, `Systems` (taken under /redfish/v1/), or a full URL on HOST.

@@ -65,6 +65,21 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
             }
         }
     }
+    // One question to the keeper for all rows: which hosts it holds.
+    let keeper = sessions.keeper();
+    let kept = |h: &crate::host::Host| {
+        keeper
+            .as_ref()
+            .filter(|(_, hosts)| hosts.contains(h))
+            .map(|(pid, _)| *pid)
+    };
+    let persist = |h: &crate::host::Host| {
+        sessions
+            .settings()
+            .for_host(h)
+            .persist
+            .map(|p| p.value.as_secs())
+    };
     if out.json {
         let arr = rows
             .iter()
@@ -73,24 +88,29 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                     "host": e.host, "user": e.user,
                     "session_uri": e.session_uri.as_deref().unwrap_or(""),
                     "created": timefmt::rfc3339(e.created),
-                    "keeper_pid": sessions.keeper_pid(h),
+                    "persist_seconds": persist(h),
+                    "keeper_pid": kept(h),
                     "trust": trust_shown(e),
                 })
             })
             .collect();
         out.json(&Value::Array(arr))?;
     } else {
-        let mut table =
-            vec![["HOST", "USER", "CREATED", "KEEPER", "SESSION", "TRUST"].map(String::from)];
+        let mut table = vec![
+            [
+                "HOST", "USER", "CREATED", "PERSIST", "KEEPER", "SESSION", "TRUST",
+            ]
+            .map(String::from),
+        ];
         for (h, e) in &rows {
-            let keeper = sessions
-                .keeper_pid(h)
-                .map_or("-".to_owned(), |p| format!("pid {p}"));
+            let keeper = kept(h).map_or("-".to_owned(), |p| format!("pid {p}"));
+            let persist = persist(h).map_or("-".to_owned(), |s| format!("{s}s"));
             table.push(
                 [
                     e.host.as_str(),
                     &e.user,
                     &timefmt::rfc3339(e.created),
+                    &persist,
                     &keeper,
                     e.session_uri.as_deref().unwrap_or(""),
                     &trust_shown(e),

@@ -14,8 +14,9 @@ use std::path::PathBuf;
 
 pub use os::{
     IpcStream, KEEPER, bind_private, check_ancestry, check_private, check_trusted,
-    create_private_dir, detach, exec, exit_like, interface_index, make_private, no_follow,
-    peer_is_me, private_file, process_alive, process_name, readable, signals, sync_dir,
+    create_private_dir, detach, exec, exit_like, few_malloc_arenas, interface_index, make_private,
+    monotonic_ms, no_follow, peer_is_me, private_file, process_alive, process_name,
+    raise_open_files, readable, signals, sync_dir,
 };
 
 // For process identity (pid, start, boot): see the test below.

@@ -61,7 +61,7 @@ fn redact_numbers(s: &str) -> String {
 }
 
 /// Each row of the README's failure table (its first cell) and the test here that pins it.
-const ROWS: [(&str, &str); 49] = [
+const ROWS: [(&str, &str); 50] = [
     ("wrong password", "wrong_password"),
     ("password change required", "password_change_required"),
     ("not logged in", "not_logged_in"),
@@ -184,6 +184,10 @@ const ROWS: [(&str, &str); 49] = [
         "write_without_if_match_where_it_is_required",
     ),
     ("a write cut off mid-request", "write_cut_off_mid_request"),
+    (
+        "a request waiting behind a busy keeper at `--timeout`",
+        "write_behind_a_busy_keeper",
+    ),
     (
         "a task that ends in Exception, Killed, Cancelled or Failed",
         "task_that_fails",
@@ -1002,6 +1006,33 @@ fn write_cut_off_mid_request() {
         str![[r#"
 exit 5
 rfsession: https://[HOST]: connection closed mid-request (the BMC hung up without an answer); the POST may have been applied on the BMC: check before you retry
+
+"#]]
+    );
+}
+
+#[test]
+fn write_behind_a_busy_keeper() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    let persist = [("RFSESSION_PERSIST", "60s")];
+    env.run_env(&bmc, &["get", &host, "Systems/1"], &persist)
+        .ok();
+    bmc.faults(|f| f.delay = Duration::from_secs(3));
+    let slow = env.spawn(&bmc, &["get", &host, "Systems/1"], &persist);
+    std::thread::sleep(Duration::from_millis(500));
+    let reset = "Systems/1/Actions/ComputerSystem.Reset";
+    let out = env.run(
+        &bmc,
+        &["--timeout", "1", "post", &host, reset, "ResetType=On"],
+    );
+    bmc.faults(|f| f.delay = Duration::ZERO);
+    crate::common::wait(slow);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 5
+rfsession: https://[HOST]: the keeper was busy with another request to this host until the --timeout ran out; the POST was not sent: retry, raise --timeout, or pass --no-persist
 
 "#]]
     );

@@ -1,5 +1,5 @@
-//! Connection persistence (issue 12): a keeper per host holds the TLS connection. Output and
-//! exit codes are the same with and without it; a call never depends on it.
+//! Connection persistence: one keeper per cache directory holds a TLS connection per host.
+//! Output and exit codes are the same with and without it; a call never depends on it.
 
 use std::time::{Duration, Instant};
 
@@ -22,6 +22,15 @@ fn keeper(env: &Env, bmc: &Bmc) -> Option<u32> {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// A BMC logged in, and the keeper holding its connection (its pid).
+fn logged_in_and_kept() -> (Bmc, Env, u32) {
+    let (bmc, env) = logged_in(Profile::Generic);
+    env.run_env(&bmc, &["get", &bmc.host(), "Systems/1"], &[PERSIST])
+        .ok();
+    let pid = keeper(&env, &bmc).expect("a keeper");
+    (bmc, env, pid)
 }
 
 fn alive(pid: u32) -> bool {
@@ -178,11 +187,8 @@ fn output_and_exit_codes_are_the_same_with_and_without_persistence() {
 
 #[test]
 fn a_keeper_killed_mid_request_costs_the_call_nothing() {
-    let (bmc, env) = logged_in(Profile::Generic);
+    let (bmc, env, pid) = logged_in_and_kept();
     let host = bmc.host();
-    env.run_env(&bmc, &["get", &host, "Systems/1"], &[PERSIST])
-        .ok();
-    let pid = keeper(&env, &bmc).expect("a keeper");
     bmc.faults(|f| f.delay = Duration::from_millis(800));
     let child = env.spawn(
         &bmc,
@@ -238,15 +244,18 @@ fn a_connection_the_bmc_closed_when_idle_is_opened_again() {
 
 #[test]
 fn logout_stops_the_keeper_and_an_idle_one_ends_by_itself() {
-    let (bmc, env) = logged_in(Profile::Generic);
+    let (bmc, env, pid) = logged_in_and_kept();
     let host = bmc.host();
-    env.run_env(&bmc, &["get", &host, "Systems/1"], &[PERSIST])
-        .ok();
-    let pid = keeper(&env, &bmc).expect("a keeper");
+    assert_eq!(held(&env, &bmc), Some(true));
     env.run(&bmc, &["logout", &host]).ok();
+    assert_eq!(
+        held(&env, &bmc),
+        Some(false),
+        "logout closed the host's connection"
+    );
     assert!(
-        gone_within(pid, Duration::from_secs(2)),
-        "the keeper outlived logout"
+        gone_within(pid, Duration::from_secs(5)),
+        "the keeper outlived its last host"
     );
     env.login(&bmc).ok();
     env.run_env(
@@ -257,7 +266,7 @@ fn logout_stops_the_keeper_and_an_idle_one_ends_by_itself() {
     .ok();
     let pid = keeper(&env, &bmc).expect("a keeper");
     assert!(
-        gone_within(pid, Duration::from_secs(4)),
+        gone_within(pid, Duration::from_secs(5)),
         "the keeper outlived its second"
     );
 }
@@ -268,21 +277,14 @@ fn another_user_is_refused_at_the_socket() {
         eprintln!("skipped: connecting as another uid needs root");
         return;
     }
-    let (bmc, env) = logged_in(Profile::Generic);
-    let host = bmc.host();
-    env.run_env(&bmc, &["get", &host, "Systems/1"], &[PERSIST])
-        .ok();
-    keeper(&env, &bmc).expect("a keeper");
-    let socket = env.entry_path(&bmc).with_extension("sock");
-    let token = bmc.state().sessions[0].token.clone();
-    // A request the keeper would serve: it declines (other trust) and answers.
-    let ask = format!(
-        r#"{{"method":"GET","path":"/redfish/v1/Systems/1","headers":[["X-Auth-Token","{token}"]],"body_len":0,"trust":"x"}}"#
-    );
+    let (_bmc, env, _) = logged_in_and_kept();
+    let socket = env.cache().join("keeper.sock");
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&socket).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600);
     let client = format!(
-        "import socket\ns=socket.socket(socket.AF_UNIX)\ns.connect('{}')\ntry:\n    s.sendall(b'{}\\n')\n    print(len(s.recv(4096)))\nexcept OSError:\n    print(0)",
+        "import socket\ns=socket.socket(socket.AF_UNIX)\ns.connect('{}')\ntry:\n    s.sendall(b'\"Status\"\\n')\n    print(len(s.recv(4096)))\nexcept OSError:\n    print(0)",
         socket.display(),
-        ask.replace('\'', "\\'")
     );
     let run = |prefix: &[&str]| {
         let o = std::process::Command::new(prefix[0])
@@ -303,6 +305,405 @@ fn another_user_is_refused_at_the_socket() {
         "--ambient-caps=+dac_override",
     ]);
     assert_eq!(other, "0", "another uid got an answer");
-    // The same user is answered (here: declined, as its trust differs).
+    // The same user is answered.
     assert_ne!(run(&["env"]), "0");
+}
+
+/// Does the keeper hold a connection to `bmc` (None: no keeper runs)?
+fn held(env: &Env, bmc: &Bmc) -> Option<bool> {
+    let out = env.run(bmc, &["--json", "config", &bmc.host()]).ok().json();
+    let from = out["keeper"]["from"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    match out["keeper"]["value"].as_str() {
+        Some("none") => None,
+        _ => Some(from.starts_with("holds a connection")),
+    }
+}
+
+/// The live keeper processes of this test's cache directory (their environment names it),
+/// with their argv and environment.
+fn keepers(env: &Env) -> Vec<(u32, Vec<String>, Vec<String>)> {
+    let want = format!("RFSESSION_CACHE_DIR={}", env.cache().display());
+    let split = |b: Vec<u8>| -> Vec<String> {
+        b.split(|c| *c == 0)
+            .filter(|s| !s.is_empty())
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+            .collect()
+    };
+    let mut found = Vec::new();
+    for d in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = d.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let (Ok(cmd), Ok(environ), Ok(stat)) = (
+            std::fs::read(format!("/proc/{pid}/cmdline")),
+            std::fs::read(format!("/proc/{pid}/environ")),
+            std::fs::read_to_string(format!("/proc/{pid}/stat")),
+        ) else {
+            continue;
+        };
+        let (args, environ) = (split(cmd), split(environ));
+        let zombie = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z');
+        if !zombie && args.iter().any(|a| a == "keeper") && environ.contains(&want) {
+            found.push((pid, args, environ));
+        }
+    }
+    found
+}
+
+fn logged_in_fleet(n: usize) -> (Vec<Bmc>, Env) {
+    let env = Env::new();
+    let bmcs: Vec<Bmc> = (0..n).map(|_| Bmc::start(Profile::Generic)).collect();
+    for b in &bmcs {
+        env.login(b).ok();
+    }
+    (bmcs, env)
+}
+
+fn hosts_file(env: &Env, bmcs: &[&Bmc]) -> String {
+    let path = env.dir.path().join("hosts");
+    let text: String = bmcs.iter().map(|b| format!("{}\n", b.host())).collect();
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn one_keeper_holds_every_host_and_serves_them_at_once() {
+    let (bmcs, env) = logged_in_fleet(3);
+    for b in &bmcs {
+        env.run_env(b, &["get", &b.host(), "Systems/1"], &[PERSIST])
+            .ok();
+    }
+    let found = keepers(&env);
+    assert_eq!(found.len(), 1, "one keeper for three hosts: {found:?}");
+    let rows = env
+        .run_env(&bmcs[0], &["--json", "sessions", "--cached"], &[PERSIST])
+        .ok()
+        .json();
+    for row in rows.as_array().unwrap() {
+        assert_eq!(
+            row["keeper_pid"].as_u64(),
+            Some(found[0].0 as u64),
+            "{rows}"
+        );
+        assert_eq!(row["persist_seconds"], 60, "{rows}");
+    }
+    // Two slow hosts in parallel take about one delay, on the kept connections.
+    let slow = [&bmcs[0], &bmcs[1]];
+    let before: Vec<u64> = slow.iter().map(|b| b.state().connections).collect();
+    for b in slow {
+        b.faults(|f| f.delay = Duration::from_millis(1500));
+    }
+    let file = hosts_file(&env, &slow);
+    let start = Instant::now();
+    let out = env.run_env(
+        &bmcs[0],
+        &[
+            "get",
+            "--hosts",
+            &file,
+            "--jobs",
+            "2",
+            "Systems/1",
+            "--pointer",
+            "/Id",
+        ],
+        &[PERSIST],
+    );
+    let took = start.elapsed();
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout.lines().count(), 2, "{out:?}");
+    assert!(
+        took < Duration::from_millis(2700),
+        "two slow hosts took {took:?}"
+    );
+    let after: Vec<u64> = slow.iter().map(|b| b.state().connections).collect();
+    assert_eq!(before, after, "both went through the keeper's connections");
+    assert_eq!(keepers(&env).len(), 1);
+}
+
+#[test]
+fn the_keeper_holds_at_most_its_bound_closing_the_least_recently_used() {
+    let (bmcs, env) = logged_in_fleet(3);
+    let bound = [PERSIST, ("RFSESSION_KEEPER_HOSTS", "2")];
+    for b in &bmcs {
+        env.run_env(b, &["get", &b.host(), "Systems/1"], &bound)
+            .ok();
+    }
+    let held_now = || bmcs.iter().map(|b| held(&env, b)).collect::<Vec<_>>();
+    assert_eq!(held_now(), [Some(false), Some(true), Some(true)]);
+    // The first host again: a new connection, and the second (now the oldest) goes.
+    let before = bmcs[0].state().connections;
+    env.run_env(&bmcs[0], &["get", &bmcs[0].host(), "Systems/1"], &bound)
+        .ok();
+    assert_eq!(bmcs[0].state().connections, before + 1);
+    assert_eq!(held_now(), [Some(true), Some(false), Some(true)]);
+    assert_eq!(keepers(&env).len(), 1);
+}
+
+#[test]
+fn a_running_keeper_serves_plain_calls_and_no_persist_bypasses_it() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    let before = bmc.state().connections;
+    // The first persisted call goes through the keeper: one handshake, not two.
+    let out = env
+        .run_env(&bmc, &["-v", "get", &host, "Systems/1"], &[PERSIST])
+        .ok();
+    assert!(out.stderr.contains("* through the keeper"), "{out:?}");
+    env.run_env(&bmc, &["get", &host, "Systems/1"], &[PERSIST])
+        .ok();
+    assert_eq!(
+        bmc.state().connections,
+        before + 1,
+        "one connection, the keeper's"
+    );
+    // Without --persist, the running keeper still serves the host it holds.
+    let out = env.run(&bmc, &["-v", "get", &host, "Systems/1"]).ok();
+    assert!(out.stderr.contains("* through the keeper"), "{out:?}");
+    assert_eq!(bmc.state().connections, before + 1);
+    // --no-persist connects itself, even with RFSESSION_PERSIST set.
+    for extra in [&[][..], &[PERSIST][..]] {
+        let c = bmc.state().connections;
+        let out = env
+            .run_env(
+                &bmc,
+                &["--no-persist", "-v", "get", &host, "Systems/1"],
+                extra,
+            )
+            .ok();
+        assert!(!out.stderr.contains("keeper"), "{out:?}");
+        assert_eq!(bmc.state().connections, c + 1);
+    }
+    // The same lines in -v either way, but for the one that says how it went.
+    let direct = env.run(&bmc, &["--no-persist", "-v", "get", &host, "Systems/1"]);
+    let kept = env.run(&bmc, &["-v", "get", &host, "Systems/1"]);
+    let lines = |s: &str| -> Vec<String> {
+        s.lines()
+            .filter(|l| l.starts_with("> ") || l.starts_with("< HTTP") || l.len() == 5)
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(lines(&direct.stderr), lines(&kept.stderr));
+}
+
+#[test]
+fn fleet_calls_use_the_keeper_and_logout_closes_each_host() {
+    let (bmcs, env) = logged_in_fleet(3);
+    let all: Vec<&Bmc> = bmcs.iter().collect();
+    let file = hosts_file(&env, &all);
+    let conns = || {
+        bmcs.iter()
+            .map(|b| b.state().connections)
+            .collect::<Vec<_>>()
+    };
+    let before = conns();
+    env.run_env(
+        &bmcs[0],
+        &["get", "--hosts", &file, "Systems/1"],
+        &[PERSIST],
+    )
+    .ok();
+    let warm = conns();
+    assert_eq!(
+        warm.iter()
+            .zip(&before)
+            .map(|(a, b)| a - b)
+            .collect::<Vec<_>>(),
+        [1, 1, 1],
+        "one connection per host, the keeper's"
+    );
+    env.run_env(
+        &bmcs[0],
+        &["get", "--hosts", &file, "Systems/1"],
+        &[PERSIST],
+    )
+    .ok();
+    env.run_env(&bmcs[0], &["whoami", "--hosts", &file], &[PERSIST])
+        .ok();
+    assert_eq!(conns(), warm, "warm calls reuse the kept connections");
+    assert_eq!(keepers(&env).len(), 1);
+    env.run_env(&bmcs[0], &["logout", "--hosts", &file], &[PERSIST])
+        .ok();
+    assert_eq!(conns(), warm, "even the DELETEs");
+    assert!(bmcs.iter().all(|b| b.state().sessions.is_empty()));
+    for b in &bmcs {
+        assert_eq!(
+            held(&env, b),
+            Some(false).filter(|_| !keepers(&env).is_empty())
+        );
+    }
+}
+
+#[test]
+fn a_write_behind_a_busy_keeper_is_never_sent_and_says_so() {
+    let (bmc, env, _) = logged_in_and_kept();
+    let host = bmc.host();
+    bmc.faults(|f| f.delay = Duration::from_secs(5));
+    let slow = env.spawn(&bmc, &["get", &host, "Systems/1"], &[PERSIST]);
+    std::thread::sleep(Duration::from_millis(500));
+    let start = Instant::now();
+    let out = env.run_env(
+        &bmc,
+        &[
+            "--timeout",
+            "2",
+            "post",
+            &host,
+            "EventService/Subscriptions",
+            "Destination=https://127.0.0.1:1/events",
+        ],
+        &[PERSIST],
+    );
+    let took = start.elapsed();
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(
+        out.stderr.contains("the keeper was busy") && out.stderr.contains("the POST was not sent"),
+        "{out:?}"
+    );
+    assert!(took < Duration::from_millis(3500), "gave up after {took:?}");
+    bmc.faults(|f| f.delay = Duration::ZERO);
+    wait(slow).ok();
+    std::thread::sleep(Duration::from_millis(1000));
+    let state = bmc.state();
+    assert!(
+        !state
+            .requests
+            .iter()
+            .any(|r| r.method == "POST" && r.path.contains("Subscriptions")),
+        "the abandoned POST reached the BMC"
+    );
+    assert!(state.subscriptions.is_empty());
+}
+
+#[test]
+fn the_keeper_has_no_secret_in_its_argv_or_environment() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    env.run_env(
+        &bmc,
+        &[
+            "--proxy",
+            "http://ops:hunter2@127.0.0.1:9",
+            "--noproxy",
+            "127.0.0.1",
+            "get",
+            &host,
+            "Systems/1",
+        ],
+        &[
+            PERSIST,
+            ("RFSESSION_PASSWORD", PASSWORD),
+            ("HTTPS_PROXY", "http://ops:hunter2@127.0.0.1:9"),
+        ],
+    )
+    .ok();
+    keeper(&env, &bmc).expect("a keeper");
+    let found = keepers(&env);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (_, args, environ) = &found[0];
+    assert_eq!(&args[1..], ["keeper"], "{args:?}");
+    for v in environ {
+        assert!(!v.contains("hunter2") && !v.contains(PASSWORD), "{v}");
+        assert!(
+            !v.starts_with("RFSESSION_PASSWORD") && !v.contains("PROXY"),
+            "{v}"
+        );
+    }
+}
+
+#[test]
+fn many_processes_starting_at_once_start_one_keeper() {
+    let (bmcs, env) = logged_in_fleet(2);
+    let children: Vec<_> = (0..16)
+        .map(|i| {
+            let b = &bmcs[i % 2];
+            env.spawn(
+                b,
+                &["get", &b.host(), "Systems/1", "--pointer", "/Id"],
+                &[PERSIST],
+            )
+        })
+        .collect();
+    for c in children {
+        assert_eq!(wait(c).ok().stdout, "1\n");
+    }
+    // Those that lost the race to bind have gone within a moment.
+    let start = Instant::now();
+    while keepers(&env).len() > 1 && start.elapsed() < Duration::from_secs(3) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(keepers(&env).len(), 1, "{:?}", keepers(&env));
+    for b in &bmcs {
+        assert_eq!(held(&env, b), Some(true));
+    }
+}
+
+#[test]
+fn a_login_through_the_keeper_remembers_the_ca_as_a_direct_one_does() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let host = bmc.host();
+    let out = env.run_env(
+        &bmc,
+        &["-v", "login", &host, "-u", bmc_emulator::USER],
+        &[PERSIST, ("RFSESSION_PASSWORD", PASSWORD)],
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stderr.contains("* through the keeper"), "{out:?}");
+    let entry: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.entry_path(&bmc)).unwrap()).unwrap();
+    assert!(
+        entry["tls_anchors"]
+            .as_str()
+            .is_some_and(|p| p.contains("BEGIN CERTIFICATE")),
+        "{entry}"
+    );
+    // Later calls need no --cacert, through the keeper or not.
+    for flags in [&[][..], &["--no-persist"][..]] {
+        let mut args = flags.to_vec();
+        args.extend(["get", &host, "Systems/1", "--pointer", "/Id"]);
+        let mut c = env.cmd(None, &args);
+        let out = c.output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "1\n", "{out:?}");
+    }
+}
+
+#[test]
+fn a_relative_cacert_means_the_callers_directory_to_the_keeper() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    let stranger = Bmc::start(Profile::Generic);
+    stranger.serve_certificate(bmc_emulator::CertKind::SelfSigned);
+    let (good, other) = (env.dir.path().join("good"), env.dir.path().join("other"));
+    for d in [&good, &other] {
+        std::fs::create_dir(d).unwrap();
+    }
+    std::fs::copy(bmc.ca_path(), good.join("ca.pem")).unwrap();
+    std::fs::write(other.join("ca.pem"), stranger.certificate_pem()).unwrap();
+    let run = |dir: &std::path::Path, flags: &[&str]| {
+        let mut args = vec!["--cacert", "ca.pem"];
+        args.extend_from_slice(flags);
+        args.extend(["get", &host, "Systems/1", "--pointer", "/Id"]);
+        let mut c = env.cmd(None, &args);
+        c.current_dir(dir).envs([PERSIST]);
+        let o = c.output().unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    assert_eq!(run(&good, &[]).0, Some(0));
+    assert_eq!(held(&env, &bmc), Some(true));
+    // Another directory's ca.pem is another CA: refused as a direct call refuses it.
+    let kept = run(&other, &[]);
+    assert_ne!(kept.0, Some(0), "{kept:?}");
+    assert_eq!(kept, run(&other, &["--no-persist"]));
 }

@@ -320,11 +320,43 @@ pub fn detach(cmd: &mut Command) {
     }
 }
 
-/// Listen on a socket at `path` that only this user can connect to.
+/// Listen on a socket at `path` that only this user can connect to: created 0600 from the
+/// start (umask), so there is no moment when another user could connect.
 pub fn bind_private(path: &Path) -> io::Result<IpcListener> {
-    let listener = IpcListener::bind(path)?;
+    use rustix::fs::Mode;
+    let old = rustix::process::umask(Mode::from_raw_mode(0o177));
+    let bound = IpcListener::bind(path);
+    rustix::process::umask(old);
+    let listener = bound?;
     fs::set_permissions(path, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
     Ok(listener)
+}
+
+/// Raise the soft limit of open files to the hard one (at most 65536).
+pub fn raise_open_files() {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let mut lim = getrlimit(Resource::Nofile);
+    let cap = lim.maximum.unwrap_or(1 << 16).min(1 << 16);
+    if lim.current.is_some_and(|c| c < cap) {
+        lim.current = Some(cap);
+        let _ = setrlimit(Resource::Nofile, lim);
+    }
+}
+
+/// glibc's malloc: two arenas, not one per core's worth of threads.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn few_malloc_arenas() {
+    // SAFETY: mallopt only sets a tunable.
+    unsafe { libc::mallopt(libc::M_ARENA_MAX, 2) };
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn few_malloc_arenas() {}
+
+/// Milliseconds on a monotonic clock that every process of the machine shares.
+pub fn monotonic_ms() -> u64 {
+    let ts = rustix::time::clock_gettime(rustix::time::ClockId::Monotonic);
+    ts.tv_sec as u64 * 1000 + ts.tv_nsec as u64 / 1_000_000
 }
 
 /// Wait up to `wait` for a connection to accept; false when none came.

@@ -519,6 +519,18 @@ pub fn bind_private(_path: &Path) -> io::Result<IpcListener> {
     Err(no_keeper())
 }
 
+/// Windows has no small per-process limit of open handles to raise.
+pub fn raise_open_files() {}
+
+/// The system's allocator needs no tuning.
+pub fn few_malloc_arenas() {}
+
+/// Milliseconds since boot, the same in every process of the machine.
+pub fn monotonic_ms() -> u64 {
+    // SAFETY: no arguments, no failure.
+    unsafe { windows_sys::Win32::System::SystemInformation::GetTickCount64() }
+}
+
 pub fn readable(listener: &IpcListener, _wait: Duration) -> io::Result<bool> {
     match *listener {}
 }

@@ -1,0 +1,524 @@
+//! Connection persistence, as ssh's ControlPersist: one keeper process per user and cache
+//! directory holds a kept-alive TLS connection to each BMC it was asked to, and serves every
+//! later call of the same user over a Unix socket in the cache directory, so a warm call
+//! costs one round trip, not a handshake.
+//!
+//! Connections are keyed by host, trust and proxy (`protocol::Key`), at most `MAX_HOSTS` of
+//! them (the least recently used is closed first), each closed after its own idle time; the
+//! process ends when it holds none. Requests for different hosts run at once (a thread per
+//! client); requests for one host wait their turn on its connection. Nothing new is exposed:
+//! requests carry the token the same user can read from the cache, the socket is 0600 in the
+//! 0700 cache directory, and the peer's uid is checked. The keeper is started with a clean
+//! environment and no settings in its argv: each request brings its own over the socket.
+
+pub mod protocol;
+
+use std::collections::HashMap;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use protocol::{Ask, Go, Key, Reply, Request};
+
+use crate::host::Host;
+use crate::platform::{self, IpcStream};
+use crate::tls::Seen;
+use crate::transport::{Options, Transport, TransportError};
+
+/// Connections held at most, unless `RFSESSION_KEEPER_HOSTS` says otherwise.
+const MAX_HOSTS: usize = 1024;
+/// A keeper holding nothing lingers this long for the first request after it started.
+const LINGER: Duration = Duration::from_secs(2);
+/// The longest request body the keeper takes (the client bounds bodies far below).
+const MAX_BODY: usize = 64 << 20;
+
+/// The keeper's socket and lock file in a cache directory.
+#[derive(Debug, Clone)]
+pub struct Place {
+    dir: PathBuf,
+}
+
+impl Place {
+    pub fn new(cache_dir: &Path) -> Place {
+        // Absolute: the keeper runs from `/`.
+        Place {
+            dir: std::path::absolute(cache_dir).unwrap_or_else(|_| cache_dir.to_owned()),
+        }
+    }
+
+    pub fn socket(&self) -> PathBuf {
+        self.dir.join("keeper.sock")
+    }
+
+    fn lock_path(&self) -> PathBuf {
+        self.dir.join("keeper.lock")
+    }
+
+    /// Unix socket paths are short (108 bytes); a longer cache path goes without a keeper,
+    /// as does a system without one (Windows, so far).
+    pub fn usable(&self) -> bool {
+        platform::KEEPER && self.socket().as_os_str().len() < 100
+    }
+
+    fn connect(&self) -> Option<IpcStream> {
+        IpcStream::connect(self.socket()).ok()
+    }
+
+    /// The running keeper's pid and the hosts it holds; None when none answers.
+    pub fn status(&self) -> Option<(u32, Vec<Host>)> {
+        match self.ask(&Request::Status)? {
+            Reply::Status { pid, hosts } => Some((pid, hosts)),
+            _ => None,
+        }
+    }
+
+    /// Close the keeper's connections to `host` (logout); silent when there is none.
+    pub fn stop(&self, host: &Host) {
+        let _ = self.ask(&Request::Stop { host: host.clone() });
+    }
+
+    fn ask(&self, req: &Request) -> Option<Reply> {
+        let mut s = self.connect()?;
+        s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+        s.set_write_timeout(Some(Duration::from_secs(2))).ok()?;
+        s.write_all(&protocol::line(req).ok()?).ok()?;
+        let mut line = String::new();
+        BufReader::new(s).read_line(&mut line).ok()?;
+        protocol::parse(&line).ok()
+    }
+
+    /// A connection to the keeper; with `start`, one is started when none listens (once per
+    /// process) and waited for briefly.
+    fn connect_or_start(&self, start: bool) -> Option<IpcStream> {
+        if let Some(s) = self.connect() {
+            return Some(s);
+        }
+        if !start || !self.dir.is_dir() {
+            return None;
+        }
+        self.spawn();
+        let begun = Instant::now();
+        while begun.elapsed() < Duration::from_secs(1) {
+            std::thread::sleep(Duration::from_millis(2));
+            if let Some(s) = self.connect() {
+                return Some(s);
+            }
+        }
+        None
+    }
+
+    /// Start `rfsession keeper`, detached (a new session, no stdio, so `$(rfsession get ...)`
+    /// never waits for it), with a clean environment: no password, no proxy, no flags. Only
+    /// the cache directory and what decides the system's CA store pass on.
+    fn spawn(&self) {
+        static STARTED: Mutex<bool> = Mutex::new(false);
+        let mut started = STARTED.lock().unwrap_or_else(|e| e.into_inner());
+        if *started {
+            return;
+        }
+        *started = true;
+        let Ok(me) = std::env::current_exe() else {
+            return;
+        };
+        let mut cmd = Command::new(me);
+        cmd.arg("keeper")
+            .env_clear()
+            .env("RFSESSION_CACHE_DIR", &self.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for var in ["SSL_CERT_FILE", "SSL_CERT_DIR", "RFSESSION_KEEPER_HOSTS"] {
+            if let Some(v) = std::env::var_os(var) {
+                cmd.env(var, v);
+            }
+        }
+        platform::detach(&mut cmd);
+        // Not waited for: it outlives this process and is reparented.
+        let _ = cmd.spawn();
+    }
+}
+
+/// How a client reaches the keeper for one host.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub place: Place,
+    pub key: Key,
+    /// `--persist`: the keeper opens and keeps the connection (and is started if need be);
+    /// None: it serves only a host it already holds.
+    pub hold: Option<Duration>,
+}
+
+/// What became of a request handed to the keeper.
+pub enum Exchanged {
+    /// No keeper serves this call, and nothing was sent: send it directly.
+    Direct,
+    /// The keeper was busy on this host until the deadline; nothing was sent.
+    Busy,
+    /// The BMC's answer head, the body to follow on the socket.
+    Head {
+        status: u16,
+        headers: Vec<(String, String)>,
+        seen: Seen,
+        body: BufReader<IpcStream>,
+    },
+    Failed(TransportError),
+    /// The keeper ended after the request was handed on: it may have been sent.
+    Lost(io::Error),
+}
+
+/// The client side: one request through the keeper.
+pub fn exchange(
+    link: &Link,
+    method: &str,
+    path: &str,
+    headers: Vec<(String, String)>,
+    body: Option<&[u8]>,
+    timeout: Duration,
+    deadline: Instant,
+) -> Exchanged {
+    let Some(s) = link.place.connect_or_start(link.hold.is_some()) else {
+        return Exchanged::Direct;
+    };
+    let deadline_ms = protocol::deadline_ms(deadline);
+    let req = Request::Send(Ask {
+        key: link.key.clone(),
+        hold_ms: link.hold.map(|d| d.as_millis() as u64),
+        timeout_ms: timeout.as_millis() as u64,
+        deadline_ms,
+        method: method.to_owned(),
+        path: path.to_owned(),
+        headers,
+        body_len: body.map(<[u8]>::len),
+    });
+    let mut reader = match send_request(s, &req, body) {
+        Ok(r) => r,
+        Err(_) => return Exchanged::Direct,
+    };
+    // Until Ready, nothing was sent: waiting past the deadline is "busy", an early end of
+    // the keeper (it was exiting, or is another version) means connect directly.
+    let wait = protocol::left(deadline_ms).max(Duration::from_millis(1));
+    let _ = reader.get_ref().set_read_timeout(Some(wait));
+    match read_reply(&mut reader) {
+        Ok(Reply::Ready) => {}
+        Ok(Reply::Failed { error }) => return Exchanged::Failed(error),
+        Ok(_) => return Exchanged::Direct,
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+            ) =>
+        {
+            return Exchanged::Busy;
+        }
+        Err(_) => return Exchanged::Direct,
+    }
+    // The keeper sends on Go only; a Go that does not arrive sends nothing.
+    let go = protocol::line(&Go).unwrap_or_default();
+    if reader.get_mut().write_all(&go).is_err() {
+        return Exchanged::Direct;
+    }
+    // The keeper answers within the deadline; a little more here for the socket, then the
+    // request may or may not have been sent.
+    let wait = protocol::left(deadline_ms) + Duration::from_secs(2);
+    let _ = reader.get_ref().set_read_timeout(Some(wait));
+    match read_reply(&mut reader) {
+        Ok(Reply::Head {
+            status,
+            headers,
+            seen,
+        }) => Exchanged::Head {
+            status,
+            headers,
+            seen,
+            body: reader,
+        },
+        Ok(Reply::Failed { error }) => Exchanged::Failed(error),
+        Ok(other) => Exchanged::Lost(io::Error::other(format!("unexpected {other:?}"))),
+        Err(e) => Exchanged::Lost(e),
+    }
+}
+
+fn send_request(
+    mut s: IpcStream,
+    req: &Request,
+    body: Option<&[u8]>,
+) -> io::Result<BufReader<IpcStream>> {
+    s.set_write_timeout(Some(Duration::from_secs(5)))?;
+    let mut msg = protocol::line(req)?;
+    msg.extend_from_slice(body.unwrap_or_default());
+    s.write_all(&msg)?;
+    Ok(BufReader::new(s))
+}
+
+fn read_reply(r: &mut BufReader<IpcStream>) -> io::Result<Reply> {
+    let mut line = String::new();
+    if r.read_line(&mut line)? == 0 {
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "the keeper closed without an answer",
+        ));
+    }
+    protocol::parse(&line)
+}
+
+/// A connection held for one key.
+struct Slot {
+    transport: Arc<Mutex<Transport>>,
+    last: Instant,
+    idle: Duration,
+}
+
+struct State {
+    slots: Mutex<HashMap<Key, Slot>>,
+    /// Clients being served.
+    busy: AtomicUsize,
+    /// The last request of any kind.
+    last: Mutex<Instant>,
+    max_hosts: usize,
+}
+
+impl State {
+    fn slots(&self) -> MutexGuard<'_, HashMap<Key, Slot>> {
+        self.slots.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The connection for `key`: held, or opened when `hold` says to (closing the least
+    /// recently used past the bound). None: not held and not to be.
+    fn slot(
+        &self,
+        key: &Key,
+        hold: Option<Duration>,
+        timeout: Duration,
+    ) -> Result<Option<Arc<Mutex<Transport>>>, TransportError> {
+        let mut slots = self.slots();
+        if let Some(s) = slots.get_mut(key) {
+            s.last = Instant::now();
+            if let Some(h) = hold {
+                s.idle = h;
+            }
+            return Ok(Some(s.transport.clone()));
+        }
+        let Some(idle) = hold else {
+            return Ok(None);
+        };
+        while slots.len() >= self.max_hosts {
+            let oldest = slots
+                .iter()
+                .min_by_key(|(_, s)| s.last)
+                .map(|(k, _)| k.clone());
+            match oldest {
+                Some(k) => slots.remove(&k),
+                None => break,
+            };
+        }
+        let options = Options {
+            trust: key.trust.clone(),
+            hint: key.hint.clone(),
+            timeout,
+            deadline: Instant::now() + timeout,
+            verbose: false,
+            proxy: key.proxy.clone(),
+            keeper: None,
+        };
+        let transport = Arc::new(Mutex::new(Transport::new(&key.host, options)?));
+        slots.insert(
+            key.clone(),
+            Slot {
+                transport: transport.clone(),
+                last: Instant::now(),
+                idle,
+            },
+        );
+        Ok(Some(transport))
+    }
+
+    /// Close the connections idle past their time (those in use stay).
+    fn reap(&self) {
+        self.slots()
+            .retain(|_, s| s.last.elapsed() < s.idle || Arc::strong_count(&s.transport) > 1);
+    }
+}
+
+/// Be the keeper of `cache_dir` until it holds no connection: bind its socket under its lock
+/// (so two keepers starting together cannot both serve), then serve each client on a thread.
+pub fn serve(cache_dir: &Path) -> io::Result<()> {
+    let place = Place::new(cache_dir);
+    if !place.usable() {
+        return Ok(());
+    }
+    let lock = platform::private_file(
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false),
+    )
+    .open(place.lock_path())?;
+    // A keeper that is ending still holds it for a moment; one that serves, for good.
+    let begun = Instant::now();
+    while lock.try_lock().is_err() {
+        if begun.elapsed() > Duration::from_secs(2) || place.connect().is_some() {
+            return Ok(()); // Another keeper serves.
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Holding no directory of whoever started it (every path it gets is absolute).
+    let _ = std::env::set_current_dir("/");
+    // A connection per host and one per client: a thousand hosts need more than the usual
+    // soft limit of 1024 open files.
+    platform::raise_open_files();
+    // Threads come and go with clients: few malloc arenas, not one per core's worth of
+    // threads, keep freed memory where the next request finds it.
+    platform::few_malloc_arenas();
+    let socket = place.socket();
+    let _ = std::fs::remove_file(&socket);
+    let listener = platform::bind_private(&socket)?;
+    let _guard = Cleanup(socket.clone());
+    let state = Arc::new(State {
+        slots: Mutex::new(HashMap::new()),
+        busy: AtomicUsize::new(0),
+        last: Mutex::new(Instant::now()),
+        max_hosts: std::env::var("RFSESSION_KEEPER_HOSTS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(MAX_HOSTS),
+    });
+    loop {
+        if !platform::readable(&listener, Duration::from_secs(1))? {
+            state.reap();
+            let idle = state.last.lock().map(|l| l.elapsed()).unwrap_or_default();
+            let done = state.slots().is_empty()
+                && state.busy.load(Ordering::SeqCst) == 0
+                && idle >= LINGER;
+            // Gone when its socket was removed too: a new keeper may be starting.
+            if done || !socket.exists() {
+                return Ok(());
+            }
+            continue;
+        }
+        let (conn, _) = listener.accept()?;
+        if !platform::peer_is_me(&conn) {
+            continue; // Another user: dropped unanswered.
+        }
+        if let Ok(mut l) = state.last.lock() {
+            *l = Instant::now();
+        }
+        state.busy.fetch_add(1, Ordering::SeqCst);
+        let s = state.clone();
+        let spawned = std::thread::Builder::new()
+            .stack_size(512 * 1024)
+            .spawn(move || {
+                // A request that fails only fails its client.
+                let _ = handle(&s, conn);
+                s.busy.fetch_sub(1, Ordering::SeqCst);
+                if let Ok(mut l) = s.last.lock() {
+                    *l = Instant::now();
+                }
+            });
+        if spawned.is_err() {
+            state.busy.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// One client.
+fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
+    conn.set_read_timeout(Some(Duration::from_secs(5)))?;
+    conn.set_write_timeout(Some(Duration::from_secs(30)))?;
+    let mut reader = BufReader::new(conn.try_clone()?);
+    let mut out = conn;
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let req: Request = protocol::parse(&line)?;
+    let reply = |out: &mut IpcStream, r: &Reply| out.write_all(&protocol::line(r)?);
+    let ask = match req {
+        Request::Send(ask) => ask,
+        Request::Stop { host } => {
+            state.slots().retain(|k, _| k.host != host);
+            return reply(&mut out, &Reply::Stopped);
+        }
+        Request::Status => {
+            let hosts = state.slots().keys().map(|k| k.host.clone()).collect();
+            let pid = std::process::id();
+            return reply(&mut out, &Reply::Status { pid, hosts });
+        }
+    };
+    let Ask {
+        key,
+        hold_ms,
+        timeout_ms,
+        deadline_ms,
+        method,
+        path,
+        headers,
+        body_len,
+    } = ask;
+    let body = match body_len {
+        Some(n) if n <= MAX_BODY => {
+            let mut b = vec![0u8; n];
+            reader.read_exact(&mut b)?;
+            Some(b)
+        }
+        Some(_) => return Ok(()),
+        None => None,
+    };
+    let timeout = Duration::from_millis(timeout_ms);
+    let slot = state.slot(&key, hold_ms.map(Duration::from_millis), timeout);
+    let transport = match slot {
+        Ok(Some(t)) => t,
+        Ok(None) => return reply(&mut out, &Reply::NotHeld),
+        Err(e) => {
+            let error = e.for_the_wire();
+            return reply(&mut out, &Reply::Failed { error });
+        }
+    };
+    // One request at a time on the host's connection; a client whose deadline passed while
+    // it waited is not served at all.
+    let transport = transport.lock().unwrap_or_else(|e| e.into_inner());
+    let left = protocol::left(deadline_ms);
+    if left.is_zero() {
+        return Ok(());
+    }
+    reply(&mut out, &Reply::Ready)?;
+    reader.get_ref().set_read_timeout(Some(left))?;
+    let mut go = String::new();
+    if reader.read_line(&mut go)? == 0 || protocol::parse::<Go>(&go).is_err() {
+        return Ok(()); // The client gave up: nothing is sent.
+    }
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    transport.limit(timeout, Instant::now() + protocol::left(deadline_ms));
+    let mut out = io::BufWriter::with_capacity(16 * 1024, out);
+    match transport.send_for_keeper(&method, &path, &headers, body.as_deref()) {
+        Ok(mut resp) => {
+            let head = Reply::Head {
+                status: resp.status,
+                headers: resp.header_list(),
+                seen: transport.seen(),
+            };
+            out.write_all(&protocol::line(&head)?)?;
+            // A body cut short shows as such to the client, as a direct read would.
+            let _ = resp.copy_to(&mut out);
+        }
+        Err(e) => {
+            let error = e.for_the_wire();
+            out.write_all(&protocol::line(&Reply::Failed { error })?)?;
+        }
+    }
+    out.flush()
+}
+
+/// Removes the socket when the keeper ends (it still holds the lock, so the socket is its).
+struct Cleanup(PathBuf);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
