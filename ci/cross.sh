@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+target=${CARGO_TARGET_DIR:-target}
 only=${CROSS_ONLY:-}
 started=$SECONDS
 
@@ -54,7 +55,7 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir "$work/bin"
-cp target/x86_64-pc-windows-gnu/debug/rfsession.exe "$work/bin/"
+cp "$target/x86_64-pc-windows-gnu/debug/rfsession.exe" "$work/bin/"
 # Wine 8.0 lacks bcryptprimitives.dll, which Rust's standard library imports: a stand-in.
 x86_64-w64-mingw32-gcc -O2 -shared -o "$work/bin/bcryptprimitives.dll" \
     ci/wine/bcryptprimitives.c -ladvapi32
@@ -65,10 +66,10 @@ echo "cross: starting a Wine prefix"
 "$wine" wineboot --init >/dev/null 2>&1
 "$wine" "$work/bin/rfsession.exe" --version
 
-target/debug/bmc-emulator --profile ilo5 --ca-out "$work/ca.pem" >"$work/ready" &
+"$target/debug/bmc-emulator" --profile ilo5 --ca-out "$work/ca.pem" >"$work/ready" &
 emu_pid=$!
 for _ in $(seq 200); do grep -q READY "$work/ready" 2>/dev/null && break; sleep 0.05; done
-target/debug/bmc-emulator --profile ilo5 --handshake-delay 2500 --ca-out "$work/ca-slow.pem" \
+"$target/debug/bmc-emulator" --profile ilo5 --handshake-delay 2500 --ca-out "$work/ca-slow.pem" \
     >"$work/ready-slow" &
 emu_pid="$emu_pid $!"
 for _ in $(seq 200); do grep -q READY "$work/ready-slow" 2>/dev/null && break; sleep 0.05; done
