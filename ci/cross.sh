@@ -112,6 +112,8 @@ windows_cycle() {
     grep -qx "$host" "$work/out" || fail "complete-hosts printed $(cat "$work/out")"
     expect 0 get get "$host" /redfish/v1/Systems/1 --pointer /PowerState
     grep -q '"On"\|^On$' "$work/out" || fail "get printed $(cat "$work/out")"
+    expect 2 "--persist is refused: no keeper on Windows yet" --persist 60s get "$host"
+    grep -q "needs the keeper" "$work/err" || fail "--persist refusal says $(cat "$work/err")"
     expect 0 whoami whoami "$host"
     grep -q admin "$work/out" || fail "whoami printed $(cat "$work/out")"
     expect 0 sessions sessions "$host"
