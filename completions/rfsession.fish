@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rfsession_global_optspecs
-    string join \n cache-dir= k/insecure cacert= timeout= proxy= noproxy= persist= no-persist json v/verbose h/help V/version
+    string join \n cache-dir= k/insecure cacert= timeout= proxy= noproxy= persist= no-persist json v/verbose q/quiet h/help V/version
 end
 
 function __fish_rfsession_needs_command
@@ -33,7 +33,8 @@ complete -c rfsession -n "__fish_rfsession_needs_command" -l persist -d 'Keep th
 complete -c rfsession -n "__fish_rfsession_needs_command" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_needs_command" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_needs_command" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_needs_command" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rfsession -n "__fish_rfsession_needs_command" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_needs_command" -f -a "login" -d 'Log in, or reuse the cached session if the BMC still accepts it'
@@ -58,6 +59,9 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-f
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l session-uri -d 'With --token-stdin: the session\'s URI, when the BMC cannot tell it' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l auth -d 'basic: send the credentials with every request (HTTP Basic) instead of a session, for services without sessions; remembered for HOST, the password never stored' -r -f -a "session\t''
+basic\t''"
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l reclaim -d 'Before logging in, end this user\'s sessions that no entry of this cache names (only those older than DURATION when given), using HTTP Basic: for a full table' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s j -l jobs -d 'With --hosts or --all: how many hosts at once' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
@@ -73,7 +77,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l dry-run -d
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes' -r -F
@@ -97,7 +102,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l password-std
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
@@ -110,7 +116,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cached 
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes' -r -F
@@ -124,7 +131,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l persist -
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l hosts -d 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes' -r -F
@@ -141,11 +149,14 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l persist -
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l all -d 'Log out of every cached host, in parallel'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l others -d 'End every other session of the user (sessions leaked by other tools), keeping the one rfsession holds for HOST'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l any-user -d 'With --others: every user\'s sessions (needs the BMC\'s permission to end them)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l dry-run -d 'Say which session would be deleted and change nothing'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l force -d 'End the session even while other processes (shells, scripts that ran login) still hold it'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l forget -d 'Drop the entry without contacting the BMC (a BMC that is gone, or refuses every DELETE); a session on the BMC, if any, is left to time out'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l dry-run -d 'Say what would happen (end, keep because held, forget, or nothing cached) and change nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
@@ -167,7 +178,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l password-st
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
@@ -189,7 +201,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l password-s
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
@@ -211,7 +224,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l password-std
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s d -l data -d 'The JSON body itself, @FILE, or @- for standard input (at most 1 MiB)' -r
@@ -233,9 +247,11 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l password-
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s u -l user -d 'User name for a login when nothing is cached (needs a password source)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
@@ -246,7 +262,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l header -d 
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
@@ -258,7 +275,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l persist -d 
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s u -l user -d 'User name for a login again after the BMC dropped the session (needs a password source)' -r
@@ -275,7 +293,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l password-st
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
@@ -287,7 +306,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l persist -
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
@@ -299,7 +319,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l pe
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-path" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
@@ -311,7 +332,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l p
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand complete-hosts" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
@@ -323,7 +345,8 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l persist -
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout)'
-complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted'
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
+complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand keeper" -s V -l version -d 'Print version'
 complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish_seen_subcommand_from login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts keeper help" -f -a "login" -d 'Log in, or reuse the cached session if the BMC still accepts it'
@@ -348,7 +371,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish
 # from the BMC.
 function __rfsession_positional
     set -l tokens (commandline -opc)
-    set -l valued --cacert --cache-dir --data --hosts --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --session --session-uri --timeout --user --wait-timeout -d -j -p -u
+    set -l valued --auth --cacert --cache-dir --data --hosts --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --reclaim --session --session-uri --timeout --user --wait-timeout -d -j -p -u
     set -l skip 0
     set -l n 0
     set -l sub ""

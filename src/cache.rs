@@ -16,6 +16,7 @@ use serde_json::{Map, Value};
 
 use crate::host::Host;
 use crate::platform::{self, Ancestry, Exposed};
+use crate::process::ProcessId;
 use crate::secret::Secret;
 
 /// The entry format this build writes; entries from a newer format are refused, not misread.
@@ -65,9 +66,39 @@ pub struct Entry {
     /// `cacert`), which later calls verify with; or the certificate a `-k` login pinned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_anchors: Option<String>,
+    /// The host is reached with HTTP Basic on every request (`--auth basic`): there is no
+    /// session, the token is a placeholder, and the password is never stored.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub basic: bool,
+    /// The processes (shells, scripts) that logged in and have not logged out: `logout`
+    /// ends the session only when no live one remains.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holds: Vec<Hold>,
     /// Fields written by other versions, kept as they were.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// A process that ran `rfsession login` for this entry and still counts on its session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hold {
+    #[serde(flatten)]
+    pub process: ProcessId,
+    /// Its program name when it took the hold (`bash`, `backup.sh`).
+    pub program: String,
+    /// Seconds since the epoch.
+    pub since: u64,
+}
+
+impl Entry {
+    /// The holds of processes still running; those of exited ones are dropped.
+    pub fn live_holds(&self) -> Vec<Hold> {
+        self.holds
+            .iter()
+            .filter(|h| h.process.alive())
+            .cloned()
+            .collect()
+    }
 }
 
 fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {

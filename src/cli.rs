@@ -77,9 +77,15 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// Show each request and response line and headers on stderr, secrets redacted
-    #[arg(short, long, global = true)]
+    /// Show each request and response line and headers on stderr, secrets redacted, and
+    /// what went well even when stderr is not a terminal
+    #[arg(short, long, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
+
+    /// Print only errors and warnings on stderr (what went well is shown only on a terminal
+    /// anyway)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
 
     #[command(subcommand)]
     pub command: Command,
@@ -109,7 +115,8 @@ pub enum Command {
     ///
     /// Prints the token of HOST's cached session and a newline, or with --header the line
     /// `X-Auth-Token: <token>`, for `curl -H @<(rfsession token --header HOST) URL`. Nothing
-    /// is sent to the BMC. Exit 4 when nothing is cached for HOST.
+    /// is sent to the BMC, unless nothing is cached for HOST: then it logs in when a password
+    /// is at hand unattended (RFSESSION_PASSWORD, the settings file, ~/.netrc), else exit 4.
     Token(TokenArgs),
     /// Print the certificates HOST's entry trusts, as PEM, for other tools
     ///
@@ -232,6 +239,16 @@ pub struct LoginArgs {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// basic: send the credentials with every request (HTTP Basic) instead of a session,
+    /// for services without sessions; remembered for HOST, the password never stored
+    #[arg(long, value_name = "HOW", value_parser = ["session", "basic"])]
+    pub auth: Option<String>,
+
+    /// Before logging in, end this user's sessions that no entry of this cache names
+    /// (only those older than DURATION when given), using HTTP Basic: for a full table
+    #[arg(long, value_name = "DURATION", num_args = 0..=1, require_equals = true, value_parser = crate::timefmt::parse_duration)]
+    pub reclaim: Option<Option<std::time::Duration>>,
+
     #[command(flatten)]
     pub fleet: FleetArgs,
 }
@@ -292,6 +309,10 @@ pub struct TokenArgs {
     /// Print `X-Auth-Token: <token>`, for curl -H @FILE
     #[arg(long)]
     pub header: bool,
+
+    /// User name for a login when nothing is cached (needs a password source)
+    #[arg(short, long, value_name = "USER", env = "RFSESSION_USER")]
+    pub user: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -419,7 +440,18 @@ pub struct LogoutArgs {
     #[arg(long, value_name = "DURATION", requires = "others", value_parser = crate::timefmt::parse_duration)]
     pub older_than: Option<std::time::Duration>,
 
-    /// Say which session would be deleted and change nothing
+    /// End the session even while other processes (shells, scripts that ran login) still
+    /// hold it
+    #[arg(long, conflicts_with_all = ["session", "others", "forget"])]
+    pub force: bool,
+
+    /// Drop the entry without contacting the BMC (a BMC that is gone, or refuses every
+    /// DELETE); a session on the BMC, if any, is left to time out
+    #[arg(long, conflicts_with_all = ["session", "others"])]
+    pub forget: bool,
+
+    /// Say what would happen (end, keep because held, forget, or nothing cached) and change
+    /// nothing
     #[arg(long)]
     pub dry_run: bool,
 }

@@ -16,6 +16,7 @@ mod keeper;
 pub mod output;
 mod password;
 mod platform;
+mod process;
 mod redfish;
 mod secret;
 mod session;

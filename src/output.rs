@@ -3,7 +3,8 @@
 //! breaks meant to fake output: control characters are escaped before anything is printed.
 
 use std::borrow::Cow;
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use serde_json::Value;
 
@@ -16,9 +17,59 @@ pub struct Output {
     pub quiet: bool,
 }
 
+/// What goes to stderr besides errors: set once per run from `-q` and `-v`.
+static CHATTER: AtomicU8 = AtomicU8::new(Chatter::Terminal as u8);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Chatter {
+    /// `-q`: errors and warnings only.
+    Quiet,
+    /// Informational lines when stderr is a terminal: a cron job that went well prints nothing.
+    Terminal,
+    /// `-v`: informational lines always.
+    Always,
+}
+
+pub fn set_chatter(c: Chatter) {
+    CHATTER.store(c as u8, Ordering::Relaxed);
+}
+
+/// Are informational lines ("logged in as", "reusing the session") shown?
+pub fn informative() -> bool {
+    match CHATTER.load(Ordering::Relaxed) {
+        x if x == Chatter::Quiet as u8 => false,
+        x if x == Chatter::Always as u8 => true,
+        _ => io::stderr().is_terminal(),
+    }
+}
+
+/// An informational line on stderr, shown as `informative` says.
+pub fn info(line: &str) {
+    if informative() {
+        warn(line);
+    }
+}
+
 impl Output {
-    /// A progress message on stderr (not with --json, where stdout says it).
+    /// An informational message on stderr (not with --json, where stdout says it), only on
+    /// a terminal or with -v.
     pub fn say(&self, line: &str) {
+        if !self.json && !self.quiet {
+            info(line);
+        }
+    }
+
+    /// What the operator must know although nothing failed (a logout that kept a session
+    /// others hold); not with --json or -q.
+    pub fn notice(&self, line: &str) {
+        if !self.json && !self.quiet && CHATTER.load(Ordering::Relaxed) != Chatter::Quiet as u8 {
+            warn(line);
+        }
+    }
+
+    /// What the command was asked to show (a dry run's plan) on stderr; not with --json.
+    pub fn tell(&self, line: &str) {
         if !self.json && !self.quiet {
             warn(line);
         }

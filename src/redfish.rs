@@ -31,7 +31,7 @@ pub enum RedfishError {
     Rejected { status: u16, message: String },
     #[error("the BMC does not accept the session token (HTTP 401{}); run: rfsession login {host}", detail(.message))]
     Unauthorized { host: String, message: String },
-    #[error("the BMC's session table is full (HTTP {status}{}); list sessions with `rfsession sessions {host}` and end a stale one with `rfsession logout {host} --session ID`", detail(.message))]
+    #[error("the BMC's session table is full (HTTP {status}{}); list its sessions with `rfsession sessions {host}`, end stale ones with `rfsession logout {host} --others --older-than 1h`, or end this user's stale ones and log in with `rfsession login {host} --reclaim=1h` (these use HTTP Basic and create no session)", detail(.message))]
     SessionLimit {
         host: String,
         status: u16,
@@ -51,9 +51,10 @@ pub enum RedfishError {
     )]
     NoToken(u16),
     #[error(
-        "this BMC's firmware offers no Redfish sessions (HTTP 405 to the session POST, as iDRAC 8 answers); rfsession cannot keep a session for {host}: update the firmware, or use a tool that sends the password with each request"
+        "this service offers no Redfish sessions (HTTP {status} to the session POST{}); send the credentials with every request instead: rfsession login {host} --auth basic",
+        if *.status == 405 { ", as iDRAC 8 answers" } else { ", and the service root names no sessions collection" }
     )]
-    NoSessions { host: String },
+    NoSessions { host: String, status: u16 },
     #[error(
         "the BMC does not let this session be deleted (DELETE {uri} answered HTTP 405, Allow: {allow}{}); iLO's emergency sessions end only when they time out: the entry is kept",
         detail(.message)
@@ -183,6 +184,19 @@ impl Bmc {
         Ok(link.unwrap_or_else(|| DEFAULT_SESSIONS.to_owned()))
     }
 
+    /// Does the service root name a sessions collection (or a SessionService)?
+    fn root_names_sessions(&self) -> bool {
+        let Ok(mut resp) = self.transport.send("GET", "/redfish/v1/", None, None) else {
+            return true;
+        };
+        let root: Value = resp
+            .bytes(SMALL_BODY_LIMIT)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or(Value::Null);
+        root.pointer("/Links/Sessions").is_some() || root.get("SessionService").is_some()
+    }
+
     /// POST the credentials with a unique `context`; any 2xx is a created session.
     pub fn login(
         &self,
@@ -201,11 +215,31 @@ impl Bmc {
         );
         let mut waited = Duration::ZERO;
         let mut attempt = 1;
+        let basic = crate::transport::basic_authorization(user, password);
+        let mut with_basic = false;
         let mut resp = loop {
-            let mut resp = self.transport.send("POST", sessions, None, Some(&body))?;
+            let headers: &[(&str, &str)] = if with_basic {
+                &[("Authorization", basic.expose())]
+            } else {
+                &[]
+            };
+            let mut resp =
+                self.transport
+                    .send_with("POST", sessions, None, Some(&body), headers)?;
             let status = resp.status;
             if is_success(status) {
                 break resp;
+            }
+            // A service that wants the credentials as HTTP Basic too (HPE's CSM emulator):
+            // the same POST once more, with them.
+            if status == 401
+                && !with_basic
+                && resp
+                    .header("www-authenticate")
+                    .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("basic"))
+            {
+                with_basic = true;
+                continue;
             }
             let retry_after = resp
                 .header("retry-after")
@@ -229,9 +263,12 @@ impl Bmc {
                 continue;
             }
             return Err(match status {
-                405 => RedfishError::NoSessions {
-                    host: self.host.key(),
-                },
+                404 | 405 if status == 405 || !self.root_names_sessions() => {
+                    RedfishError::NoSessions {
+                        host: self.host.key(),
+                        status,
+                    }
+                }
                 400 | 401 | 403 => RedfishError::Rejected { status, message },
                 _ => RedfishError::Status {
                     method: "POST",

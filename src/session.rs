@@ -9,11 +9,12 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::cache::{Cache, CacheError, Entry, FORMAT, HostLock, Listed};
+use crate::cache::{Cache, CacheError, Entry, FORMAT, Hold, HostLock, Listed};
 use crate::host::{Host, Scheme};
 use crate::keeper;
 use crate::output::warn;
 use crate::password::{PasswordError, PasswordSource};
+use crate::process::ProcessId;
 use crate::redfish::{self, Bmc, DEFAULT_SESSIONS, Deleted, RedfishError, SessionInfo};
 use crate::secret::Secret;
 use crate::settings::{HostSettings, Settings};
@@ -149,6 +150,58 @@ pub enum Login {
     Created(Entry),
 }
 
+/// What `logout` came to.
+pub enum Logout {
+    /// Nothing was cached.
+    Nothing,
+    /// The session was ended (or the BMC had already ended it) and the entry removed.
+    Ended(Deleted),
+    /// Other processes still hold the session: it was kept, with these live holds.
+    Kept(Vec<Hold>),
+}
+
+/// The live holds of processes other than the caller (the process that ran rfsession).
+fn others_holding(entry: &Entry) -> Vec<Hold> {
+    let me = ProcessId::parent();
+    entry
+        .live_holds()
+        .into_iter()
+        .filter(|h| Some(&h.process) != me.as_ref())
+        .collect()
+}
+
+/// What `logout` is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoutMode {
+    /// Release the caller's hold; end the session when no live hold remains.
+    Release,
+    /// End the session whatever holds it.
+    Force,
+    /// Drop the entry without contacting the BMC.
+    Forget,
+}
+
+/// The holds an entry keeps after it is touched: those of live processes, plus the
+/// caller's (the process that ran rfsession) when `add`.
+fn held(holds: &[Hold], add: bool) -> Vec<Hold> {
+    let mut out: Vec<Hold> = holds
+        .iter()
+        .filter(|h| h.process.alive())
+        .cloned()
+        .collect();
+    if add
+        && let Some(me) = ProcessId::parent()
+        && !out.iter().any(|h| h.process == me)
+    {
+        out.push(Hold {
+            program: me.program(),
+            process: me,
+            since: timefmt::unix_now(),
+        });
+    }
+    out
+}
+
 impl Sessions {
     pub fn new(setup: Setup) -> Result<Sessions> {
         Ok(Sessions {
@@ -229,10 +282,11 @@ pub struct HostSession<'a> {
     deadline: Instant,
 }
 
-/// A cached session ready for requests.
+/// A cached session ready for requests; with `basic`, HTTP Basic credentials instead.
 pub struct Live {
     pub entry: Entry,
     bmc: Bmc,
+    pub basic: bool,
 }
 
 impl Live {
@@ -287,8 +341,13 @@ impl Live {
 
     /// Does the BMC still accept the token?
     pub fn valid(&self) -> Result<bool, RedfishError> {
-        self.bmc
-            .accepts(&self.entry.token, self.entry.session_uri.as_deref())
+        // With HTTP Basic there is no session to ask about; a service without sessions
+        // still has Systems.
+        let probe = match self.basic {
+            true => Some("/redfish/v1/Systems"),
+            false => self.entry.session_uri.as_deref(),
+        };
+        self.bmc.accepts(&self.entry.token, probe)
     }
 
     /// The BMC's sessions, each marked when it is this one.
@@ -331,7 +390,7 @@ impl HostSession<'_> {
     fn lock(&self) -> Result<HostLock> {
         let host = &self.host;
         Ok(self.cache().lock(host, self.timeout, &|holder| {
-            warn(&format!(
+            crate::output::info(&format!(
                 "{host}: waiting for the lock on this host{holder}"
             ));
         })?)
@@ -413,9 +472,22 @@ impl HostSession<'_> {
             .is_some_and(|c| matches!(c.from, crate::settings::Origin::Flag(_)))
     }
 
-    fn bmc(&self, Trusting { trust, hint }: Trusting) -> Result<Bmc, TransportError> {
+    fn bmc(&self, trusting: Trusting) -> Result<Bmc, TransportError> {
+        self.bmc_as(trusting, None)
+    }
+
+    /// A Bmc whose requests carry `basic` (HTTP Basic) instead of a token, when given.
+    fn bmc_as(
+        &self,
+        Trusting { trust, hint }: Trusting,
+        basic: Option<Secret>,
+    ) -> Result<Bmc, TransportError> {
         let proxy = self.hs.proxy_for_host();
-        let keeper = self.keeper_link(&trust, &hint, &proxy);
+        // A keeper holds a session's connection; Basic credentials never go through one.
+        let keeper = match basic {
+            Some(_) => None,
+            None => self.keeper_link(&trust, &hint, &proxy),
+        };
         let options = Options {
             trust,
             hint,
@@ -424,6 +496,7 @@ impl HostSession<'_> {
             verbose: self.sessions.setup.verbose,
             proxy,
             keeper,
+            basic,
         };
         Ok(Bmc::new(&self.host, Transport::new(&self.host, options)?))
     }
@@ -532,8 +605,127 @@ impl HostSession<'_> {
     }
 
     fn live(&self, entry: Entry) -> Result<Live> {
+        self.live_with(entry, &PasswordSource::default())
+    }
+
+    /// The entry ready for requests; an entry of a Basic host takes its password from `pw`,
+    /// the settings file or ~/.netrc.
+    fn live_with(&self, entry: Entry, pw: &PasswordSource) -> Result<Live> {
+        if entry.basic {
+            return self.basic_live(entry, pw);
+        }
         let bmc = self.bmc(self.trust(Some(&entry), false))?;
-        Ok(Live { entry, bmc })
+        Ok(Live {
+            entry,
+            bmc,
+            basic: false,
+        })
+    }
+
+    /// Requests with HTTP Basic as `entry.user`: nothing is created on the BMC.
+    fn basic_live(&self, mut entry: Entry, pw: &PasswordSource) -> Result<Live> {
+        let password = self.passwords(pw).read(&entry.user, &self.host)?;
+        let basic = crate::transport::basic_authorization(&entry.user, &password);
+        let bmc = self.bmc_as(self.trust(Some(&entry), false), Some(basic))?;
+        if entry.sessions_uri.is_none() {
+            entry.sessions_uri = Some(bmc.sessions_path()?);
+        }
+        Ok(Live {
+            entry,
+            bmc,
+            basic: true,
+        })
+    }
+
+    /// The cached session, else HTTP Basic as the login user (never stored): the way to
+    /// list and end sessions when the table is full and no session can be had.
+    pub fn open_or_basic(&self, user: Option<&str>, pw: &PasswordSource) -> Result<Live> {
+        if let Some(e) = self.entry()? {
+            return self.live_with(e, pw);
+        }
+        let (user, _) = self.login_user(user)?;
+        self.basic_live(self.basic_entry(&user, None), pw)
+    }
+
+    /// An entry for a host reached with HTTP Basic: no token, no session.
+    fn basic_entry(&self, user: &str, previous: Option<&Entry>) -> Entry {
+        Entry {
+            format: FORMAT,
+            host: self.host.key(),
+            user: user.to_owned(),
+            token: Secret::new("(http-basic)".to_owned()),
+            session_uri: None,
+            session_id: String::new(),
+            sessions_uri: None,
+            context: String::new(),
+            created: timefmt::unix_now(),
+            session_timeout: None,
+            tls_fingerprint: previous.and_then(|p| p.tls_fingerprint.clone()),
+            tls_anchors: previous.and_then(|p| p.tls_anchors.clone()),
+            basic: true,
+            holds: Vec::new(),
+            extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// `login --auth basic`: check the credentials against a resource that needs them and
+    /// remember that HOST takes HTTP Basic (user, trust, pin; never the password). A cached
+    /// session is ended first.
+    pub fn login_basic(&self, user: &str, pw: &PasswordSource, hold: bool) -> Result<Entry> {
+        let password = self.passwords(pw).read(user, &self.host)?;
+        let lock = self.lock()?;
+        let current = self.entry()?;
+        if let Some(old) = current.as_ref().filter(|e| !e.basic) {
+            self.end_replaced(old, false)?;
+        }
+        let trusting = self.trust(current.as_ref(), false);
+        let trust = trusting.trust.clone();
+        let basic = crate::transport::basic_authorization(user, &password);
+        let bmc = self.bmc_as(trusting, Some(basic))?;
+        let mut entry = self.basic_entry(user, current.as_ref());
+        match bmc.get(&entry.token, "/redfish/v1/Systems") {
+            Ok(_) => {}
+            Err(RedfishError::Unauthorized { message, .. }) => {
+                return Err(RedfishError::Rejected {
+                    status: 401,
+                    message,
+                }
+                .into());
+            }
+            Err(e) => return Err(e.into()),
+        }
+        (entry.tls_fingerprint, entry.tls_anchors) =
+            self.kept_trust(&trust, &bmc, current.as_ref());
+        entry.holds = held(current.as_ref().map_or(&[][..], |c| &c.holds), hold);
+        self.cache().write(&lock, &entry)?;
+        Ok(entry)
+    }
+
+    /// `login --reclaim`: end this user's sessions that no entry of this cache names (only
+    /// those older than `older_than`), with HTTP Basic; the URIs ended.
+    pub fn reclaim(
+        &self,
+        user: &str,
+        pw: &PasswordSource,
+        older_than: Option<Duration>,
+    ) -> Result<Vec<String>> {
+        let cached = self.entry()?;
+        let live = self.basic_live(self.basic_entry(user, cached.as_ref()), pw)?;
+        let ours = cached.and_then(|c| c.session_uri);
+        let now = timefmt::unix_now();
+        let mut ended = Vec::new();
+        for (_, info) in live.list()? {
+            let old_enough = older_than.is_none_or(|age| {
+                timefmt::parse_rfc3339(&info.created)
+                    .is_some_and(|t| now.saturating_sub(t) >= age.as_secs())
+            });
+            if info.user != user || Some(&info.uri) == ours.as_ref() || !old_enough {
+                continue;
+            }
+            live.bmc.delete(&live.entry.token, &info.uri)?;
+            ended.push(info.uri);
+        }
+        Ok(ended)
     }
 
     /// The certificates the entry trusts, as PEM: the CA certificates remembered from login,
@@ -581,6 +773,8 @@ impl HostSession<'_> {
     ) -> Result<Plan> {
         Ok(match entry {
             None => Plan::Create,
+            // A host reached with HTTP Basic has no session to reuse: a login makes one.
+            Some(e) if e.basic => Plan::Replace(e),
             Some(e) if force || e.user != user || dead == Some(&e.token) => Plan::Replace(e),
             Some(e) => {
                 if self.live(e.clone())?.valid()? {
@@ -624,14 +818,23 @@ impl HostSession<'_> {
     }
 
     /// Reuse the cached session if the BMC still accepts it, else create one. The lock is
-    /// held across check-and-create, so racing logins create one session.
-    pub fn login(&self, user: &str, password: &PasswordSource, force: bool) -> Result<Login> {
-        // Without the lock first: the common case is a session that is still good.
+    /// held across check-and-create, so racing logins create one session. With `hold`, the
+    /// process that ran rfsession holds the session until it logs out (or exits).
+    pub fn login(
+        &self,
+        user: &str,
+        password: &PasswordSource,
+        force: bool,
+        hold: bool,
+    ) -> Result<Login> {
+        // The validity check without the lock first: the common case is a session that is
+        // still good.
         let mut dead = None;
         match self.decide(self.entry()?, user, force, None)? {
             Plan::Reuse(e) => {
-                self.touch();
-                return Ok(Login::Reused(e));
+                if let Some(e) = self.reuse(&e, hold)? {
+                    return Ok(Login::Reused(e));
+                }
             }
             Plan::Replace(e) if !force && e.user == user => dead = Some(e.token),
             _ => {}
@@ -641,6 +844,7 @@ impl HostSession<'_> {
         // Another process may have logged in or out while we waited: decide again.
         match self.decide(self.entry()?, user, force, dead.as_ref())? {
             Plan::Reuse(e) => {
+                let e = self.add_hold(&lock, e, hold)?;
                 self.touch();
                 Ok(Login::Reused(e))
             }
@@ -648,21 +852,69 @@ impl HostSession<'_> {
                 let repin = self.repin(force);
                 self.end_replaced(&old, repin)?;
                 let trust = self.trust(Some(&old), repin);
-                self.create(&lock, user, &password, trust, Some(&old), repin)
-                    .map(Login::Created)
+                let e = self.create(&lock, user, &password, trust, Some(&old), repin)?;
+                self.add_hold(&lock, e, hold).map(Login::Created)
             }
             Plan::Create => {
                 let trust = self.trust(None, false);
-                self.create(&lock, user, &password, trust, None, true)
-                    .map(Login::Created)
+                let e = self.create(&lock, user, &password, trust, None, true)?;
+                self.add_hold(&lock, e, hold).map(Login::Created)
             }
         }
+    }
+
+    /// Reuse `checked`, the entry the BMC just accepted, when it is still the cached one
+    /// under the lock (recording the caller's hold); None when another process changed it.
+    fn reuse(&self, checked: &Entry, hold: bool) -> Result<Option<Entry>> {
+        let lock = self.lock()?;
+        let Some(current) = self.entry()?.filter(|e| e.token == checked.token) else {
+            return Ok(None);
+        };
+        let e = self.add_hold(&lock, current, hold)?;
+        drop(lock);
+        self.touch();
+        Ok(Some(e))
+    }
+
+    /// The entry with the caller's hold added (with `hold`) and dead holds dropped, written
+    /// when that changed anything.
+    fn add_hold(&self, lock: &HostLock, mut entry: Entry, hold: bool) -> Result<Entry> {
+        let holds = held(&entry.holds, hold);
+        if holds != entry.holds {
+            entry.holds = holds;
+            self.cache().write(lock, &entry)?;
+        }
+        Ok(entry)
+    }
+
+    /// The cached session for requests; when nothing is cached and a password and user are
+    /// at hand without asking anyone, a login (which holds nothing) first.
+    pub fn open_or_login(&self, user: Option<&str>, pw: &PasswordSource) -> Result<Live> {
+        if let Some(e) = self.entry()? {
+            return self.live_with(e, pw);
+        }
+        if self.hs.auth.as_ref().map(|a| a.value) == Some(crate::settings::Auth::Basic) {
+            let (user, _) = self.login_user(user)?;
+            return self.basic_live(self.basic_entry(&user, None), pw);
+        }
+        if !self.can_relogin(pw) {
+            return Err(self.not_logged_in());
+        }
+        let user = match self.login_user(user) {
+            Ok((u, _)) => u,
+            Err(SessionError::NoUser) => return Err(self.not_logged_in()),
+            Err(e) => return Err(e),
+        };
+        let entry = match self.login(&user, pw, false, false)? {
+            Login::Reused(e) | Login::Created(e) => e,
+        };
+        self.live(entry)
     }
 
     /// The cached session, checked with the BMC; logged in again once when the BMC refuses
     /// it and a password is at hand (as `get` would).
     pub fn open_valid(&self, user: Option<&str>, pw: &PasswordSource) -> Result<Live> {
-        let mut live = self.open()?;
+        let mut live = self.open_or_login(user, pw)?;
         if live.valid()? {
             return Ok(live);
         }
@@ -694,6 +946,14 @@ impl HostSession<'_> {
         request: impl Fn(&Live) -> Result<T, RedfishError>,
     ) -> Result<T> {
         match request(live) {
+            // HTTP Basic refused: the credentials are wrong; no session to log in again to.
+            Err(RedfishError::Unauthorized { message, .. }) if live.basic => {
+                Err(RedfishError::Rejected {
+                    status: 401,
+                    message,
+                }
+                .into())
+            }
             Err(RedfishError::Unauthorized { .. }) if self.can_relogin(pw) => {
                 self.relogin(live, user, pw)?;
                 Ok(request(live)?)
@@ -756,6 +1016,8 @@ impl HostSession<'_> {
             token,
             tls_fingerprint,
             tls_anchors,
+            basic: false,
+            holds: held(current.as_ref().map_or(&[][..], |c| &c.holds), true),
             extra: current.map(|c| c.extra).unwrap_or_default(),
         };
         self.cache().write(&lock, &entry)?;
@@ -763,12 +1025,19 @@ impl HostSession<'_> {
     }
 
     /// After a 401: log in again once, unless another process already did (use its
-    /// session) or logged out (the operator ended the session: exit 4, create nothing).
+    /// session).
     pub fn relogin(&self, live: &mut Live, user: Option<&str>, pw: &PasswordSource) -> Result<()> {
         let user = user.unwrap_or(&live.entry.user).to_owned();
         let password = self.passwords(pw).read(&user, &self.host)?;
         let lock = self.lock()?;
-        let current = self.require()?;
+        // Logged out meanwhile: a password source is at hand, so the caller gets a session
+        // (holding nothing), with the trust the entry had.
+        let Some(current) = self.entry()? else {
+            let trust = self.trust(Some(&live.entry), false);
+            let entry = self.create(&lock, &user, &password, trust, None, false)?;
+            *live = self.live(entry)?;
+            return Ok(());
+        };
         if current.token != live.entry.token {
             *live = self.live(current)?;
             return Ok(());
@@ -807,6 +1076,9 @@ impl HostSession<'_> {
     /// DELETE the entry's session, found through MySession or Context when the login gave
     /// no URI. A 401 anywhere means the BMC no longer knows the token: the session is gone.
     fn end(&self, entry: &Entry) -> Result<Deleted, RedfishError> {
+        if entry.basic {
+            return Ok(Deleted::Ended);
+        }
         let bmc = self.bmc(self.trust(Some(entry), false))?;
         let uri = match find(&bmc, entry) {
             Ok(Some(uri)) => uri,
@@ -851,6 +1123,8 @@ impl HostSession<'_> {
             session_timeout,
             tls_fingerprint,
             tls_anchors,
+            basic: false,
+            holds: held(previous.map_or(&[][..], |p| &p.holds), false),
             extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
         };
         let len = entry.token.expose().len();
@@ -871,25 +1145,54 @@ impl HostSession<'_> {
         Ok(entry)
     }
 
-    /// End the cached session and forget it; Ok(None) when nothing was cached.
-    pub fn logout(&self) -> Result<Option<Deleted>> {
+    /// Release the caller's hold, and end the cached session and forget it when no live
+    /// hold remains (`Force`: whatever holds it; `Forget`: without contacting the BMC).
+    pub fn logout(&self, mode: LogoutMode) -> Result<Logout> {
         let lock = self.lock()?;
-        let Some(entry) = self.entry()? else {
-            return Ok(None);
+        let Some(mut entry) = self.entry()? else {
+            return Ok(Logout::Nothing);
         };
-        let outcome = self.end(&entry)?;
+        if mode == LogoutMode::Release {
+            let holds = others_holding(&entry);
+            if !holds.is_empty() {
+                if holds != entry.holds {
+                    entry.holds = holds.clone();
+                    self.cache().write(&lock, &entry)?;
+                }
+                return Ok(Logout::Kept(holds));
+            }
+        }
+        let outcome = match mode {
+            LogoutMode::Forget => Deleted::AlreadyGone,
+            _ => self.end(&entry)?,
+        };
         self.cache().remove(&lock)?;
         keeper::Place::new(self.cache().dir()).stop(&self.host);
-        Ok(Some(outcome))
+        Ok(Logout::Ended(outcome))
+    }
+
+    /// What `logout` would do now, deciding as it would but changing nothing.
+    pub fn logout_plan(&self, mode: LogoutMode) -> Result<Logout> {
+        let Some(entry) = self.entry()? else {
+            return Ok(Logout::Nothing);
+        };
+        if mode == LogoutMode::Release {
+            let holds = others_holding(&entry);
+            if !holds.is_empty() {
+                return Ok(Logout::Kept(holds));
+            }
+        }
+        Ok(Logout::Ended(Deleted::Ended))
     }
 
     /// End the other sessions that match `which`, never the cached one; one failure (a 403
     /// for another user's session) does not stop the rest.
     pub fn end_others(&self, which: &Others, dry_run: bool) -> Result<Vec<OtherSession>> {
-        let live = self.open()?;
+        let live = self.open_or_basic(None, &PasswordSource::default())?;
         let rows = live.list()?;
-        // Without knowing which one is ours, any of them might be: end none.
-        if !rows.iter().any(|(mine, _)| *mine) {
+        // Without knowing which one is ours, any of them might be: end none. (With HTTP
+        // Basic, none is ours.)
+        if !live.basic && !rows.iter().any(|(mine, _)| *mine) {
             return Err(live.bmc.not_found().into());
         }
         let user = which.user.as_deref().unwrap_or(&live.entry.user);

@@ -91,6 +91,17 @@ pub struct Section {
     noproxy: Option<String>,
     timeout: Option<DurationText>,
     persist: Option<DurationText>,
+    auth: Option<Auth>,
+}
+
+/// How requests to a host are authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Auth {
+    /// A Redfish session: one login, its token on every request (the default).
+    Session,
+    /// HTTP Basic on every request, for services without sessions; no session is created.
+    Basic,
 }
 
 /// A duration in the settings file: `timeout = 20` or `timeout = "500ms"`, in the syntax of
@@ -198,6 +209,8 @@ pub struct HostSettings {
     pub timeout: Setting<Duration>,
     /// How long a keeper holds the connection open without a request; None: no keeper.
     pub persist: Option<Setting<Duration>>,
+    /// `auth = "basic"`: log in with HTTP Basic on every request instead of a session.
+    pub auth: Option<Setting<Auth>>,
 }
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -447,7 +460,9 @@ impl Settings {
             .map(|d| flag("--persist", d))
             .or_else(|| pick(&sections, d, |s| s.persist.as_ref()?.parse().ok()))
             .filter(|p| !p.value.is_zero());
+        let auth = pick(&sections, d, |s| s.auth);
         HostSettings {
+            auth,
             persist,
             host: host.clone(),
             alias: alias.map(str::to_owned),

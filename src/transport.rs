@@ -39,6 +39,32 @@ pub struct Options {
     pub proxy: Option<String>,
     /// Send through the keeper when it serves this host (connection persistence).
     pub keeper: Option<keeper::Link>,
+    /// HTTP Basic credentials (the whole `Authorization` value), sent instead of the token
+    /// on every authenticated request: for a service without sessions, or a full table.
+    pub basic: Option<Secret>,
+}
+
+/// The `Authorization` value for HTTP Basic (RFC 7617).
+pub fn basic_authorization(user: &str, password: &Secret) -> Secret {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let pair = zeroize::Zeroizing::new(format!("{user}:{}", password.expose()).into_bytes());
+    let mut out = String::from("Basic ");
+    for chunk in pair.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    Secret::new(out)
 }
 
 /// The largest request head this transport sends: it bounds the token the session layer
@@ -407,7 +433,11 @@ impl Transport {
             self.log(format_args!("> {name}: {shown}"));
         }
         if req.token.is_some() {
-            self.log(format_args!("> X-Auth-Token: <redacted>"));
+            let name = match self.options.basic {
+                Some(_) => "Authorization",
+                None => "X-Auth-Token",
+            };
+            self.log(format_args!("> {name}: <redacted>"));
         }
         if req.json.is_some() {
             self.log(format_args!("> Content-Type: application/json"));
@@ -464,8 +494,14 @@ impl Transport {
         for (name, value) in headers {
             req = req.header(*name, *value);
         }
-        if let Some(t) = token {
-            req = req.header("X-Auth-Token", t.expose());
+        match (token, &self.options.basic) {
+            (Some(_), Some(basic)) => {
+                req = req.header("Authorization", basic.expose());
+            }
+            (Some(t), None) => {
+                req = req.header("X-Auth-Token", t.expose());
+            }
+            (None, _) => {}
         }
         let result = match json {
             Some(body) => {
@@ -1143,6 +1179,21 @@ impl UreqTransport for TlsTransport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_credentials_as_rfc_7617_writes_them() {
+        let b = |u: &str, p: &str| {
+            basic_authorization(u, &Secret::new(p.into()))
+                .expose()
+                .to_owned()
+        };
+        assert_eq!(
+            b("Aladdin", "open sesame"),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+        );
+        assert_eq!(b("a", "b"), "Basic YTpi");
+        assert_eq!(b("ab", "c"), "Basic YWI6Yw==");
+    }
 
     #[test]
     fn redirects_stay_on_the_origin() {

@@ -26,6 +26,12 @@ pub enum SessionPost {
     RedirectToSlash,
     /// 405: this firmware offers no Redfish sessions (iDRAC 8).
     NotAllowed,
+    /// No SessionService at all: the service root names none and the session POST answers
+    /// 404; every request carries HTTP Basic credentials (OpenStack's sushy-tools).
+    Absent,
+    /// The session POST answers 401 with `WWW-Authenticate: Basic` unless it carries valid
+    /// Basic credentials too (HPE's CSM Redfish emulator).
+    DemandsBasic,
 }
 
 /// How session ids look.
@@ -143,7 +149,7 @@ const GENERIC: Quirks = Quirks {
 };
 
 /// The table, in `Profile` order.
-static TABLE: [Quirks; 14] = [
+static TABLE: [Quirks; 16] = [
     GENERIC,
     Quirks {
         name: "ilo4",
@@ -285,6 +291,22 @@ static TABLE: [Quirks; 14] = [
         ],
         ..GENERIC
     },
+    Quirks {
+        name: "sushy",
+        session_post: SessionPost::Absent,
+        deviations: &[
+            "no SessionService: the service root names no sessions collection and the session POST answers 404; every request is authenticated with HTTP Basic, as OpenStack's sushy-tools emulator does",
+        ],
+        ..GENERIC
+    },
+    Quirks {
+        name: "csm",
+        session_post: SessionPost::DemandsBasic,
+        deviations: &[
+            "the session POST answers 401 with `WWW-Authenticate: Basic` unless it also carries the credentials as HTTP Basic, as HPE's CSM Redfish emulator does",
+        ],
+        ..GENERIC
+    },
 ];
 
 /// How a vendor's BMC answers, from the field notes in shared/redfish-sessions.md.
@@ -304,10 +326,12 @@ pub enum Profile {
     IdracLegacy,
     Idrac8,
     Cimc,
+    Sushy,
+    Csm,
 }
 
 impl Profile {
-    pub const ALL: [Profile; 14] = [
+    pub const ALL: [Profile; 16] = [
         Profile::Generic,
         Profile::Ilo4,
         Profile::Ilo5,
@@ -322,13 +346,19 @@ impl Profile {
         Profile::IdracLegacy,
         Profile::Idrac8,
         Profile::Cimc,
+        Profile::Sushy,
+        Profile::Csm,
     ];
 
-    /// The profiles a client can log in to with a session (all but iDRAC 8).
+    /// The profiles a client can log in to with a session on its own (all but iDRAC 8,
+    /// sushy-tools and CSM, which want HTTP Basic).
     pub fn with_sessions() -> impl Iterator<Item = Profile> {
-        Profile::ALL
-            .into_iter()
-            .filter(|p| p.quirks().session_post != SessionPost::NotAllowed)
+        Profile::ALL.into_iter().filter(|p| {
+            !matches!(
+                p.quirks().session_post,
+                SessionPost::NotAllowed | SessionPost::Absent | SessionPost::DemandsBasic
+            )
+        })
     }
 
     pub fn quirks(self) -> &'static Quirks {

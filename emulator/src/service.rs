@@ -252,10 +252,21 @@ impl Cx<'_> {
             };
         }
         let sessions = self.sessions().to_owned();
+        if self.q.session_post == SessionPost::Absent
+            && self.path.starts_with("/redfish/v1/SessionService")
+        {
+            return not_found();
+        }
         if self.method == "POST"
             && (self.path == sessions || self.path == format!("{sessions}/Members"))
         {
-            return match self.q.session_post {
+            let post = self.q.session_post;
+            if post == SessionPost::DemandsBasic
+                && !self.authenticate().is_ok_and(|c| c.token.is_none())
+            {
+                return self.unauthorized();
+            }
+            return match post {
                 SessionPost::NotAllowed => not_allowed(READ),
                 SessionPost::RedirectToSlash if !self.req.path.ends_with('/') => {
                     Resp::empty(307).with("Location", format!("{sessions}/"))
@@ -409,6 +420,12 @@ impl Cx<'_> {
             "JsonSchemas": {"@odata.id": "/redfish/v1/JsonSchemas"},
             "Registries": {"@odata.id": "/redfish/v1/Registries"},
         });
+        if self.q.session_post == SessionPost::Absent
+            && let Some(o) = root.as_object_mut()
+        {
+            o.remove("Links");
+            o.remove("SessionService");
+        }
         // What HPE's own tools read to tell iLO generations apart.
         if let Some((oem, kind, version)) = self.q.oem_root {
             root["Oem"] = json!({oem: {"Manager": [{"ManagerType": kind, "ManagerFirmwareVersion": version}]}});

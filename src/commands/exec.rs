@@ -15,6 +15,11 @@ pub fn run(sessions: &Sessions, args: ExecArgs) -> Result<()> {
     let live = on
         .open_valid(args.user.as_deref(), &args.password.source())
         .map_err(|e| Error::from(e).on(&host))?;
+    if live.basic {
+        return Err(Error::Usage(format!(
+            "{host}: this host is reached with HTTP Basic (no session), so there is no token to hand over"
+        )));
+    }
     on.touch();
     let (program, rest) = args
         .command

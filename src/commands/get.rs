@@ -74,7 +74,7 @@ fn fleet(sessions: &Sessions, args: &GetArgs, file: &std::path::Path) -> Result<
 
 fn run_on(on: &HostSession, out: Output, args: &GetArgs, paths: &[String]) -> Result<()> {
     if args.raw {
-        let live = on.open()?;
+        let live = on.open_or_login(args.user.as_deref(), &args.password.source())?;
         let mut resp = live.get(&paths[0]).map_err(SessionError::from)?;
         let mut stdout = io::stdout().lock();
         resp.copy_to(&mut stdout).map_err(RedfishError::from)?;
@@ -94,7 +94,7 @@ fn fetch(
     paths: &[String],
     password: &crate::password::PasswordSource,
 ) -> Result<Vec<Value>> {
-    let mut live = on.open()?;
+    let mut live = on.open_or_login(args.user.as_deref(), password)?;
     let mut bodies = Vec::with_capacity(paths.len());
     for (i, path) in paths.iter().enumerate() {
         let mut resp = if i == 0 {

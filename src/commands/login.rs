@@ -14,6 +14,7 @@ use crate::output::warn;
 use crate::password::PasswordSource;
 use crate::secret::Secret;
 use crate::session::{HostSession, Login, Plan, Sessions};
+use crate::settings::Auth;
 use crate::timefmt;
 
 pub fn run(sessions: &Sessions, out: Output, args: LoginArgs) -> Result<()> {
@@ -60,7 +61,7 @@ fn fleet(sessions: &Sessions, args: &LoginArgs, file: &std::path::Path) -> Resul
                 given(pw)
             }
         };
-        let (entry, reused) = match on.login(&user, &source, args.force)? {
+        let (entry, reused) = match on.login(&user, &source, args.force, true)? {
             Login::Reused(e) => (e, true),
             Login::Created(e) => (e, false),
         };
@@ -72,12 +73,37 @@ fn run_on(on: &HostSession, out: Output, args: &LoginArgs, host: &Host) -> Resul
     if args.token_stdin {
         return adopt(on, out, args);
     }
-    let (user, _) = on.login_user(args.user.as_deref())?;
+    let (user, cached) = on.login_user(args.user.as_deref())?;
     if args.dry_run {
         let (plan, post) = on.plan(&user, args.force)?;
         return dry_run(out, host, &user, &plan, post.as_deref());
     }
-    let (entry, reused) = match on.login(&user, &args.password.source(), args.force)? {
+    let source = args.password.source();
+    // --auth, else what the entry remembers, else the settings file.
+    let basic = match args.auth.as_deref() {
+        Some(how) => how == "basic",
+        None => match &cached {
+            Some(e) => e.basic,
+            None => on.hs.auth.as_ref().map(|a| a.value) == Some(Auth::Basic),
+        },
+    };
+    if basic {
+        let entry = on.login_basic(&user, &source, true)?;
+        return report(
+            out,
+            &entry,
+            false,
+            "using HTTP Basic on every request (no session) as",
+        );
+    }
+    if let Some(older_than) = args.reclaim {
+        let ended = on.reclaim(&user, &source, older_than)?;
+        out.say(&format!(
+            "{host}: ended {} stale sessions of {user} with HTTP Basic",
+            ended.len()
+        ));
+    }
+    let (entry, reused) = match on.login(&user, &source, args.force, true)? {
         Login::Reused(e) => (e, true),
         Login::Created(e) => (e, false),
     };
@@ -121,6 +147,10 @@ fn document(entry: &Entry, reused: bool) -> Value {
 fn report(out: Output, entry: &Entry, reused: bool, verb: &str) -> Result<()> {
     if out.json {
         out.json(&document(entry, reused))?;
+        return Ok(());
+    }
+    if entry.basic {
+        out.say(&format!("{}: {verb} {}", entry.host, entry.user));
         return Ok(());
     }
     let uri = entry

@@ -1,9 +1,10 @@
 //! `rfsession logout`: end the session on the BMC, then forget it. The entry goes only when
 //! the BMC confirms the session gone; otherwise it stays, so running logout again finishes.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::host;
+use crate::cache::Hold;
 use crate::cli::LogoutArgs;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -11,7 +12,8 @@ use crate::fleet;
 use crate::host::Host;
 use crate::output::{Output, warn};
 use crate::redfish::Deleted;
-use crate::session::{HostSession, Others, Sessions};
+use crate::session::{HostSession, Logout, LogoutMode, Others, Sessions};
+use crate::timefmt;
 
 pub fn run(sessions: &Sessions, out: Output, args: LogoutArgs) -> Result<()> {
     if args.all {
@@ -32,11 +34,7 @@ pub fn run(sessions: &Sessions, out: Output, args: LogoutArgs) -> Result<()> {
                 let list = others(on, quiet, h, &args)?;
                 return Ok(serde_json::Map::from_iter([("sessions".to_owned(), list)]));
             }
-            let logged_out = one(on, quiet, h, args.dry_run)?;
-            Ok(serde_json::Map::from_iter([(
-                "logged_out".to_owned(),
-                json!(logged_out),
-            )]))
+            one(on, quiet, h, mode(&args), args.dry_run)
         });
     }
     let host = host(sessions, &args.host)?;
@@ -47,49 +45,143 @@ pub fn run(sessions: &Sessions, out: Output, args: LogoutArgs) -> Result<()> {
             .map_err(|e| e.on(&host));
     }
     let result = match &args.session {
-        Some(id) => other_session(&on, out, &host, id, args.dry_run),
-        None => one(&on, out, &host, args.dry_run),
+        Some(id) => other_session(&on, out, &host, id, args.dry_run)
+            .map(|done| Map::from_iter([("logged_out".to_owned(), json!(done))])),
+        None => one(&on, out, &host, mode(&args), args.dry_run),
     };
-    let logged_out = result.map_err(|e| e.on(&host))?;
+    let mut doc = Map::from_iter([("host".to_owned(), json!(host.key()))]);
+    doc.extend(result.map_err(|e| e.on(&host))?);
     if out.json {
-        out.json(&json!({ "host": host.key(), "logged_out": logged_out }))?;
+        out.json(&Value::Object(doc))?;
     }
     Ok(())
 }
 
-/// Log out of one host; Ok(false) when there was nothing to log out of.
-fn one(on: &HostSession, out: Output, host: &Host, dry_run: bool) -> Result<bool> {
+/// What logout is asked to do, from its flags.
+fn mode(args: &LogoutArgs) -> LogoutMode {
+    match (args.force, args.forget) {
+        (_, true) => LogoutMode::Forget,
+        (true, _) => LogoutMode::Force,
+        _ => LogoutMode::Release,
+    }
+}
+
+/// Log out of one host (or in a dry run, say what would happen); the `--json` fields,
+/// `logged_out` true only when the entry was removed.
+fn one(
+    on: &HostSession,
+    out: Output,
+    host: &Host,
+    mode: LogoutMode,
+    dry_run: bool,
+) -> Result<Map<String, Value>> {
     if dry_run {
-        let msg = match on.entry()? {
-            None => "dry run: not logged in; nothing would be deleted".to_owned(),
-            Some(e) => match e.session_uri {
+        return dry(on, out, host, mode);
+    }
+    let mut doc = Map::new();
+    let (logged_out, ended) = match on.logout(mode)? {
+        Logout::Nothing => {
+            out.say(&format!("{host}: not logged in; nothing to do"));
+            (false, false)
+        }
+        Logout::Kept(holds) => {
+            out.notice(&format!(
+                "{host}: kept the session: still held by {}; end it anyway with: rfsession logout {} --force",
+                holders_text(&holds),
+                host.key()
+            ));
+            doc.insert("holders".into(), holders_json(&holds));
+            (false, false)
+        }
+        Logout::Ended(_) if mode == LogoutMode::Forget => {
+            out.notice(&format!(
+                "{host}: forgot the cached session without contacting the BMC; a session there, if any, is left to time out"
+            ));
+            doc.insert("forgot".into(), json!(true));
+            (true, false)
+        }
+        Logout::Ended(how) => {
+            let how = match how {
+                Deleted::Ended => "session ended",
+                Deleted::AlreadyGone => "the BMC had already ended the session",
+            };
+            out.say(&format!("{host}: logged out ({how})"));
+            (true, true)
+        }
+    };
+    doc.insert("logged_out".into(), json!(logged_out));
+    doc.insert("ended".into(), json!(ended));
+    Ok(doc)
+}
+
+/// `--dry-run`: what logout would do, decided as it would decide, changing nothing.
+fn dry(on: &HostSession, out: Output, host: &Host, mode: LogoutMode) -> Result<Map<String, Value>> {
+    let mut doc = Map::new();
+    doc.insert("dry_run".into(), json!(true));
+    doc.insert("logged_out".into(), json!(false));
+    let (action, msg) = match (on.logout_plan(mode)?, on.entry()?) {
+        (Logout::Nothing, _) | (_, None) => {
+            ("nothing", "not logged in; nothing would be done".to_owned())
+        }
+        (_, Some(_)) if mode == LogoutMode::Forget => (
+            "forget",
+            "would forget the cached session without contacting the BMC".to_owned(),
+        ),
+        (Logout::Kept(holds), _) => {
+            doc.insert("held_by".into(), json!(holds.len()));
+            doc.insert("holders".into(), holders_json(&holds));
+            (
+                "keep",
+                format!(
+                    "would keep the session: still held by {}",
+                    holders_text(&holds)
+                ),
+            )
+        }
+        (Logout::Ended(_), Some(e)) => (
+            "end",
+            match e.session_uri {
                 None => format!(
-                    "dry run: would find the session of {} through MySession or Context, DELETE it, and forget it",
+                    "would find the session of {} through MySession or Context, DELETE it, and forget it",
                     e.user
                 ),
-                Some(uri) => format!("dry run: would DELETE {uri} and forget it"),
+                Some(uri) => format!("would DELETE {uri} and forget it"),
             },
-        };
-        out.say(&format!("{host}: {msg}"));
-        return Ok(false);
-    }
-    let how = match on.logout()? {
-        None => {
-            out.say(&format!("{host}: not logged in; nothing to do"));
-            return Ok(false);
-        }
-        Some(Deleted::Ended) => "session ended",
-        Some(Deleted::AlreadyGone) => "the BMC had already ended the session",
+        ),
     };
-    out.say(&format!("{host}: logged out ({how})"));
-    Ok(true)
+    doc.insert("action".into(), json!(action));
+    out.tell(&format!("{host}: dry run: {msg}"));
+    Ok(doc)
+}
+
+/// `pid 1234 (bash) since 2026-11-23T19:38:41Z, pid ...`
+fn holders_text(holds: &[Hold]) -> String {
+    holds
+        .iter()
+        .map(|h| {
+            format!(
+                "pid {} ({}) since {}",
+                h.process.pid,
+                h.program,
+                timefmt::rfc3339(h.since)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn holders_json(holds: &[Hold]) -> Value {
+    holds
+        .iter()
+        .map(|h| json!({"pid": h.process.pid, "program": h.program, "since": timefmt::rfc3339(h.since)}))
+        .collect()
 }
 
 /// `--session ID`: delete any session by id or URI with the cached token.
 fn other_session(on: &HostSession, out: Output, host: &Host, id: &str, dry: bool) -> Result<bool> {
     if dry {
         let uri = on.session_uri_of(id, &on.require()?)?;
-        out.say(&format!("{host}: dry run: would DELETE {uri}"));
+        out.tell(&format!("{host}: dry run: would DELETE {uri}"));
         return Ok(false);
     }
     let uri = on.end_other(id)?;
@@ -129,6 +221,11 @@ fn others(on: &HostSession, out: Output, host: &Host, args: &LogoutArgs) -> Resu
             });
         }
         let ended = list.iter().filter(|s| s.outcome == Ok(true)).count();
+        if args.dry_run && list.is_empty() {
+            out.tell(&format!(
+                "{host}: dry run: no other session matches; nothing would be ended"
+            ));
+        }
         if !args.dry_run {
             out.say(&format!(
                 "{host}: ended {ended} of {} other sessions",
@@ -155,22 +252,37 @@ fn all(sessions: &Sessions, out: Output, args: &LogoutArgs) -> Result<()> {
             Err(e) => failures.push((l.path.display().to_string(), Error::from(e))),
         }
     }
-    let quiet = Output { quiet: true, ..out };
+    // A dry run's line per host is what was asked for; a real run reports at the end.
+    let worker = Output {
+        quiet: !args.dry_run,
+        ..out
+    };
+    let mode = mode(args);
     let results = fleet::run(
         hosts,
         args.fleet.jobs.into(),
         "logged out",
-        !out.json,
-        |h| one(&sessions.on(h), quiet, h, args.dry_run),
+        !out.json && crate::output::informative(),
+        |h| one(&sessions.on(h), worker, h, mode, args.dry_run),
         |_, _| {},
     );
     let mut report = Vec::new();
-    let mut ok = 0usize;
+    let (mut ok, mut kept) = (0usize, 0usize);
     for (h, r) in results {
         match r {
-            Ok(_) => {
+            Ok(fields) => {
                 ok += 1;
-                report.push(json!({ "host": h.key(), "logged_out": true }));
+                if let (false, Some(Value::Array(holders))) = (args.dry_run, fields.get("holders"))
+                {
+                    kept += 1;
+                    out.notice(&format!(
+                        "{h}: kept the session: still held by {} other processes; end it anyway with: rfsession logout --all --force",
+                        holders.len()
+                    ));
+                }
+                let mut doc = Map::from_iter([("host".to_owned(), json!(h.key()))]);
+                doc.extend(fields);
+                report.push(Value::Object(doc));
             }
             Err(e) => failures.push((h.key(), e.on(&h))),
         }
@@ -186,10 +298,21 @@ fn all(sessions: &Sessions, out: Output, args: &LogoutArgs) -> Result<()> {
     if out.json {
         out.json(&Value::Array(report))?;
     } else if !args.dry_run {
-        out.say(&format!(
-            "logged out of {ok} of {} cached hosts",
+        let kept_text = match kept {
+            0 => String::new(),
+            n => format!("; {n} kept, held by other processes"),
+        };
+        let line = format!(
+            "logged out of {} of {} cached hosts{kept_text}",
+            ok - kept,
             ok + failures.len()
-        ));
+        );
+        // With failures, the count belongs to the error report.
+        if failures.is_empty() {
+            out.say(&line);
+        } else {
+            out.tell(&line);
+        }
     }
     if failures.is_empty() {
         return Ok(());

@@ -36,6 +36,11 @@ pub fn run(cli: Cli) -> Result<()> {
         complete::run(&args.words);
         return Ok(());
     }
+    crate::output::set_chatter(match (cli.quiet, cli.verbose) {
+        (true, _) => crate::output::Chatter::Quiet,
+        (_, true) => crate::output::Chatter::Always,
+        _ => crate::output::Chatter::Terminal,
+    });
     if let Command::Keeper = cli.command {
         // Started by another rfsession with the cache directory and nothing else.
         let dir = cli

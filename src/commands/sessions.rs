@@ -20,7 +20,10 @@ pub fn run(sessions: &Sessions, out: Output, args: SessionsArgs) -> Result<()> {
 
 fn on_bmc(sessions: &Sessions, out: Output, host: &Host) -> Result<()> {
     let on = sessions.on(host);
-    let rows = on.open()?.list()?;
+    // Nothing cached (a full table, a service without sessions): HTTP Basic, never stored.
+    let rows = on
+        .open_or_basic(None, &crate::password::PasswordSource::default())?
+        .list()?;
     on.touch();
     if out.json {
         let arr = rows
@@ -91,6 +94,10 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                     "persist_seconds": persist(h),
                     "keeper_pid": kept(h),
                     "trust": trust_shown(e),
+                    "holders": e.live_holds().iter().map(|h| json!({
+                        "pid": h.process.pid, "program": h.program,
+                        "since": timefmt::rfc3339(h.since),
+                    })).collect::<Vec<_>>(),
                 })
             })
             .collect();
@@ -98,13 +105,23 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
     } else {
         let mut table = vec![
             [
-                "HOST", "USER", "CREATED", "PERSIST", "KEEPER", "SESSION", "TRUST",
+                "HOST", "USER", "CREATED", "PERSIST", "KEEPER", "HELD BY", "SESSION", "TRUST",
             ]
             .map(String::from),
         ];
         for (h, e) in &rows {
             let keeper = kept(h).map_or("-".to_owned(), |p| format!("pid {p}"));
             let persist = persist(h).map_or("-".to_owned(), |s| format!("{s}s"));
+            let holders: Vec<String> = e
+                .live_holds()
+                .iter()
+                .map(|h| format!("{}({})", h.process.pid, h.program))
+                .collect();
+            let holders = if holders.is_empty() {
+                "-".to_owned()
+            } else {
+                holders.join(",")
+            };
             table.push(
                 [
                     e.host.as_str(),
@@ -112,6 +129,7 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                     &timefmt::rfc3339(e.created),
                     &persist,
                     &keeper,
+                    &holders,
                     e.session_uri.as_deref().unwrap_or(""),
                     &trust_shown(e),
                 ]

@@ -43,6 +43,7 @@ fn run_on(on: &HostSession, out: Output) -> Result<serde_json::Value> {
         on.touch();
     }
     let entry = &live.entry;
+    let holds = entry.live_holds();
     // The check just reset the BMC's idle clock: unused from now, the session lasts one timeout.
     let expires_in = entry.session_timeout.filter(|_| valid);
     let doc = json!({
@@ -57,6 +58,9 @@ fn run_on(on: &HostSession, out: Output) -> Result<serde_json::Value> {
         "expires_in_seconds": expires_in,
         "pinned_certificate": entry.tls_fingerprint,
         "trust": trust_shown(entry),
+        "holders": holds.iter().map(|h| json!({
+            "pid": h.process.pid, "program": h.program, "since": timefmt::rfc3339(h.since),
+        })).collect::<Vec<_>>(),
     });
     if out.json {
         out.json(&doc)?;
@@ -81,6 +85,20 @@ fn run_on(on: &HostSession, out: Output) -> Result<serde_json::Value> {
             ));
         }
         text.push_str(&format!("trust:    {}\n", trust_shown(entry)));
+        if !holds.is_empty() {
+            let who: Vec<String> = holds
+                .iter()
+                .map(|h| {
+                    format!(
+                        "pid {} ({}) since {}",
+                        h.process.pid,
+                        escape_controls(&h.program),
+                        timefmt::rfc3339(h.since)
+                    )
+                })
+                .collect();
+            text.push_str(&format!("held by:  {}\n", who.join(", ")));
+        }
         text.push_str(&format!("valid:    {}\n", if valid { "yes" } else { "no" }));
         out.text(&text)?;
     }

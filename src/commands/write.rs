@@ -71,8 +71,8 @@ fn run_on(
         on.require()?;
         return dry_run(out, host, req);
     }
-    let mut live = on.open()?;
     let password = args.password.source();
+    let mut live = on.open_or_login(args.user.as_deref(), &password)?;
     let mut resp = on.with_relogin(&mut live, args.user.as_deref(), &password, |l| {
         l.write(req.method, req.path, req.body, req.if_match)
     })?;

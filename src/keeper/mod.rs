@@ -322,6 +322,7 @@ impl State {
             verbose: false,
             proxy: key.proxy.clone(),
             keeper: None,
+            basic: None,
         };
         let transport = Arc::new(Mutex::new(Transport::new(&key.host, options)?));
         slots.insert(

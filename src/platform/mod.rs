@@ -19,8 +19,6 @@ pub use os::{
     raise_open_files, readable, signals, sync_dir,
 };
 
-// For process identity (pid, start, boot): see the test below.
-#[allow(unused_imports)]
 pub use os::{boot_id, parent_pid, process_start};
 
 /// Why a file or directory is not private to this user; the words fit "PATH belongs to

@@ -11,12 +11,13 @@ fn every_subcommand_on_every_profile() {
         let host = bmc.host();
         let name = profile.name();
 
-        let out = env.login(&bmc).ok();
+        // -v: what went well is said on a terminal or when asked.
+        let out = env.login_with(&bmc, &["-v"]).ok();
         assert!(out.stderr.contains("logged in as admin"), "{name}: {out:?}");
         assert_eq!(bmc.created(), 1, "{name}");
 
         // A second process reuses the session: nothing new on the BMC.
-        let out = env.login(&bmc).ok();
+        let out = env.login_with(&bmc, &["-v"]).ok();
         assert!(out.stderr.contains("reusing"), "{name}: {out:?}");
         assert_eq!(
             bmc.created(),

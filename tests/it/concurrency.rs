@@ -20,7 +20,7 @@ fn racing_logins_on_a_cold_cache_create_one_session() {
     for trial in 0..20 {
         let bmc = Bmc::start(Profile::Idrac);
         let env = Env::new();
-        let outs = spawn_many(&env, &bmc, 64, &["login", &bmc.host()]);
+        let outs = spawn_many(&env, &bmc, 64, &["--json", "login", &bmc.host()]);
         for o in &outs {
             assert_eq!(o.code, 0, "trial {trial}: {o:?}");
         }
@@ -35,10 +35,7 @@ fn racing_logins_on_a_cold_cache_create_one_session() {
             .ok()
             .json();
         assert_eq!(cached.as_array().unwrap().len(), 1, "trial {trial}");
-        let created = outs
-            .iter()
-            .filter(|o| o.stderr.contains("logged in as"))
-            .count();
+        let created = outs.iter().filter(|o| o.json()["reused"] == false).count();
         assert_eq!(
             created, 1,
             "trial {trial}: exactly one process says it created the session"

@@ -134,7 +134,8 @@ fn full_session_table_says_what_to_do() {
             )),
             "{out:?}"
         );
-        assert!(out.stderr.contains("--session ID"), "{out:?}");
+        assert!(out.stderr.contains("--others --older-than 1h"), "{out:?}");
+        assert!(out.stderr.contains("--reclaim=1h"), "{out:?}");
         // The operator who still has a session clears a stale one by id.
         let listed = env.run(&bmc, &["sessions", &bmc.host()]).ok();
         assert!(listed.stdout.contains(&stale.id));

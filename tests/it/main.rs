@@ -1,6 +1,7 @@
 //! The integration tests: the built binary against emulated BMCs over TLS, one module per
 //! area, linked once (as cargo's own testsuite is).
 
+mod basic_auth;
 mod comforts;
 mod commands;
 mod common;
@@ -11,6 +12,7 @@ mod fleet;
 mod generate;
 mod hardening;
 mod hardening2;
+mod holds;
 mod messages;
 mod others;
 mod persist;

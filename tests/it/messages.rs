@@ -61,7 +61,7 @@ fn redact_numbers(s: &str) -> String {
 }
 
 /// Each row of the README's failure table (its first cell) and the test here that pins it.
-const ROWS: [(&str, &str); 50] = [
+const ROWS: [(&str, &str); 54] = [
     ("wrong password", "wrong_password"),
     ("password change required", "password_change_required"),
     ("not logged in", "not_logged_in"),
@@ -119,6 +119,22 @@ const ROWS: [(&str, &str); 50] = [
     (
         "session table full (`SessionLimitExceeded`, iDRAC `RAC0218`, iLO 400, XCC 403)",
         "session_table_full",
+    ),
+    (
+        "a service without sessions (session POST 404 with none named, or 405)",
+        "service_without_sessions",
+    ),
+    (
+        "a session POST answered 401 with `WWW-Authenticate: Basic`",
+        "session_post_that_demands_basic",
+    ),
+    (
+        "`logout` while other shells or scripts hold the session",
+        "logout_while_others_hold_the_session",
+    ),
+    (
+        "HTTP Basic credentials refused (`--auth basic`)",
+        "basic_credentials_refused",
     ),
     (
         "a session nothing identifies (no URI, no MySession, no Context)",
@@ -257,7 +273,6 @@ fn password_change_required() {
         str![[r#"
 exit 0
 rfsession: warning: https://[HOST]: the BMC requires a password change before most requests will work: The password provided for this account must be changed before access is granted.
-rfsession: https://[HOST]: logged in as admin (/redfish/v1/SessionService/Sessions/1)
 
 "#]]
     );
@@ -443,7 +458,6 @@ fn version1_certificate_pinned() {
         str![[r#"
 exit 0
 rfsession: warning: https://[HOST]: pinned a legacy certificate (X.509 version 1, no subjectAltName); it is trusted as it is until: rfsession login https://[HOST] -k --force
-rfsession: https://[HOST]: logged in as admin (/redfish/v1/SessionService/Sessions/1)
 
 "#]]
     );
@@ -737,7 +751,7 @@ fn session_table_full() {
         shown(&out, &bmc, &env),
         str![[r#"
 exit 6
-rfsession: https://[HOST]: the BMC's session table is full (HTTP 503: The maximum number of user sessions is reached. (IDRAC.2.8.RAC0218)); list sessions with `rfsession sessions https://[HOST]` and end a stale one with `rfsession logout https://[HOST] --session ID`
+rfsession: https://[HOST]: the BMC's session table is full (HTTP 503: The maximum number of user sessions is reached. (IDRAC.2.8.RAC0218)); list its sessions with `rfsession sessions https://[HOST]`, end stale ones with `rfsession logout https://[HOST] --others --older-than 1h`, or end this user's stale ones and log in with `rfsession login https://[HOST] --reclaim=1h` (these use HTTP Basic and create no session)
 
 "#]]
     );
@@ -912,7 +926,6 @@ fn lock_held_past_timeout() {
         text,
         str![[r#"
 exit 7
-rfsession: https://[HOST]: waiting for the lock on this host (last taken by pid [PID], which has exited)
 rfsession: https://[HOST]: gave up after 1s waiting for the lock [TMP]/cache/https_127.0.0.1_[PORT].lock (last taken by pid [PID], which has exited); retry later or raise --timeout
 
 "#]]
@@ -1244,6 +1257,77 @@ exit 2
 error: invalid value '1000000000000d' for '--persist <DURATION>': must be at most 30d; a duration is a number with an optional unit ms, s, m, h or d (2, 2s, 500ms, 10m)
 
 For more information, try '--help'.
+
+"#]]
+    );
+}
+
+#[test]
+fn service_without_sessions() {
+    let bmc = Bmc::start(Profile::Sushy);
+    let env = Env::new();
+    let out = env.login(&bmc);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: this service offers no Redfish sessions (HTTP 404 to the session POST, and the service root names no sessions collection); send the credentials with every request instead: rfsession login https://[HOST] --auth basic
+
+"#]]
+    );
+}
+
+#[test]
+fn session_post_that_demands_basic() {
+    let bmc = Bmc::start(Profile::Csm);
+    let env = Env::new();
+    let out = env.login(&bmc);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 0
+
+"#]]
+    );
+}
+
+#[test]
+fn logout_while_others_hold_the_session() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    // A shell that logged in and is still running.
+    let mut holder = crate::holds::sleeping_holder(&env, &bmc);
+    let out = env.run(&bmc, &["logout", &bmc.host()]);
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    let text = shown(&out, &bmc, &env);
+    // The time the hold was taken varies: keep only its shape.
+    let since = text.find(" since ").map(|i| i + 7).unwrap();
+    let text = format!("{}[TIME]{}", &text[..since], &text[since + 20..]);
+    assert_data_eq!(
+        text,
+        str![[r#"
+exit 0
+rfsession: https://[HOST]: kept the session: still held by pid [PID] (sh) since [TIME]; end it anyway with: rfsession logout https://[HOST] --force
+
+"#]]
+    );
+}
+
+#[test]
+fn basic_credentials_refused() {
+    let bmc = Bmc::start(Profile::Sushy);
+    let env = Env::new();
+    let out = env.run_env(
+        &bmc,
+        &["login", &bmc.host(), "-u", USER, "--auth", "basic"],
+        &[("RFSESSION_PASSWORD", "wrong")],
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 3
+rfsession: https://[HOST]: the BMC rejected the credentials (HTTP 401: There is no valid session established with the implementation. (Base.1.8.NoValidSession)); check the user name and password
 
 "#]]
     );

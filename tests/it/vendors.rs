@@ -44,9 +44,10 @@ fn firmware_without_sessions_says_so() {
     let bmc = Bmc::start(Profile::Idrac8);
     let env = Env::new();
     let out = env.login(&bmc).code(6);
+    assert!(out.stderr.contains("--auth basic"), "{out:?}");
     assert!(
         out.stderr
-            .contains("this BMC's firmware offers no Redfish sessions (HTTP 405"),
+            .contains("this service offers no Redfish sessions (HTTP 405 to the session POST, as iDRAC 8 answers)"),
         "{out:?}"
     );
     assert!(!env.entry_path(&bmc).exists());

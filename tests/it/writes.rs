@@ -453,7 +453,7 @@ fn an_adopted_token_is_used_and_logged_out() {
         let out = env
             .run_stdin(
                 &bmc,
-                &["login", &host, "--token-stdin"],
+                &["-v", "login", &host, "--token-stdin"],
                 &format!("{}\n", other.token),
             )
             .ok();

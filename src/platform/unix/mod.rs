@@ -205,7 +205,6 @@ pub fn process_name(_pid: u32) -> Option<String> {
 }
 
 /// The process that started this one (the shell or script), unless that is init.
-#[allow(dead_code)] // Until process identity uses it.
 pub fn parent_pid() -> Option<u32> {
     let ppid = rustix::process::getppid()?.as_raw_nonzero().get();
     u32::try_from(ppid).ok().filter(|&p| p > 1)
@@ -215,7 +214,6 @@ pub fn parent_pid() -> Option<u32> {
 /// 22 of /proc/PID/stat; macOS: microseconds since the epoch): with the pid and `boot_id`,
 /// it tells a process from a later one that got its pid. None when there is no such process.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-#[allow(dead_code)] // Until process identity uses it.
 pub fn process_start(pid: u32) -> Option<u64> {
     let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The program name (field 2) is in parentheses and may hold spaces or ')': count the
@@ -225,7 +223,6 @@ pub fn process_start(pid: u32) -> Option<u64> {
 }
 
 #[cfg(target_vendor = "apple")]
-#[allow(dead_code)] // Until process identity uses it.
 pub fn process_start(pid: u32) -> Option<u64> {
     let mut info = std::mem::MaybeUninit::<libc::proc_bsdinfo>::zeroed();
     let size = std::mem::size_of::<libc::proc_bsdinfo>() as i32;
@@ -249,14 +246,12 @@ pub fn process_start(pid: u32) -> Option<u64> {
 
 /// Elsewhere the pid alone, which a reused pid can fool.
 #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
-#[allow(dead_code)] // Until process identity uses it.
 pub fn process_start(pid: u32) -> Option<u64> {
     process_alive(pid).then_some(0)
 }
 
 /// This boot of the machine ("" where the system cannot tell).
 #[cfg(any(target_os = "linux", target_os = "android"))]
-#[allow(dead_code)] // Until process identity uses it.
 pub fn boot_id() -> String {
     fs::read_to_string("/proc/sys/kernel/random/boot_id")
         .map(|s| s.trim().to_owned())
@@ -265,7 +260,6 @@ pub fn boot_id() -> String {
 
 /// The boot time, kern.boottime, names the boot.
 #[cfg(target_vendor = "apple")]
-#[allow(dead_code)] // Until process identity uses it.
 pub fn boot_id() -> String {
     let mut tv = libc::timeval {
         tv_sec: 0,
@@ -290,7 +284,6 @@ pub fn boot_id() -> String {
 }
 
 #[cfg(not(any(target_os = "linux", target_os = "android", target_vendor = "apple")))]
-#[allow(dead_code)] // Until process identity uses it.
 pub fn boot_id() -> String {
     String::new()
 }

@@ -392,7 +392,6 @@ pub fn process_name(pid: u32) -> Option<String> {
 
 /// The process that started this one (the shell or script), from a snapshot of the
 /// process table.
-#[allow(dead_code)] // Until process identity uses it.
 pub fn parent_pid() -> Option<u32> {
     use windows_sys::Win32::System::Diagnostics::ToolHelp::{
         CreateToolhelp32Snapshot, PROCESSENTRY32W, Process32FirstW, Process32NextW,
@@ -421,7 +420,6 @@ pub fn parent_pid() -> Option<u32> {
 
 /// When process `pid` was created (a FILETIME: 100 ns since 1601), which with the pid tells
 /// it from a later process that got its pid. None when there is no such process.
-#[allow(dead_code)] // Until process identity uses it.
 pub fn process_start(pid: u32) -> Option<u64> {
     use windows_sys::Win32::Foundation::FILETIME;
     if !process_alive(pid) {
@@ -439,7 +437,6 @@ pub fn process_start(pid: u32) -> Option<u64> {
 }
 
 /// Creation times are absolute: the boot needs no name of its own.
-#[allow(dead_code)] // Until process identity uses it.
 pub fn boot_id() -> String {
     String::new()
 }

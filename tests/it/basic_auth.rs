@@ -1,0 +1,193 @@
+//! HTTP Basic: the way in when the session table is full (sessions, logout --others,
+//! login --reclaim, none of which creates a session), services that speak only Basic
+//! (sushy-tools), and a session POST that demands Basic too (HPE's CSM emulator).
+
+use std::time::Duration;
+
+use crate::common::Env;
+use bmc_emulator::{Bmc, Config, PASSWORD, Profile, USER};
+
+const PW: [(&str, &str); 2] = [("RFSESSION_PASSWORD", PASSWORD), ("RFSESSION_USER", USER)];
+
+/// A BMC whose table of `limit` sessions another client filled with admin's sessions, an
+/// hour old.
+fn full(profile: Profile, limit: usize) -> Bmc {
+    let mut cfg = Config::new(profile);
+    cfg.session_limit = limit;
+    let bmc = Bmc::with_config(cfg);
+    for _ in 0..limit {
+        bmc.add_old_session(USER, Duration::from_secs(2 * 3600));
+    }
+    bmc
+}
+
+fn session_posts(bmc: &Bmc) -> usize {
+    bmc.state()
+        .requests
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.contains("Sessions"))
+        .count()
+}
+
+#[test]
+fn a_full_table_is_cleared_by_the_commands_the_error_names_creating_no_session() {
+    for profile in [
+        Profile::Generic,
+        Profile::Ilo5,
+        Profile::Idrac,
+        Profile::Xcc,
+    ] {
+        let name = profile.name();
+        let bmc = full(profile, 4);
+        let env = Env::new();
+        let h = bmc.host();
+        let out = env.run_env(&bmc, &["login", &h], &PW).code(6);
+        let url = bmc.url();
+        for named in [
+            format!("`rfsession sessions {url}`"),
+            format!("`rfsession logout {url} --others --older-than 1h`"),
+            format!("`rfsession login {url} --reclaim=1h`"),
+        ] {
+            assert!(out.stderr.contains(&named), "{name}: {named} in {out:?}");
+        }
+        let created = bmc.created();
+
+        // Listed without a cached session, with Basic: nothing created.
+        let list = env
+            .run_env(&bmc, &["--json", "sessions", &h], &PW)
+            .ok()
+            .json();
+        assert_eq!(list.as_array().unwrap().len(), 4, "{name}: {list}");
+        assert!(list.as_array().unwrap().iter().all(|s| s["mine"] == false));
+        let out = env
+            .run_env(
+                &bmc,
+                &["logout", &h, "--others", "--older-than", "1h", "--dry-run"],
+                &PW,
+            )
+            .ok();
+        assert_eq!(
+            out.stderr.matches("would end session").count(),
+            4,
+            "{name}: {out:?}"
+        );
+        assert_eq!(bmc.live_sessions(), 4);
+        env.run_env(&bmc, &["logout", &h, "--others", "--older-than", "1h"], &PW)
+            .ok();
+        assert_eq!(bmc.live_sessions(), 0, "{name}");
+        assert_eq!(
+            bmc.created(),
+            created,
+            "{name}: the clearing created a session"
+        );
+        assert!(
+            !env.entry_path(&bmc).exists(),
+            "{name}: Basic credentials were cached"
+        );
+
+        env.run_env(&bmc, &["login", &h], &PW).ok();
+        assert_eq!(bmc.live_sessions(), 1, "{name}");
+    }
+}
+
+#[test]
+fn login_reclaim_ends_this_users_stale_sessions_then_logs_in() {
+    let bmc = full(Profile::Ilo5, 3);
+    let env = Env::new();
+    let h = bmc.host();
+    // A young session is not stale: --reclaim=1h leaves it.
+    bmc.state().sessions.pop();
+    let young = bmc.add_session(USER);
+    let created = bmc.created();
+    env.run_env(&bmc, &["login", &h, "--reclaim=1h"], &PW).ok();
+    assert_eq!(bmc.created(), created + 1, "exactly the login's session");
+    let tokens: Vec<_> = bmc
+        .state()
+        .sessions
+        .iter()
+        .map(|s| s.token.clone())
+        .collect();
+    assert_eq!(tokens.len(), 2, "the young one and the new one");
+    assert!(tokens.contains(&young.token));
+}
+
+#[test]
+fn a_service_with_only_basic_auth_works_with_auth_basic() {
+    let bmc = Bmc::start(Profile::Sushy);
+    let env = Env::new();
+    let h = bmc.host();
+    let sys = "/redfish/v1/Systems/1";
+    // Without --auth basic: the error says there are no sessions and names it.
+    let out = env.run_env(&bmc, &["login", &h], &PW).code(6);
+    assert!(
+        out.stderr
+            .contains(&format!("rfsession login {} --auth basic", bmc.url())),
+        "{out:?}"
+    );
+
+    env.run_env(&bmc, &["login", &h, "--auth", "basic"], &PW)
+        .ok();
+    let text = std::fs::read_to_string(env.entry_path(&bmc)).unwrap();
+    assert!(!text.contains(PASSWORD), "the password was stored: {text}");
+    let entry: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(entry["basic"], true);
+    assert_eq!(entry["user"], USER);
+
+    // Later calls need no --auth; the password comes from the environment each time.
+    let out = env.run_env(&bmc, &["get", &h, sys], &PW).ok();
+    assert_eq!(out.json()["PowerState"], "On");
+    env.run_env(&bmc, &["patch", &h, sys, "AssetTag=rack-7"], &PW)
+        .ok();
+    let out = env
+        .run_env(&bmc, &["get", &h, sys, "--pointer", "/AssetTag"], &PW)
+        .ok();
+    assert_eq!(out.stdout, "rack-7\n");
+    env.run_env(&bmc, &["whoami", &h], &PW).ok();
+    // A wrong password is the credentials' fault, exit 3.
+    env.run_env(&bmc, &["get", &h, sys], &[("RFSESSION_PASSWORD", "wrong")])
+        .code(3);
+    env.run_env(&bmc, &["logout", &h], &PW).ok();
+    assert!(!env.entry_path(&bmc).exists());
+    assert_eq!(bmc.created(), 0);
+
+    // The settings file can say it instead of the command line.
+    let cfg = env.dir.path().join("config.toml");
+    std::fs::write(&cfg, "[hosts.\"127.0.0.1*\"]\nauth = \"basic\"\n").unwrap();
+    let cfgs = cfg.to_str().unwrap();
+    let env_cfg = [PW[0], PW[1], ("RFSESSION_CONFIG", cfgs)];
+    let out = env.run_env(&bmc, &["get", &h, sys], &env_cfg).ok();
+    assert_eq!(out.json()["PowerState"], "On");
+    env.run_env(&bmc, &["login", &h], &env_cfg).ok();
+    assert_eq!(bmc.created(), 0);
+}
+
+#[test]
+fn a_session_post_that_demands_basic_is_sent_once_more_with_it() {
+    let bmc = Bmc::start(Profile::Csm);
+    let env = Env::new();
+    let h = bmc.host();
+    let sys = "/redfish/v1/Systems/1";
+    env.run_env(&bmc, &["login", &h], &PW).ok();
+    assert_eq!(session_posts(&bmc), 2, "exactly one more POST");
+    assert_eq!(bmc.live_sessions(), 1);
+    assert!(
+        !std::fs::read_to_string(env.entry_path(&bmc))
+            .unwrap()
+            .contains(PASSWORD)
+    );
+    let out = env.run(&bmc, &["get", &h, sys]).ok();
+    assert_eq!(out.json()["PowerState"], "On");
+    env.run(&bmc, &["patch", &h, sys, "AssetTag=rack-8"]).ok();
+    env.run(&bmc, &["logout", &h]).ok();
+    assert_eq!(bmc.live_sessions(), 0);
+
+    // A wrong password: one more POST, then the credentials are refused.
+    let before = session_posts(&bmc);
+    env.run_env(
+        &bmc,
+        &["login", &h],
+        &[PW[1], ("RFSESSION_PASSWORD", "wrong")],
+    )
+    .code(3);
+    assert_eq!(session_posts(&bmc) - before, 2);
+}
