@@ -121,7 +121,9 @@ windows_cycle() {
     expect 0 "the patch took" get "$host" /redfish/v1/Systems/1 --pointer /AssetTag
     grep -q wine "$work/out" || fail "AssetTag is $(cat "$work/out")"
     expect 3 "exec runs its command and exits with its code" exec "$host" -- cmd /c "exit 3"
-    expect 0 logout logout "$host"
+    expect 0 logout -v logout "$host"
+    sed "s/^/cross:   /" "$work/err"
+    [ -z "$(ls "$cache"/*.json 2>/dev/null)" ] || fail "the entry is left after logout"
     expect 0 "login again" login "$host" -u admin
 
     # A second process waits on the entry lock while a first one holds it (its login is
