@@ -24,10 +24,11 @@ use windows_sys::Win32::Security::{
     ACCESS_ALLOWED_ACE, ACE_HEADER, ACL, ACL_REVISION, AddAccessAllowedAceEx,
     CONTAINER_INHERIT_ACE, DACL_SECURITY_INFORMATION, EqualSid, GetAce, GetLengthSid,
     GetTokenInformation, InitializeAcl, InitializeSecurityDescriptor, IsWellKnownSid,
-    OBJECT_INHERIT_ACE, OWNER_SECURITY_INFORMATION, PROTECTED_DACL_SECURITY_INFORMATION,
-    PSECURITY_DESCRIPTOR, PSID, SE_DACL_PROTECTED, SECURITY_ATTRIBUTES, SECURITY_DESCRIPTOR,
-    SetSecurityDescriptorControl, SetSecurityDescriptorDacl, TOKEN_QUERY, TOKEN_USER, TokenUser,
-    WinBuiltinAdministratorsSid, WinLocalSystemSid,
+    LookupAccountSidW, OBJECT_INHERIT_ACE, OWNER_SECURITY_INFORMATION,
+    PROTECTED_DACL_SECURITY_INFORMATION, PSECURITY_DESCRIPTOR, PSID, SE_DACL_PROTECTED,
+    SECURITY_ATTRIBUTES, SECURITY_DESCRIPTOR, SetSecurityDescriptorControl,
+    SetSecurityDescriptorDacl, TOKEN_QUERY, TOKEN_USER, TokenUser, WinBuiltinAdministratorsSid,
+    WinLocalSystemSid,
 };
 use windows_sys::Win32::Storage::FileSystem::{
     CreateDirectoryW, DELETE, FILE_ALL_ACCESS, FILE_APPEND_DATA, FILE_FLAG_OPEN_REPARSE_POINT,
@@ -113,17 +114,50 @@ impl Me {
     }
 }
 
+/// An account as an operator knows it: `DOMAIN\name (S-1-...)`, or the SID alone.
 fn sid_string(sid: PSID) -> String {
     let mut out: *mut u16 = std::ptr::null_mut();
     // SAFETY: a valid SID; the string is freed by Local.
-    unsafe {
+    let text = unsafe {
         if ConvertSidToStringSidW(sid, &mut out) == 0 {
             return "an unknown account".into();
         }
         let _free = Local(out.cast());
         let len = (0..).take_while(|&i| *out.add(i) != 0).count();
         String::from_utf16_lossy(std::slice::from_raw_parts(out, len))
+    };
+    match account_name(sid) {
+        Some(name) => format!("{name} ({text})"),
+        None => text,
     }
+}
+
+fn account_name(sid: PSID) -> Option<String> {
+    let (mut name, mut domain) = (vec![0u16; 256], vec![0u16; 256]);
+    let (mut name_len, mut domain_len) = (name.len() as u32, domain.len() as u32);
+    let mut kind = 0;
+    // SAFETY: buffers of the sizes given.
+    let ok = unsafe {
+        LookupAccountSidW(
+            std::ptr::null(),
+            sid,
+            name.as_mut_ptr(),
+            &mut name_len,
+            domain.as_mut_ptr(),
+            &mut domain_len,
+            &mut kind,
+        )
+    };
+    if ok == 0 {
+        return None;
+    }
+    let name = String::from_utf16_lossy(&name[..name_len as usize]);
+    let domain = String::from_utf16_lossy(&domain[..domain_len as usize]);
+    Some(if domain.is_empty() {
+        name
+    } else {
+        format!("{domain}\\{name}")
+    })
 }
 
 /// An owner-only DACL, inherited by what is created inside, in a security descriptor.
