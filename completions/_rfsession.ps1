@@ -579,7 +579,7 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
 
     # HOST: the hosts in rfsession's cache and the settings file's aliases; PATH: live from
     # the BMC with the cached session (rfsession parses the words itself).
-    $valued = @('--cacert', '--cache-dir', '--data', '--hosts', '--idle', '--if-match', '--jobs', '--max-body', '--noproxy', '--older-than', '--password', '--password-command', '--password-file', '--persist', '--pointer', '--proxy', '--session', '--session-uri', '--timeout', '--user', '--wait-timeout', '-d', '-j', '-p', '-u')
+    $valued = @('--auth', '--cacert', '--cache-dir', '--data', '--hosts', '--if-match', '--jobs', '--max-body', '--noproxy', '--older-than', '--password', '--password-command', '--password-file', '--persist', '--pointer', '--proxy', '--reclaim', '--session', '--session-uri', '--timeout', '--user', '--wait-timeout', '-d', '-j', '-p', '-u')
     $subcommands = @('login', 'get', 'sessions', 'whoami', 'logout', 'post', 'patch', 'put', 'delete', 'token', 'cert', 'exec', 'config')
     $before = @($commandElements | Select-Object -Skip 1 |
         Where-Object { $_.Extent.EndOffset -lt $cursorPosition } | ForEach-Object { $_.Extent.Text })
