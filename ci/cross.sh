@@ -119,7 +119,8 @@ windows_cycle() {
     expect 0 "a patch" patch "$host" /redfish/v1/Systems/1 --data '{"AssetTag":"wine"}'
     expect 0 "the patch took" get "$host" /redfish/v1/Systems/1 --pointer /AssetTag
     grep -q wine "$work/out" || fail "AssetTag is $(cat "$work/out")"
-    expect 3 "exec runs its command and exits with its code" exec "$host" -- cmd /c "exit 3"
+    expect 3 "exec runs its command with the session and exits with its code" \
+        exec "$host" -- cmd /c "if defined RFSESSION_TOKEN (exit 3) else (exit 4)"
     expect 0 logout -v logout "$host"
     sed "s/^/cross:   /" "$work/err"
     [ -z "$(ls "$cache"/*.json 2>/dev/null)" ] || fail "the entry is left after logout"
@@ -138,6 +139,8 @@ windows_cycle() {
     wait "$first" || fail "the first login failed: $(cat "$work/first")"
     grep -q "waiting for the lock" "$work/err" || fail "no wait on the lock: $(cat "$work/err")"
     grep "waiting for the lock" "$work/err" | sed 's/^/cross:   /'
+    tr -d '\r' <"$work/first" | grep -q "> POST" || fail "the first login made no session"
+    ! grep -q "> POST" "$work/err" || fail "the second login made a session of its own"
     CA=none
     expect 0 "logout --all (each host with the trust its entry remembers)" logout --all
     CA=
