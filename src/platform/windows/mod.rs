@@ -15,7 +15,8 @@ use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
 use windows_sys::Win32::Foundation::{
-    CloseHandle, ERROR_ALREADY_EXISTS, GetLastError, HANDLE, HLOCAL, LocalFree, STILL_ACTIVE,
+    CloseHandle, ERROR_ACCESS_DENIED, ERROR_ALREADY_EXISTS, GetLastError, HANDLE, HLOCAL,
+    LocalFree, STILL_ACTIVE,
 };
 use windows_sys::Win32::Security::Authorization::{
     ConvertSidToStringSidW, GetNamedSecurityInfoW, SE_FILE_OBJECT, SetNamedSecurityInfoW,
@@ -402,7 +403,9 @@ fn open_process(pid: u32) -> Option<Handle> {
 /// Does process `pid` exist and still run?
 pub fn process_alive(pid: u32) -> bool {
     let Some(h) = open_process(pid) else {
-        return false;
+        // Access denied: it exists, but is another account's (or protected).
+        // SAFETY: right after the failed call.
+        return pid != 0 && unsafe { GetLastError() } == ERROR_ACCESS_DENIED;
     };
     let mut code = 0u32;
     // SAFETY: a process handle with query rights.
