@@ -319,8 +319,9 @@ fn page(cmd: &clap::Command, sub: Option<&str>) -> io::Result<String> {
 }
 
 const FILES: &str = "\
-$RFSESSION_CACHE_DIR, else ~/.local/state/rfsession (the platform's state directory): \
-the cache, mode 0700. One file per host, <scheme>_<host>_<port>.json, mode 0600, holding \
+$RFSESSION_CACHE_DIR, else ~/.local/state/rfsession (the platform's state directory; \
+~/Library/Application Support/rfsession on macOS, %LOCALAPPDATA%\\rfsession\\data on Windows): \
+the cache, mode 0700 (on Windows an access list for the user alone). One file per host, <scheme>_<host>_<port>.json, mode 0600, holding \
 the user, the session token, the session URI and id, the Context sent at login, the \
 creation time, the BMC's idle timeout and, after a login with -k, the pinned certificate \
 fingerprint. Its modification time is the session's last use. Beside it <...>.lock, locked \
