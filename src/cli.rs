@@ -347,7 +347,8 @@ pub struct GetArgs {
     pub host: String,
 
     /// Redfish paths such as /redfish/v1/Systems/1 (a path without a leading / is taken
-    /// under /redfish/v1/); query options like ?$expand=. pass through untouched
+    /// under /redfish/v1/; none, or /, is the service root); query options like ?$expand=.
+    /// pass through untouched
     #[arg(value_name = "PATH", value_hint = ValueHint::Url)]
     pub paths: Vec<String>,
 

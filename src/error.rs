@@ -31,6 +31,18 @@ pub enum Error {
     Output(#[from] io::Error),
     #[error("{path} has no value at JSON pointer {pointer}")]
     NoValue { path: String, pointer: String },
+    #[error("{failed} of {total} paths failed (listed above)")]
+    PathsFailed {
+        failed: usize,
+        total: usize,
+        code: ExitCode,
+    },
+    #[error("cannot run {program}: {detail}")]
+    Exec {
+        program: String,
+        detail: String,
+        code: ExitCode,
+    },
     #[error("{host}: {source}")]
     OnHost { host: String, source: Box<Error> },
 }
@@ -63,7 +75,11 @@ impl Error {
     /// Attach the host the error is about, for the operator's one line.
     pub fn on(self, host: &impl ToString) -> Error {
         match self {
-            e @ (Error::OnHost { .. } | Error::Usage(_) | Error::SomeFailed { .. }) => e,
+            e @ (Error::OnHost { .. }
+            | Error::Usage(_)
+            | Error::SomeFailed { .. }
+            | Error::PathsFailed { .. }
+            | Error::Exec { .. }) => e,
             e => Error::OnHost {
                 host: host.to_string(),
                 source: Box::new(e),
@@ -77,7 +93,9 @@ impl Error {
             Error::Session(s) => session_exit(s),
             Error::Settings(e) if e.is_unsafe() => ExitCode::Cache,
             Error::Settings(_) => ExitCode::Usage,
-            Error::SomeFailed { code, .. } => *code,
+            Error::SomeFailed { code, .. }
+            | Error::PathsFailed { code, .. }
+            | Error::Exec { code, .. } => *code,
             Error::SessionsKept { .. } => ExitCode::Bmc,
             Error::Output(_) | Error::NoValue { .. } => ExitCode::Failure,
             Error::OnHost { source, .. } => source.exit_code(),

@@ -14,10 +14,14 @@ pub enum ExitCode {
     Connection = 5,
     Bmc = 6,
     Cache = 7,
+    /// As shells say for a program that cannot be run (`exec`).
+    CannotRun = 126,
+    /// As shells say for a program that is not found (`exec`).
+    NotFound = 127,
 }
 
 impl ExitCode {
-    pub const ALL: [ExitCode; 8] = [
+    pub const ALL: [ExitCode; 10] = [
         ExitCode::Success,
         ExitCode::Failure,
         ExitCode::Usage,
@@ -26,6 +30,8 @@ impl ExitCode {
         ExitCode::Connection,
         ExitCode::Bmc,
         ExitCode::Cache,
+        ExitCode::CannotRun,
+        ExitCode::NotFound,
     ];
 
     pub fn code(self) -> u8 {
@@ -50,6 +56,10 @@ impl ExitCode {
             ExitCode::Cache => {
                 "local cache problem (unreadable entry, unsafe permissions, lock wait exceeded)"
             }
+            ExitCode::CannotRun => {
+                "exec: the COMMAND cannot be run (not executable), as shells say"
+            }
+            ExitCode::NotFound => "exec: the COMMAND was not found, as shells say",
         }
     }
 
@@ -88,9 +98,10 @@ mod tests {
 
     #[test]
     fn codes_are_distinct_and_ordered() {
-        for (i, c) in ExitCode::ALL.iter().enumerate() {
+        for (i, c) in ExitCode::ALL[..8].iter().enumerate() {
             assert_eq!(usize::from(c.code()), i);
         }
+        assert!(ExitCode::ALL.windows(2).all(|w| w[0] < w[1]));
         assert_eq!(
             ExitCode::NoSession
                 .merge(ExitCode::Bmc)

@@ -31,3 +31,4 @@ pub use commands::run;
 pub use error::Error;
 use platform::signals;
 pub use platform::signals::harden;
+pub use settings::KEYS as SETTINGS_KEYS;

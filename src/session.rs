@@ -6,6 +6,7 @@
 //! before an entry is replaced or removed, its session is ended or the BMC confirms it gone
 //! (DELETE answering 2xx, 404 or 401).
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -242,6 +243,16 @@ impl Sessions {
             deadline: Instant::now() + timeout,
             timeout,
             hs,
+            prompt: true,
+        }
+    }
+
+    /// One host of many worked at once: nobody is asked for a password mid-run (the
+    /// workers would ask all together).
+    pub fn on_unattended(&self, host: &Host) -> HostSession<'_> {
+        HostSession {
+            prompt: false,
+            ..self.on(host)
         }
     }
 
@@ -280,6 +291,8 @@ pub struct HostSession<'a> {
     pub hs: HostSettings,
     timeout: Duration,
     deadline: Instant,
+    /// A person at a terminal may be asked for a password to log in again.
+    prompt: bool,
 }
 
 /// A cached session ready for requests; with `basic`, HTTP Basic credentials instead.
@@ -839,6 +852,12 @@ impl HostSession<'_> {
             Plan::Replace(e) if !force && e.user == user => dead = Some(e.token),
             _ => {}
         }
+        if self.will_prompt(password) {
+            // A person is about to type a password: show a certificate problem (a wrong
+            // --cacert, a changed pin) first, not after it was typed.
+            let trust = self.trust(self.entry()?.as_ref(), self.repin(force));
+            self.bmc(trust)?.sessions_path()?;
+        }
         let password = self.passwords(password).read(user, &self.host)?;
         let lock = self.lock()?;
         // Another process may have logged in or out while we waited: decide again.
@@ -931,9 +950,15 @@ impl HostSession<'_> {
         self.passwords(pw).available()
     }
 
-    /// Is a password at hand without asking anyone, for a login again after a 401?
+    /// Can we log in again after a 401: a password at hand, or a person at the terminal to
+    /// ask, as `login` would (never in scripts: no terminal, no prompt, exit 4)?
     fn can_relogin(&self, pw: &PasswordSource) -> bool {
-        self.passwords(pw).available()
+        self.passwords(pw).available() || self.will_prompt(pw)
+    }
+
+    /// Will reading the password ask the person at the terminal?
+    fn will_prompt(&self, pw: &PasswordSource) -> bool {
+        self.prompt && !self.passwords(pw).available() && std::io::stdin().is_terminal()
     }
 
     /// Do `request` with the session; a 401 means nothing was applied, so when a password
@@ -1028,6 +1053,12 @@ impl HostSession<'_> {
     /// session).
     pub fn relogin(&self, live: &mut Live, user: Option<&str>, pw: &PasswordSource) -> Result<()> {
         let user = user.unwrap_or(&live.entry.user).to_owned();
+        if self.will_prompt(pw) {
+            warn(&format!(
+                "{}: the BMC no longer accepts the cached session of {user}; log in again",
+                self.host
+            ));
+        }
         let password = self.passwords(pw).read(&user, &self.host)?;
         let lock = self.lock()?;
         // Logged out meanwhile: a password source is at hand, so the caller gets a session

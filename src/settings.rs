@@ -131,6 +131,67 @@ impl fmt::Display for DurationText {
     }
 }
 
+/// Every key a section takes: name, value, meaning. The fields of `Section` above are the
+/// parser's definition (a test holds the two equal); rfsession-settings(5) is written from
+/// this table.
+pub const KEYS: &[(&str, &str, &str)] = &[
+    (
+        "url",
+        "URL",
+        "Makes the section an alias: the section's name, given as HOST, is this URL (https://10.0.4.17:8443), sharing its cache entry and settings. Not in [defaults].",
+    ),
+    (
+        "user",
+        "NAME",
+        "The user to log in as (-u and RFSESSION_USER beat it).",
+    ),
+    (
+        "password_file",
+        "PATH",
+        "The password is the first line of this file. The settings file must then be private to you (chmod 600), or rfsession refuses it.",
+    ),
+    (
+        "password_command",
+        "COMMAND",
+        "The password is the first line this command prints, run with sh -c (pass show lab/bmc). Not with password_file in the same section.",
+    ),
+    (
+        "cacert",
+        "PATH",
+        "Verify the BMC's certificate with this PEM CA bundle instead of the system's (--cacert beats it).",
+    ),
+    (
+        "insecure",
+        "true|false",
+        "Accept the BMC's certificate on first use and pin its fingerprint in the cache entry, as -k does.",
+    ),
+    (
+        "proxy",
+        "URL",
+        "An http://, socks5:// or socks5h:// proxy (--proxy and the *_PROXY variables beat it).",
+    ),
+    (
+        "noproxy",
+        "LIST",
+        "Hosts reached without the proxy, with curl's NO_PROXY meaning: names, domain suffixes, addresses, CIDR ranges, or * (--noproxy and NO_PROXY beat it).",
+    ),
+    (
+        "timeout",
+        "DURATION",
+        "All requests for one host in one call together take at most this long: seconds (20) or a duration string (\"500ms\", \"2m\"); default 30 s (--timeout beats it).",
+    ),
+    (
+        "persist",
+        "DURATION",
+        "Keep the connection open this long between calls through a keeper process (\"60s\", \"5m\"; --persist and RFSESSION_PERSIST beat it).",
+    ),
+    (
+        "auth",
+        "session|basic",
+        "How the host is reached: a Redfish session (the default), or HTTP Basic with every request for services that have no sessions, the password then read from an unattended source (login --auth beats it).",
+    ),
+];
+
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
@@ -647,6 +708,25 @@ mod tests {
         std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600))
             .unwrap();
         Settings::load(Some(path), Flags::default()).unwrap()
+    }
+
+    #[test]
+    fn the_documented_keys_are_the_parsed_keys() {
+        // serde names every field it accepts when it meets one it does not.
+        let err = toml::from_str::<FileText>("[defaults]\nno_such_key = 1\n")
+            .unwrap_err()
+            .to_string();
+        let accepted: Vec<&str> = err
+            .split("expected one of ")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{err}"))
+            .split(',')
+            .map(|k| k.trim().trim_matches('`'))
+            .filter(|k| !k.is_empty())
+            .map(|k| k.lines().next().unwrap_or(k).trim_matches('`'))
+            .collect();
+        let documented: Vec<&str> = KEYS.iter().map(|(k, _, _)| *k).collect();
+        assert_eq!(accepted, documented, "{err}");
     }
 
     #[test]

@@ -439,8 +439,11 @@ impl Transport {
             };
             self.log(format_args!("> {name}: <redacted>"));
         }
-        if req.json.is_some() {
+        if let Some(body) = req.json {
             self.log(format_args!("> Content-Type: application/json"));
+            if self.options.verbose {
+                self.log(format_args!("> {}", shown_body(body)));
+            }
         }
         let kept = match &self.options.keeper {
             Some(link) => self.via_keeper(link, req),
@@ -718,6 +721,41 @@ pub fn redact_proxy(url: &str) -> String {
             None => format!("{scheme}***@{hostpart}"),
         },
         None => url.to_owned(),
+    }
+}
+
+/// The reason phrase of a status code (`204` -> `No Content`), empty when none is known.
+pub fn reason(status: u16) -> &'static str {
+    ureq::http::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
+}
+
+/// A request body as -v shows it: compact JSON with every `Password` value redacted
+/// (a login's, an account's), or its size when it is not JSON.
+fn shown_body(body: &[u8]) -> String {
+    fn redact(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m.iter_mut() {
+                    if k.to_ascii_lowercase().contains("password") && !v.is_null() {
+                        *v = serde_json::Value::String("<redacted>".into());
+                    } else {
+                        redact(v);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(redact),
+            _ => {}
+        }
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut v) => {
+            redact(&mut v);
+            v.to_string()
+        }
+        Err(_) => format!("<{} bytes, not JSON>", body.len()),
     }
 }
 

@@ -26,7 +26,7 @@ fi
 ip link set lo up
 emulator=target/debug/bmc-emulator
 profiles=("$@")
-[ ${#profiles[@]} -gt 0 ] || mapfile -t profiles < <("$emulator" --profiles | sed -n 's/^\([a-z0-9-]*\): .*/\1/p')
+[ ${#profiles[@]} -gt 0 ] || mapfile -t profiles < <("$emulator" --profiles | awk 'NR > 1 && $1 !~ /:$/ {print $1}')
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -35,7 +35,7 @@ for p in "${profiles[@]}"; do
     "$emulator" --profile "$p" --ca-out "$work/ca.pem" >"$work/ready" &
     pid=$!
     for _ in $(seq 50); do grep -q READY "$work/ready" 2>/dev/null && break; sleep 0.1; done
-    url=$(sed -n 's/^READY //p' "$work/ready")
+    url=$(awk '/^READY/ {print $2; exit}' "$work/ready")
     rm -rf "$work/report"
     REQUESTS_CA_BUNDLE="$work/ca.pem" "$venv/bin/rf_protocol_validator" -r "$url" \
         -u admin -p secret-pw-1 --ca-bundle "$work/ca.pem" --avoid-http-redirect \

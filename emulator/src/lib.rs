@@ -25,7 +25,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 pub use certs::{CertKind, certificate, server_config};
 pub use http::{Request, header};
-pub use quirks::{DeleteAnswer, EtagStyle, IdStyle, LocationStyle, LoginAnswer, Profile, Quirks};
+pub use quirks::{
+    DeleteAnswer, EtagStyle, IdStyle, LocationStyle, LoginAnswer, Profile, Quirks, SessionPost,
+    TaskStyle,
+};
 
 pub const USER: &str = "admin";
 pub const PASSWORD: &str = "secret-pw-1";
@@ -46,6 +49,8 @@ pub struct Config {
     pub handshake_delay: Duration,
     /// Close a connection that sat idle this long (many BMCs close idle ones after seconds).
     pub idle_close: Duration,
+    /// Tasks and Dell jobs run at least this long (`--task-seconds`), so a progress shows.
+    pub task_time: Duration,
     /// The certificate served (with TLS).
     pub cert: CertKind,
     /// Speak TLS 1.2 only.
@@ -64,6 +69,7 @@ impl Config {
             sessions_path: profile.quirks().sessions_path.into(),
             handshake_delay: Duration::ZERO,
             idle_close: Duration::from_secs(60),
+            task_time: Duration::ZERO,
             cert: CertKind::Signed,
             tls12_only: false,
         }
@@ -179,6 +185,9 @@ pub struct Task {
     pub polls_left: u32,
     pub fails: bool,
     pub done: bool,
+    /// Running until this much time has passed since it started, whatever the polls.
+    pub started: Instant,
+    pub lasts: Duration,
 }
 
 #[derive(Debug, Clone)]

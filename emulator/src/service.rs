@@ -11,6 +11,7 @@ use crate::quirks::{
     DeleteAnswer, EtagStyle, IdStyle, LocationStyle, LoginAnswer, Quirks, SessionPost,
 };
 
+mod inventory;
 mod systems;
 use crate::{Account, Config, Session, Shared, State};
 
@@ -417,6 +418,8 @@ impl Cx<'_> {
             "EventService": {"@odata.id": "/redfish/v1/EventService"},
             "Systems": {"@odata.id": "/redfish/v1/Systems"},
             "Managers": {"@odata.id": "/redfish/v1/Managers"},
+            "Chassis": {"@odata.id": "/redfish/v1/Chassis"},
+            "UpdateService": {"@odata.id": "/redfish/v1/UpdateService"},
             "JsonSchemas": {"@odata.id": "/redfish/v1/JsonSchemas"},
             "Registries": {"@odata.id": "/redfish/v1/Registries"},
         });
@@ -1006,6 +1009,7 @@ impl Cx<'_> {
             "/redfish/v1/Managers/1" => json!({
                 "@odata.id": path, "@odata.type": "#Manager.v1_5_1.Manager", "Id": "1",
                 "Name": "Manager", "ManagerType": "BMC", "FirmwareVersion": "iLO 5 v2.72",
+                "LogServices": {"@odata.id": "/redfish/v1/Managers/1/LogServices"},
             }),
             "/redfish/v1/JsonSchemas" => collection(path, "JsonSchemaFileCollection", Vec::new()),
             "/redfish/v1/Registries" => {
@@ -1016,24 +1020,6 @@ impl Cx<'_> {
                 "ComputerSystemCollection",
                 links(["/redfish/v1/Systems/1".to_owned()]),
             ),
-            "/redfish/v1/Managers/1/LogServices/Log/Entries" => {
-                let skip: usize = query
-                    .split('&')
-                    .find_map(|kv| kv.strip_prefix("$skip="))
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
-                let total = 25;
-                let end = (skip + 10).min(total);
-                let members: Vec<Value> = (skip..end)
-                    .map(|i| json!({"@odata.id": format!("{path}/{i}"), "Id": i.to_string(), "Message": format!("event {i}")}))
-                    .collect();
-                let mut v = collection(path, "LogEntryCollection", members);
-                v["Members@odata.count"] = json!(total);
-                if end < total {
-                    v["Members@odata.nextLink"] = json!(format!("{path}?$skip={end}"));
-                }
-                v
-            }
             "/redfish/v1/Broken/Endless" => {
                 // Pages of 5,000 members, without end.
                 let page: u64 = query
@@ -1062,7 +1048,10 @@ impl Cx<'_> {
             "/redfish/v1/Broken/Foreign" => json!({"@odata.id": path,
                 "Members": [{"@odata.id": "/redfish/v1/Systems/1"}],
                 "Members@odata.nextLink": "https://203.0.113.9/redfish/v1/Broken/Foreign?page=1"}),
-            _ => return self.special(path, query),
+            _ => match inventory::resource(path, query) {
+                Some(v) => v,
+                None => return self.special(path, query),
+            },
         };
         Some(Resp::json(200, v))
     }

@@ -6,6 +6,7 @@ use std::io::Write;
 use super::parse_host;
 use crate::cli::ExecArgs;
 use crate::error::{Error, Result};
+use crate::exit::ExitCode;
 use crate::platform::{self, signals};
 use crate::session::{SessionError, Sessions};
 
@@ -41,8 +42,24 @@ pub fn run(sessions: &Sessions, args: ExecArgs) -> Result<()> {
         )
         .env_remove("RFSESSION_CACERT");
     signals::unharden();
+    // As shells do: 127 for a program not found, 126 for one that cannot be run.
     let cannot = |err: std::io::Error| {
-        Error::Usage(format!("cannot run {}: {err}", program.to_string_lossy()))
+        let (code, detail) = match err.kind() {
+            std::io::ErrorKind::NotFound => (
+                ExitCode::NotFound,
+                "command not found; check its name, or give its path".to_owned(),
+            ),
+            std::io::ErrorKind::PermissionDenied => (
+                ExitCode::CannotRun,
+                "permission denied; is it executable (chmod +x), and not a directory?".to_owned(),
+            ),
+            _ => (ExitCode::CannotRun, err.to_string()),
+        };
+        Error::Exec {
+            program: program.to_string_lossy().into_owned(),
+            code,
+            detail,
+        }
     };
     let Some(file) = cacert else {
         // Nothing to remove afterwards: become COMMAND. exec returns only on failure.

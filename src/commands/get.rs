@@ -8,9 +8,10 @@ use serde_json::Value;
 use super::{parse_host, request_path};
 use crate::cli::GetArgs;
 use crate::error::{Error, Result};
-use crate::output::Output;
+use crate::exit::ExitCode;
+use crate::output::{Output, warn};
 use crate::redfish::{RedfishError, parse_json};
-use crate::session::{HostSession, SessionError, Sessions};
+use crate::session::{HostSession, Live, SessionError, Sessions};
 
 pub fn run(sessions: &Sessions, out: Output, args: GetArgs) -> Result<()> {
     if let Some(file) = &args.fleet.hosts {
@@ -27,19 +28,32 @@ pub fn run(sessions: &Sessions, out: Output, args: GetArgs) -> Result<()> {
         _ => (args.host.clone(), args.paths.clone()),
     };
     let host = parse_host(sessions, &host)?;
+    check_pointer(args.pointer.as_deref())?;
+    // No PATH, or `/`: the service root, where a person starts.
+    let mut paths = paths;
     if paths.is_empty() {
-        return Err(Error::Usage(
-            "no PATH given, e.g. /redfish/v1/Systems".into(),
-        ));
+        paths.push(ROOT.into());
     }
     if args.raw && paths.len() > 1 {
         return Err(Error::Usage("--raw takes exactly one PATH".into()));
     }
     let paths = paths
         .iter()
-        .map(|p| request_path(&host, p))
+        .map(|p| request_path(&host, if p == "/" { ROOT } else { p }))
         .collect::<Result<Vec<_>>>()?;
     run_on(&sessions.on(&host), out, &args, &paths).map_err(|e| e.on(&host))
+}
+
+const ROOT: &str = "/redfish/v1/";
+
+/// A JSON pointer starts with `/`: `--pointer PowerState` gets the hint, not a miss.
+fn check_pointer(pointer: Option<&str>) -> Result<()> {
+    match pointer {
+        Some(p) if !p.is_empty() && !p.starts_with('/') => Err(Error::Usage(format!(
+            "--pointer {p}: a JSON pointer starts with /; did you mean --pointer /{p}?"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// `--hosts`: every positional is a PATH; each host's line carries its `body` (an array
@@ -48,6 +62,7 @@ fn fleet(sessions: &Sessions, args: &GetArgs, file: &std::path::Path) -> Result<
     if args.raw {
         return Err(Error::Usage("--raw does not go with --hosts".into()));
     }
+    check_pointer(args.pointer.as_deref())?;
     let mut paths = vec![args.host.clone()];
     paths.extend(args.paths.iter().cloned());
     let mut password = args.password.source();
@@ -82,8 +97,57 @@ fn run_on(on: &HostSession, out: Output, args: &GetArgs, paths: &[String]) -> Re
         on.touch();
         return Ok(());
     }
-    let bodies = fetch(on, args, paths, &args.password.source())?;
-    print_bodies(out, args, bodies)
+    if paths.len() == 1 {
+        let bodies = fetch(on, args, paths, &args.password.source())?;
+        return print_bodies(out, args, bodies);
+    }
+    // Several paths: one that fails costs only its own body. With --ndjson each body is
+    // printed as it arrives and each failure gets its own line; without it the bodies that
+    // came are printed before the failures. The exit code is the highest.
+    let password = args.password.source();
+    let mut live = on.open()?;
+    let mut bodies = Vec::new();
+    let mut failures = Vec::new();
+    let mut failed = 0;
+    let mut code = ExitCode::Success;
+    for (i, path) in paths.iter().enumerate() {
+        match fetch_one(on, &mut live, args, i, path, &password) {
+            Ok(body) if args.ndjson => out.text(&format!("{body}\n"))?,
+            Ok(body) => bodies.push(body),
+            Err(e) if per_path(&e) => {
+                code = code.merge(e.exit_code());
+                failed += 1;
+                let line = format!("{}: {e}", on.hs.host);
+                if args.ndjson {
+                    warn(&line);
+                } else {
+                    failures.push(line);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    on.touch();
+    if !args.ndjson && !bodies.is_empty() {
+        out.json(&Value::Array(bodies))?;
+    }
+    failures.iter().for_each(|l| warn(l));
+    if code == ExitCode::Success {
+        return Ok(());
+    }
+    Err(Error::PathsFailed {
+        failed,
+        total: paths.len(),
+        code,
+    })
+}
+
+/// Errors about one path (its status, its body, no value at --pointer), as against the
+/// session or the connection, which every later path would meet too.
+fn per_path(e: &Error) -> bool {
+    matches!(e.exit_code(), ExitCode::Bmc | ExitCode::Failure)
+        && !matches!(e, Error::Output(_))
+        && !e.is_broken_pipe()
 }
 
 /// The bodies of `paths` (each at --pointer when given, pages merged with --all-pages);
@@ -97,26 +161,38 @@ fn fetch(
     let mut live = on.open_or_login(args.user.as_deref(), password)?;
     let mut bodies = Vec::with_capacity(paths.len());
     for (i, path) in paths.iter().enumerate() {
-        let mut resp = if i == 0 {
-            on.with_relogin(&mut live, args.user.as_deref(), password, |l| l.get(path))?
-        } else {
-            live.get(path).map_err(SessionError::from)?
-        };
-        let bytes = resp.bytes(args.max_body).map_err(RedfishError::from)?;
-        let mut value = parse_json(path, &bytes)?;
-        if args.all_pages {
-            live.merge_pages(path, &mut value, bytes.len() as u64, args.max_body)?;
-        }
-        if let Some(ptr) = &args.pointer {
-            value = value.pointer(ptr).cloned().ok_or_else(|| Error::NoValue {
-                path: path.clone(),
-                pointer: ptr.clone(),
-            })?;
-        }
-        bodies.push(value);
+        bodies.push(fetch_one(on, &mut live, args, i, path, password)?);
     }
     on.touch();
     Ok(bodies)
+}
+
+/// One path's body; the first path of a call may log in again after a 401.
+fn fetch_one(
+    on: &HostSession,
+    live: &mut Live,
+    args: &GetArgs,
+    i: usize,
+    path: &str,
+    password: &crate::password::PasswordSource,
+) -> Result<Value> {
+    let mut resp = if i == 0 {
+        on.with_relogin(live, args.user.as_deref(), password, |l| l.get(path))?
+    } else {
+        live.get(path).map_err(SessionError::from)?
+    };
+    let bytes = resp.bytes(args.max_body).map_err(RedfishError::from)?;
+    let mut value = parse_json(path, &bytes)?;
+    if args.all_pages {
+        live.merge_pages(path, &mut value, bytes.len() as u64, args.max_body)?;
+    }
+    if let Some(ptr) = &args.pointer {
+        value = value.pointer(ptr).cloned().ok_or_else(|| Error::NoValue {
+            path: path.to_owned(),
+            pointer: ptr.clone(),
+        })?;
+    }
+    Ok(value)
 }
 
 fn print_bodies(out: Output, args: &GetArgs, bodies: Vec<Value>) -> Result<()> {

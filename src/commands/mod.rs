@@ -267,7 +267,7 @@ fn each_host(
         fleet.jobs.into(),
         verb,
         true,
-        |h| work(&sessions.on(h), h).map_err(|e| e.on(h)),
+        |h| work(&sessions.on_unattended(h), h).map_err(|e| e.on(h)),
         |h, r| print(&h.key(), r),
     );
     let mut code = if invalid > 0 {

@@ -13,6 +13,7 @@ use crate::host::Host;
 use crate::output::{Output, escape_controls, warn};
 use crate::redfish::{RedfishError, resolve_session_uri};
 use crate::session::{HostSession, IfMatch, SessionError, Sessions};
+use crate::transport::reason;
 
 /// Response bodies of writes are small; a larger one is refused, not parsed.
 const BODY_LIMIT: u64 = 64 << 20;
@@ -77,6 +78,9 @@ fn run_on(
         l.write(req.method, req.path, req.body, req.if_match)
     })?;
     on.touch();
+    let said = format!("{host}: {} {}", req.method, req.path);
+    // The status line is informational: a terminal or -v shows it, a script sees nothing.
+    out.say(&format!("{said}: {} {}", resp.status, reason(resp.status)));
     let monitor = (resp.status == 202)
         .then(|| resp.header("location").and_then(resolve_session_uri))
         .flatten();
@@ -106,6 +110,7 @@ fn run_on(
             let _ = writeln!(io::stderr().lock());
         }
         let end = end.map_err(SessionError::from)?;
+        out.say(&format!("{said}: {}", final_state(&end)));
         if !end.is_null() {
             out.json(&end)?;
         }
@@ -121,6 +126,17 @@ fn run_on(
         Err(_) => out.text(&String::from_utf8_lossy(&bytes))?,
     }
     Ok(())
+}
+
+/// How a task or a Dell job ended, in a few words: `task Completed (OK)`, `job Completed`.
+fn final_state(end: &Value) -> String {
+    let text = |k: &str| end.get(k).and_then(Value::as_str).map(escape_controls);
+    match (text("TaskState"), text("TaskStatus"), text("JobState")) {
+        (Some(state), Some(status), _) => format!("task {state} ({status})"),
+        (Some(state), None, _) => format!("task {state}"),
+        (None, _, Some(state)) => format!("job {state}"),
+        _ => "task over".into(),
+    }
 }
 
 fn dry_run(out: Output, host: &Host, req: &Request) -> Result<()> {

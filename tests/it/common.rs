@@ -205,3 +205,42 @@ pub fn hold_lock(env: &Env, bmc: &Bmc) -> std::fs::File {
 pub fn wait(child: Child) -> Out {
     Out::from(child.wait_with_output().unwrap())
 }
+
+/// `s` quoted for sh.
+pub fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+impl Env {
+    /// `rfsession --cacert CA ARGS` on a pseudo-terminal (`script`), as a person at a shell
+    /// runs it; stdout and stderr arrive together in `stdout`. `input` is typed at it.
+    pub fn run_tty(&self, bmc: &Bmc, args: &[&str], env: &[(&str, &str)], input: &str) -> Out {
+        let mut words = vec![
+            bin(),
+            "--cacert".into(),
+            bmc.ca_path().display().to_string(),
+        ];
+        words.extend(args.iter().map(|a| (*a).to_owned()));
+        let cmd: Vec<String> = words.iter().map(|w| sh_quote(w)).collect();
+        let mut c = Command::new("script");
+        c.args(["-qec", &cmd.join(" "), "/dev/null"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("RFSESSION_CACHE_DIR", self.cache())
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let input = input.to_owned();
+        // Typed slowly enough for a prompt that turns echo off first.
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            let _ = stdin.write_all(input.as_bytes());
+            std::thread::sleep(std::time::Duration::from_secs(5));
+        });
+        Out::from(child.wait_with_output().unwrap())
+    }
+}

@@ -50,8 +50,8 @@ fn completions_and_man_pages_are_up_to_date() {
     }
     assert_eq!(
         files(&root.join("man")).len(),
-        14,
-        "one page per subcommand and the main one"
+        15,
+        "one page per subcommand, the main one and the settings file's"
     );
 }
 

@@ -52,8 +52,58 @@ pub fn generate(root: &Path) -> io::Result<()> {
             page(sub, Some(&name))?,
         )?;
     }
+    fs::write(man.join("rfsession-settings.5"), settings_page())?;
     Ok(())
 }
+
+/// rfsession-settings(5): the settings file, every key from the table the parser is held to.
+fn settings_page() -> String {
+    let mut text = format!(
+        ".TH RFSESSION-SETTINGS 5 \"\" \"rfsession {}\" \"rfsession manual\"\n\
+         .SH NAME\nrfsession\\-settings \\- the settings file of rfsession\n\
+         .SH SYNOPSIS\n{}\n.SH DESCRIPTION\n{}\n.SH KEYS\n",
+        env!("CARGO_PKG_VERSION"),
+        escape(
+            "$RFSESSION_CONFIG, else ~/.config/rfsession/config.toml (the platform's config directory)"
+        ),
+        escape(SETTINGS_DESCRIPTION),
+    );
+    for (key, value, meaning) in rfsession::SETTINGS_KEYS {
+        let _ = write!(
+            text,
+            ".TP\n\\fB{}\\fR = \\fI{}\\fR\n{}\n",
+            escape(key),
+            escape(value),
+            escape(meaning)
+        );
+    }
+    text.push_str(&section("EXAMPLE", SETTINGS_EXAMPLE));
+    text.push_str(".SH \"SEE ALSO\"\n\\fBrfsession\\fR(1), \\fBrfsession-config\\fR(1)\n");
+    text
+}
+
+const SETTINGS_DESCRIPTION: &str = "\
+A TOML file of sections. [defaults] applies to every host; [hosts.\"PATTERN\"] to the hosts \
+whose name (or name:port) the pattern matches, with * as a glob. For each setting the first \
+of these wins: the flag, the environment, the first matching section in file order, \
+[defaults]. An unknown key or a bad value is exit 2, naming the file and line; a file open \
+to group or others that names a password source is refused (exit 7, with the chmod). \
+rfsession config HOST prints what applies to HOST and where each value came from.";
+
+const SETTINGS_EXAMPLE: &str = "\
+[defaults]
+timeout = 20
+
+[hosts.\"bmc*.lab.example.net\"]
+user = \"admin\"
+password_command = \"pass show lab/bmc\"
+cacert = \"/etc/pki/lab-ca.pem\"
+
+[hosts.oldilo]
+url = \"https://10.0.4.17:8443\"
+user = \"Administrator\"
+password_file = \"/root/.oldilo-pass\"
+insecure = true";
 
 /// Every option that takes a value, so the scripts can skip it when counting positionals.
 fn valued_options() -> Vec<String> {
@@ -314,7 +364,11 @@ fn page(cmd: &clap::Command, sub: Option<&str>) -> io::Result<String> {
         .filter(|n| *n != title)
         .map(|n| format!("\\fB{n}\\fR(1)"))
         .collect();
-    let _ = write!(text, ".SH \"SEE ALSO\"\n{}\n", see_also.join(", "));
+    let _ = write!(
+        text,
+        ".SH \"SEE ALSO\"\n{}, \\fBrfsession-settings\\fR(5)\n",
+        see_also.join(", ")
+    );
     Ok(text)
 }
 
@@ -349,7 +403,7 @@ rfsession login bmc1 --token-stdin < token.txt   # adopt a session another tool 
 rfsession get bmc1 /redfish/v1/Systems/1
 rfsession get bmc1 Systems/1 --pointer /PowerState          # prints: On
 rfsession get bmc1 '/redfish/v1/Systems?$expand=.'
-rfsession get bmc1 /redfish/v1/Managers/1/LogServices/Log/Entries --all-pages
+rfsession get bmc1 /redfish/v1/Managers/1/LogServices/Sel/Entries --all-pages
 rfsession get bmc1 /redfish/v1/Systems/1 /redfish/v1/Chassis/1 --ndjson"
         }
         Some("sessions") => {
@@ -386,7 +440,7 @@ rfsession delete bmc1 EventService/Subscriptions/5"
         Some("token") => {
             "\
 curl --cacert <(rfsession cert bmc1) -H @<(rfsession token --header bmc1) https://bmc1/redfish/v1/Systems/1
-redfishtool -r bmc1 -t \"$(rfsession token bmc1)\" Systems    # argv: visible to other users"
+redfishtool -r bmc1 -A Session -t \"$(rfsession token bmc1)\" Systems   # argv: visible to other users"
         }
         Some("cert") => {
             "\

@@ -1,11 +1,13 @@
 //! The integration tests: the built binary against emulated BMCs over TLS, one module per
 //! area, linked once (as cargo's own testsuite is).
 
+mod answers;
 mod basic_auth;
 mod comforts;
 mod commands;
 mod common;
 mod concurrency;
+mod demo;
 mod docs;
 mod faults;
 mod fleet;
@@ -18,6 +20,7 @@ mod others;
 mod persist;
 mod platform;
 mod reach;
+mod readme;
 mod tls;
 mod vendors;
 mod writes;

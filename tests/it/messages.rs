@@ -61,7 +61,7 @@ fn redact_numbers(s: &str) -> String {
 }
 
 /// Each row of the README's failure table (its first cell) and the test here that pins it.
-const ROWS: [(&str, &str); 54] = [
+const ROWS: [(&str, &str); 57] = [
     ("wrong password", "wrong_password"),
     ("password change required", "password_change_required"),
     ("not logged in", "not_logged_in"),
@@ -211,6 +211,18 @@ const ROWS: [(&str, &str); 54] = [
     (
         "a task still running at `--wait-timeout`",
         "task_still_running_at_the_wait_timeout",
+    ),
+    (
+        "`--pointer` without its leading `/`",
+        "pointer_without_its_leading_slash",
+    ),
+    (
+        "one of several `get` PATHs fails",
+        "one_of_several_paths_fails",
+    ),
+    (
+        "`exec` COMMAND not found, or not executable",
+        "exec_command_not_found exec_command_not_executable",
     ),
 ];
 
@@ -1328,6 +1340,77 @@ fn basic_credentials_refused() {
         str![[r#"
 exit 3
 rfsession: https://[HOST]: the BMC rejected the credentials (HTTP 401: There is no valid session established with the implementation. (Base.1.8.NoValidSession)); check the user name and password
+
+"#]]
+    );
+}
+
+#[test]
+fn pointer_without_its_leading_slash() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let out = env.run(
+        &bmc,
+        &["get", &bmc.host(), "Systems/1", "--pointer", "PowerState"],
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 2
+rfsession: --pointer PowerState: a JSON pointer starts with /; did you mean --pointer /PowerState?
+
+"#]]
+    );
+}
+
+#[test]
+fn one_of_several_paths_fails() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let out = env.run(
+        &bmc,
+        &[
+            "get",
+            &bmc.host(),
+            "Systems/1",
+            "/redfish/v1/Nothing/Here",
+            "--ndjson",
+        ],
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: GET /redfish/v1/Nothing/Here answered HTTP 404: The resource at the URI was not found. (Base.1.8.ResourceMissingAtURI)
+rfsession: 1 of 2 paths failed (listed above)
+
+"#]]
+    );
+}
+
+#[test]
+fn exec_command_not_found() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let out = env.run(&bmc, &["exec", &bmc.host(), "--", "no-such-command-here"]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 127
+rfsession: cannot run no-such-command-here: command not found; check its name, or give its path
+
+"#]]
+    );
+}
+
+#[test]
+fn exec_command_not_executable() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let plain = env.dir.path().join("plain-file");
+    fs::write(&plain, "echo hi\n").unwrap();
+    let out = env.run(&bmc, &["exec", &bmc.host(), "--", plain.to_str().unwrap()]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 126
+rfsession: cannot run [TMP]/plain-file: permission denied; is it executable (chmod +x), and not a directory?
 
 "#]]
     );

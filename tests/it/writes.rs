@@ -430,7 +430,7 @@ fn exec_passes_the_exit_code_and_signals_through_and_checks_the_session() {
     assert_eq!(o.status.signal(), Some(libc::SIGTERM));
     let out = env
         .run(&bmc, &["exec", &host, "--", "no-such-program-here"])
-        .code(2);
+        .code(127);
     assert!(
         out.stderr.contains("cannot run no-such-program-here"),
         "{out:?}"

@@ -131,6 +131,7 @@ impl Cx<'_> {
                 "BootSourceOverrideTarget@Redfish.AllowableValues": BOOT_TARGETS,
             },
             "Bios": {"@odata.id": BIOS},
+            "LogServices": {"@odata.id": "/redfish/v1/Systems/1/LogServices"},
             "Actions": {"#ComputerSystem.Reset": {
                 "target": RESET, "ResetType@Redfish.AllowableValues": RESET_TYPES}},
             "Query": self.query,
@@ -297,6 +298,8 @@ impl Cx<'_> {
             polls_left: f.task_polls,
             fails: f.task_fails,
             done: false,
+            started: std::time::Instant::now(),
+            lasts: self.shared.config.task_time,
         };
         let retry_after = f.task_retry_after;
         let resp = match self.q.tasks {
@@ -319,6 +322,8 @@ impl Cx<'_> {
         let t = &mut self.st.tasks[i];
         if t.polls_left > 0 {
             t.polls_left -= 1;
+        } else if t.started.elapsed() < t.lasts {
+            // Still running: its time is not up.
         } else if !t.done {
             t.done = true;
             if !t.fails {
@@ -385,6 +390,8 @@ fn power(sys: &mut crate::System, reset_type: &str) {
 fn percent(t: &Task) -> u32 {
     if t.done {
         100
+    } else if !t.lasts.is_zero() {
+        (t.started.elapsed().as_millis() * 100 / t.lasts.as_millis()).min(99) as u32
     } else {
         (t.polls - t.polls_left) * 100 / (t.polls + 1)
     }
