@@ -122,7 +122,7 @@ windows_cycle() {
     expect 3 "exec runs its command with the session and exits with its code" \
         exec "$host" -- cmd /c "if defined RFSESSION_TOKEN (exit 3) else (exit 4)"
     expect 0 logout -v logout "$host"
-    sed "s/^/cross:   /" "$work/err"
+    grep "logged out" "$work/err" | sed "s/^/cross:   /"
     [ -z "$(ls "$cache"/*.json 2>/dev/null)" ] || fail "the entry is left after logout"
     expect 0 "login again" login "$host" -u admin
 
