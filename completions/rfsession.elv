@@ -61,7 +61,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand -p 'The password itself (visible to other users in the process list; prefer the others)'
             cand --password 'The password itself (visible to other users in the process list; prefer the others)'
             cand --password-command 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)'
-            cand --session-uri 'With --token-stdin: the session''s URI, when the BMC cannot tell it'
+            cand --session-uri 'With --token-stdin: the session''s Id or URI (a member of the BMC''s sessions collection), when the BMC cannot tell it'
             cand --auth 'basic: send the credentials with every request (HTTP Basic) instead of a session, for services without sessions; remembered for HOST, the password never stored'
             cand --reclaim 'Before logging in, end this user''s sessions that no entry of this cache names (only those older than DURATION when given), using HTTP Basic: for a full table'
             cand --hosts 'Run for every HOST in this file (one per line, # comments; - for standard input; at most 100,000 hosts); prints one JSON line per host as each finishes'

@@ -58,7 +58,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s u -l user 
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-file -d 'Read the password from the first line of this file (keep it mode 0600)' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -s p -l password -d 'The password itself (visible to other users in the process list; prefer the others)' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-command -d 'Run CMD with sh -c and take the first line it prints (pass show bmc/admin, secret-tool lookup ..., vault kv get -field=password ..., op read ...)' -r -f -a "(__fish_complete_command)"
-complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l session-uri -d 'With --token-stdin: the session\'s URI, when the BMC cannot tell it' -r
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l session-uri -d 'With --token-stdin: the session\'s Id or URI (a member of the BMC\'s sessions collection), when the BMC cannot tell it' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l auth -d 'basic: send the credentials with every request (HTTP Basic) instead of a session, for services without sessions; remembered for HOST, the password never stored' -r -f -a "session\t''
 basic\t''"
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l reclaim -d 'Before logging in, end this user\'s sessions that no entry of this cache names (only those older than DURATION when given), using HTTP Basic: for a full table' -r

@@ -33,7 +33,14 @@ pub struct Entry {
     pub format: u64,
     /// The normalized host key, as `Host::key`.
     pub host: String,
-    pub user: String,
+    /// None for an adopted session whose user the BMC did not reveal (entries of older
+    /// versions wrote the placeholder "(adopted)": never a user name to log in with).
+    #[serde(
+        default,
+        deserialize_with = "known_user",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub user: Option<String>,
     pub token: Secret,
     /// Path of the session resource on `host`, when the BMC told (older entries write "").
     #[serde(
@@ -77,6 +84,17 @@ pub struct Entry {
     /// Fields written by other versions, kept as they were.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl Entry {
+    /// The user for the operator's eyes (never sent anywhere).
+    pub fn shown_user(&self) -> &str {
+        self.user.as_deref().unwrap_or("an unknown user")
+    }
+}
+
+fn known_user<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(empty_as_none(d)?.filter(|s| s != "(adopted)"))
 }
 
 /// A process that ran `rfsession login` for this entry and still counts on its session.
@@ -557,6 +575,20 @@ mod tests {
         assert_eq!(e.session_uri, None);
         let text = serde_json::to_string(&e).unwrap();
         assert!(!text.contains("session_uri"), "{text}");
+    }
+
+    #[test]
+    fn the_placeholder_user_of_older_adopted_entries_reads_as_unknown() {
+        let e = parse_entry(
+            r#"{"format":1,"host":"https://bmc1","user":"(adopted)","token":"t","created":1}"#,
+        )
+        .unwrap();
+        assert_eq!(e.user, None);
+        let e =
+            parse_entry(r#"{"format":1,"host":"https://bmc1","token":"t","created":1}"#).unwrap();
+        assert_eq!(e.user, None);
+        let text = serde_json::to_string(&e).unwrap();
+        assert!(!text.contains("user"), "{text}");
     }
 
     proptest! {

@@ -136,7 +136,7 @@ pub enum Command {
     /// unset when the entry is verified with the system's CA store) in its environment,
     /// which only the same user can read. Standard input, output and error are COMMAND's;
     /// the exit code is COMMAND's, and a COMMAND killed by signal N shows as 128+N in the
-    /// shell. No new session is created.
+    /// shell. A session is created only by that login again, never while the cached one works.
     Exec(ExecArgs),
     /// Show the settings that apply to HOST and where each comes from (never a password)
     Config(ConfigArgs),
@@ -231,7 +231,8 @@ pub struct LoginArgs {
     #[arg(long, conflicts_with_all = ["password_stdin", "password_file", "password", "force"])]
     pub token_stdin: bool,
 
-    /// With --token-stdin: the session's URI, when the BMC cannot tell it
+    /// With --token-stdin: the session's Id or URI (a member of the BMC's sessions
+    /// collection), when the BMC cannot tell it
     #[arg(long, value_name = "URI", requires = "token_stdin")]
     pub session_uri: Option<String>,
 

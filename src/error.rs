@@ -121,7 +121,10 @@ fn session_exit(e: &SessionError) -> ExitCode {
         SessionError::NoUser
         | SessionError::Password(_)
         | SessionError::NoSuchSession { .. }
-        | SessionError::BadSessionId { .. }
+        | SessionError::BadSessionUri { .. }
+        | SessionError::GivenTokenTooLarge
+        | SessionError::NotTokensSession { .. }
+        | SessionError::UnknownUser { .. }
         | SessionError::NoAnchors { .. } => ExitCode::Usage,
         SessionError::Cache(_) | SessionError::NotSaved { .. } => ExitCode::Cache,
         SessionError::Redfish(r) | SessionError::OldSessionKept { source: r, .. } => {
@@ -136,7 +139,9 @@ fn redfish_exit(e: &RedfishError) -> ExitCode {
         RedfishError::Rejected { .. } => ExitCode::Credentials,
         RedfishError::Unauthorized { .. } => ExitCode::NoSession,
         RedfishError::Transport(t) => match t {
-            TransportError::TooLarge(_) | TransportError::ForeignRedirect(_) => ExitCode::Bmc,
+            TransportError::TooLarge(_)
+            | TransportError::ForeignRedirect(_)
+            | TransportError::NotAPath(_) => ExitCode::Bmc,
             TransportError::Output(_) => ExitCode::Failure,
             // A --cacert that cannot be read is a mistake on the command line.
             TransportError::Setup(TlsSetupError::Read { .. } | TlsSetupError::Empty { .. }) => {

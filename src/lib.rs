@@ -13,6 +13,7 @@ pub mod exit;
 mod fleet;
 pub mod host;
 mod keeper;
+mod links;
 pub mod output;
 mod password;
 mod platform;

@@ -6,8 +6,9 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::host::Host;
+use crate::links;
 use crate::secret::Secret;
-use crate::transport::{Response, Transport, TransportError, resolve_reference, same_origin_path};
+use crate::transport::{Response, Transport, TransportError};
 
 pub const DEFAULT_SESSIONS: &str = "/redfish/v1/SessionService/Sessions";
 /// Error bodies are read for their message only; never more than this.
@@ -68,7 +69,9 @@ pub enum RedfishError {
         "cannot find this session among the BMC's sessions (no URI, no MySession, no matching Context); list them with `rfsession sessions {host}` and end it with `rfsession logout {host} --session ID`"
     )]
     SessionNotFound { host: String },
-    #[error("{path}: the BMC's {what} {link} points to another host; not followed")]
+    #[error(
+        "{path}: the BMC's {what} {link} points to another host or is not a plain path; not followed (the token goes only to the host that issued it)"
+    )]
     ForeignLink {
         path: String,
         what: &'static str,
@@ -180,7 +183,9 @@ impl Bmc {
         let link = root
             .pointer("/Links/Sessions/@odata.id")
             .and_then(Value::as_str)
-            .and_then(resolve_session_uri);
+            .and_then(|l| links::on_host(&self.host, "/redfish/v1/", l))
+            .map(|p| p.trim_end_matches('/').to_owned())
+            .filter(|p| p.starts_with("/redfish/") && !p.contains('?'));
         Ok(link.unwrap_or_else(|| DEFAULT_SESSIONS.to_owned()))
     }
 
@@ -292,14 +297,12 @@ impl Bmc {
             .unwrap_or(Value::Null);
         // Only a member of the collection is a session: a DELETE of anything else (the
         // collection itself, say) would not end it.
-        let member = |uri: Option<String>| uri.filter(|u| is_member(sessions, u));
-        let session_uri = member(location.as_deref().and_then(resolve_session_uri)).or_else(|| {
-            member(
-                body.get("@odata.id")
-                    .and_then(Value::as_str)
-                    .and_then(resolve_session_uri),
-            )
-        });
+        let member = |link: Option<&str>| {
+            link.and_then(|l| links::session_path(&self.host, l))
+                .filter(|u| is_member(sessions, u))
+        };
+        let session_uri = member(location.as_deref())
+            .or_else(|| member(body.get("@odata.id").and_then(Value::as_str)));
         let session_id = body
             .get("Id")
             .and_then(Value::as_str)
@@ -383,6 +386,21 @@ impl Bmc {
             .and_then(|v| v.get("@odata.etag")?.as_str().map(normalize_etag)))
     }
 
+    /// A link in the answer to `base`, as a path on the host logged in to (see `links`);
+    /// `what` names the link in the error.
+    pub fn follow(
+        &self,
+        base: &str,
+        what: &'static str,
+        link: &str,
+    ) -> Result<String, RedfishError> {
+        links::on_host(&self.host, base, link).ok_or_else(|| RedfishError::ForeignLink {
+            path: base.split('?').next().unwrap_or(base).to_owned(),
+            what,
+            link: link.chars().take(200).collect(),
+        })
+    }
+
     /// The host's key, for the operator's hints.
     pub fn host_key(&self) -> String {
         self.host.key()
@@ -434,13 +452,7 @@ impl Bmc {
             .map(str::to_owned)
         {
             let last = seen.last().map_or(path, String::as_str);
-            let next = resolve_reference(last, &link)
-                .and_then(|l| same_origin_path(&self.host, &l))
-                .ok_or_else(|| RedfishError::ForeignLink {
-                    path: path.to_owned(),
-                    what: "Members@odata.nextLink",
-                    link: link.clone(),
-                })?;
+            let next = self.follow(last, "Members@odata.nextLink", &link)?;
             if seen.contains(&next) {
                 return Err(RedfishError::PageLoop {
                     path: path.to_owned(),
@@ -488,6 +500,13 @@ impl Bmc {
         Ok(())
     }
 
+    /// GET `path` and parse it as JSON, with the body's length (for `merge_pages`).
+    fn get_page(&self, token: &Secret, path: &str) -> Result<(Value, u64), RedfishError> {
+        let mut resp = self.get(token, path)?;
+        let bytes = resp.bytes(SMALL_BODY_LIMIT)?;
+        Ok((parse_json(&resp.path, &bytes)?, bytes.len() as u64))
+    }
+
     /// GET `path` and parse it as JSON, refusing bodies over `limit`.
     pub fn get_json(&self, token: &Secret, path: &str, limit: u64) -> Result<Value, RedfishError> {
         let mut resp = self.get(token, path)?;
@@ -531,14 +550,16 @@ impl Bmc {
         context: &str,
     ) -> Result<Vec<SessionInfo>, RedfishError> {
         let expanded = format!("{sessions}?$expand=.");
-        let collection = match self.get_json(token, &expanded, SMALL_BODY_LIMIT) {
+        let (mut collection, len) = match self.get_page(token, &expanded) {
             Ok(v) => v,
             // Services without $expand answer 400/501; fall back to the plain collection.
             Err(RedfishError::Status { .. } | RedfishError::BadJson { .. }) => {
-                self.get_json(token, sessions, SMALL_BODY_LIMIT)?
+                self.get_page(token, sessions)?
             }
             Err(e) => return Err(e),
         };
+        // A session on page 2 is a session too.
+        self.merge_pages(token, sessions, &mut collection, len, SMALL_BODY_LIMIT)?;
         let members = collection
             .get("Members")
             .and_then(Value::as_array)
@@ -546,10 +567,14 @@ impl Bmc {
             .unwrap_or_default();
         let mut out = Vec::with_capacity(members.len());
         for m in members {
+            // Only a direct member of this collection on this host is a session: a DELETE
+            // of anything else could end an account, a system, or another host's session.
             let Some(uri) = m
                 .get("@odata.id")
                 .and_then(Value::as_str)
-                .and_then(resolve_session_uri)
+                .and_then(|l| links::on_host(&self.host, sessions, l))
+                .map(|p| p.trim_end_matches('/').to_owned())
+                .filter(|p| is_member(sessions, p))
             else {
                 continue;
             };
@@ -628,12 +653,12 @@ impl Bmc {
         token: &Secret,
         sessions: &str,
         context: &str,
-        user: &str,
+        user: Option<&str>,
     ) -> Result<Option<String>, RedfishError> {
         let list = self.list_sessions(token, sessions, context)?;
         Ok(list
             .into_iter()
-            .find(|s| s.marked_mine && (s.user.is_empty() || s.user == user))
+            .find(|s| s.marked_mine && (s.user.is_empty() || user.is_none_or(|u| s.user == u)))
             .map(|s| s.uri))
     }
 }
@@ -684,15 +709,21 @@ pub fn normalize_etag(raw: &str) -> String {
     format!("\"{tag}\"")
 }
 
-/// Is `uri` a member of the collection `sessions` (one more path segment)?
+/// Is `uri` (a path as `links` gives it) a direct member of the collection `sessions`: one
+/// more segment, the collection's path compared without regard to case, no query, and no
+/// slash or dot segment hidden behind an escape?
 pub fn is_member(sessions: &str, uri: &str) -> bool {
+    let sessions = sessions.trim_end_matches('/');
     let Some(rest) = uri.get(sessions.len()..) else {
         return false;
     };
+    let Some(id) = rest.strip_prefix('/') else {
+        return false;
+    };
     uri[..sessions.len()].eq_ignore_ascii_case(sessions)
-        && rest.len() > 1
-        && rest.starts_with('/')
-        && !rest[1..].contains('/')
+        && !id.is_empty()
+        && !id.contains(['/', '?', '#'])
+        && links::segment_ok(id)
 }
 
 pub fn parse_json(path: &str, bytes: &[u8]) -> Result<Value, RedfishError> {
@@ -709,26 +740,6 @@ pub fn parse_json(path: &str, bytes: &[u8]) -> Result<Value, RedfishError> {
             e.to_string()
         },
     })
-}
-
-/// The session's path from a Location header or @odata.id, whatever the form: relative,
-/// absolute with or without port, without scheme (ODIM), with a trailing slash (iLO 4) or
-/// without a leading slash. Only the part from `/redfish/` on is kept; it is always sent to
-/// the host logged in to, never to a host the Location names.
-pub fn resolve_session_uri(location: &str) -> Option<String> {
-    let loc = location.trim();
-    let loc = loc.split(['?', '#']).next().unwrap_or("");
-    let path = match loc.find("/redfish/") {
-        Some(i) => loc[i..].to_owned(),
-        None if loc.starts_with("redfish/") => format!("/{loc}"),
-        None if loc.starts_with("SessionService/") => format!("/redfish/v1/{loc}"),
-        None => return None,
-    };
-    let path = path.trim_end_matches('/');
-    if path.len() <= "/redfish".len() || path.contains("..") || path.chars().any(char::is_control) {
-        return None;
-    }
-    Some(path.to_owned())
 }
 
 pub fn last_segment(uri: &str) -> String {
@@ -846,26 +857,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn location_forms_from_the_field() {
-        let want = Some("/redfish/v1/SessionService/Sessions/7".to_owned());
-        for loc in [
-            "/redfish/v1/SessionService/Sessions/7",
-            "https://10.0.0.1/redfish/v1/SessionService/Sessions/7",
-            "https://10.0.0.1:8443/redfish/v1/SessionService/Sessions/7/",
-            "10.0.0.1:45000/redfish/v1/SessionService/Sessions/7",
-            "SessionService/Sessions/7",
-            "redfish/v1/SessionService/Sessions/7",
-            " /redfish/v1/SessionService/Sessions/7 ",
-        ] {
-            assert_eq!(resolve_session_uri(loc), want, "{loc}");
-        }
-        assert_eq!(resolve_session_uri(""), None);
-        assert_eq!(resolve_session_uri("https://evil/"), None);
-        assert_eq!(resolve_session_uri("/redfish/"), None);
-        assert_eq!(resolve_session_uri("/redfish/v1/../../etc"), None);
-    }
-
-    #[test]
     fn etags_from_every_vendor_come_back_strong_and_plain() {
         for raw in [
             "\"abc\"",
@@ -883,7 +874,11 @@ mod tests {
     fn only_members_of_the_collection_are_sessions() {
         let c = "/redfish/v1/SessionService/Sessions";
         assert!(is_member(c, "/redfish/v1/SessionService/Sessions/7"));
-        assert!(is_member(c, "/redfish/v1/sessionservice/sessions/ab%2Fc"));
+        assert!(is_member(c, "/redfish/v1/sessionservice/sessions/ab%20c"));
+        assert!(!is_member(c, "/redfish/v1/SessionService/Sessions/ab%2Fc"));
+        assert!(!is_member(c, "/redfish/v1/SessionService/Sessions/%2e%2e"));
+        assert!(!is_member(c, "/redfish/v1/SessionService/Sessions/.."));
+        assert!(!is_member(c, "/redfish/v1/SessionService/Sessions/7?x"));
         assert!(!is_member(c, c));
         assert!(!is_member(c, "/redfish/v1/SessionService/Sessions/"));
         assert!(!is_member(c, "/redfish/v1/SessionService/Sessions/7/x"));
@@ -915,28 +910,31 @@ mod tests {
     }
 
     mod properties {
-        use super::super::{error_message, resolve_session_uri};
+        use super::super::{error_message, is_member};
+        use crate::host::Host;
+        use crate::links;
         use proptest::prelude::*;
 
         proptest! {
             #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
 
             #[test]
-            fn location_resolution_never_panics_and_stays_a_redfish_path(s in "\\PC{0,80}") {
-                if let Some(p) = resolve_session_uri(&s) {
-                    prop_assert!(p.starts_with("/redfish/"), "{}", p);
-                    prop_assert!(!p.ends_with('/') && !p.contains("..") && !p.contains('?'));
-                }
-            }
-
-            #[test]
-            fn location_forms_keep_the_path(
-                prefix in prop::sample::select(vec!["", "https://10.0.0.1", "https://bmc:8443", "bmc:45000", "http://x"]),
-                id in "[A-Za-z0-9%-]{1,24}",
-                slash in any::<bool>(),
+            fn only_one_plain_segment_below_the_collection_is_a_session(
+                parts in prop::collection::vec(prop::sample::select(vec![
+                    "/", "..", ".", "%2e", "%2E", "%2f", "%5c", "@", "?", "#", "Sessions", "sessions",
+                    "1", "/redfish/v1/SessionService", "https://127.0.0.2", "//", "%", ";", "AccountService",
+                ]), 0..10),
             ) {
-                let loc = format!("{prefix}/redfish/v1/SessionService/Sessions/{id}{}", if slash { "/" } else { "" });
-                prop_assert_eq!(resolve_session_uri(&loc), Some(format!("/redfish/v1/SessionService/Sessions/{id}")));
+                let c = "/redfish/v1/SessionService/Sessions";
+                let host = Host::parse("127.0.0.1:8443").unwrap();
+                let link = parts.concat();
+                if let Some(p) = links::on_host(&host, c, &link).filter(|p| is_member(c, p)) {
+                    let id = &p[c.len() + 1..];
+                    prop_assert!(p[..c.len()].eq_ignore_ascii_case(c), "{link:?} -> {p:?}");
+                    let decoded = links::decode(id).unwrap();
+                    prop_assert!(!decoded.contains(&b'/') && decoded != b".." && decoded != b".", "{link:?} -> {p:?}");
+                    prop_assert!(!id.contains('?'), "{link:?} -> {p:?}");
+                }
             }
 
             #[test]

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use crate::cache::{Cache, CacheError, Entry, FORMAT, Hold, HostLock, Listed};
 use crate::host::{Host, Scheme};
 use crate::keeper;
+use crate::links::{self, Link};
 use crate::output::warn;
 use crate::password::{PasswordError, PasswordSource};
 use crate::process::ProcessId;
@@ -59,8 +60,22 @@ pub enum SessionError {
     TokenTooLarge { len: usize, deleted: bool },
     #[error("no session {uri} on the BMC; list them with: rfsession sessions {host}")]
     NoSuchSession { uri: String, host: String },
-    #[error("--session {id}: not a Redfish session URI")]
-    BadSessionId { id: String },
+    #[error("{flag} {value}: {why}")]
+    BadSessionUri {
+        flag: &'static str,
+        value: String,
+        why: String,
+    },
+    #[error(
+        "the token given is longer than the {MAX_TOKEN} bytes rfsession keeps (as for a login); nothing was sent"
+    )]
+    GivenTokenTooLarge,
+    #[error(
+        "--session-uri {uri} is not this token's session: the BMC marks {own} as the token's own; nothing was cached (pass --session-uri {own}, or leave it out)"
+    )]
+    NotTokensSession { uri: String, own: String },
+    #[error("the cached session was adopted without its user; {hint}")]
+    UnknownUser { hint: &'static str },
     #[error(
         "the entry is verified with the system's CA store, which other tools use too: there is no certificate to hand over; to verify with a CA of your own, run: rfsession login {host} --force --cacert CA.pem"
     )]
@@ -336,6 +351,16 @@ impl Live {
         self.bmc.write(token, method, path, body, tag.as_deref())
     }
 
+    /// A link in the answer to `base` as a path on this host (see `links`).
+    pub fn follow(
+        &self,
+        base: &str,
+        what: &'static str,
+        link: &str,
+    ) -> Result<String, RedfishError> {
+        self.bmc.follow(base, what, link)
+    }
+
     /// Wait for the task behind `monitor` to end.
     pub fn wait_task(
         &self,
@@ -372,9 +397,11 @@ impl Live {
         Ok(list
             .into_iter()
             .map(|s| {
+                // Our own however the BMC spells it: the path in another case, or the Id.
+                let same_id = !e.session_id.is_empty() && s.id == e.session_id;
                 let mine = match &e.session_uri {
-                    Some(uri) => s.uri == *uri,
-                    None => s.marked_mine,
+                    Some(uri) => s.uri.eq_ignore_ascii_case(uri) || same_id,
+                    None => s.marked_mine || same_id,
                 };
                 (mine, s)
             })
@@ -385,6 +412,11 @@ impl Live {
 impl HostSession<'_> {
     fn cache(&self) -> &Cache {
         &self.sessions.cache
+    }
+
+    /// The host's key, for messages.
+    pub fn host_key(&self) -> String {
+        self.host.key()
     }
 
     pub fn entry(&self) -> Result<Option<Entry>> {
@@ -637,8 +669,10 @@ impl HostSession<'_> {
 
     /// Requests with HTTP Basic as `entry.user`: nothing is created on the BMC.
     fn basic_live(&self, mut entry: Entry, pw: &PasswordSource) -> Result<Live> {
-        let password = self.passwords(pw).read(&entry.user, &self.host)?;
-        let basic = crate::transport::basic_authorization(&entry.user, &password);
+        // A Basic entry always names its user (`basic_entry`).
+        let user = entry.user.clone().ok_or(SessionError::NoUser)?;
+        let password = self.passwords(pw).read(&user, &self.host)?;
+        let basic = crate::transport::basic_authorization(&user, &password);
         let bmc = self.bmc_as(self.trust(Some(&entry), false), Some(basic))?;
         if entry.sessions_uri.is_none() {
             entry.sessions_uri = Some(bmc.sessions_path()?);
@@ -665,7 +699,7 @@ impl HostSession<'_> {
         Entry {
             format: FORMAT,
             host: self.host.key(),
-            user: user.to_owned(),
+            user: Some(user.to_owned()),
             token: Secret::new("(http-basic)".to_owned()),
             session_uri: None,
             session_id: String::new(),
@@ -788,7 +822,9 @@ impl HostSession<'_> {
             None => Plan::Create,
             // A host reached with HTTP Basic has no session to reuse: a login makes one.
             Some(e) if e.basic => Plan::Replace(e),
-            Some(e) if force || e.user != user || dead == Some(&e.token) => Plan::Replace(e),
+            Some(e) if force || e.user.as_deref() != Some(user) || dead == Some(&e.token) => {
+                Plan::Replace(e)
+            }
             Some(e) => {
                 if self.live(e.clone())?.valid()? {
                     Plan::Reuse(e)
@@ -807,7 +843,7 @@ impl HostSession<'_> {
         let user = user
             .map(str::to_owned)
             .or_else(|| self.hs.user.as_ref().map(|u| u.value.clone()))
-            .or_else(|| cached.as_ref().map(|e| e.user.clone()))
+            .or_else(|| cached.as_ref().and_then(|e| e.user.clone()))
             .or_else(|| crate::password::netrc_login(&self.host))
             .ok_or(SessionError::NoUser)?;
         Ok((user, cached))
@@ -849,7 +885,7 @@ impl HostSession<'_> {
                     return Ok(Login::Reused(e));
                 }
             }
-            Plan::Replace(e) if !force && e.user == user => dead = Some(e.token),
+            Plan::Replace(e) if !force && e.user.as_deref() == Some(user) => dead = Some(e.token),
             _ => {}
         }
         if self.will_prompt(password) {
@@ -991,23 +1027,35 @@ impl HostSession<'_> {
     /// token with one GET, find its URI when not given, and cache it; the session it
     /// replaces in the cache is ended first, as with `login --force`.
     pub fn adopt(&self, token: Secret, uri: Option<&str>) -> Result<(Entry, Option<String>)> {
+        if token.expose().len() > MAX_TOKEN {
+            return Err(SessionError::GivenTokenTooLarge);
+        }
         let lock = self.lock()?;
         let current = self.entry()?;
         let trusting = self.trust(current.as_ref(), self.repin(true));
         let trust = trusting.trust.clone();
         let bmc = self.bmc(trusting)?;
         let sessions = bmc.sessions_path()?;
+        // Checked before the token goes anywhere: logout will DELETE this URI.
         let uri = uri
-            .map(|u| {
-                redfish::resolve_session_uri(u)
-                    .ok_or_else(|| SessionError::BadSessionId { id: u.to_owned() })
-            })
+            .map(|u| self.session_arg("--session-uri", u, &sessions))
             .transpose()?;
         if !bmc.accepts(&token, uri.as_deref())? {
             return Err(bmc.unauthorized("the token given was refused").into());
         }
         let (uri, user, note) = match uri {
             Some(u) => {
+                // Where the BMC marks the token's own session, the URI must be that one:
+                // another would end someone else's session at logout and leave this alive.
+                let listed = bmc.list_sessions(&token, &sessions, "").unwrap_or_default();
+                if let Some(own) = listed.iter().find(|s| s.marked_mine)
+                    && !own.uri.eq_ignore_ascii_case(&u)
+                {
+                    return Err(SessionError::NotTokensSession {
+                        uri: u,
+                        own: own.uri.clone(),
+                    });
+                }
                 let user = bmc.session_user(&token, &u);
                 (Some(u), user, None)
             }
@@ -1028,7 +1076,8 @@ impl HostSession<'_> {
         let entry = Entry {
             format: FORMAT,
             host: self.host.key(),
-            user: user.unwrap_or_else(|| "(adopted)".into()),
+            // Unknown stays unknown: a later login asks for it rather than guess.
+            user: user.filter(|u| !u.is_empty()),
             session_id: uri
                 .as_deref()
                 .map(redfish::last_segment)
@@ -1049,10 +1098,58 @@ impl HostSession<'_> {
         Ok((entry, note))
     }
 
+    /// The session a `--session-uri` or `--session` names: an Id, or a URI on this host that
+    /// is a direct member of `collection` once decoded. Refused before anything is sent.
+    pub fn session_arg(&self, flag: &'static str, value: &str, collection: &str) -> Result<String> {
+        let bad = |why: String| SessionError::BadSessionUri {
+            flag,
+            value: value.chars().take(200).collect(),
+            why,
+        };
+        let v = value.trim();
+        let uri = if !v.contains('/') {
+            if v.is_empty() || v == "." || v == ".." || v.chars().any(char::is_control) {
+                return Err(bad("not a session Id".into()));
+            }
+            format!("{}/{}", collection.trim_end_matches('/'), percent_encode(v))
+        } else {
+            match links::reduce(&self.host, "/redfish/v1/", v) {
+                Some(Link::Here(p)) => p.trim_end_matches('/').to_owned(),
+                Some(Link::Elsewhere(_)) => {
+                    return Err(bad(format!(
+                        "names another host than {}; the token goes only to the host that issued it",
+                        self.host
+                    )));
+                }
+                None => {
+                    return Err(bad(
+                        "not a plain path (userinfo, a backslash, an encoded slash or dot segment)"
+                            .into(),
+                    ));
+                }
+            }
+        };
+        if !redfish::is_member(collection, &uri) {
+            return Err(bad(format!(
+                "not a session: give a session Id, or a URI directly under {collection} as `rfsession sessions {}` lists them",
+                self.host
+            )));
+        }
+        Ok(uri)
+    }
+
     /// After a 401: log in again once, unless another process already did (use its
     /// session).
     pub fn relogin(&self, live: &mut Live, user: Option<&str>, pw: &PasswordSource) -> Result<()> {
-        let user = user.unwrap_or(&live.entry.user).to_owned();
+        // An adopted session's user may be unknown: never guess one for the login.
+        let user = user
+            .map(str::to_owned)
+            .or_else(|| live.entry.user.clone())
+            .or_else(|| self.hs.user.as_ref().map(|u| u.value.clone()))
+            .or_else(|| crate::password::netrc_login(&self.host))
+            .ok_or(SessionError::UnknownUser {
+                hint: "logging in again needs it: pass -u USER, set RFSESSION_USER, or name the user in the settings file or ~/.netrc",
+            })?;
         if self.will_prompt(pw) {
             warn(&format!(
                 "{}: the BMC no longer accepts the cached session of {user}; log in again",
@@ -1144,7 +1241,7 @@ impl HostSession<'_> {
         let entry = Entry {
             format: FORMAT,
             host: self.host.key(),
-            user: user.to_owned(),
+            user: Some(user.to_owned()),
             token: created.token,
             session_uri: created.session_uri,
             session_id: created.session_id,
@@ -1226,7 +1323,15 @@ impl HostSession<'_> {
         if !live.basic && !rows.iter().any(|(mine, _)| *mine) {
             return Err(live.bmc.not_found().into());
         }
-        let user = which.user.as_deref().unwrap_or(&live.entry.user);
+        let user = match (&which.user, &live.entry.user) {
+            (Some(u), _) | (None, Some(u)) => u.clone(),
+            (None, None) if which.any_user => String::new(),
+            (None, None) => {
+                return Err(SessionError::UnknownUser {
+                    hint: "say whose sessions to end: --user USER or --any-user",
+                });
+            }
+        };
         let now = timefmt::unix_now();
         let mut out = Vec::new();
         for (mine, info) in rows {
@@ -1262,11 +1367,7 @@ impl HostSession<'_> {
 
     /// The URI `--session ID` names, in the cached session's collection.
     pub fn session_uri_of(&self, id: &str, entry: &Entry) -> Result<String> {
-        if id.contains('/') {
-            return redfish::resolve_session_uri(id)
-                .ok_or_else(|| SessionError::BadSessionId { id: id.to_owned() });
-        }
-        Ok(format!("{}/{}", sessions_of(entry), percent_encode(id)))
+        self.session_arg("--session", id, sessions_of(entry))
     }
 
     /// `logout --session ID`: delete any session with the cached token. When it was our
@@ -1276,7 +1377,11 @@ impl HostSession<'_> {
         let entry = self.require()?;
         let uri = self.session_uri_of(id, &entry)?;
         let live = self.live(entry)?;
-        let own = live.entry.session_uri.as_deref() == Some(uri.as_str());
+        let own = live
+            .entry
+            .session_uri
+            .as_deref()
+            .is_some_and(|u| u.eq_ignore_ascii_case(&uri));
         let outcome = live.bmc.delete(&live.entry.token, &uri)?;
         if outcome == Deleted::AlreadyGone && !own {
             // 401 means our own token is no good; 404 that the id does not exist.
@@ -1318,14 +1423,20 @@ fn sessions_of(entry: &Entry) -> &str {
 
 /// The entry's session URI: as stored, else found through MySession or Context.
 fn find(bmc: &Bmc, entry: &Entry) -> Result<Option<String>, RedfishError> {
-    if let Some(uri) = &entry.session_uri {
+    // An entry of an older version may name anything (an adopted `--session-uri` was not
+    // checked): only a member of the collection is DELETEd as the session.
+    if let Some(uri) = entry
+        .session_uri
+        .as_ref()
+        .filter(|u| redfish::is_member(sessions_of(entry), u))
+    {
         return Ok(Some(uri.clone()));
     }
     bmc.find_mine(
         &entry.token,
         sessions_of(entry),
         &entry.context,
-        &entry.user,
+        entry.user.as_deref(),
     )
 }
 

@@ -1,6 +1,7 @@
 //! Waiting on a long action: a DMTF task monitor (202 while running, then the result or the
-//! Task; 404 once it is gone) or a Dell job (200 with a JobState). Polls as Retry-After says,
-//! else backing off from 1 s to 10 s; each poll gets the full --timeout.
+//! Task; 404 once it is gone) or a Dell job (200 with a JobState). Polls as Retry-After says
+//! (never sooner than 1 s: `Retry-After: 0` must not become a busy loop), else backing off
+//! from 1 s to 10 s; each poll gets the full --timeout.
 
 use std::time::{Duration, Instant};
 
@@ -16,7 +17,9 @@ pub struct Progress {
 }
 
 const BODY_LIMIT: u64 = 16 * 1024 * 1024;
+/// Pauses without Retry-After grow to this; a Retry-After may ask for more.
 const MAX_PAUSE: Duration = Duration::from_secs(10);
+const MIN_PAUSE: Duration = Duration::from_secs(1);
 
 /// Poll `monitor` until the task ends; its final Task, Job or response body (Null when it
 /// had none). A task that failed is `TaskFailed`; one still running after `limit`,
@@ -43,7 +46,11 @@ pub fn wait(
         let body = match status {
             404 if seen_running => {
                 // The monitor is gone: the task is over. Its Task resource tells how.
-                return match task_uri.filter(|t| t != monitor) {
+                // The body's link is the BMC's data: a path on this host, or not followed.
+                let task = task_uri
+                    .map(|t| bmc.follow(monitor, "task @odata.id", &t))
+                    .transpose()?;
+                return match task.filter(|t| t != monitor) {
                     Some(t) => verdict(monitor, bmc.get_json(token, &t, BODY_LIMIT)?)
                         .and_then(|v| v.ok_or_else(|| still_running(monitor))),
                     None => Ok(Value::Null),
@@ -87,7 +94,11 @@ pub fn wait(
                 host: bmc.host_key(),
             });
         }
-        let pause = retry_after.unwrap_or(backoff).min(MAX_PAUSE).min(left);
+        let pause = match retry_after {
+            Some(asked) => asked.max(MIN_PAUSE),
+            None => backoff,
+        };
+        let pause = pause.min(left);
         bmc.transport.pause(pause);
         backoff = (backoff * 2).min(MAX_PAUSE);
     }

@@ -125,6 +125,16 @@ pub struct Faults {
     pub task_fails: bool,
     /// Retry-After sent by a running task's monitor (seconds); none when unset.
     pub task_retry_after: Option<u32>,
+    /// The Location of a task's 202 ("{id}" is replaced), e.g. `/TaskMonitor/abc?id={id}`:
+    /// any path under `/TaskMonitor/` polls the task its `id=` query names.
+    pub task_monitor: Option<String>,
+    /// The `@odata.id` a task's monitor answers carry ("{id}" is replaced), as a hostile
+    /// BMC might send it.
+    pub task_odata_id: Option<String>,
+    /// The sessions collection lists exactly these members (a hostile BMC's list).
+    pub session_members: Option<Vec<serde_json::Value>>,
+    /// The sessions collection comes in pages of this many members (0: one page).
+    pub sessions_page: usize,
     /// Answer the TLS ClientHello as a BMC whose TLS rustls cannot speak would.
     pub tls_refusal: Option<TlsRefusal>,
 }

@@ -505,7 +505,11 @@ impl Cx<'_> {
     fn session_collection(&mut self, caller: &Caller) -> Resp {
         let expand = self.q.expand
             && (self.query.contains("$expand=.") || self.query.contains("%24expand=."));
-        let members = self
+        let path = self.sessions().to_owned();
+        if let Some(members) = &self.st.faults.session_members {
+            return Resp::json(200, collection(&path, "SessionCollection", members.clone()));
+        }
+        let members: Vec<Value> = self
             .st
             .sessions
             .iter()
@@ -517,8 +521,29 @@ impl Cx<'_> {
                 }
             })
             .collect();
-        let path = self.sessions().to_owned();
-        Resp::json(200, collection(&path, "SessionCollection", members))
+        let page = self.st.faults.sessions_page;
+        if page == 0 {
+            return Resp::json(200, collection(&path, "SessionCollection", members));
+        }
+        let skip: usize = self
+            .query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("$skip="))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let total = members.len();
+        let end = (skip + page).min(total);
+        let mut v = collection(
+            &path,
+            "SessionCollection",
+            members.get(skip..end).unwrap_or_default().to_vec(),
+        );
+        v["Members@odata.count"] = json!(total);
+        if end < total {
+            let expand = if expand { "&$expand=." } else { "" };
+            v["Members@odata.nextLink"] = json!(format!("{path}?$skip={end}{expand}"));
+        }
+        Resp::json(200, v)
     }
 
     fn session(&mut self, caller: &Caller, id: &str) -> Option<Resp> {

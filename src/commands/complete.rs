@@ -117,6 +117,13 @@ fn links_of(sessions: &Sessions, host: &Host, parent: &str) -> Option<(Vec<Strin
     let body: Value = serde_json::from_slice(&resp.bytes(16 << 20).ok()?).ok()?;
     let (mut links, mut targets) = (Vec::new(), Vec::new());
     walk(&body, false, &mut links, &mut targets);
+    // Offered only as paths on this host, as any link from the BMC (see `links`).
+    let here = |v: Vec<String>| -> Vec<String> {
+        v.iter()
+            .filter_map(|l| crate::links::on_host(host, parent, l))
+            .collect()
+    };
+    let (mut links, targets) = (here(links), here(targets));
     links.retain(|l| l != parent);
     links.sort();
     links.dedup();

@@ -13,7 +13,7 @@ use crate::output::Output;
 use crate::output::warn;
 use crate::password::PasswordSource;
 use crate::secret::Secret;
-use crate::session::{HostSession, Login, Plan, Sessions};
+use crate::session::{HostSession, Login, MAX_TOKEN, Plan, SessionError, Sessions};
 use crate::settings::Auth;
 use crate::timefmt;
 
@@ -117,19 +117,72 @@ fn run_on(on: &HostSession, out: Output, args: &LoginArgs, host: &Host) -> Resul
 
 /// `--token-stdin`: cache a session created elsewhere.
 fn adopt(on: &HostSession, out: Output, args: &LoginArgs) -> Result<()> {
-    let mut line = zeroize::Zeroizing::new(String::new());
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| Error::Usage(format!("cannot read the token from stdin: {e}")))?;
-    let token = line.trim();
-    if token.is_empty() {
-        return Err(Error::Usage("no token on standard input".into()));
+    let token = read_token()?;
+    if args.dry_run {
+        return adopt_dry_run(on, out, args, &token);
     }
-    let (entry, note) = on.adopt(Secret::new(token.to_owned()), args.session_uri.as_deref())?;
+    let (entry, note) = on.adopt(token, args.session_uri.as_deref())?;
     if let Some(note) = note {
         warn(&format!("warning: {}: {note}", entry.host));
     }
     report(out, &entry, false, "adopted the session of")
+}
+
+/// One line of standard input, read no further than a token rfsession would keep.
+fn read_token() -> Result<Secret> {
+    use std::io::{BufRead, Read};
+    let mut line = zeroize::Zeroizing::new(Vec::new());
+    std::io::stdin()
+        .lock()
+        .take(MAX_TOKEN as u64 + 3)
+        .read_until(b'\n', &mut line)
+        .map_err(|e| Error::Usage(format!("cannot read the token from stdin: {e}")))?;
+    let token = std::str::from_utf8(&line)
+        .map_err(|_| Error::Usage("the token on standard input is not text".into()))?
+        .trim();
+    if token.is_empty() {
+        return Err(Error::Usage("no token on standard input".into()));
+    }
+    if token.len() > MAX_TOKEN {
+        return Err(SessionError::GivenTokenTooLarge.into());
+    }
+    Ok(Secret::new(token.to_owned()))
+}
+
+/// `--token-stdin --dry-run`: what adopting would do; nothing is sent, nothing changes.
+fn adopt_dry_run(on: &HostSession, out: Output, args: &LoginArgs, token: &Secret) -> Result<()> {
+    let current = on.entry()?;
+    // The collection is known without asking the BMC only when an entry names it.
+    if let (Some(uri), Some(collection)) = (
+        args.session_uri.as_deref(),
+        current.as_ref().and_then(|e| e.sessions_uri.as_deref()),
+    ) {
+        on.session_arg("--session-uri", uri, collection)?;
+    }
+    let replaced = current.as_ref().filter(|e| e.token != *token);
+    let delete = replaced.map(|e| {
+        e.session_uri
+            .clone()
+            .unwrap_or_else(|| "(found through MySession or Context)".to_owned())
+    });
+    if out.json {
+        out.json(&json!({
+            "host": on.host_key(), "dry_run": true, "action": "adopt", "delete": delete,
+        }))?;
+        return Ok(());
+    }
+    let then = match (&delete, replaced) {
+        (Some(uri), Some(e)) => format!(
+            ", DELETE {uri} (the cached session of {}), and cache the token",
+            e.shown_user()
+        ),
+        _ => " and cache it".to_owned(),
+    };
+    warn(&format!(
+        "{}: dry run: would check the token with the BMC{then}; nothing was sent",
+        on.host_key()
+    ));
+    Ok(())
 }
 
 /// What `--json` prints.
@@ -150,14 +203,18 @@ fn report(out: Output, entry: &Entry, reused: bool, verb: &str) -> Result<()> {
         return Ok(());
     }
     if entry.basic {
-        out.say(&format!("{}: {verb} {}", entry.host, entry.user));
+        out.say(&format!("{}: {verb} {}", entry.host, entry.shown_user()));
         return Ok(());
     }
     let uri = entry
         .session_uri
         .as_deref()
         .unwrap_or("URI not given by the BMC");
-    out.say(&format!("{}: {verb} {} ({uri})", entry.host, entry.user));
+    out.say(&format!(
+        "{}: {verb} {} ({uri})",
+        entry.host,
+        entry.shown_user()
+    ));
     Ok(())
 }
 
@@ -169,7 +226,7 @@ fn dry_run(out: Output, host: &Host, user: &str, plan: &Plan, post: Option<&str>
             None,
             format!(
                 "would reuse the cached session of {} ({}); nothing would be sent that changes anything",
-                e.user,
+                e.shown_user(),
                 e.session_uri
                     .as_deref()
                     .unwrap_or("URI not given by the BMC")

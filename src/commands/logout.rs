@@ -143,7 +143,7 @@ fn dry(on: &HostSession, out: Output, host: &Host, mode: LogoutMode) -> Result<M
             match e.session_uri {
                 None => format!(
                     "would find the session of {} through MySession or Context, DELETE it, and forget it",
-                    e.user
+                    e.shown_user()
                 ),
                 Some(uri) => format!("would DELETE {uri} and forget it"),
             },

@@ -29,7 +29,6 @@ use crate::password::PasswordSource;
 use crate::secret::Secret;
 use crate::session::{HostSession, Sessions, Setup};
 use crate::settings::{self, Flags, Settings};
-use crate::transport::same_origin_path;
 
 pub fn run(cli: Cli) -> Result<()> {
     if let Command::CompletePath(args) = &cli.command {
@@ -105,16 +104,16 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
 
 /// `/redfish/v1/Systems`, `Systems` (taken under /redfish/v1/), or a full URL on HOST.
 fn request_path(host: &Host, p: &str) -> Result<String> {
-    if p.contains("://") {
-        return same_origin_path(host, p).ok_or_else(|| {
+    if p.contains("://") || p.starts_with("//") {
+        return crate::links::on_host(host, "/", p).ok_or_else(|| {
             Error::Usage(format!(
                 "{p} names another host than {host}; the token goes only to the host that issued it"
             ))
         });
     }
-    if p.chars().any(|c| c.is_control() || c == ' ') {
+    if !p.chars().all(|c| c.is_ascii_graphic()) {
         return Err(Error::Usage(format!(
-            "PATH {p:?} contains spaces or control characters"
+            "PATH {p:?} contains spaces, control or non-ASCII characters; percent-encode them"
         )));
     }
     Ok(if p.starts_with('/') {

@@ -125,7 +125,7 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
             table.push(
                 [
                     e.host.as_str(),
-                    &e.user,
+                    e.user.as_deref().unwrap_or(""),
                     &timefmt::rfc3339(e.created),
                     &persist,
                     &keeper,

@@ -68,7 +68,7 @@ fn run_on(on: &HostSession, out: Output) -> Result<serde_json::Value> {
         let mut text = format!(
             "host:     {}\nuser:     {}\nsession:  {}\ncreated:  {}\nidle:     {} before this check\n",
             entry.host,
-            escape_controls(&entry.user),
+            escape_controls(entry.shown_user()),
             escape_controls(
                 entry
                     .session_uri

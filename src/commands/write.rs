@@ -11,7 +11,7 @@ use crate::cli::WriteArgs;
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::{Output, escape_controls, warn};
-use crate::redfish::{RedfishError, resolve_session_uri};
+use crate::redfish::RedfishError;
 use crate::session::{HostSession, IfMatch, SessionError, Sessions};
 use crate::transport::reason;
 
@@ -81,9 +81,16 @@ fn run_on(
     let said = format!("{host}: {} {}", req.method, req.path);
     // The status line is informational: a terminal or -v shows it, a script sees nothing.
     out.say(&format!("{said}: {} {}", resp.status, reason(resp.status)));
-    let monitor = (resp.status == 202)
-        .then(|| resp.header("location").and_then(resolve_session_uri))
+    let location = (resp.status == 202)
+        .then(|| resp.header("location").map(str::to_owned))
         .flatten();
+    // The monitor is polled with the token: only a path on this host, whatever it looks like
+    // (`/TaskMonitor/abc?id=7` too); one that is not is refused when waiting on it.
+    let monitor = match location.map(|l| live.follow(req.path, "task monitor", &l)) {
+        Some(Err(e)) if args.wait => return Err(SessionError::from(e).into()),
+        Some(m) => m.ok(),
+        None => None,
+    };
     if let Some(monitor) = monitor {
         if !args.wait {
             if out.json {

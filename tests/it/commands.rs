@@ -441,3 +441,20 @@ fn the_bmc_idle_timeout_ends_an_unused_session() {
     assert_eq!(bmc.state().expired, 1);
     assert_eq!(bmc.created(), 1);
 }
+
+#[test]
+fn exec_help_says_when_it_logs_in_again() {
+    let env = Env::new();
+    let out = env.run_bare(&["exec", "--help"]).ok();
+    // As one line: clap wraps the help at the terminal's width.
+    let text = out.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        !text.contains("No new session is created"),
+        "exec logs in again after expiry: {text}"
+    );
+    assert!(
+        text.contains("logging in again when it was dropped")
+            && text.contains("A session is created only by that login again"),
+        "{text}"
+    );
+}

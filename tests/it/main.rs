@@ -1,6 +1,7 @@
 //! The integration tests: the built binary against emulated BMCs over TLS, one module per
 //! area, linked once (as cargo's own testsuite is).
 
+mod adopt;
 mod answers;
 mod basic_auth;
 mod comforts;
@@ -15,6 +16,7 @@ mod generate;
 mod hardening;
 mod hardening2;
 mod holds;
+mod links;
 mod messages;
 mod others;
 mod persist;

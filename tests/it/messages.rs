@@ -61,7 +61,7 @@ fn redact_numbers(s: &str) -> String {
 }
 
 /// Each row of the README's failure table (its first cell) and the test here that pins it.
-const ROWS: [(&str, &str); 57] = [
+const ROWS: [(&str, &str); 62] = [
     ("wrong password", "wrong_password"),
     ("password change required", "password_change_required"),
     ("not logged in", "not_logged_in"),
@@ -154,6 +154,26 @@ const ROWS: [(&str, &str); 57] = [
     (
         "redirect, Location or nextLink to another host",
         "redirect_to_another_host",
+    ),
+    (
+        "a task monitor or Task link that is not a path on the host (`@host`, `//host`, another host)",
+        "task_link_to_another_host",
+    ),
+    (
+        "`--session-uri` or `--session` naming anything but a session of the host (another resource or host, an encoded `..`)",
+        "session_uri_that_is_not_a_session",
+    ),
+    (
+        "`--session-uri` that is not the token's own session where the BMC marks it (MySession)",
+        "session_uri_of_another_session",
+    ),
+    (
+        "a token over 16 KiB given to `--token-stdin`",
+        "adopted_token_too_large",
+    ),
+    (
+        "a login again for an adopted session whose user the BMC did not reveal",
+        "relogin_without_the_adopted_sessions_user",
     ),
     ("corrupt, foreign or newer cache entry", "corrupt_entry"),
     (
@@ -1411,6 +1431,124 @@ fn exec_command_not_executable() {
         str![[r#"
 exit 126
 rfsession: cannot run [TMP]/plain-file: permission denied; is it executable (chmod +x), and not a directory?
+
+"#]]
+    );
+}
+
+#[test]
+fn task_link_to_another_host() {
+    let (bmc, env) = logged_in(Profile::Odim);
+    bmc.faults(|f| {
+        f.task_polls = 1;
+        f.task_odata_id = Some("@127.0.0.2:1/redfish/v1/TaskService/Tasks/{id}".into());
+    });
+    let reset = "Systems/1/Actions/ComputerSystem.Reset";
+    let out = env.run(
+        &bmc,
+        &["post", &bmc.host(), reset, "ResetType=On", "--wait"],
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: /redfish/v1/TaskService/TaskMonitors/1: the BMC's task @odata.id @127.0.0.2:1/redfish/v1/TaskService/Tasks/1 points to another host or is not a plain path; not followed (the token goes only to the host that issued it)
+
+"#]]
+    );
+}
+
+#[test]
+fn session_uri_that_is_not_a_session() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let out = env.run(
+        &bmc,
+        &[
+            "logout",
+            &bmc.host(),
+            "--session",
+            "/redfish/v1/AccountService/Accounts/2",
+        ],
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 2
+rfsession: https://[HOST]: --session /redfish/v1/AccountService/Accounts/2: not a session: give a session Id, or a URI directly under /redfish/v1/SessionService/Sessions as `rfsession sessions https://[HOST]` lists them
+
+"#]]
+    );
+}
+
+#[test]
+fn session_uri_of_another_session() {
+    let bmc = Bmc::start(Profile::Ilo5);
+    let env = Env::new();
+    let admins = bmc.add_session(USER);
+    let operators = bmc.add_session(bmc_emulator::OPERATOR);
+    let out = env.run_stdin(
+        &bmc,
+        &[
+            "login",
+            &bmc.host(),
+            "--token-stdin",
+            "--session-uri",
+            &operators.uri,
+        ],
+        &format!("{}\n", admins.token),
+    );
+    let text = shown(&out, &bmc, &env)
+        .replace(&admins.id, "[ID]")
+        .replace(&operators.id, "[ID2]");
+    assert_data_eq!(
+        text,
+        str![[r#"
+exit 2
+rfsession: https://[HOST]: --session-uri /redfish/v1/SessionService/Sessions/[ID2] is not this token's session: the BMC marks /redfish/v1/SessionService/Sessions/[ID] as the token's own; nothing was cached (pass --session-uri /redfish/v1/SessionService/Sessions/[ID], or leave it out)
+
+"#]]
+    );
+}
+
+#[test]
+fn adopted_token_too_large() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let token = "a".repeat(20_000);
+    let out = env.run_stdin(
+        &bmc,
+        &["login", &bmc.host(), "--token-stdin"],
+        &format!("{token}\n"),
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 2
+rfsession: https://[HOST]: the token given is longer than the 16384 bytes rfsession keeps (as for a login); nothing was sent
+
+"#]]
+    );
+}
+
+#[test]
+fn relogin_without_the_adopted_sessions_user() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    bmc.add_session(USER);
+    let theirs = bmc.add_session(USER);
+    env.run_stdin(
+        &bmc,
+        &["login", &bmc.host(), "--token-stdin"],
+        &format!("{}\n", theirs.token),
+    )
+    .ok();
+    bmc.expire_all();
+    let out = env.run_env(&bmc, &["get", &bmc.host(), "Systems/1"], &PW);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 2
+rfsession: https://[HOST]: the cached session was adopted without its user; logging in again needs it: pass -u USER, set RFSESSION_USER, or name the user in the settings file or ~/.netrc
 
 "#]]
     );

@@ -183,7 +183,7 @@ fn actions_that_run_as_tasks_print_their_monitor_or_wait_for_the_end() {
         let (bmc, env) = logged_in(profile);
         let host = bmc.host();
         bmc.faults(|f| {
-            f.task_polls = 2;
+            f.task_polls = 1;
             f.task_retry_after = Some(0);
         });
         let out = env

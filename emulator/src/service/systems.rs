@@ -98,6 +98,14 @@ impl Cx<'_> {
             p => {
                 if let Some(id) = p.strip_prefix(&format!("{MONITORS}/")) {
                     self.poll_monitor(id)
+                } else if p.starts_with("/TaskMonitor/") {
+                    let id = self
+                        .query
+                        .split('&')
+                        .find_map(|kv| kv.strip_prefix("id="))
+                        .unwrap_or("")
+                        .to_owned();
+                    self.poll_monitor(&id)
                 } else if let Some(id) = p.strip_prefix(&format!("{JOBS}/JID_")) {
                     self.poll_job(id)
                 } else if let Some(id) = p.strip_prefix(&format!("{TASKS}/")) {
@@ -306,8 +314,13 @@ impl Cx<'_> {
             TaskStyle::DellJob => {
                 Resp::empty(202).with("Location", format!("{JOBS}/JID_{}", task.id))
             }
-            _ => Resp::json(202, task_json(&task))
-                .with("Location", format!("{MONITORS}/{}", task.id)),
+            _ => Resp::json(202, self.task_body(&task)).with(
+                "Location",
+                match &f.task_monitor {
+                    Some(t) => t.replace("{id}", &task.id),
+                    None => format!("{MONITORS}/{}", task.id),
+                },
+            ),
         };
         self.st.tasks.push(task);
         match retry_after {
@@ -340,7 +353,7 @@ impl Cx<'_> {
             return not_found();
         };
         if !t.done {
-            let resp = Resp::json(202, task_json(&t));
+            let resp = Resp::json(202, self.task_body(&t));
             return match self.st.faults.task_retry_after {
                 Some(s) => resp.with("Retry-After", s.to_string()),
                 None => resp,
@@ -348,8 +361,17 @@ impl Cx<'_> {
         }
         match self.q.tasks {
             TaskStyle::Monitor { vanishes: true } => not_found(),
-            _ => Resp::json(200, task_json(&t)),
+            _ => Resp::json(200, self.task_body(&t)),
         }
+    }
+
+    /// A task as its monitor shows it, with the `@odata.id` a fault puts there.
+    fn task_body(&self, t: &Task) -> Value {
+        let mut v = task_json(t);
+        if let Some(id) = &self.st.faults.task_odata_id {
+            v["@odata.id"] = json!(id.replace("{id}", &t.id));
+        }
+        v
     }
 
     /// A Dell job: always 200, its JobState says how far it is.
