@@ -3,21 +3,19 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueHint};
+use std::collections::BTreeSet;
 
-pub const ENVIRONMENT: &str = "Environment:
-  RFSESSION_HOST       HOST when the argument is omitted
-  RFSESSION_USER       user name for login (-u beats it)
-  RFSESSION_PASSWORD   password, for cron jobs (any password flag beats it)
-  RFSESSION_CACHE_DIR  cache directory (--cache-dir beats it)
-  RFSESSION_CONFIG     settings file [default: ~/.config/rfsession/config.toml]
-  HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY   proxies, as curl reads them
-  NETRC                the netrc file [default: ~/.netrc]
-  RFSESSION_PERSIST    keep connections open this long between calls (--persist beats it)
-  RFSESSION_KEEPER_HOSTS  connections a starting keeper holds at most [default: 1024]";
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueHint};
+
+use crate::environment as env;
+
+/// The headings of `--help`: a subcommand's own options come first, then these.
+const CONNECTION: &str = "Connection and TLS";
+const GLOBAL: &str = "Global";
 
 fn after_long_help() -> String {
-    format!("{}\n\n{ENVIRONMENT}", crate::exit::help_text())
+    format!("{}\n\n{}", crate::exit::help_text(), env::help())
 }
 
 #[derive(Debug, Parser)]
@@ -33,62 +31,183 @@ scripts share one BMC session instead of filling the BMC's small session table."
     max_term_width = 100
 )]
 pub struct Cli {
-    /// Cache directory [default: ~/.local/state/rfsession]
-    #[arg(long, global = true, value_name = "DIR", env = "RFSESSION_CACHE_DIR", value_hint = ValueHint::DirPath)]
-    pub cache_dir: Option<PathBuf>,
-
     /// Skip certificate verification at a first login (or login --force) and pin the
     /// certificate seen, in any X.509 version (trust on first use)
-    #[arg(short = 'k', long, global = true)]
+    #[arg(help_heading = CONNECTION, short = 'k', long, global = true)]
     pub insecure: bool,
 
     /// Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly
     /// the BMC's; a login remembers the ones that verified the BMC, for later calls
-    #[arg(long, global = true, value_name = "PEM", value_hint = ValueHint::FilePath)]
+    #[arg(help_heading = CONNECTION, long, global = true, value_name = "PEM", value_hint = ValueHint::FilePath)]
     pub cacert: Option<PathBuf>,
 
     /// Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command
     /// for one host together, plus documented retry pauses), on a --password-command, and
     /// separately on waiting for a lock [default: 30s, or the settings file's]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = crate::timefmt::parse_positive_duration)]
+    #[arg(help_heading = CONNECTION, long, global = true, value_name = "DURATION", value_parser = crate::timefmt::parse_positive_duration)]
     pub timeout: Option<std::time::Duration>,
 
     /// Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or
     /// socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(help_heading = CONNECTION, long, global = true, value_name = "URL")]
     pub proxy: Option<String>,
 
     /// Hosts reached without the proxy, as curl's NO_PROXY: names, .domains, IPs, CIDRs, *
-    #[arg(long, global = true, value_name = "LIST")]
+    #[arg(help_heading = CONNECTION, long, global = true, value_name = "LIST")]
     pub noproxy: Option<String>,
 
     /// Keep the connection to the BMC open between calls for this long without a request
     /// (60s, 10m), in one keeper process for all hosts, as ssh's ControlPersist; a running
     /// keeper serves every later call to a host it holds; 0 turns it off
-    #[arg(long, global = true, value_name = "DURATION", env = "RFSESSION_PERSIST", value_parser = crate::timefmt::parse_duration)]
+    #[arg(help_heading = CONNECTION, long, global = true, value_name = "DURATION", env = env::PERSIST, value_parser = crate::timefmt::parse_duration)]
     pub persist: Option<std::time::Duration>,
 
     /// Connect directly for this call, even where a keeper holds the connection (beats
     /// --persist and RFSESSION_PERSIST)
-    #[arg(long, global = true)]
+    #[arg(help_heading = CONNECTION, long, global = true)]
     pub no_persist: bool,
 
-    /// Print one JSON document instead of text (login, sessions, whoami, logout)
-    #[arg(long, global = true)]
+    /// Cache directory [default: ~/.local/state/rfsession]
+    #[arg(help_heading = GLOBAL, long, global = true, value_name = "DIR", env = env::CACHE_DIR, value_hint = ValueHint::DirPath)]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Print one JSON document instead of text (login, sessions, whoami, logout, config and
+    /// the writes; also after those commands' names)
+    #[arg(help_heading = GLOBAL, long)]
     pub json: bool,
 
     /// Show each request and response line and headers on stderr, secrets redacted, and
     /// what went well even when stderr is not a terminal
-    #[arg(short, long, global = true, conflicts_with = "quiet")]
+    #[arg(help_heading = GLOBAL, short, long, global = true, conflicts_with = "quiet")]
     pub verbose: bool,
 
     /// Print only errors and warnings on stderr (what went well is shown only on a terminal
     /// anyway)
-    #[arg(short, long, global = true)]
+    #[arg(help_heading = GLOBAL, short, long, global = true)]
     pub quiet: bool,
 
     #[command(subcommand)]
     pub command: Command,
+
+    /// The arguments whose value came from the environment (their clap ids), for `config`.
+    #[arg(skip)]
+    pub from_env: BTreeSet<String>,
+}
+
+impl Cli {
+    /// Parse a command line (the binary's, or the words completion is given) as every
+    /// command sees it: clap's parse, then the one step clap cannot express, as xh does:
+    /// a first word that is a PATH moves to the PATHs, HOST coming from RFSESSION_HOST.
+    pub fn parse_words<I, T>(words: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let matches = Cli::command().try_get_matches_from(words)?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        let sub = matches.subcommand().map(|(_, m)| m);
+        cli.from_env = [&matches]
+            .into_iter()
+            .chain(sub)
+            .flat_map(|m| m.ids().filter(|id| from_env(m, id.as_str())))
+            .map(|id| id.as_str().to_owned())
+            .collect();
+        let host_typed = sub.is_some_and(|m| {
+            m.try_get_raw("host").ok().flatten().is_some()
+                && m.value_source("host") == Some(ValueSource::CommandLine)
+        });
+        cli.command.shift_path(host_typed);
+        Ok(cli)
+    }
+
+    /// `--json`, before the command's name or after it.
+    pub fn json(&self) -> bool {
+        self.json
+            || match &self.command {
+                Command::Login(a) => a.output.json,
+                Command::Sessions(a) => a.output.json,
+                Command::Whoami(a) => a.output.json,
+                Command::Logout(a) => a.output.json,
+                Command::Config(a) => a.output.json,
+                Command::Post(a) => a.options.output.json,
+                Command::Patch(a) | Command::Put(a) => a.options.output.json,
+                Command::Delete(a) => a.options.output.json,
+                _ => false,
+            }
+    }
+
+    /// The user named on the command line or in RFSESSION_USER for this command.
+    pub fn user(&self) -> Option<&str> {
+        match &self.command {
+            Command::Login(a) => a.credentials.user.user.as_deref(),
+            Command::Get(a) => a.credentials.user.user.as_deref(),
+            Command::Post(a) => a.options.credentials.user.user.as_deref(),
+            Command::Patch(a) | Command::Put(a) => a.options.credentials.user.user.as_deref(),
+            Command::Delete(a) => a.options.credentials.user.user.as_deref(),
+            Command::Exec(a) => a.credentials.user.user.as_deref(),
+            Command::Config(a) => a.user.user.as_deref(),
+            Command::Token(a) => a.user.user.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+fn from_env(m: &ArgMatches, id: &str) -> bool {
+    m.try_get_raw(id).ok().flatten().is_some()
+        && m.value_source(id) == Some(ValueSource::EnvVariable)
+}
+
+impl Command {
+    /// A write's target and body (none for DELETE).
+    pub fn write_target(&mut self) -> Option<(&mut Target, Option<&mut BodyArgs>)> {
+        match self {
+            Command::Post(a) => Some((&mut a.target, Some(&mut a.body))),
+            Command::Patch(a) | Command::Put(a) => Some((&mut a.target, Some(&mut a.body))),
+            Command::Delete(a) => Some((&mut a.target, None)),
+            _ => None,
+        }
+    }
+
+    /// `get /redfish/v1/Systems` or `post /redfish/v1/... Name=v`: HOST can never start
+    /// with `/`, so such a first word is the first PATH and HOST is RFSESSION_HOST's; with
+    /// `get --hosts`, every word is a PATH. Done once, here, for every command.
+    fn shift_path(&mut self, host_typed: bool) {
+        let is_path =
+            |h: &HostArg| host_typed && h.host.as_deref().is_some_and(|w| w.starts_with('/'));
+        match self {
+            Command::Get(a) => {
+                if a.fleet.hosts.is_some() {
+                    // HOST from the environment is no PATH: only a typed word moves.
+                    if let Some(word) = a.host.host.take().filter(|_| host_typed) {
+                        a.paths.insert(0, word);
+                    }
+                } else if is_path(&a.host) {
+                    let word = a.host.host.take();
+                    a.paths.splice(0..0, word);
+                    a.host.host = env::get(env::HOST);
+                }
+            }
+            _ => {
+                let Some((target, body)) = self.write_target() else {
+                    return;
+                };
+                if !is_path(&target.host) {
+                    return;
+                }
+                match (target.path.take(), body) {
+                    (Some(second), Some(body)) => body.items.insert(0, second),
+                    // DELETE takes no items: two words are HOST and PATH, as typed.
+                    (Some(second), None) => {
+                        target.path = Some(second);
+                        return;
+                    }
+                    (None, _) => {}
+                }
+                target.path = target.host.host.take();
+                target.host.host = env::get(env::HOST);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,13 +223,13 @@ pub enum Command {
     /// End the cached session on the BMC and forget it
     Logout(LogoutArgs),
     /// POST with the cached session: create a member of a collection, or run an action
-    Post(WriteArgs),
+    Post(PostArgs),
     /// PATCH a resource with the cached session (If-Match read from the resource first)
-    Patch(WriteArgs),
+    Patch(PatchArgs),
     /// PUT (replace) a resource with the cached session
-    Put(WriteArgs),
+    Put(PatchArgs),
     /// DELETE a resource with the cached session
-    Delete(WriteArgs),
+    Delete(DeleteArgs),
     /// Print the cached session token, for other tools (never put it in argv)
     ///
     /// Prints the token of HOST's cached session and a newline, or with --header the line
@@ -148,6 +267,13 @@ pub enum Command {
     /// completion scripts
     #[command(name = "complete-hosts", hide = true)]
     CompleteHosts,
+    /// Write the shell completions and man pages, generated from this definition, into
+    /// DIR/completions and DIR/man (for the repository: `cargo run --example generate`)
+    #[command(name = "generate-docs", hide = true)]
+    GenerateDocs {
+        #[arg(value_name = "DIR", value_hint = ValueHint::DirPath)]
+        dir: PathBuf,
+    },
     /// Hold connections to BMCs open for later calls (started by --persist; not for people)
     #[command(hide = true)]
     Keeper,
@@ -157,6 +283,13 @@ pub enum Command {
 pub struct ConfigArgs {
     #[command(flatten)]
     pub host: HostArg,
+
+    /// Show the settings for a call as this user
+    #[command(flatten)]
+    pub user: UserArg,
+
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -168,8 +301,9 @@ pub struct CompletePathArgs {
 
 #[derive(Debug, Args)]
 pub struct HostArg {
-    /// The BMC: name, name:port, https://name:port, IPv4, [IPv6]:port, or http://... (clear text)
-    #[arg(value_name = "HOST", env = "RFSESSION_HOST", value_hint = ValueHint::Hostname)]
+    /// The BMC: name, name:port, https://name:port, IPv4, [IPv6]:port, http://... (clear
+    /// text), or an alias of the settings file; omitted: RFSESSION_HOST
+    #[arg(value_name = "HOST", env = env::HOST, value_hint = ValueHint::Hostname)]
     pub host: Option<String>,
 }
 
@@ -184,6 +318,34 @@ pub struct FleetArgs {
     /// With --hosts or --all: how many hosts at once
     #[arg(long, short = 'j', value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: u16,
+}
+
+/// `--json`, offered by the commands whose output it changes.
+#[derive(Debug, Args, Default)]
+pub struct JsonArg {
+    /// Print one JSON document instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The user a login is for.
+#[derive(Debug, Args, Default)]
+pub struct UserArg {
+    /// User to log in as, when a login is needed [default: the settings file's, the cached
+    /// session's, or ~/.netrc's]
+    #[arg(short, long, value_name = "USER", env = env::USER)]
+    pub user: Option<String>,
+}
+
+/// Who logs in, when a command needs to: the user and where the password comes from.
+#[derive(Debug, Args, Default)]
+#[command(next_help_heading = "Credentials")]
+pub struct Credentials {
+    #[command(flatten)]
+    pub user: UserArg,
+
+    #[command(flatten)]
+    pub password: PasswordArgs,
 }
 
 #[derive(Debug, Args, Default)]
@@ -216,12 +378,8 @@ pub struct LoginArgs {
     #[command(flatten)]
     pub host: HostArg,
 
-    /// User name [default: the cached session's user]
-    #[arg(short, long, value_name = "USER", env = "RFSESSION_USER")]
-    pub user: Option<String>,
-
     #[command(flatten)]
-    pub password: PasswordArgs,
+    pub credentials: Credentials,
 
     /// End the cached session first and log in anew
     #[arg(long)]
@@ -252,18 +410,25 @@ pub struct LoginArgs {
 
     #[command(flatten)]
     pub fleet: FleetArgs,
+
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
+/// What a write acts on.
 #[derive(Debug, Args)]
-pub struct WriteArgs {
-    /// The BMC (see login)
-    #[arg(value_name = "HOST", value_hint = ValueHint::Hostname)]
-    pub host: String,
+pub struct Target {
+    #[command(flatten)]
+    pub host: HostArg,
 
     /// The resource or action, as for get (a path without a leading / is under /redfish/v1/)
     #[arg(value_name = "PATH", value_hint = ValueHint::Url)]
-    pub path: String,
+    pub path: Option<String>,
+}
 
+/// What a write sends.
+#[derive(Debug, Args, Default)]
+pub struct BodyArgs {
     /// Request items: Name=value (a JSON string) or Name:=json (any JSON value)
     #[arg(value_name = "ITEM")]
     pub items: Vec<String>,
@@ -276,12 +441,11 @@ pub struct WriteArgs {
         conflicts_with = "items"
     )]
     pub data: Option<String>,
+}
 
-    /// If-Match for PATCH and PUT: auto (the resource's ETag, read first), none, or an ETag
-    /// [default: auto]; never sent with POST or DELETE
-    #[arg(long, value_name = "auto|none|ETAG")]
-    pub if_match: Option<String>,
-
+/// What every write takes: a task to wait for, a dry run, a login again.
+#[derive(Debug, Args)]
+pub struct WriteOptions {
     /// When the BMC answers 202 with a task monitor, wait for the task and print its end
     #[arg(long)]
     pub wait: bool,
@@ -294,12 +458,51 @@ pub struct WriteArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// User name for a login again after the BMC dropped the session (needs a password source)
-    #[arg(short, long, value_name = "USER", env = "RFSESSION_USER")]
-    pub user: Option<String>,
+    #[command(flatten)]
+    pub credentials: Credentials,
 
     #[command(flatten)]
-    pub password: PasswordArgs,
+    pub output: JsonArg,
+}
+
+/// POST: a body (`{}` when none is given), never If-Match (iDRAC refuses it on actions).
+#[derive(Debug, Args)]
+pub struct PostArgs {
+    #[command(flatten)]
+    pub target: Target,
+
+    #[command(flatten)]
+    pub body: BodyArgs,
+
+    #[command(flatten)]
+    pub options: WriteOptions,
+}
+
+/// PATCH and PUT: a body, and If-Match.
+#[derive(Debug, Args)]
+pub struct PatchArgs {
+    #[command(flatten)]
+    pub target: Target,
+
+    #[command(flatten)]
+    pub body: BodyArgs,
+
+    /// auto (the resource's ETag, read first), none, or an ETag [default: auto]
+    #[arg(long, value_name = "auto|none|ETAG")]
+    pub if_match: Option<String>,
+
+    #[command(flatten)]
+    pub options: WriteOptions,
+}
+
+/// DELETE: no body, no If-Match.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    #[command(flatten)]
+    pub target: Target,
+
+    #[command(flatten)]
+    pub options: WriteOptions,
 }
 
 #[derive(Debug, Args)]
@@ -311,9 +514,8 @@ pub struct TokenArgs {
     #[arg(long)]
     pub header: bool,
 
-    /// User name for a login when nothing is cached (needs a password source)
-    #[arg(short, long, value_name = "USER", env = "RFSESSION_USER")]
-    pub user: Option<String>,
+    #[command(flatten)]
+    pub user: UserArg,
 }
 
 #[derive(Debug, Args)]
@@ -324,28 +526,21 @@ pub struct CertArgs {
 
 #[derive(Debug, Args)]
 pub struct ExecArgs {
-    /// The BMC (see login)
-    #[arg(value_name = "HOST", value_hint = ValueHint::Hostname)]
-    pub host: String,
+    #[command(flatten)]
+    pub host: HostArg,
 
     /// The command and its arguments, after --
     #[arg(value_name = "COMMAND", required = true, last = true, value_hint = ValueHint::CommandWithArguments)]
     pub command: Vec<std::ffi::OsString>,
 
-    /// User name for a login again after the BMC dropped the session (needs a password source)
-    #[arg(short, long, value_name = "USER", env = "RFSESSION_USER")]
-    pub user: Option<String>,
-
     #[command(flatten)]
-    pub password: PasswordArgs,
+    pub credentials: Credentials,
 }
 
 #[derive(Debug, Args)]
 pub struct GetArgs {
-    /// The BMC (see login); may be omitted when RFSESSION_HOST is set; with --hosts, the
-    /// first PATH
-    #[arg(value_name = "HOST", value_hint = ValueHint::Hostname)]
-    pub host: String,
+    #[command(flatten)]
+    pub host: HostArg,
 
     /// Redfish paths such as /redfish/v1/Systems/1 (a path without a leading / is taken
     /// under /redfish/v1/; none, or /, is the service root); query options like ?$expand=.
@@ -376,12 +571,8 @@ pub struct GetArgs {
     #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
     pub max_body: u64,
 
-    /// User name for a login again after the BMC dropped the session (needs a password source)
-    #[arg(short, long, value_name = "USER", env = "RFSESSION_USER")]
-    pub user: Option<String>,
-
     #[command(flatten)]
-    pub password: PasswordArgs,
+    pub credentials: Credentials,
 }
 
 #[derive(Debug, Args)]
@@ -392,6 +583,9 @@ pub struct SessionsArgs {
     /// List what the local cache holds, for every host; the token is never shown
     #[arg(long)]
     pub cached: bool,
+
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -401,6 +595,9 @@ pub struct WhoamiArgs {
 
     #[command(flatten)]
     pub fleet: FleetArgs,
+
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
 #[derive(Debug, Args)]
@@ -456,6 +653,9 @@ pub struct LogoutArgs {
     /// nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    #[command(flatten)]
+    pub output: JsonArg,
 }
 
 pub fn parse_size(s: &str) -> Result<u64, String> {

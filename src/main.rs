@@ -1,14 +1,12 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use rfsession::cli::Cli;
 use rfsession::exit;
 use rfsession::output::escape_controls;
 
 fn main() -> ExitCode {
     rfsession::harden();
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_words(std::env::args_os()) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() {

@@ -1,14 +1,17 @@
-//! Where a login's password comes from: the first source given wins. On the command line:
-//! --password-stdin, --password-file, -p, --password-command; then RFSESSION_PASSWORD; then
-//! the host's settings (password_file or password_command); then ~/.netrc; then a no-echo
-//! prompt when stdin is a terminal. The password is never put in a child's argv.
+//! Where a login's password comes from: one ordered list of sources, the first available
+//! one wins. On the command line: --password-stdin, --password-file, -p,
+//! --password-command; then RFSESSION_PASSWORD; then the host's settings (password_file
+//! or password_command); then ~/.netrc; then a no-echo prompt when stdin is a terminal.
+//! The password is never put in a child's argv.
 
 use std::io::{self, BufRead, IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::host::Host;
+use crate::environment;
+use crate::netrc;
 use crate::output::warn;
 use crate::platform::{self, Exposed};
 use crate::secret::Secret;
@@ -35,96 +38,164 @@ pub enum PasswordError {
     TooLong { from: String },
 }
 
-#[derive(Debug, Default, Clone)]
-pub struct PasswordSource {
-    pub stdin: bool,
-    pub file: Option<PathBuf>,
-    pub given: Option<Secret>,
-    pub command: Option<String>,
-    /// The host's settings, when the command line names no source.
-    pub settings: Option<PasswordFrom>,
-    /// The host name looked up in ~/.netrc.
-    pub netrc_host: Option<String>,
-    /// How long a password command may run (the host's --timeout) [default: 30s].
-    pub timeout: Option<Duration>,
+/// One place a password can come from.
+#[derive(Debug, Clone)]
+enum Source {
+    Stdin,
+    File(PathBuf),
+    /// `-p`, or a password already read once for many hosts.
+    Given(Secret),
+    Command(String),
+    Environment(Secret),
+    Settings(PasswordFrom),
+    /// The host name looked up in ~/.netrc (read when asked, once per run).
+    Netrc(String),
+    /// A no-echo prompt, when standard input is a terminal.
+    Prompt,
 }
 
-impl PasswordSource {
-    /// This run's sources, then the host's settings and its ~/.netrc entry.
-    pub fn with_fallback(
+/// The sources in the order they are tried.
+#[derive(Debug, Clone)]
+pub struct Passwords {
+    sources: Vec<Source>,
+    /// How long a password command may run (the host's --timeout) [default: 30s].
+    timeout: Option<Duration>,
+}
+
+/// No source on the command line: RFSESSION_PASSWORD (then the host's own, with `for_host`).
+impl Default for Passwords {
+    fn default() -> Passwords {
+        Passwords::new(false, None, None, None)
+    }
+}
+
+impl Passwords {
+    /// The command line's sources (at most one: clap refuses two), then RFSESSION_PASSWORD.
+    pub fn new(
+        stdin: bool,
+        file: Option<PathBuf>,
+        given: Option<Secret>,
+        command: Option<String>,
+    ) -> Passwords {
+        let typed = [
+            stdin.then_some(Source::Stdin),
+            file.map(Source::File),
+            given.map(Source::Given),
+            command.map(Source::Command),
+        ];
+        let env =
+            environment::get(environment::PASSWORD).map(|p| Source::Environment(Secret::new(p)));
+        Passwords {
+            sources: typed.into_iter().flatten().chain(env).collect(),
+            timeout: None,
+        }
+    }
+
+    /// Exactly this password (read once for many hosts).
+    pub fn given(password: Secret) -> Passwords {
+        Passwords {
+            sources: vec![Source::Given(password)],
+            timeout: None,
+        }
+    }
+
+    /// These sources, then the host's settings, its ~/.netrc entry and a prompt.
+    pub fn for_host(
         &self,
         settings: Option<PasswordFrom>,
-        host: &Host,
+        host_name: &str,
         timeout: Duration,
-    ) -> PasswordSource {
-        PasswordSource {
-            settings,
-            netrc_host: Some(host.name.clone()),
+    ) -> Passwords {
+        let mut sources = self.sources.clone();
+        sources.extend(settings.map(Source::Settings));
+        sources.push(Source::Netrc(host_name.to_owned()));
+        sources.push(Source::Prompt);
+        Passwords {
+            sources,
             timeout: Some(timeout),
-            ..self.clone()
         }
+    }
+
+    /// Does `--password-stdin` come first (standard input is then the password's)?
+    pub fn reads_stdin(&self) -> bool {
+        matches!(self.sources.first(), Some(Source::Stdin))
     }
 
     /// Is a password at hand without asking anyone (for a login again inside `get`)?
     pub fn available(&self) -> bool {
-        self.stdin
-            || self.file.is_some()
-            || self.given.is_some()
-            || self.command.is_some()
-            || env_password().is_some()
-            || self.settings.is_some()
-            || self.netrc_host.as_deref().and_then(netrc).is_some()
+        self.sources.iter().any(|s| match s {
+            Source::Netrc(host) => netrc::password(host).is_some(),
+            Source::Prompt => false,
+            _ => true,
+        })
     }
 
-    pub fn read(&self, user: &str, host: &Host) -> Result<Secret, PasswordError> {
-        self.read_for(user, &host.key())
-    }
-
-    /// The password once for many hosts (`--hosts`): `host` names them for the prompt.
-    pub fn read_for(&self, user: &str, host: &str) -> Result<Secret, PasswordError> {
-        let secret = if self.stdin {
-            let mut line = zeroize::Zeroizing::new(Vec::new());
-            io::stdin()
-                .lock()
-                .take(MAX_LINE as u64 + 1)
-                .read_until(b'\n', &mut line)
-                .map_err(PasswordError::Stdin)?;
-            bounded_first_line(&line, "standard input")?
-        } else if let Some(path) = &self.file {
-            from_file(path)?
-        } else if let Some(p) = &self.given {
-            p.clone()
-        } else if let Some(cmd) = &self.command {
-            from_command(cmd, self.command_timeout())?
-        } else if let Some(p) = env_password() {
-            p
-        } else if let Some(from) = &self.settings {
-            match from {
-                PasswordFrom::File(path) => from_file(path)?,
-                PasswordFrom::Command(cmd) => from_command(cmd, self.command_timeout())?,
+    /// The first source's password; `host` names the host (or hosts) for the prompt.
+    pub fn read(&self, user: &str, host: &str) -> Result<Secret, PasswordError> {
+        for source in &self.sources {
+            let secret = match source {
+                Source::Stdin => {
+                    let mut line = zeroize::Zeroizing::new(Vec::new());
+                    io::stdin()
+                        .lock()
+                        .take(MAX_LINE as u64 + 1)
+                        .read_until(b'\n', &mut line)
+                        .map_err(PasswordError::Stdin)?;
+                    bounded_first_line(&line, "standard input")?
+                }
+                Source::File(path) | Source::Settings(PasswordFrom::File(path)) => from_file(path)?,
+                Source::Given(p) | Source::Environment(p) => p.clone(),
+                Source::Command(cmd) | Source::Settings(PasswordFrom::Command(cmd)) => {
+                    from_command(cmd, self.timeout.unwrap_or(Duration::from_secs(30)))?
+                }
+                Source::Netrc(name) => match netrc::password(name) {
+                    Some(p) => p,
+                    None => continue,
+                },
+                Source::Prompt if io::stdin().is_terminal() => {
+                    rpassword::prompt_password(format!("Password for {user}@{host}: "))
+                        .map(Secret::new)
+                        .map_err(PasswordError::Prompt)?
+                }
+                Source::Prompt => continue,
+            };
+            if secret.is_empty() {
+                return Err(PasswordError::Empty);
             }
-        } else if let Some((_, p)) = self.netrc_host.as_deref().and_then(netrc) {
-            p
-        } else if io::stdin().is_terminal() {
-            rpassword::prompt_password(format!("Password for {user}@{host}: "))
-                .map(Secret::new)
-                .map_err(PasswordError::Prompt)?
-        } else {
-            return Err(PasswordError::None {
-                user: user.to_owned(),
-                host: host.to_owned(),
-            });
-        };
-        if secret.is_empty() {
-            return Err(PasswordError::Empty);
+            return Ok(secret);
         }
-        Ok(secret)
+        Err(PasswordError::None {
+            user: user.to_owned(),
+            host: host.to_owned(),
+        })
+    }
+
+    /// For many hosts (`--hosts`): standard input is read once, here, for all of them.
+    pub fn for_fleet(self, user: &str) -> Result<Passwords, PasswordError> {
+        match self.reads_stdin() {
+            true => Ok(Passwords::given(self.read(user, "every host listed")?)),
+            false => Ok(self),
+        }
     }
 }
 
-impl PasswordSource {
-    fn command_timeout(&self) -> Duration {
-        self.timeout.unwrap_or(Duration::from_secs(30))
+/// One password for the hosts of a fleet that have no source of their own: asked the first
+/// time one needs it, then given to the rest.
+#[derive(Default)]
+pub struct AskedOnce(Mutex<Option<Secret>>);
+
+impl AskedOnce {
+    /// `host`'s own sources if one is at hand, else the password asked once for all.
+    pub fn or_ask(&self, host: Passwords, user: &str) -> Result<Passwords, PasswordError> {
+        if host.available() {
+            return Ok(host);
+        }
+        let mut asked = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let pw = match &*asked {
+            Some(pw) => pw.clone(),
+            None => asked.insert(host.read(user, "every host listed")?).clone(),
+        };
+        Ok(Passwords::given(pw))
     }
 }
 
@@ -230,12 +301,6 @@ fn from_command(cmd: &str, timeout: Duration) -> Result<Secret, PasswordError> {
     Ok(secret)
 }
 
-fn env_password() -> Option<Secret> {
-    std::env::var_os("RFSESSION_PASSWORD")
-        .filter(|p| !p.is_empty())
-        .map(|p| Secret::new(p.to_string_lossy().into_owned()))
-}
-
 fn warn_if_shared(path: &std::path::Path) {
     if let Ok(m) = std::fs::metadata(path)
         && let Err(Exposed::Open { fix, .. }) = platform::check_private(path, &m)
@@ -247,186 +312,9 @@ fn warn_if_shared(path: &std::path::Path) {
     }
 }
 
-/// The user ~/.netrc names for `host`, if any.
-pub fn netrc_login(host: &Host) -> Option<String> {
-    netrc(&host.name).and_then(|(login, _)| login)
-}
-
-/// `machine HOST login USER password PW` for `host` (else the `default` entry) from
-/// $NETRC or ~/.netrc, as curl reads it; a file open to others is ignored with a warning.
-fn netrc(host: &str) -> Option<(Option<String>, Secret)> {
-    let path = match std::env::var_os("NETRC") {
-        Some(p) => PathBuf::from(p),
-        None => directories::BaseDirs::new()?.home_dir().join(".netrc"),
-    };
-    let meta = std::fs::metadata(&path).ok()?;
-    if let Err(Exposed::Owner { fix, .. } | Exposed::Open { fix, .. }) =
-        platform::check_private(&path, &meta)
-    {
-        warn(&format!(
-            "warning: {} is not private to you; ignored (fix with: {fix})",
-            path.display(),
-        ));
-        return None;
-    }
-    let text = zeroize::Zeroizing::new(std::fs::read_to_string(&path).ok()?);
-    parse_netrc(&text, host)
-}
-
-fn parse_netrc(text: &str, host: &str) -> Option<(Option<String>, Secret)> {
-    let tokens = netrc_tokens(text);
-    let mut found: Option<(Option<String>, Option<String>)> = None;
-    let mut default: Option<(Option<String>, Option<String>)> = None;
-    let mut current: Option<&mut (Option<String>, Option<String>)> = None;
-    let mut i = 0;
-    while i < tokens.len() {
-        match tokens[i].as_str() {
-            "machine" => {
-                let name = tokens.get(i + 1).map(|s| s.to_ascii_lowercase());
-                i += 1;
-                current = if found.is_none() && name.as_deref() == Some(host) {
-                    found = Some((None, None));
-                    found.as_mut()
-                } else {
-                    None
-                };
-            }
-            "default" => {
-                current = if default.is_none() {
-                    default = Some((None, None));
-                    default.as_mut()
-                } else {
-                    None
-                };
-            }
-            "login" => {
-                if let (Some(c), Some(v)) = (current.as_mut(), tokens.get(i + 1)) {
-                    c.0 = Some(v.clone());
-                }
-                i += 1;
-            }
-            "password" => {
-                if let (Some(c), Some(v)) = (current.as_mut(), tokens.get(i + 1)) {
-                    c.1 = Some(v.clone());
-                }
-                i += 1;
-            }
-            "account" => i += 1,
-            // Its body was left out by netrc_tokens; what follows is no machine's.
-            "macdef" => current = None,
-            _ => {}
-        }
-        i += 1;
-    }
-    let (login, password) = found.or(default)?;
-    Some((login, Secret::new(password?)))
-}
-
-/// The words of the file, line by line, without macro definitions: as curl reads it,
-/// `macdef NAME` ends its line and its body runs to the next empty line, so a `machine`
-/// line inside a macro is no entry.
-fn netrc_tokens(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut in_macro = false;
-    for line in text.split('\n') {
-        if in_macro {
-            in_macro = !(line.is_empty() || line.starts_with('\r'));
-            continue;
-        }
-        for word in line_tokens(line) {
-            let is_value = matches!(
-                out.last().map(String::as_str),
-                Some("machine" | "login" | "password" | "account")
-            );
-            let macdef = word == "macdef" && !is_value;
-            out.push(word);
-            if macdef {
-                in_macro = true;
-                break;
-            }
-        }
-    }
-    out
-}
-
-/// Whitespace-separated words; `"..."` quotes one with spaces (curl 7.84 and later).
-fn line_tokens(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut chars = text.chars().peekable();
-    while let Some(&c) = chars.peek() {
-        if c.is_whitespace() {
-            chars.next();
-        } else if c == '"' {
-            chars.next();
-            let mut word = String::new();
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' => break,
-                    '\\' => word.extend(chars.next()),
-                    c => word.push(c),
-                }
-            }
-            out.push(word);
-        } else {
-            let mut word = String::new();
-            while let Some(&c) = chars.peek() {
-                if c.is_whitespace() {
-                    break;
-                }
-                word.push(c);
-                chars.next();
-            }
-            out.push(word);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn netrc_entries_as_curl_reads_them() {
-        let text = "machine other login x password y\n\
-                    machine bmc1 login admin password \"s3cret pw\"\n\
-                    default login guest password anon\n";
-        let (login, pw) = parse_netrc(text, "bmc1").unwrap();
-        assert_eq!(
-            (login.as_deref(), pw.expose()),
-            (Some("admin"), "s3cret pw")
-        );
-        let (login, pw) = parse_netrc(text, "bmc2").unwrap();
-        assert_eq!((login.as_deref(), pw.expose()), (Some("guest"), "anon"));
-        assert!(
-            parse_netrc("machine a login b", "a").is_none(),
-            "no password, no entry"
-        );
-    }
-
-    #[test]
-    fn netrc_macro_bodies_are_skipped_as_curl_does() {
-        let text = "macdef init\n\
-                    machine bmc1 login evil password frommacro\n\
-                    \n\
-                    machine bmc2 login admin password pw2\n\
-                    macdef other\n  \n\
-                    machine bmc3 login x password still-macro\n\
-                    \r\n\
-                    machine bmc3 login admin password pw3\n";
-        assert!(
-            parse_netrc(text, "bmc1").is_none(),
-            "a machine inside a macro"
-        );
-        let (_, pw) = parse_netrc(text, "bmc2").unwrap();
-        assert_eq!(pw.expose(), "pw2");
-        // A line of blanks does not end a macro; an empty one (or CR LF) does.
-        let (_, pw) = parse_netrc(text, "bmc3").unwrap();
-        assert_eq!(pw.expose(), "pw3");
-        // `macdef` as a password is a password.
-        let (_, pw) = parse_netrc("machine a login u password macdef\n", "a").unwrap();
-        assert_eq!(pw.expose(), "macdef");
-    }
 
     #[test]
     fn a_password_command_gives_its_first_line_or_a_clear_error() {

@@ -6,8 +6,10 @@
 //! before an entry is replaced or removed, its session is ended or the BMC confirms it gone
 //! (DELETE answering 2xx, 404 or 401).
 
+use std::cell::RefCell;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use crate::cache::{Cache, CacheError, Entry, FORMAT, Hold, HostLock, Listed};
@@ -15,16 +17,16 @@ use crate::host::{Host, Scheme};
 use crate::keeper;
 use crate::links::{self, Link};
 use crate::output::warn;
-use crate::password::{PasswordError, PasswordSource};
+use crate::password::{PasswordError, Passwords};
 use crate::process::ProcessId;
 use crate::redfish::{self, Bmc, DEFAULT_SESSIONS, Deleted, RedfishError, SessionInfo};
 use crate::secret::Secret;
-use crate::settings::{HostSettings, Settings};
+use crate::settings::{HostSettings, Setting, Settings};
 use crate::signals;
 use crate::tasks;
 use crate::timefmt;
 use crate::tls::{Anchors, MAX_ANCHORS_PEM, Trust};
-use crate::transport::{MAX_REQUEST_HEAD, Options, Response, Transport, TransportError};
+use crate::transport::{MAX_REQUEST_HEAD, Method, Options, Response, Transport, TransportError};
 use crate::x509;
 
 /// The longest token kept: any cached token must fit in a request head, with room to spare.
@@ -102,7 +104,8 @@ type Result<T, E = SessionError> = std::result::Result<T, E>;
 /// environment, settings file).
 #[derive(Debug, Clone)]
 pub struct Setup {
-    pub cache_dir: Option<PathBuf>,
+    /// The cache directory, and where it was named (None: the platform's state directory).
+    pub cache_dir: Option<Setting<PathBuf>>,
     pub verbose: bool,
     pub settings: Settings,
     /// An upper bound on every timeout (completion).
@@ -221,7 +224,7 @@ fn held(holds: &[Hold], add: bool) -> Vec<Hold> {
 impl Sessions {
     pub fn new(setup: Setup) -> Result<Sessions> {
         Ok(Sessions {
-            cache: Cache::new(setup.cache_dir.clone())?,
+            cache: Cache::new(setup.cache_dir.as_ref().map(|d| d.value.clone()))?,
             setup,
         })
     }
@@ -233,6 +236,14 @@ impl Sessions {
 
     pub fn settings(&self) -> &Settings {
         &self.setup.settings
+    }
+
+    /// Where the cache directory was named, for `config`.
+    pub fn cache_dir_origin(&self) -> String {
+        match &self.setup.cache_dir {
+            Some(d) => d.from.to_string(),
+            None => "the state directory".into(),
+        }
     }
 
     /// Where the host's entry is kept.
@@ -258,6 +269,7 @@ impl Sessions {
             deadline: Instant::now() + timeout,
             timeout,
             hs,
+            bmcs: RefCell::default(),
             prompt: true,
         }
     }
@@ -306,6 +318,10 @@ pub struct HostSession<'a> {
     pub hs: HostSettings,
     timeout: Duration,
     deadline: Instant,
+    /// The connections of this host operation, one per trust: the reuse check, a login
+    /// again, the old session's DELETE and the requests share one (each costs a BMC 100 to
+    /// 300 ms of TLS handshake).
+    bmcs: RefCell<Vec<(Trust, Rc<Bmc>)>>,
     /// A person at a terminal may be asked for a password to log in again.
     prompt: bool,
 }
@@ -313,7 +329,7 @@ pub struct HostSession<'a> {
 /// A cached session ready for requests; with `basic`, HTTP Basic credentials instead.
 pub struct Live {
     pub entry: Entry,
-    bmc: Bmc,
+    bmc: Rc<Bmc>,
     pub basic: bool,
 }
 
@@ -337,7 +353,7 @@ impl Live {
     /// reached the BMC is never sent again.
     pub fn write(
         &self,
-        method: &'static str,
+        method: Method,
         path: &str,
         body: Option<&[u8]>,
         if_match: &IfMatch,
@@ -348,7 +364,8 @@ impl Live {
             IfMatch::None => None,
             IfMatch::Exact(t) => Some(t.clone()),
         };
-        self.bmc.write(token, method, path, body, tag.as_deref())
+        self.bmc
+            .write(token, method.as_str(), path, body, tag.as_deref())
     }
 
     /// A link in the answer to `base` as a path on this host (see `links`).
@@ -517,11 +534,19 @@ impl HostSession<'_> {
             .is_some_and(|c| matches!(c.from, crate::settings::Origin::Flag(_)))
     }
 
-    fn bmc(&self, trusting: Trusting) -> Result<Bmc, TransportError> {
-        self.bmc_as(trusting, None)
+    /// The operation's connection for this trust: the one already open, else a new one.
+    fn bmc(&self, trusting: Trusting) -> Result<Rc<Bmc>, TransportError> {
+        let mut bmcs = self.bmcs.borrow_mut();
+        if let Some((_, bmc)) = bmcs.iter().find(|(t, _)| *t == trusting.trust) {
+            return Ok(bmc.clone());
+        }
+        let trust = trusting.trust.clone();
+        let bmc = Rc::new(self.bmc_as(trusting, None)?);
+        bmcs.push((trust, bmc.clone()));
+        Ok(bmc)
     }
 
-    /// A Bmc whose requests carry `basic` (HTTP Basic) instead of a token, when given.
+    /// A new Bmc whose requests carry `basic` (HTTP Basic) instead of a token, when given.
     fn bmc_as(
         &self,
         Trusting { trust, hint }: Trusting,
@@ -641,21 +666,21 @@ impl HostSession<'_> {
     }
 
     /// The password sources of this run, then the host's settings and ~/.netrc.
-    fn passwords(&self, pw: &PasswordSource) -> PasswordSource {
-        pw.with_fallback(
+    pub fn passwords(&self, pw: &Passwords) -> Passwords {
+        pw.for_host(
             self.hs.password.as_ref().map(|p| p.value.clone()),
-            &self.host,
+            &self.host.name,
             self.hs.timeout.value,
         )
     }
 
     fn live(&self, entry: Entry) -> Result<Live> {
-        self.live_with(entry, &PasswordSource::default())
+        self.live_with(entry, &Passwords::default())
     }
 
     /// The entry ready for requests; an entry of a Basic host takes its password from `pw`,
     /// the settings file or ~/.netrc.
-    fn live_with(&self, entry: Entry, pw: &PasswordSource) -> Result<Live> {
+    fn live_with(&self, entry: Entry, pw: &Passwords) -> Result<Live> {
         if entry.basic {
             return self.basic_live(entry, pw);
         }
@@ -668,10 +693,10 @@ impl HostSession<'_> {
     }
 
     /// Requests with HTTP Basic as `entry.user`: nothing is created on the BMC.
-    fn basic_live(&self, mut entry: Entry, pw: &PasswordSource) -> Result<Live> {
+    fn basic_live(&self, mut entry: Entry, pw: &Passwords) -> Result<Live> {
         // A Basic entry always names its user (`basic_entry`).
         let user = entry.user.clone().ok_or(SessionError::NoUser)?;
-        let password = self.passwords(pw).read(&user, &self.host)?;
+        let password = self.passwords(pw).read(&user, &self.host.key())?;
         let basic = crate::transport::basic_authorization(&user, &password);
         let bmc = self.bmc_as(self.trust(Some(&entry), false), Some(basic))?;
         if entry.sessions_uri.is_none() {
@@ -679,14 +704,14 @@ impl HostSession<'_> {
         }
         Ok(Live {
             entry,
-            bmc,
+            bmc: bmc.into(),
             basic: true,
         })
     }
 
     /// The cached session, else HTTP Basic as the login user (never stored): the way to
     /// list and end sessions when the table is full and no session can be had.
-    pub fn open_or_basic(&self, user: Option<&str>, pw: &PasswordSource) -> Result<Live> {
+    pub fn open_or_basic(&self, user: Option<&str>, pw: &Passwords) -> Result<Live> {
         if let Some(e) = self.entry()? {
             return self.live_with(e, pw);
         }
@@ -718,8 +743,8 @@ impl HostSession<'_> {
     /// `login --auth basic`: check the credentials against a resource that needs them and
     /// remember that HOST takes HTTP Basic (user, trust, pin; never the password). A cached
     /// session is ended first.
-    pub fn login_basic(&self, user: &str, pw: &PasswordSource, hold: bool) -> Result<Entry> {
-        let password = self.passwords(pw).read(user, &self.host)?;
+    pub fn login_basic(&self, user: &str, pw: &Passwords, hold: bool) -> Result<Entry> {
+        let password = self.passwords(pw).read(user, &self.host.key())?;
         let lock = self.lock()?;
         let current = self.entry()?;
         if let Some(old) = current.as_ref().filter(|e| !e.basic) {
@@ -753,7 +778,7 @@ impl HostSession<'_> {
     pub fn reclaim(
         &self,
         user: &str,
-        pw: &PasswordSource,
+        pw: &Passwords,
         older_than: Option<Duration>,
     ) -> Result<Vec<String>> {
         let cached = self.entry()?;
@@ -844,7 +869,7 @@ impl HostSession<'_> {
             .map(str::to_owned)
             .or_else(|| self.hs.user.as_ref().map(|u| u.value.clone()))
             .or_else(|| cached.as_ref().and_then(|e| e.user.clone()))
-            .or_else(|| crate::password::netrc_login(&self.host))
+            .or_else(|| crate::netrc::login(&self.host))
             .ok_or(SessionError::NoUser)?;
         Ok((user, cached))
     }
@@ -872,7 +897,7 @@ impl HostSession<'_> {
     pub fn login(
         &self,
         user: &str,
-        password: &PasswordSource,
+        password: &Passwords,
         force: bool,
         hold: bool,
     ) -> Result<Login> {
@@ -894,7 +919,7 @@ impl HostSession<'_> {
             let trust = self.trust(self.entry()?.as_ref(), self.repin(force));
             self.bmc(trust)?.sessions_path()?;
         }
-        let password = self.passwords(password).read(user, &self.host)?;
+        let password = self.passwords(password).read(user, &self.host.key())?;
         let lock = self.lock()?;
         // Another process may have logged in or out while we waited: decide again.
         match self.decide(self.entry()?, user, force, dead.as_ref())? {
@@ -944,7 +969,7 @@ impl HostSession<'_> {
 
     /// The cached session for requests; when nothing is cached and a password and user are
     /// at hand without asking anyone, a login (which holds nothing) first.
-    pub fn open_or_login(&self, user: Option<&str>, pw: &PasswordSource) -> Result<Live> {
+    pub fn open_or_login(&self, user: Option<&str>, pw: &Passwords) -> Result<Live> {
         if let Some(e) = self.entry()? {
             return self.live_with(e, pw);
         }
@@ -968,7 +993,7 @@ impl HostSession<'_> {
 
     /// The cached session, checked with the BMC; logged in again once when the BMC refuses
     /// it and a password is at hand (as `get` would).
-    pub fn open_valid(&self, user: Option<&str>, pw: &PasswordSource) -> Result<Live> {
+    pub fn open_valid(&self, user: Option<&str>, pw: &Passwords) -> Result<Live> {
         let mut live = self.open_or_login(user, pw)?;
         if live.valid()? {
             return Ok(live);
@@ -980,20 +1005,14 @@ impl HostSession<'_> {
         Ok(live)
     }
 
-    /// Is a password at hand for this host without asking anyone (this run's sources, its
-    /// settings, ~/.netrc)?
-    pub fn password_at_hand(&self, pw: &PasswordSource) -> bool {
-        self.passwords(pw).available()
-    }
-
     /// Can we log in again after a 401: a password at hand, or a person at the terminal to
     /// ask, as `login` would (never in scripts: no terminal, no prompt, exit 4)?
-    fn can_relogin(&self, pw: &PasswordSource) -> bool {
+    fn can_relogin(&self, pw: &Passwords) -> bool {
         self.passwords(pw).available() || self.will_prompt(pw)
     }
 
     /// Will reading the password ask the person at the terminal?
-    fn will_prompt(&self, pw: &PasswordSource) -> bool {
+    fn will_prompt(&self, pw: &Passwords) -> bool {
         self.prompt && !self.passwords(pw).available() && std::io::stdin().is_terminal()
     }
 
@@ -1003,7 +1022,7 @@ impl HostSession<'_> {
         &self,
         live: &mut Live,
         user: Option<&str>,
-        pw: &PasswordSource,
+        pw: &Passwords,
         request: impl Fn(&Live) -> Result<T, RedfishError>,
     ) -> Result<T> {
         match request(live) {
@@ -1140,13 +1159,13 @@ impl HostSession<'_> {
 
     /// After a 401: log in again once, unless another process already did (use its
     /// session).
-    pub fn relogin(&self, live: &mut Live, user: Option<&str>, pw: &PasswordSource) -> Result<()> {
+    pub fn relogin(&self, live: &mut Live, user: Option<&str>, pw: &Passwords) -> Result<()> {
         // An adopted session's user may be unknown: never guess one for the login.
         let user = user
             .map(str::to_owned)
             .or_else(|| live.entry.user.clone())
             .or_else(|| self.hs.user.as_ref().map(|u| u.value.clone()))
-            .or_else(|| crate::password::netrc_login(&self.host))
+            .or_else(|| crate::netrc::login(&self.host))
             .ok_or(SessionError::UnknownUser {
                 hint: "logging in again needs it: pass -u USER, set RFSESSION_USER, or name the user in the settings file or ~/.netrc",
             })?;
@@ -1156,7 +1175,7 @@ impl HostSession<'_> {
                 self.host
             ));
         }
-        let password = self.passwords(pw).read(&user, &self.host)?;
+        let password = self.passwords(pw).read(&user, &self.host.key())?;
         let lock = self.lock()?;
         // Logged out meanwhile: a password source is at hand, so the caller gets a session
         // (holding nothing), with the trust the entry had.
@@ -1316,7 +1335,7 @@ impl HostSession<'_> {
     /// End the other sessions that match `which`, never the cached one; one failure (a 403
     /// for another user's session) does not stop the rest.
     pub fn end_others(&self, which: &Others, dry_run: bool) -> Result<Vec<OtherSession>> {
-        let live = self.open_or_basic(None, &PasswordSource::default())?;
+        let live = self.open_or_basic(None, &Passwords::default())?;
         let rows = live.list()?;
         // Without knowing which one is ours, any of them might be: end none. (With HTTP
         // Basic, none is ours.)

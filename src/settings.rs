@@ -250,9 +250,10 @@ pub struct Flags {
     pub timeout: Option<Duration>,
     pub proxy: Option<String>,
     pub noproxy: Option<String>,
-    pub user: Option<String>,
-    /// --persist or RFSESSION_PERSIST (clap reads both).
-    pub persist: Option<Duration>,
+    /// -u or RFSESSION_USER, as clap read them (each with its origin).
+    pub user: Option<Setting<String>>,
+    /// --persist or RFSESSION_PERSIST, as clap read them.
+    pub persist: Option<Setting<Duration>>,
 }
 
 /// One host's resolved settings.
@@ -467,8 +468,6 @@ impl Settings {
         let user = f
             .user
             .clone()
-            .map(|u| flag("-u", u))
-            .or_else(|| env("RFSESSION_USER"))
             .or_else(|| pick(&sections, d, |s| s.user.clone()));
         let password = pick(&sections, d, |s| {
             s.password_file
@@ -518,7 +517,7 @@ impl Settings {
             });
         let persist = f
             .persist
-            .map(|d| flag("--persist", d))
+            .clone()
             .or_else(|| pick(&sections, d, |s| s.persist.as_ref()?.parse().ok()))
             .filter(|p| !p.value.is_zero());
         let auth = pick(&sections, d, |s| s.auth);

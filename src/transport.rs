@@ -67,6 +67,33 @@ pub fn basic_authorization(user: &str, password: &Secret) -> Secret {
     Secret::new(out)
 }
 
+/// The methods a write sends (GET and the session protocol's own requests are the
+/// protocol's business).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Post,
+    Patch,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The largest request head this transport sends: it bounds the token the session layer
 /// accepts, so that any cached token can still be sent (and its session deleted).
 pub const MAX_REQUEST_HEAD: usize = 64 * 1024;

@@ -87,7 +87,8 @@ pub struct Faults {
     pub delete_status: VecDeque<u16>,
     /// DELETEs of a session never answer.
     pub delete_hang: bool,
-    /// The next N session POSTs answer 503 with this Retry-After (seconds).
+    /// The next N session POSTs answer as the profile's busy BMC does (`Quirks::busy`),
+    /// with this Retry-After (seconds).
     pub post_busy: u32,
     pub retry_after: u32,
     /// Accept connections and never answer, not even the TLS handshake.
@@ -101,8 +102,6 @@ pub struct Faults {
     pub delay: Duration,
     /// Logins succeed with a PasswordChangeRequired message.
     pub password_change: bool,
-    /// 401 answers are iDRAC 8's HTML page.
-    pub html_401: bool,
     /// Location header sent on login instead of the profile's ("{id}" is replaced).
     pub location: Option<String>,
     /// @odata.id sent in the login answer instead of the session's.
@@ -114,11 +113,6 @@ pub struct Faults {
     pub stray_401: u32,
     /// Tokens issued now are padded to this many bytes.
     pub token_size: usize,
-    /// DELETE of a session answers 405 with `Allow: GET`, as iLO's emergency sessions do.
-    pub delete_not_allowed: bool,
-    /// The next `post_busy` session POSTs answer with this status and MessageId instead of
-    /// 503 ServiceTemporarilyUnavailable (iDRAC SYS518, iLO InvalidOperationForSystemState).
-    pub busy_answer: Option<(u16, &'static str)>,
     /// Tasks started now answer "running" to this many polls before they end.
     pub task_polls: u32,
     /// Tasks started now end in Exception (a Dell job: Failed).
@@ -209,6 +203,8 @@ pub struct Session {
     pub context: String,
     pub created: SystemTime,
     pub last_used: Instant,
+    /// An emergency session (iLO): a DELETE cannot end it.
+    pub emergency: bool,
 }
 
 /// A ManagerAccount.
@@ -405,6 +401,22 @@ impl Bmc {
     pub fn add_session(&self, user: &str) -> Session {
         let mut st = self.state();
         service::new_session(&self.shared, &mut st, user, "")
+    }
+
+    /// Create an emergency session, on a profile that has them (iLO): a DELETE answers 405.
+    pub fn add_emergency_session(&self, user: &str) -> Session {
+        assert!(
+            self.shared.config.quirks().emergency_sessions,
+            "{} has no emergency sessions",
+            self.shared.config.quirks().name
+        );
+        let mut st = self.state();
+        let mut s = service::new_session(&self.shared, &mut st, user, "");
+        s.emergency = true;
+        if let Some(kept) = st.sessions.iter_mut().find(|k| k.token == s.token) {
+            kept.emergency = true;
+        }
+        s
     }
 
     /// Create a session that was created `age` ago (a leaked one, say).

@@ -62,6 +62,15 @@ pub enum DeleteAnswer {
     IloSuccess,
 }
 
+/// What a request with a token the BMC does not know answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unauthorized {
+    /// 401 with a Redfish error object.
+    Json,
+    /// 401 with an HTML page (iDRAC 8).
+    Html,
+}
+
 /// How a resource's ETag is written, and what If-Match takes back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EtagStyle {
@@ -100,6 +109,12 @@ pub struct Quirks {
     /// Status, MessageId and message when the session table is full.
     pub limit: (u16, &'static str, &'static str),
     pub delete: DeleteAnswer,
+    /// Sessions can be made emergency sessions (`Bmc::add_emergency_session`), which a
+    /// DELETE cannot end: 405 with `Allow: GET` (iLO).
+    pub emergency_sessions: bool,
+    /// Status and MessageId of a session POST while the BMC is busy (`Faults::post_busy`).
+    pub busy: (u16, &'static str),
+    pub unauthorized: Unauthorized,
     /// The Oem key under which each session says whether it is the caller's (`Hp`, `Hpe`).
     pub my_session: Option<&'static str>,
     pub expand: bool,
@@ -135,6 +150,9 @@ const GENERIC: Quirks = Quirks {
     sessions_path: "/redfish/v1/SessionService/Sessions",
     limit: FULL,
     delete: DeleteAnswer::NoContent,
+    emergency_sessions: false,
+    busy: (503, "Base.1.8.ServiceTemporarilyUnavailable"),
+    unauthorized: Unauthorized::Json,
     my_session: None,
     expand: true,
     lower_case_headers: false,
@@ -148,6 +166,10 @@ const GENERIC: Quirks = Quirks {
     deviations: &[],
 };
 
+const ILO_BUSY: (u16, &str) = (400, "iLO.2.15.InvalidOperationForSystemState");
+const ILO_BUSY_WHY: &str = "a busy iLO answers the session POST 400 with InvalidOperationForSystemState (it is resetting or updating), not 503";
+const ILO_EMERGENCY_WHY: &str = "an emergency session cannot be deleted: DELETE answers 405 with `Allow: GET` and the session ends only when it times out, as iLO's do";
+
 /// The table, in `Profile` order.
 static TABLE: [Quirks; 16] = [
     GENERIC,
@@ -157,6 +179,8 @@ static TABLE: [Quirks; 16] = [
         ids: IdStyle::UserHex,
         limit: (400, "Base.1.4.SessionLimitExceeded", FULL.2),
         delete: DeleteAnswer::IloSuccess,
+        emergency_sessions: true,
+        busy: ILO_BUSY,
         my_session: Some("Hp"),
         lower_case_headers: true,
         oem_root: Some(("Hp", "iLO 4", "2.80")),
@@ -164,6 +188,8 @@ static TABLE: [Quirks; 16] = [
             "Location names the session without the port the client used and with a trailing slash, as iLO 4 does: clients must keep only the path",
             "a full session table answers 400, not 503, as iLO does",
             "DELETE of a session answers 200 with an `error` object holding Base.1.0.Success, as iLO does",
+            ILO_BUSY_WHY,
+            ILO_EMERGENCY_WHY,
         ],
         ..GENERIC
     },
@@ -173,11 +199,15 @@ static TABLE: [Quirks; 16] = [
         ids: IdStyle::UserHex,
         limit: (400, "Base.1.4.SessionLimitExceeded", FULL.2),
         delete: DeleteAnswer::IloSuccess,
+        emergency_sessions: true,
+        busy: ILO_BUSY,
         my_session: Some("Hpe"),
         oem_root: Some(("Hpe", "iLO 5", "2.72")),
         deviations: &[
             "a full session table answers 400, not 503, as iLO does",
             "DELETE of a session answers 200 with an `error` object holding Base.1.0.Success, as iLO does",
+            ILO_BUSY_WHY,
+            ILO_EMERGENCY_WHY,
         ],
         ..GENERIC
     },
@@ -192,7 +222,9 @@ static TABLE: [Quirks; 16] = [
         etag: EtagStyle::GzipSuffix,
         if_match_refused_on_actions: true,
         tasks: TaskStyle::DellJob,
+        busy: (400, "IDRAC.2.8.SYS518"),
         deviations: &[
+            "a busy iDRAC answers the session POST 400 with SYS518 (the job queue or Lifecycle Controller is busy), not 503",
             "every ETag header carries `-gzip` inside the quotes and a tag with it is refused back in If-Match, as iDRAC does on gzipped answers (always here, so that clients' stripping is exercised)",
             "If-Match on a POST action is refused with 412, as iDRAC does",
         ],
@@ -278,8 +310,10 @@ static TABLE: [Quirks; 16] = [
     Quirks {
         name: "idrac8",
         session_post: SessionPost::NotAllowed,
+        unauthorized: Unauthorized::Html,
         deviations: &[
             "the session POST answers 405: iDRAC 8 firmware offers no Redfish sessions (Basic authentication only)",
+            "a token it does not know is answered 401 with an HTML page, not a Redfish error, as iDRAC 8 does",
         ],
         ..GENERIC
     },
@@ -404,7 +438,10 @@ mod tests {
                 || q.delete == DeleteAnswer::IloSuccess
                 || q.etag != EtagStyle::Strong
                 || q.if_match_required
-                || q.limit.0 != 503;
+                || q.limit.0 != 503
+                || q.busy.0 != 503
+                || q.emergency_sessions
+                || q.unauthorized != Unauthorized::Json;
             assert_eq!(bends, !q.deviations.is_empty(), "{}", q.name);
         }
     }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::http::{Request, Resp, percent_decode, redfish_error};
 use crate::quirks::{
-    DeleteAnswer, EtagStyle, IdStyle, LocationStyle, LoginAnswer, Quirks, SessionPost,
+    DeleteAnswer, EtagStyle, IdStyle, LocationStyle, LoginAnswer, Quirks, SessionPost, Unauthorized,
 };
 
 mod inventory;
@@ -98,6 +98,7 @@ pub(crate) fn new_session(shared: &Shared, st: &mut State, user: &str, context: 
         context: context.to_owned(),
         created: SystemTime::now(),
         last_used: Instant::now(),
+        emergency: false,
     };
     st.sessions.push(s.clone());
     st.issued.push(s.token.clone());
@@ -344,7 +345,7 @@ impl Cx<'_> {
     }
 
     fn unauthorized(&self) -> Resp {
-        let resp = if self.st.faults.html_401 {
+        let resp = if self.shared.config.quirks().unauthorized == Unauthorized::Html {
             Resp::raw(
                 401,
                 "text/html",
@@ -559,7 +560,7 @@ impl Cx<'_> {
                 if !own && !caller.may("ConfigureManager") {
                     return Some(forbidden());
                 }
-                if self.st.faults.delete_not_allowed {
+                if self.st.sessions[i].emergency {
                     return Some(
                         redfish_error(
                             405,
@@ -613,11 +614,7 @@ impl Cx<'_> {
         }
         if self.st.faults.post_busy > 0 {
             self.st.faults.post_busy -= 1;
-            let (status, id) = self
-                .st
-                .faults
-                .busy_answer
-                .unwrap_or((503, "Base.1.8.ServiceTemporarilyUnavailable"));
+            let (status, id) = self.shared.config.quirks().busy;
             return redfish_error(status, id, "The service is busy; retry later.")
                 .with("Retry-After", self.st.faults.retry_after.to_string());
         }

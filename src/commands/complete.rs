@@ -7,7 +7,6 @@
 
 use std::time::Duration;
 
-use clap::Parser;
 use serde_json::{Map, Value, json};
 
 use crate::cli::{Cli, Command};
@@ -49,22 +48,26 @@ pub fn hosts(sessions: &Sessions) {
 }
 
 fn candidates(words: &[String]) -> Option<Vec<String>> {
-    let cli = Cli::try_parse_from(words).ok()?;
+    let mut cli = Cli::parse_words(words).ok()?;
     let sessions = super::sessions_for(&cli).ok()?.for_completion(WAIT);
-    let (host, typed, actions) = match &cli.command {
+    let (host, typed, actions) = match &mut cli.command {
         Command::Get(a) => (
-            a.host.clone(),
+            a.host.host.clone()?,
             a.paths.last().cloned().unwrap_or_default(),
             false,
         ),
-        Command::Post(a) | Command::Patch(a) | Command::Put(a) | Command::Delete(a)
-            if a.items.is_empty() && a.data.is_none() =>
-        {
-            (a.host.clone(), a.path.clone(), true)
-        }
-        _ => return None,
+        // A write's PATH, until its body begins.
+        command => match command.write_target()? {
+            (_, Some(b)) if !b.items.is_empty() || b.data.is_some() => return None,
+            (t, _) => (
+                t.host.host.clone()?,
+                t.path.clone().unwrap_or_default(),
+                true,
+            ),
+        },
     };
-    let host = Host::parse(&host).ok()?;
+    // HOST as every command resolves it: a settings-file alias names its url.
+    let host = sessions.resolve(&host).ok()?;
     let relative = !typed.starts_with('/');
     let absolute = if relative {
         format!("{ROOT}{typed}")

@@ -100,7 +100,7 @@ pub fn run(sessions: &Sessions, out: Output, args: ConfigArgs) -> Result<()> {
             "cache entry",
             Some((
                 sessions.entry_path(&host).display().to_string(),
-                "--cache-dir, RFSESSION_CACHE_DIR or the state directory".into(),
+                sessions.cache_dir_origin(),
             )),
         ),
     ];

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::parse_host;
+use super::host;
 use crate::cli::ExecArgs;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -11,10 +11,10 @@ use crate::platform::{self, signals};
 use crate::session::{SessionError, Sessions};
 
 pub fn run(sessions: &Sessions, args: ExecArgs) -> Result<()> {
-    let host = parse_host(sessions, &args.host)?;
+    let host = host(sessions, &args.host)?;
     let on = sessions.on(&host);
     let live = on
-        .open_valid(args.user.as_deref(), &args.password.source())
+        .open_valid(args.credentials.user(), &args.credentials.password.source())
         .map_err(|e| Error::from(e).on(&host))?;
     if live.basic {
         return Err(Error::Usage(format!(

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::{parse_host, request_path};
+use super::{host, request_path};
 use crate::cli::GetArgs;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
@@ -17,20 +17,10 @@ pub fn run(sessions: &Sessions, out: Output, args: GetArgs) -> Result<()> {
     if let Some(file) = &args.fleet.hosts {
         return fleet(sessions, &args, file);
     }
-    // `rfsession get /redfish/v1/...` with RFSESSION_HOST set: the first word is a path.
-    let (host, paths) = match std::env::var("RFSESSION_HOST") {
-        Ok(env) if args.host.starts_with('/') => {
-            super::one_reader_of_stdin(&args.fleet, &args.password)?;
-            let mut paths = vec![args.host.clone()];
-            paths.extend(args.paths.iter().cloned());
-            (env, paths)
-        }
-        _ => (args.host.clone(), args.paths.clone()),
-    };
-    let host = parse_host(sessions, &host)?;
+    let host = host(sessions, &args.host)?;
     check_pointer(args.pointer.as_deref())?;
     // No PATH, or `/`: the service root, where a person starts.
-    let mut paths = paths;
+    let mut paths = args.paths.clone();
     if paths.is_empty() {
         paths.push(ROOT.into());
     }
@@ -63,16 +53,13 @@ fn fleet(sessions: &Sessions, args: &GetArgs, file: &std::path::Path) -> Result<
         return Err(Error::Usage("--raw does not go with --hosts".into()));
     }
     check_pointer(args.pointer.as_deref())?;
-    let mut paths = vec![args.host.clone()];
-    paths.extend(args.paths.iter().cloned());
-    let mut password = args.password.source();
-    if args.password.password_stdin {
-        let pw = password.read_for("the cached user", "every host listed")?;
-        password = crate::password::PasswordSource {
-            given: Some(pw),
-            ..Default::default()
-        };
-    }
+    super::one_reader_of_stdin(&args.fleet, &args.credentials.password)?;
+    let paths = &args.paths;
+    let password = args
+        .credentials
+        .password
+        .source()
+        .for_fleet(args.credentials.user().unwrap_or("the cached user"))?;
     super::each_host(sessions, &args.fleet, file, "fetched", |on, h| {
         let paths = paths
             .iter()
@@ -89,7 +76,8 @@ fn fleet(sessions: &Sessions, args: &GetArgs, file: &std::path::Path) -> Result<
 
 fn run_on(on: &HostSession, out: Output, args: &GetArgs, paths: &[String]) -> Result<()> {
     if args.raw {
-        let live = on.open_or_login(args.user.as_deref(), &args.password.source())?;
+        let live =
+            on.open_or_login(args.credentials.user(), &args.credentials.password.source())?;
         let mut resp = live.get(&paths[0]).map_err(SessionError::from)?;
         let mut stdout = io::stdout().lock();
         resp.copy_to(&mut stdout).map_err(RedfishError::from)?;
@@ -98,13 +86,13 @@ fn run_on(on: &HostSession, out: Output, args: &GetArgs, paths: &[String]) -> Re
         return Ok(());
     }
     if paths.len() == 1 {
-        let bodies = fetch(on, args, paths, &args.password.source())?;
+        let bodies = fetch(on, args, paths, &args.credentials.password.source())?;
         return print_bodies(out, args, bodies);
     }
     // Several paths: one that fails costs only its own body. With --ndjson each body is
     // printed as it arrives and each failure gets its own line; without it the bodies that
     // came are printed before the failures. The exit code is the highest.
-    let password = args.password.source();
+    let password = args.credentials.password.source();
     let mut live = on.open()?;
     let mut bodies = Vec::new();
     let mut failures = Vec::new();
@@ -156,9 +144,9 @@ fn fetch(
     on: &HostSession,
     args: &GetArgs,
     paths: &[String],
-    password: &crate::password::PasswordSource,
+    password: &crate::password::Passwords,
 ) -> Result<Vec<Value>> {
-    let mut live = on.open_or_login(args.user.as_deref(), password)?;
+    let mut live = on.open_or_login(args.credentials.user(), password)?;
     let mut bodies = Vec::with_capacity(paths.len());
     for (i, path) in paths.iter().enumerate() {
         bodies.push(fetch_one(on, &mut live, args, i, path, password)?);
@@ -174,10 +162,10 @@ fn fetch_one(
     args: &GetArgs,
     i: usize,
     path: &str,
-    password: &crate::password::PasswordSource,
+    password: &crate::password::Passwords,
 ) -> Result<Value> {
     let mut resp = if i == 0 {
-        on.with_relogin(live, args.user.as_deref(), password, |l| l.get(path))?
+        on.with_relogin(live, args.credentials.user(), password, |l| l.get(path))?
     } else {
         live.get(path).map_err(SessionError::from)?
     };

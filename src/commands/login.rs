@@ -1,7 +1,5 @@
 //! `rfsession login`: reuse the cached session if the BMC still accepts it, else create one.
 
-use std::sync::Mutex;
-
 use serde_json::{Value, json};
 
 use super::host;
@@ -11,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::Output;
 use crate::output::warn;
-use crate::password::PasswordSource;
+use crate::password::AskedOnce;
 use crate::secret::Secret;
 use crate::session::{HostSession, Login, MAX_TOKEN, Plan, SessionError, Sessions};
 use crate::settings::Auth;
@@ -33,34 +31,15 @@ fn fleet(sessions: &Sessions, args: &LoginArgs, file: &std::path::Path) -> Resul
             "--hosts takes no HOST, --token-stdin or --dry-run".into(),
         ));
     }
-    super::one_reader_of_stdin(&args.fleet, &args.password)?;
-    let given = |pw: Secret| PasswordSource {
-        given: Some(pw),
-        ..PasswordSource::default()
-    };
-    let mut source = args.password.source();
-    if args.password.password_stdin {
-        let who = args.user.as_deref().unwrap_or("the cached user");
-        source = given(source.read_for(who, "every host listed")?);
-    }
+    super::one_reader_of_stdin(&args.fleet, &args.credentials.password)?;
+    let who = args.credentials.user().unwrap_or("the cached user");
+    let source = args.credentials.password.source().for_fleet(who)?;
     // Each host's own source (the command line, RFSESSION_PASSWORD, its settings, netrc) as
     // a single-host login; the first host with none asks once for all such hosts.
-    let asked: Mutex<Option<Secret>> = Mutex::new(None);
+    let asked = AskedOnce::default();
     super::each_host(sessions, &args.fleet, file, "logged in", |on, _| {
-        let (user, _) = on.login_user(args.user.as_deref())?;
-        let source = match on.password_at_hand(&source) {
-            true => source.clone(),
-            false => {
-                let mut asked = asked.lock().unwrap_or_else(|e| e.into_inner());
-                let pw = match &*asked {
-                    Some(pw) => pw.clone(),
-                    None => asked
-                        .insert(source.read_for(&user, "every host listed")?)
-                        .clone(),
-                };
-                given(pw)
-            }
-        };
+        let (user, _) = on.login_user(args.credentials.user())?;
+        let source = asked.or_ask(on.passwords(&source), &user)?;
         let (entry, reused) = match on.login(&user, &source, args.force, true)? {
             Login::Reused(e) => (e, true),
             Login::Created(e) => (e, false),
@@ -73,12 +52,12 @@ fn run_on(on: &HostSession, out: Output, args: &LoginArgs, host: &Host) -> Resul
     if args.token_stdin {
         return adopt(on, out, args);
     }
-    let (user, cached) = on.login_user(args.user.as_deref())?;
+    let (user, cached) = on.login_user(args.credentials.user())?;
     if args.dry_run {
         let (plan, post) = on.plan(&user, args.force)?;
         return dry_run(out, host, &user, &plan, post.as_deref());
     }
-    let source = args.password.source();
+    let source = args.credentials.password.source();
     // --auth, else what the entry remembers, else the settings file.
     let basic = match args.auth.as_deref() {
         Some(how) => how == "basic",

@@ -19,16 +19,17 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 
 use crate::cache::CacheError;
-use crate::cli::{Cli, Command, FleetArgs, HostArg, PasswordArgs};
+use crate::cli::{Cli, Command, Credentials, FleetArgs, HostArg, PasswordArgs};
+use crate::environment;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
 use crate::fleet;
 use crate::host::{Host, Scheme};
 use crate::output::{Output, warn};
-use crate::password::PasswordSource;
+use crate::password::Passwords;
 use crate::secret::Secret;
 use crate::session::{HostSession, Sessions, Setup};
-use crate::settings::{self, Flags, Settings};
+use crate::settings::{self, Flags, Origin, Setting, Settings};
 
 pub fn run(cli: Cli) -> Result<()> {
     if let Command::CompletePath(args) = &cli.command {
@@ -40,6 +41,9 @@ pub fn run(cli: Cli) -> Result<()> {
         (_, true) => crate::output::Chatter::Always,
         _ => crate::output::Chatter::Terminal,
     });
+    if let Command::GenerateDocs { dir } = &cli.command {
+        return Ok(crate::generate::generate(dir)?);
+    }
     if let Command::Keeper = cli.command {
         // Started by another rfsession with the cache directory and nothing else.
         let dir = cli
@@ -50,7 +54,7 @@ pub fn run(cli: Cli) -> Result<()> {
     }
     let sessions = sessions_for(&cli)?;
     let out = Output {
-        json: cli.json,
+        json: cli.json(),
         quiet: false,
     };
     match cli.command {
@@ -59,10 +63,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sessions(args) => sessions::run(&sessions, out, args),
         Command::Whoami(args) => whoami::run(&sessions, out, args),
         Command::Logout(args) => logout::run(&sessions, out, args),
-        Command::Post(args) => write::run(&sessions, out, "POST", args),
-        Command::Patch(args) => write::run(&sessions, out, "PATCH", args),
-        Command::Put(args) => write::run(&sessions, out, "PUT", args),
-        Command::Delete(args) => write::run(&sessions, out, "DELETE", args),
+        Command::Post(_) | Command::Patch(_) | Command::Put(_) | Command::Delete(_) => {
+            write::run(&sessions, out, &cli.command)
+        }
         Command::Token(args) => token::run(&sessions, out, args),
         Command::Cert(args) => cert::run(&sessions, out, args),
         Command::Exec(args) => exec::run(&sessions, args),
@@ -72,7 +75,7 @@ pub fn run(cli: Cli) -> Result<()> {
             complete::hosts(&sessions);
             Ok(())
         }
-        Command::Keeper => unreachable!("handled above"),
+        Command::Keeper | Command::GenerateDocs { .. } => unreachable!("handled above"),
     }
 }
 
@@ -83,18 +86,41 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
             "--persist (or RFSESSION_PERSIST) needs the keeper, which rfsession does not have on this system yet; leave it out: every call then connects to the BMC itself".into(),
         ));
     }
+    // Where clap found a value: the environment or the command line.
+    let origin = |id: &str, flag: &'static str, var: &'static str| match cli.from_env.contains(id) {
+        true => Origin::Env(var),
+        false => Origin::Flag(flag),
+    };
     let flags = Flags {
         cacert: cli.cacert.clone(),
         insecure: cli.insecure,
         timeout: cli.timeout,
         proxy: cli.proxy.clone(),
         noproxy: cli.noproxy.clone(),
-        user: None,
-        persist: cli.persist.filter(|_| !cli.no_persist),
+        // Commands without a -u of their own (sessions, logout) still log in as it says.
+        user: cli
+            .user()
+            .map(|u| Setting {
+                value: u.to_owned(),
+                from: origin("user", "-u", environment::USER),
+            })
+            .or_else(|| {
+                environment::get(environment::USER).map(|value| Setting {
+                    value,
+                    from: Origin::Env(environment::USER),
+                })
+            }),
+        persist: cli.persist.filter(|_| !cli.no_persist).map(|d| Setting {
+            value: d,
+            from: origin("persist", "--persist", environment::PERSIST),
+        }),
     };
     let settings = Settings::load(settings::default_path(), flags)?;
     Ok(Sessions::new(Setup {
-        cache_dir: cli.cache_dir.clone(),
+        cache_dir: cli.cache_dir.clone().map(|d| Setting {
+            value: d,
+            from: origin("cache_dir", "--cache-dir", environment::CACHE_DIR),
+        }),
         verbose: cli.verbose,
         settings,
         cap: None,
@@ -146,20 +172,26 @@ fn parse_host(sessions: &Sessions, s: &str) -> Result<Host> {
     Ok(host)
 }
 
+impl Credentials {
+    /// -u or RFSESSION_USER.
+    fn user(&self) -> Option<&str> {
+        self.user.user.as_deref()
+    }
+}
+
 impl PasswordArgs {
-    fn source(&self) -> PasswordSource {
+    fn source(&self) -> Passwords {
         if self.password.is_some() {
             warn(
                 "warning: -p puts the password in the process list where other users can read it; prefer --password-file or --password-stdin",
             );
         }
-        PasswordSource {
-            stdin: self.password_stdin,
-            file: self.password_file.clone(),
-            given: self.password.clone().map(Secret::new),
-            command: self.password_command.clone(),
-            ..PasswordSource::default()
-        }
+        Passwords::new(
+            self.password_stdin,
+            self.password_file.clone(),
+            self.password.clone().map(Secret::new),
+            self.password_command.clone(),
+        )
     }
 }
 

@@ -22,7 +22,7 @@ fn on_bmc(sessions: &Sessions, out: Output, host: &Host) -> Result<()> {
     let on = sessions.on(host);
     // Nothing cached (a full table, a service without sessions): HTTP Basic, never stored.
     let rows = on
-        .open_or_basic(None, &crate::password::PasswordSource::default())?
+        .open_or_basic(None, &crate::password::Passwords::default())?
         .list()?;
     on.touch();
     if out.json {

@@ -7,7 +7,7 @@ use super::host;
 use crate::cli::TokenArgs;
 use crate::error::Result;
 use crate::output::Output;
-use crate::password::PasswordSource;
+use crate::password::Passwords;
 use crate::session::Sessions;
 
 pub fn run(sessions: &Sessions, out: Output, args: TokenArgs) -> Result<()> {
@@ -16,7 +16,7 @@ pub fn run(sessions: &Sessions, out: Output, args: TokenArgs) -> Result<()> {
     // environment, the settings file, ~/.netrc).
     let live = sessions
         .on(&host)
-        .open_or_login(args.user.as_deref(), &PasswordSource::default())
+        .open_or_login(args.user.user.as_deref(), &Passwords::default())
         .map_err(|e| crate::Error::from(e).on(&host))?;
     if live.basic {
         return Err(crate::Error::Usage(format!(

@@ -5,44 +5,64 @@ use std::io::{self, IsTerminal, Write};
 
 use serde_json::{Value, json};
 
-use super::{parse_host, request_path};
+use super::{host, request_path};
 use crate::body;
-use crate::cli::WriteArgs;
+use crate::cli::{BodyArgs, Command, WriteOptions};
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::{Output, escape_controls, warn};
 use crate::redfish::RedfishError;
 use crate::session::{HostSession, IfMatch, SessionError, Sessions};
+use crate::transport::Method;
 use crate::transport::reason;
 
 /// Response bodies of writes are small; a larger one is refused, not parsed.
 const BODY_LIMIT: u64 = 64 << 20;
 
-pub fn run(sessions: &Sessions, out: Output, method: &'static str, args: WriteArgs) -> Result<()> {
-    let host = parse_host(sessions, &args.host)?;
-    let path = request_path(&host, &args.path)?;
+pub fn run(sessions: &Sessions, out: Output, command: &Command) -> Result<()> {
+    let none = BodyArgs::default();
+    let (method, target, body, if_match, args) = match command {
+        Command::Post(a) => (Method::Post, &a.target, &a.body, None, &a.options),
+        Command::Patch(a) => (
+            Method::Patch,
+            &a.target,
+            &a.body,
+            a.if_match.as_deref(),
+            &a.options,
+        ),
+        Command::Put(a) => (
+            Method::Put,
+            &a.target,
+            &a.body,
+            a.if_match.as_deref(),
+            &a.options,
+        ),
+        Command::Delete(a) => (Method::Delete, &a.target, &none, None, &a.options),
+        _ => unreachable!("only writes come here"),
+    };
+    let host = host(sessions, &target.host)?;
+    let path = target
+        .path
+        .as_deref()
+        .ok_or_else(|| Error::Usage("no PATH given, e.g. /redfish/v1/Systems/1".into()))?;
+    let path = request_path(&host, path)?;
     let body =
-        body::build(args.data.as_deref(), &args.items).map_err(|e| Error::Usage(e.to_string()))?;
+        body::build(body.data.as_deref(), &body.items).map_err(|e| Error::Usage(e.to_string()))?;
     let body = match (method, body) {
-        ("POST", None) => Some(b"{}".to_vec()),
-        ("PATCH" | "PUT", None) => {
+        (Method::Post, None) => Some(b"{}".to_vec()),
+        (Method::Patch | Method::Put, None) => {
             return Err(Error::Usage(format!(
                 "{method} needs a body: -d JSON, -d @FILE, -d @- or items like AssetTag=rack-12"
             )));
         }
-        ("DELETE", Some(_)) => return Err(Error::Usage("DELETE takes no body".into())),
         (_, b) => b,
     };
-    let if_match = match (method, args.if_match.as_deref()) {
-        ("PATCH" | "PUT", None | Some("auto")) => IfMatch::Auto,
-        ("PATCH" | "PUT", Some("none")) => IfMatch::None,
-        ("PATCH" | "PUT", Some(tag)) => IfMatch::Exact(tag.to_owned()),
-        (_, None) => IfMatch::None,
-        (_, Some(_)) => {
-            return Err(Error::Usage(format!(
-                "If-Match is never sent with {method} (iDRAC refuses it on actions); drop --if-match"
-            )));
-        }
+    let if_match = match (method, if_match) {
+        (Method::Patch | Method::Put, None | Some("auto")) => IfMatch::Auto,
+        (Method::Patch | Method::Put, Some("none")) => IfMatch::None,
+        (Method::Patch | Method::Put, Some(tag)) => IfMatch::Exact(tag.to_owned()),
+        // POST and DELETE take no --if-match (iDRAC refuses it on actions).
+        _ => IfMatch::None,
     };
     let req = Request {
         method,
@@ -51,11 +71,11 @@ pub fn run(sessions: &Sessions, out: Output, method: &'static str, args: WriteAr
         if_match: &if_match,
     };
     let on = sessions.on(&host);
-    run_on(&on, out, &host, &req, &args).map_err(|e| e.on(&host))
+    run_on(&on, out, &host, &req, args).map_err(|e| e.on(&host))
 }
 
 struct Request<'a> {
-    method: &'static str,
+    method: Method,
     path: &'a str,
     body: Option<&'a [u8]>,
     if_match: &'a IfMatch,
@@ -66,15 +86,15 @@ fn run_on(
     out: Output,
     host: &Host,
     req: &Request,
-    args: &WriteArgs,
+    args: &WriteOptions,
 ) -> Result<()> {
     if args.dry_run {
         on.require()?;
         return dry_run(out, host, req);
     }
-    let password = args.password.source();
-    let mut live = on.open_or_login(args.user.as_deref(), &password)?;
-    let mut resp = on.with_relogin(&mut live, args.user.as_deref(), &password, |l| {
+    let password = args.credentials.password.source();
+    let mut live = on.open_or_login(args.credentials.user(), &password)?;
+    let mut resp = on.with_relogin(&mut live, args.credentials.user(), &password, |l| {
         l.write(req.method, req.path, req.body, req.if_match)
     })?;
     on.touch();
@@ -158,7 +178,7 @@ fn dry_run(out: Output, host: &Host, req: &Request) -> Result<()> {
     };
     if out.json {
         out.json(&json!({
-            "host": host.key(), "dry_run": true, "method": req.method,
+            "host": host.key(), "dry_run": true, "method": req.method.as_str(),
             "path": req.path, "if_match": if_match, "body": body,
         }))?;
         return Ok(());

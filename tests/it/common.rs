@@ -1,10 +1,12 @@
 //! Running the built binary against emulated BMCs, each test with its own cache directory.
 
+use std::fs;
 use std::io::Write;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
-use bmc_emulator::{self as emulator, Bmc, Profile};
+use bmc_emulator::{self as emulator, Bmc, PASSWORD, Profile};
 
 /// The binary under test: this build's, or another one's (`RFSESSION_TEST_BIN`, to show
 /// that a test fails on an older build).
@@ -243,4 +245,16 @@ impl Env {
         });
         Out::from(child.wait_with_output().unwrap())
     }
+}
+
+pub const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
+
+pub fn requests(bmc: &Bmc) -> usize {
+    bmc.state().requests.len()
+}
+
+pub fn write_private(path: &Path, text: &str) -> String {
+    fs::write(path, text).unwrap();
+    fs::set_permissions(path, fs::Permissions::from_mode(0o600)).unwrap();
+    path.display().to_string()
 }

@@ -19,7 +19,14 @@ fn files(dir: &Path) -> Vec<String> {
 #[test]
 fn completions_and_man_pages_are_up_to_date() {
     let tmp = tempfile::tempdir().unwrap();
-    crate::generate::generate(tmp.path()).unwrap();
+    let out = crate::common::Out::from(
+        Command::new(crate::common::bin())
+            .arg("generate-docs")
+            .arg(tmp.path())
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for dir in ["completions", "man"] {
         let fresh = tmp.path().join(dir);

@@ -1,11 +1,16 @@
 //! A thousand BMCs, one per loopback address: parallel logins, the cached listing, and
 //! `logout --all` with bounded concurrency, per-host failure reasons and retry.
 
+use std::fs;
 use std::io::Write;
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-use crate::common::Env;
 use bmc_emulator::{Bmc, PASSWORD, Profile, USER};
+
+use crate::common::{Env, PW, write_private};
 
 fn raise_fd_limit() {
     unsafe {
@@ -43,6 +48,42 @@ fn xargs_login(env: &Env, bmcs: &[Bmc], jobs: usize) {
         .write_all(hosts.as_bytes())
         .unwrap();
     assert!(child.wait().unwrap().success(), "some logins failed");
+}
+
+/// Four BMCs answering slowly, a fleet command two hosts at a time, SIGINT while the first
+/// two are in flight: they finish, the other two are never started, and the process ends
+/// by the signal. `after` waits until the signal should come.
+fn interrupt(env: &Env, bmcs: &[Bmc], args: &[&str], after: impl Fn()) -> std::process::Output {
+    for b in bmcs {
+        b.faults(|f| f.delay = Duration::from_millis(1500));
+    }
+    let child = env.spawn(&bmcs[0], args, &PW);
+    // The fleet's workers have started (the process has more than one thread).
+    let tasks = format!("/proc/{}/task", child.id());
+    let start = Instant::now();
+    while fs::read_dir(&tasks).map_or(0, Iterator::count) < 3 {
+        assert!(start.elapsed() < Duration::from_secs(20), "no workers");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    after();
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    // A request the BMC had already read is answered after the delay, client or not.
+    std::thread::sleep(Duration::from_millis(1800));
+    for b in bmcs {
+        b.faults(|f| f.delay = Duration::ZERO);
+    }
+    out
+}
+
+fn entries(env: &Env) -> usize {
+    fs::read_dir(env.cache())
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+                .count()
+        })
+        .unwrap_or(0)
 }
 
 #[test]
@@ -249,4 +290,120 @@ fn logout_all_shows_progress_only_on_a_terminal() {
         text.contains("logged out of 5 of 5 cached hosts"),
         "{text:?}"
     );
+}
+
+#[test]
+fn netrc_is_read_once_for_a_whole_fleet() {
+    use std::os::unix::fs::PermissionsExt;
+    let bmcs = bmc_emulator::fleet(Profile::Generic, 3);
+    let env = Env::new();
+    let hosts = env.dir.path().join("hosts");
+    let list: String = bmcs.iter().map(|b| format!("{}\n", b.host())).collect();
+    std::fs::write(&hosts, list).unwrap();
+    let netrc = env.dir.path().join("netrc");
+    std::fs::write(
+        &netrc,
+        format!("default login {USER} password {PASSWORD}\n"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&netrc, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (path, n) = (hosts.display().to_string(), netrc.display().to_string());
+    // User and password from netrc's default entry, for every host.
+    let out = env
+        .run_env(&bmcs[0], &["login", "--hosts", &path], &[("NETRC", &n)])
+        .ok();
+    assert_eq!(out.stdout.lines().count(), 3, "{out:?}");
+    env.run(&bmcs[0], &["logout", "--all"]).ok();
+    // A netrc open to others is ignored, and said so once, not once per host and lookup.
+    std::fs::set_permissions(&netrc, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = env
+        .run_env(&bmcs[0], &["login", "--hosts", &path], &[("NETRC", &n)])
+        .code(2);
+    assert_eq!(
+        out.stderr.matches("is not private to you; ignored").count(),
+        1,
+        "{out:?}"
+    );
+    assert_eq!(bmcs.iter().map(Bmc::created).sum::<u64>(), 3);
+}
+
+#[test]
+fn ctrl_c_in_a_fleet_leaves_exactly_the_sessions_the_cache_names() {
+    let bmcs = bmc_emulator::fleet(Profile::Generic, 4);
+    let env = Env::new();
+    let list = env.dir.path().join("hosts");
+    fs::write(
+        &list,
+        bmcs.iter().map(|b| b.host() + "\n").collect::<String>(),
+    )
+    .unwrap();
+    let list = list.display().to_string();
+    // The service root is answered (the BMC records a request when it answers it): the
+    // session POSTs of the first two hosts are on their way.
+    let status = interrupt(
+        &env,
+        &bmcs,
+        &["login", "--hosts", &list, "-j", "2", "-u", USER],
+        || {
+            let start = Instant::now();
+            while bmcs.iter().all(|b| b.state().requests.is_empty()) {
+                assert!(start.elapsed() < Duration::from_secs(20), "no request came");
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        },
+    );
+    assert_eq!(status.status.signal(), Some(libc::SIGINT), "{status:?}");
+    let live: usize = bmcs.iter().map(Bmc::live_sessions).sum();
+    assert_eq!(live, 2, "the two logins in flight finished, no other began");
+    assert_eq!(live, entries(&env), "every session on a BMC has its entry");
+    // logout --all: its DELETEs are on their way (each is its one request).
+    let status = interrupt(&env, &bmcs, &["logout", "--all", "-j", "2"], || {
+        std::thread::sleep(Duration::from_millis(300))
+    });
+    assert_eq!(status.status.signal(), Some(libc::SIGINT), "{status:?}");
+    let live: usize = bmcs.iter().map(Bmc::live_sessions).sum();
+    assert_eq!(
+        live,
+        entries(&env),
+        "every entry still names a live session"
+    );
+    assert!(live < 2, "the logouts in flight finished");
+}
+
+#[test]
+fn a_fleet_reads_stdin_once_and_each_host_finds_its_own_password() {
+    let bmcs = bmc_emulator::fleet(Profile::Generic, 2);
+    let env = Env::new();
+    let hosts: String = bmcs.iter().map(|b| b.host() + "\n").collect();
+    // `--hosts -` and `--password-stdin` would share standard input.
+    let out = env
+        .run_stdin(
+            &bmcs[0],
+            &["login", "--hosts", "-", "--password-stdin", "-u", USER],
+            &format!("{hosts}{PASSWORD}\n"),
+        )
+        .code(2);
+    assert!(out.stderr.contains("both read standard input"), "{out:?}");
+    assert!(!out.all().contains(PASSWORD), "{out:?}");
+    assert_eq!(bmcs.iter().map(Bmc::created).sum::<u64>(), 0);
+    // Each host's password from the settings file, as a single-host login takes it.
+    let pass = env.dir.path().join("pass");
+    write_private(&pass, &format!("{PASSWORD}\n"));
+    let cfg = write_private(
+        &env.dir.path().join("config.toml"),
+        &format!(
+            "[hosts.\"127.1.*\"]\nuser = \"{USER}\"\npassword_file = \"{}\"\n",
+            pass.display()
+        ),
+    );
+    let list: PathBuf = env.dir.path().join("hosts");
+    fs::write(&list, &hosts).unwrap();
+    env.run_env(
+        &bmcs[0],
+        &["login", "--hosts", &list.display().to_string()],
+        &[("RFSESSION_CONFIG", &cfg)],
+    )
+    .ok();
+    assert!(bmcs.iter().all(|b| b.live_sessions() == 1));
 }

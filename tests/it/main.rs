@@ -1,28 +1,30 @@
 //! The integration tests: the built binary against emulated BMCs over TLS, one module per
-//! area, linked once (as cargo's own testsuite is).
+//! subject (what is tested, not when or why it was written), linked once (as cargo's own
+//! testsuite is).
 
 mod adopt;
-mod answers;
 mod basic_auth;
-mod comforts;
-mod commands;
+mod cache;
+mod cli;
 mod common;
 mod concurrency;
 mod demo;
 mod docs;
 mod faults;
 mod fleet;
-mod generate;
-mod hardening;
-mod hardening2;
 mod holds;
+mod keeper;
+mod lifecycle;
 mod links;
 mod messages;
-mod others;
-mod persist;
+mod output;
+mod passwords;
 mod platform;
-mod reach;
+mod proxy;
 mod readme;
+mod secrets;
+mod sessions;
+mod settings;
 mod tls;
 mod vendors;
 mod writes;

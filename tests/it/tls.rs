@@ -2,12 +2,13 @@
 //! the flag; legacy (version 1, own-CA) certificates with -k and as exact matches; the
 //! trust handed to curl, Python and exec'd programs; how each entry is trusted, shown.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use bmc_emulator::{Bmc, CertKind, Config, PASSWORD, Profile, USER};
 
-use crate::common::{Env, bin, serving};
+use crate::common::{Env, bin, logged_in, requests, serving};
 
 const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
 
@@ -526,4 +527,134 @@ fn exec_passes_sigterm_on_and_still_cleans_up() {
     assert_eq!(status.signal(), Some(libc::SIGTERM));
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
     assert!(!Path::new(&path).exists(), "{path} left behind");
+}
+
+#[test]
+fn untrusted_certificate_exits_5_and_k_pins_it() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let host = bmc.host();
+    let pw = [("RFSESSION_PASSWORD", PASSWORD)];
+    // No --cacert: the system store does not know the emulator's CA.
+    let mut c = env.cmd(None, &["login", &host, "-u", USER]);
+    c.envs(pw);
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("not trusted") && err.contains("--cacert"),
+        "{err}"
+    );
+
+    let mut c = env.cmd(None, &["-k", "--json", "login", &host, "-u", USER]);
+    c.envs(pw);
+    assert!(c.status().unwrap().success());
+    let entry: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.entry_path(&bmc)).unwrap()).unwrap();
+    let fp = entry["tls_fingerprint"]
+        .as_str()
+        .expect("fingerprint pinned");
+    assert_eq!(fp.len(), 95);
+    // Later commands need no -k: the pinned certificate is trusted.
+    let out = env
+        .cmd(None, &["get", &host, "/redfish/v1/Systems/1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+}
+
+#[test]
+fn plain_http_works_with_a_warning() {
+    let mut cfg = Config::new(Profile::Generic);
+    cfg.tls = false;
+    let bmc = Bmc::with_config(cfg);
+    let env = Env::new();
+    let url = bmc.url();
+    let out = env
+        .run_env(
+            &bmc,
+            &["login", &url, "-u", USER],
+            &[("RFSESSION_PASSWORD", PASSWORD)],
+        )
+        .ok();
+    assert!(out.stderr.contains("clear text"), "{out:?}");
+    env.run(&bmc, &["get", &url, "/redfish/v1/Systems/1"]).ok();
+    env.run(&bmc, &["logout", &url]).ok();
+    assert_eq!(bmc.live_sessions(), 0);
+}
+
+#[test]
+fn the_certificate_is_checked_before_the_password_is_asked_for() {
+    let bmc = Bmc::start(Profile::Generic);
+    bmc.serve_untrusted_certificate();
+    let env = Env::new();
+    let host = bmc.host();
+    let out = env.run_tty(
+        &bmc,
+        &["login", &host, "-u", "admin"],
+        &[],
+        "typed-in-vain\n",
+    );
+    assert_eq!(out.code, 5, "{out:?}");
+    assert!(!out.stdout.contains("Password for"), "{out:?}");
+    assert_eq!(bmc.created(), 0);
+}
+
+#[test]
+fn a_pin_governs_every_login_until_k_login_force() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let host = bmc.host();
+    env.run_bare(&["-k", "login", &host, "-u", USER]).ok();
+    // The BMC expires the session; then another server answers on its address.
+    bmc.expire_all();
+    bmc.rotate_certificate();
+    let before = requests(&bmc);
+    for args in [
+        vec!["-k", "login", &host, "-u", USER],
+        vec!["-k", "login", &host, "-u", "operator"],
+        vec!["login", &host, "-u", USER],
+        vec!["get", &host, "/redfish/v1/Systems/1"],
+    ] {
+        let out = env.run_bare(&args).code(5);
+        assert!(
+            out.stderr.contains("changed since login"),
+            "{args:?}: {out:?}"
+        );
+        assert_eq!(requests(&bmc), before, "{args:?} reached the other server");
+    }
+    assert_eq!(bmc.created(), 1);
+    env.run_bare(&["-k", "login", &host, "--force"]).ok();
+    assert_eq!(bmc.created(), 2);
+    env.run_bare(&["get", &host, "/redfish/v1/Systems/1"]).ok();
+}
+
+#[test]
+fn k_does_not_turn_off_verification_for_a_verified_session() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    bmc.serve_untrusted_certificate();
+    let before = requests(&bmc);
+    let out = env
+        .run(&bmc, &["-k", "get", &host, "/redfish/v1/Systems/1"])
+        .code(5);
+    assert!(out.stderr.contains("not trusted"), "{out:?}");
+    assert_eq!(
+        requests(&bmc),
+        before,
+        "the token went to an unverified server"
+    );
+}
+
+#[test]
+fn an_unreadable_cacert_is_a_usage_error() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let empty = env.dir.path().join("empty.pem");
+    fs::write(&empty, "").unwrap();
+    for ca in [env.dir.path().join("missing.pem"), empty] {
+        let mut c = env.cmd(Some(&ca), &["login", &bmc.host(), "-u", USER]);
+        c.envs(PW);
+        assert_eq!(c.output().unwrap().status.code(), Some(2), "{ca:?}");
+    }
 }

@@ -168,6 +168,71 @@ fn without_timestamps(s: &str) -> String {
     out
 }
 
+/// Does the keeper hold a connection to `bmc` (None: no keeper runs)?
+fn held(env: &Env, bmc: &Bmc) -> Option<bool> {
+    let out = env.run(bmc, &["--json", "config", &bmc.host()]).ok().json();
+    let from = out["keeper"]["from"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    match out["keeper"]["value"].as_str() {
+        Some("none") => None,
+        _ => Some(from.starts_with("holds a connection")),
+    }
+}
+
+/// The live keeper processes of this test's cache directory (their environment names it),
+/// with their argv and environment.
+fn keepers(env: &Env) -> Vec<(u32, Vec<String>, Vec<String>)> {
+    let want = format!("RFSESSION_CACHE_DIR={}", env.cache().display());
+    let split = |b: Vec<u8>| -> Vec<String> {
+        b.split(|c| *c == 0)
+            .filter(|s| !s.is_empty())
+            .map(|s| String::from_utf8_lossy(s).into_owned())
+            .collect()
+    };
+    let mut found = Vec::new();
+    for d in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = d.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let (Ok(cmd), Ok(environ), Ok(stat)) = (
+            std::fs::read(format!("/proc/{pid}/cmdline")),
+            std::fs::read(format!("/proc/{pid}/environ")),
+            std::fs::read_to_string(format!("/proc/{pid}/stat")),
+        ) else {
+            continue;
+        };
+        let (args, environ) = (split(cmd), split(environ));
+        let zombie = stat
+            .rsplit(')')
+            .next()
+            .unwrap_or("")
+            .trim_start()
+            .starts_with('Z');
+        if !zombie && args.iter().any(|a| a == "keeper") && environ.contains(&want) {
+            found.push((pid, args, environ));
+        }
+    }
+    found
+}
+
+fn logged_in_fleet(n: usize) -> (Vec<Bmc>, Env) {
+    let env = Env::new();
+    let bmcs: Vec<Bmc> = (0..n).map(|_| Bmc::start(Profile::Generic)).collect();
+    for b in &bmcs {
+        env.login(b).ok();
+    }
+    (bmcs, env)
+}
+
+fn hosts_file(env: &Env, bmcs: &[&Bmc]) -> String {
+    let path = env.dir.path().join("hosts");
+    let text: String = bmcs.iter().map(|b| format!("{}\n", b.host())).collect();
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
 #[test]
 fn output_and_exit_codes_are_the_same_with_and_without_persistence() {
     let (direct, direct_connections) = scenarios(false);
@@ -307,71 +372,6 @@ fn another_user_is_refused_at_the_socket() {
     assert_eq!(other, "0", "another uid got an answer");
     // The same user is answered.
     assert_ne!(run(&["env"]), "0");
-}
-
-/// Does the keeper hold a connection to `bmc` (None: no keeper runs)?
-fn held(env: &Env, bmc: &Bmc) -> Option<bool> {
-    let out = env.run(bmc, &["--json", "config", &bmc.host()]).ok().json();
-    let from = out["keeper"]["from"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    match out["keeper"]["value"].as_str() {
-        Some("none") => None,
-        _ => Some(from.starts_with("holds a connection")),
-    }
-}
-
-/// The live keeper processes of this test's cache directory (their environment names it),
-/// with their argv and environment.
-fn keepers(env: &Env) -> Vec<(u32, Vec<String>, Vec<String>)> {
-    let want = format!("RFSESSION_CACHE_DIR={}", env.cache().display());
-    let split = |b: Vec<u8>| -> Vec<String> {
-        b.split(|c| *c == 0)
-            .filter(|s| !s.is_empty())
-            .map(|s| String::from_utf8_lossy(s).into_owned())
-            .collect()
-    };
-    let mut found = Vec::new();
-    for d in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = d.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        let (Ok(cmd), Ok(environ), Ok(stat)) = (
-            std::fs::read(format!("/proc/{pid}/cmdline")),
-            std::fs::read(format!("/proc/{pid}/environ")),
-            std::fs::read_to_string(format!("/proc/{pid}/stat")),
-        ) else {
-            continue;
-        };
-        let (args, environ) = (split(cmd), split(environ));
-        let zombie = stat
-            .rsplit(')')
-            .next()
-            .unwrap_or("")
-            .trim_start()
-            .starts_with('Z');
-        if !zombie && args.iter().any(|a| a == "keeper") && environ.contains(&want) {
-            found.push((pid, args, environ));
-        }
-    }
-    found
-}
-
-fn logged_in_fleet(n: usize) -> (Vec<Bmc>, Env) {
-    let env = Env::new();
-    let bmcs: Vec<Bmc> = (0..n).map(|_| Bmc::start(Profile::Generic)).collect();
-    for b in &bmcs {
-        env.login(b).ok();
-    }
-    (bmcs, env)
-}
-
-fn hosts_file(env: &Env, bmcs: &[&Bmc]) -> String {
-    let path = env.dir.path().join("hosts");
-    let text: String = bmcs.iter().map(|b| format!("{}\n", b.host())).collect();
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
 }
 
 #[test]

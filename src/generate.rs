@@ -1,17 +1,18 @@
-//! Shell completions and man pages, generated from the clap definition.
-//! `cargo run --example generate` writes them into the repository; `tests/docs.rs`
-//! regenerates them into a temporary directory and fails on any difference.
-#![allow(dead_code)]
+//! Shell completions and man pages, generated from the clap definition by the hidden
+//! `rfsession generate-docs DIR` (`cargo run --example generate` runs it for the
+//! repository); `tests/it/docs.rs` runs it into a temporary directory and fails on any
+//! difference from the checked-in copies.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::Path;
 
+use crate::cli::Cli;
+use crate::environment;
+use crate::exit::help_text;
 use clap::CommandFactory;
 use clap_complete::Shell;
-use rfsession::cli::{Cli, ENVIRONMENT};
-use rfsession::exit::help_text;
 
 const SUBCOMMANDS: [&str; 13] = [
     "login", "get", "sessions", "whoami", "logout", "post", "patch", "put", "delete", "token",
@@ -68,7 +69,7 @@ fn settings_page() -> String {
         ),
         escape(SETTINGS_DESCRIPTION),
     );
-    for (key, value, meaning) in rfsession::SETTINGS_KEYS {
+    for (key, value, meaning) in crate::SETTINGS_KEYS {
         let _ = write!(
             text,
             ".TP\n\\fB{}\\fR = \\fI{}\\fR\n{}\n",
@@ -356,7 +357,7 @@ fn page(cmd: &clap::Command, sub: Option<&str>) -> io::Result<String> {
     }
     let mut text = String::from_utf8(buf).expect("roff is UTF-8");
     text.push_str(&section("EXIT STATUS", &table(&help_text())));
-    text.push_str(&section("ENVIRONMENT", &table(ENVIRONMENT)));
+    text.push_str(&section("ENVIRONMENT", &table(&environment::help())));
     let _ = write!(text, ".SH FILES\n{}\n", escape(FILES));
     text.push_str(&section("EXAMPLES", examples(sub)));
     let see_also: Vec<String> = std::iter::once("rfsession".to_owned())

@@ -1,17 +1,14 @@
-//! Reaching every BMC an operator has (issue 10): the settings file and its aliases,
-//! password commands and ~/.netrc for unattended re-login, and proxies (a CONNECT proxy and
-//! a SOCKS5 server written here, on 127.0.0.1, counting their tunnels).
+//! Reaching a BMC through a proxy: an HTTP CONNECT tunnel, SOCKS5 with names resolved by
+//! the proxy, NO_PROXY as curl reads it, and proxy passwords never shown.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream, ToSocketAddrs};
-use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bmc_emulator::{Bmc, PASSWORD, Profile, USER};
 
-use crate::common::{Env, logged_in, wait};
+use crate::common::{Env, logged_in, write_private};
 
 /// A proxy on 127.0.0.1 that counts its tunnels and keeps what it was asked.
 struct TestProxy {
@@ -159,7 +156,7 @@ fn socks5_proxy() -> TestProxy {
     }
 }
 
-const PW: (&str, &str) = ("RFSESSION_PASSWORD", PASSWORD);
+const PW: [(&str, &str); 1] = [("RFSESSION_PASSWORD", PASSWORD)];
 
 #[test]
 fn a_connect_proxy_carries_every_request_in_a_tunnel_unless_no_proxy_says() {
@@ -168,7 +165,7 @@ fn a_connect_proxy_carries_every_request_in_a_tunnel_unless_no_proxy_says() {
     let host = bmc.host();
     let proxy = connect_proxy(false);
     let url = format!("http://127.0.0.1:{}", proxy.port);
-    let via = [("HTTPS_PROXY", url.as_str()), PW];
+    let via = [("HTTPS_PROXY", url.as_str()), PW[0]];
     env.run_env(&bmc, &["login", &host, "-u", USER], &via).ok();
     env.run_env(&bmc, &["get", &host, "Systems/1"], &via).ok();
     assert!(proxy.tunnels() >= 2, "{}", proxy.tunnels());
@@ -219,7 +216,7 @@ fn socks5h_lets_the_proxy_resolve_names_and_its_password_never_shows() {
         .run_env(
             &bmc,
             &["-v", "--proxy", &url, "login", &name, "-u", USER],
-            &[PW],
+            &PW,
         )
         .ok();
     assert!(
@@ -279,239 +276,79 @@ fn a_proxy_that_refuses_or_is_down_is_named_not_the_bmc() {
     );
 }
 
-/// A settings file, private to the user.
-fn settings(env: &Env, text: &str) -> PathBuf {
-    let path = env.dir.path().join("config.toml");
-    std::fs::write(&path, text).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    path
-}
-
 #[test]
-fn cron_logs_in_again_from_the_settings_file_alone_and_64_at_once_make_one_session() {
-    let bmc = Bmc::start(Profile::Generic);
-    let env = Env::new();
-    let pass = env.dir.path().join("pass");
-    std::fs::write(&pass, format!("{PASSWORD}\n")).unwrap();
-    let config = settings(
-        &env,
-        &format!(
-            "[defaults]\ntimeout = 20\n[hosts.\"127.0.0.*\"]\nuser = \"{USER}\"\npassword_command = \"cat {}\"\n",
-            pass.display()
-        ),
-    );
-    let cfg = config.display().to_string();
-    let with = [("RFSESSION_CONFIG", cfg.as_str())];
-    env.run_env(&bmc, &["login", &bmc.host()], &with).ok();
-    // The BMC was reset overnight: every cron job finds its session gone.
-    bmc.expire_all();
-    let children: Vec<_> = (0..64)
-        .map(|_| env.spawn(&bmc, &["get", &bmc.host(), "Systems/1"], &with))
-        .collect();
-    for c in children {
-        wait(c).ok();
-    }
-    assert_eq!((bmc.created(), bmc.live_sessions()), (2, 1));
-}
-
-#[test]
-fn an_alias_shares_its_urls_entry_and_config_shows_each_origin() {
-    let bmc = Bmc::start(Profile::Generic);
-    let env = Env::new();
-    let pass = env.dir.path().join("lab1-pass");
-    std::fs::write(&pass, PASSWORD).unwrap();
-    std::fs::set_permissions(&pass, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let cfg = settings(
-        &env,
-        &format!(
-            "[defaults]\ntimeout = 12\n[hosts.lab1]\nurl = \"https://{}\"\nuser = \"{USER}\"\npassword_file = \"{}\"\n",
-            bmc.host(),
-            pass.display()
-        ),
-    )
-    .display()
-    .to_string();
-    let with = [("RFSESSION_CONFIG", cfg.as_str())];
-    env.run_env(&bmc, &["login", "lab1"], &with).ok();
-    env.run_env(&bmc, &["whoami", &bmc.host()], &with).ok();
-    assert_eq!(bmc.created(), 1);
-    let out = env.run_env(&bmc, &["config", "lab1"], &with).ok();
-    for want in [
-        format!("https://{}  (alias lab1)", bmc.host()),
-        "admin  (settings [hosts.\"lab1\"])".to_owned(),
-        format!("file {}", pass.display()),
-        "12s  (settings [defaults])".to_owned(),
-    ] {
-        assert!(out.stdout.contains(&want), "{want}: {}", out.stdout);
-    }
-    assert!(!out.all().contains(PASSWORD));
-    let out = env
-        .run_env(&bmc, &["--timeout", "3", "--json", "config", "lab1"], &with)
-        .ok();
-    assert_eq!(out.json()["timeout"]["from"], "flag --timeout");
-    // Completion offers the alias beside the cached host.
-    let out = env.run_env(&bmc, &["complete-hosts"], &with).ok();
-    assert_eq!(out.stdout, format!("{}\nlab1\n", bmc.host()));
-}
-
-#[test]
-fn mistakes_in_the_settings_file_are_named_and_unsafe_ones_refused() {
-    let bmc = Bmc::start(Profile::Generic);
-    let env = Env::new();
-    let path = settings(&env, "[hosts.a]\nuser = \"x\"\ncolour = \"blue\"\n");
-    let cfg = path.display().to_string();
-    let out = env
-        .run_env(
-            &bmc,
-            &["whoami", &bmc.host()],
-            &[("RFSESSION_CONFIG", &cfg)],
-        )
-        .code(2);
-    assert!(
-        out.stderr.contains(&cfg) && out.stderr.contains("line 3") && out.stderr.contains("colour"),
-        "{out:?}"
-    );
-    std::fs::write(&path, "[hosts.a]\npassword_command = \"pass show a\"\n").unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let out = env
-        .run_env(
-            &bmc,
-            &["whoami", &bmc.host()],
-            &[("RFSESSION_CONFIG", &cfg)],
-        )
-        .code(7);
-    assert!(
-        out.stderr.contains("line 2") && out.stderr.contains(&format!("chmod 600 {cfg}")),
-        "{out:?}"
-    );
-}
-
-#[test]
-fn password_commands_and_netrc() {
-    let bmc = Bmc::start(Profile::Generic);
-    let env = Env::new();
+fn proxy_passwords_never_show_in_any_form() {
+    let (bmc, env) = logged_in(Profile::Generic);
     let host = bmc.host();
-    let cmd = format!("printf '%s\\n' {PASSWORD}");
-    env.run(
+    // Scheme-less, as HTTPS_PROXY is often written; the proxy is down.
+    let proxy = [("HTTPS_PROXY", "ops:hunter2@127.0.0.1:1")];
+    let out = env
+        .run_env(&bmc, &["-v", "get", &host, "Systems/1"], &proxy)
+        .code(5);
+    assert!(out.stderr.contains("ops:***@127.0.0.1:1"), "{out:?}");
+    assert!(!out.all().contains("hunter2"), "{out:?}");
+    let out = env.run_env(&bmc, &["config", &host], &proxy).ok();
+    assert!(out.stdout.contains("ops:***@127.0.0.1:1"), "{out:?}");
+    assert!(!out.all().contains("hunter2"), "{out:?}");
+    let out = env.run_env(&bmc, &["--json", "config", &host], &proxy).ok();
+    assert!(!out.all().contains("hunter2"), "{out:?}");
+    // A settings line with a mistake is named, never echoed.
+    let cfg = write_private(
+        &env.dir.path().join("config.toml"),
+        "[defaults]\nproxy = http://ops:hunter2@127.0.0.1:3128\n",
+    );
+    let out = env
+        .run_env(&bmc, &["config", &host], &[("RFSESSION_CONFIG", &cfg)])
+        .code(2);
+    assert!(out.stderr.contains("line 2"), "{out:?}");
+    assert!(!out.all().contains("hunter2"), "{out:?}");
+}
+
+#[test]
+fn no_proxy_lists_as_curl_reads_them() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    let port = bmc.addr().port();
+    let down = ("HTTPS_PROXY", "http://127.0.0.1:1");
+    // Blank-separated lists and trailing dots exempt the host, as in curl.
+    for list in ["example.com 127.0.0.1", "example.com\t127.0.0.1"] {
+        env.run_env(
+            &bmc,
+            &["get", &host, "Systems/1"],
+            &[down, ("NO_PROXY", list)],
+        )
+        .ok();
+    }
+    let name = format!("localhost:{port}");
+    env.run_env(
         &bmc,
-        &["login", &host, "-u", USER, "--password-command", &cmd],
+        &["login", &name, "-u", USER],
+        &[down, ("NO_PROXY", "localhost."), PW[0]],
     )
     .ok();
+    // `*` inside a list is a name, not "everything": the proxy is used (and is down).
     let out = env
-        .run(
+        .run_env(
             &bmc,
-            &[
-                "login",
-                &host,
-                "-u",
-                "operator",
-                "--password-command",
-                "echo oops-42; exit 1",
-            ],
+            &["get", &host, "Systems/1"],
+            &[down, ("NO_PROXY", "example.com,*")],
         )
-        .code(2);
+        .code(5);
     assert!(
-        out.stderr.contains("failed (exit status: 1)") && !out.stderr.contains("oops-42\n"),
+        out.stderr.contains("the proxy http://127.0.0.1:1"),
         "{out:?}"
     );
-    env.run(&bmc, &["logout", &host]).ok();
-    // ~/.netrc gives user and password, by the host name as typed; only a private one.
-    let netrc = env.dir.path().join("netrc");
-    std::fs::write(
-        &netrc,
-        format!("machine 127.0.0.1 login {USER} password {PASSWORD}\n"),
-    )
-    .unwrap();
-    std::fs::set_permissions(&netrc, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let n = netrc.display().to_string();
-    env.run_env(&bmc, &["login", &host], &[("NETRC", &n)]).ok();
-    env.run(&bmc, &["logout", &host]).ok();
-    std::fs::set_permissions(&netrc, std::fs::Permissions::from_mode(0o644)).unwrap();
+    // A trailing-dot host finds its settings section.
+    let cfg = write_private(
+        &env.dir.path().join("config.toml"),
+        "[hosts.\"localhost\"]\nuser = \"ops\"\n",
+    );
     let out = env
-        .run_env(&bmc, &["login", &host, "-u", USER], &[("NETRC", &n)])
-        .code(2);
-    assert!(
-        out.stderr.contains("is not private to you; ignored"),
-        "{out:?}"
-    );
-}
-
-/// A veth pair into a network namespace of the test's own, removed when dropped.
-struct LinkLocal {
-    ns: String,
-    outer: String,
-}
-
-impl LinkLocal {
-    fn new() -> LinkLocal {
-        let tag = std::process::id() % 100_000;
-        let (ns, outer, inner) = (
-            format!("rfs{tag}"),
-            format!("rfa{tag}"),
-            format!("rfb{tag}"),
-        );
-        let script = format!(
-            "set -e
-ip netns add {ns}
-ip link add {outer} type veth peer name {inner}
-ip link set {inner} netns {ns}
-ip addr add fe80::a/64 dev {outer} nodad
-ip link set {outer} up
-ip netns exec {ns} ip addr add fe80::b/64 dev {inner} nodad
-ip netns exec {ns} ip link set {inner} up
-ip netns exec {ns} ip link set lo up"
-        );
-        let ll = LinkLocal { ns, outer };
-        let out = std::process::Command::new("sh")
-            .args(["-c", &script])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-        ll
-    }
-}
-
-impl Drop for LinkLocal {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("ip")
-            .args(["link", "del", &self.outer])
-            .output();
-        let _ = std::process::Command::new("ip")
-            .args(["netns", "del", &self.ns])
-            .output();
-    }
-}
-
-#[test]
-fn a_link_local_bmc_is_reached_through_its_zone() {
-    if unsafe { libc::geteuid() } != 0 {
-        eprintln!("skipped: a network namespace with a veth pair needs root");
-        return;
-    }
-    let ll = LinkLocal::new();
-    // The emulated iLO listens inside the namespace: a thread enters it, binds, and hands the
-    // listener back (a socket stays in the namespace it was made in).
-    let ns = ll.ns.clone();
-    let listener = std::thread::spawn(move || {
-        let f = std::fs::File::open(format!("/var/run/netns/{ns}")).unwrap();
-        let fd = std::os::fd::AsRawFd::as_raw_fd(&f);
-        let rc = unsafe { libc::setns(fd, libc::CLONE_NEWNET) };
-        assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
-        TcpListener::bind("[::]:0").unwrap()
-    })
-    .join()
-    .unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let _bmc = Bmc::on_listener(bmc_emulator::Config::new(Profile::Ilo5), listener);
-    let env = Env::new();
-    // As HPE documents for a lost iLO: its link-local address through this host's interface.
-    let host = format!("[fe80::b%25{}]:{port}", ll.outer);
-    let key = format!("https://[fe80::b%{}]:{port}", ll.outer);
-    env.run_bare(&["-k", "login", &host, "-u", USER]).ok();
-    let listed = env.run_bare(&["--json", "sessions", "--cached"]).ok();
-    assert_eq!(listed.json()[0]["host"], key.as_str());
-    let plain = format!("[fe80::b%{}]:{port}", ll.outer);
-    let got = env.run_bare(&["get", &plain, "Systems/1"]).ok();
-    assert_eq!(got.json()["Id"], "1");
-    env.run_bare(&["logout", &host]).ok();
+        .run_env(
+            &bmc,
+            &["--json", "config", &format!("localhost.:{port}")],
+            &[("RFSESSION_CONFIG", &cfg)],
+        )
+        .ok();
+    assert_eq!(out.json()["user"]["value"], "ops", "{out:?}");
 }

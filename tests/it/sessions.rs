@@ -1,4 +1,4 @@
-//! `logout --others`: ending the sessions other tools leaked (issue 14).
+//! The BMC's other sessions: `logout --others` ending the ones other tools leaked.
 
 use std::time::Duration;
 
