@@ -3,7 +3,8 @@
 # command exactly as it runs; then say how to go on by hand.
 # Against a real BMC:   RFSESSION_HOST=bmc1 RFSESSION_USER=admin ./demo.sh   (asks for the password)
 # Without one, against the emulated BMC of the test suite (an iLO 5 profile over TLS on
-# 127.0.0.1). `./demo.sh --keep` leaves that emulator running for you to go on with.
+# 127.0.0.1). `./demo.sh --keep` leaves that emulator running for you to go on with, its CA
+# in a directory of its own (printed), so no later run or test touches it.
 set -euo pipefail
 cd "$(dirname "$0")"
 keep=false
@@ -18,6 +19,8 @@ export PATH="$bin:$PATH"
 work=$(mktemp -d "${TMPDIR:-/tmp}/rfsession-demo.XXXXXX")
 emu_pid=
 host=
+kept=
+finished=false
 
 # Nothing is left behind however the demo ends (done, failed, Ctrl-C, kill, or `| head`):
 # the session is ended, the emulator stopped (unless --keep), the cache with the token removed.
@@ -26,9 +29,10 @@ cleanup() {
     if [ -n "$host" ]; then
         rfsession logout "$host" >/dev/null 2>&1 || true
     fi
-    if [ -n "$emu_pid" ] && ! $keep; then
+    if [ -n "$emu_pid" ] && ! { $keep && $finished; }; then
         kill "$emu_pid" 2>/dev/null || true
         wait "$emu_pid" 2>/dev/null || true
+        [ -z "$kept" ] || rm -rf "$kept"
     fi
     rm -rf "$work"
 }
@@ -50,16 +54,17 @@ if [ -n "${RFSESSION_HOST:-}" ]; then
     host=$RFSESSION_HOST
 else
     if $keep; then
-        # Kept after the demo: the CA where it can still be found.
-        mkdir -p target/demo
-        ca=$PWD/target/demo/ca.pem
+        # Kept after the demo, in a directory of this run's own: the CA where it can still
+        # be found, and the emulator's log.
+        kept=$(mktemp -d "${TMPDIR:-/tmp}/rfsession-demo-kept.XXXXXX")
+        ca=$kept/ca.pem
     else
         ca=$work/ca.pem
     fi
     emulator=(bmc-emulator --profile ilo5 --ca-out "$ca")
     echo "# the emulated BMC: $(printf '%q ' "${emulator[@]}")&"
     if $keep; then
-        setsid "${emulator[@]}" >"$work/ready" 2>target/demo/emulator.log </dev/null &
+        setsid "${emulator[@]}" >"$work/ready" 2>"$kept/emulator.log" </dev/null &
     else
         "${emulator[@]}" >"$work/ready" </dev/null &
     fi
@@ -94,7 +99,9 @@ if [ -z "$emu_pid" ]; then
     exit 0
 fi
 if $keep; then
-    echo "# The emulated BMC keeps running (pid $emu_pid); stop it with: kill $emu_pid"
+    finished=true
+    echo "# The emulated BMC keeps running (pid $emu_pid), its CA and log in $kept;"
+    echo "# stop it with: kill $emu_pid && rm -r $(printf '%q' "$kept")"
 else
     # The demo's emulator is gone: start one on a known port (bmc-emulator --help tells more;
     # --profile idrac --task-seconds 5 shows --wait's progress line).

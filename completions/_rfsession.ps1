@@ -52,10 +52,6 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Print the certificates HOST''s entry trusts, as PEM, for other tools')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings that apply to HOST and where each comes from (never a password)')
-            [CompletionResult]::new('complete-path', 'complete-path', [CompletionResultType]::ParameterValue, 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts')
-            [CompletionResult]::new('complete-hosts', 'complete-hosts', [CompletionResultType]::ParameterValue, 'The cached hosts and the settings file''s aliases, one per line; for the shell completion scripts')
-            [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write the shell completions and man pages, generated from this definition, into DIR/completions and DIR/man (for the repository: `cargo run --example generate`)')
-            [CompletionResult]::new('keeper', 'keeper', [CompletionResultType]::ParameterValue, 'Hold connections to BMCs open for later calls (started by --persist; not for people)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -435,86 +431,6 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'rfsession;complete-path' {
-            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
-            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
-            [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
-            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)')
-            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)')
-            [CompletionResult]::new('--no-persist', '--no-persist', [CompletionResultType]::ParameterName, 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'rfsession;complete-hosts' {
-            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
-            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
-            [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
-            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)')
-            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)')
-            [CompletionResult]::new('--no-persist', '--no-persist', [CompletionResultType]::ParameterName, 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'rfsession;generate-docs' {
-            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
-            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
-            [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
-            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)')
-            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)')
-            [CompletionResult]::new('--no-persist', '--no-persist', [CompletionResultType]::ParameterName, 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'rfsession;keeper' {
-            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]')
-            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY')
-            [CompletionResult]::new('--noproxy', '--noproxy', [CompletionResultType]::ParameterName, 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *')
-            [CompletionResult]::new('--persist', '--persist', [CompletionResultType]::ParameterName, 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off')
-            [CompletionResult]::new('--cache-dir', '--cache-dir', [CompletionResultType]::ParameterName, 'Cache directory [default: ~/.local/state/rfsession]')
-            [CompletionResult]::new('-k', '-k', [CompletionResultType]::ParameterName, 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)')
-            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)')
-            [CompletionResult]::new('--no-persist', '--no-persist', [CompletionResultType]::ParameterName, 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)')
-            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal')
-            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
         'rfsession;help' {
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in, or reuse the cached session if the BMC still accepts it')
             [CompletionResult]::new('get', 'get', [CompletionResultType]::ParameterValue, 'GET one or more Redfish paths with the cached session and print the JSON')
@@ -529,10 +445,6 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             [CompletionResult]::new('cert', 'cert', [CompletionResultType]::ParameterValue, 'Print the certificates HOST''s entry trusts, as PEM, for other tools')
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Show the settings that apply to HOST and where each comes from (never a password)')
-            [CompletionResult]::new('complete-path', 'complete-path', [CompletionResultType]::ParameterValue, 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts')
-            [CompletionResult]::new('complete-hosts', 'complete-hosts', [CompletionResultType]::ParameterValue, 'The cached hosts and the settings file''s aliases, one per line; for the shell completion scripts')
-            [CompletionResult]::new('generate-docs', 'generate-docs', [CompletionResultType]::ParameterValue, 'Write the shell completions and man pages, generated from this definition, into DIR/completions and DIR/man (for the repository: `cargo run --example generate`)')
-            [CompletionResult]::new('keeper', 'keeper', [CompletionResultType]::ParameterValue, 'Hold connections to BMCs open for later calls (started by --persist; not for people)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -573,18 +485,6 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
             break
         }
         'rfsession;help;config' {
-            break
-        }
-        'rfsession;help;complete-path' {
-            break
-        }
-        'rfsession;help;complete-hosts' {
-            break
-        }
-        'rfsession;help;generate-docs' {
-            break
-        }
-        'rfsession;help;keeper' {
             break
         }
         'rfsession;help;help' {

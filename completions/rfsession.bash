@@ -19,12 +19,6 @@ _rfsession() {
             rfsession,cert)
                 cmd="rfsession__subcmd__cert"
                 ;;
-            rfsession,complete-hosts)
-                cmd="rfsession__subcmd__complete__subcmd__hosts"
-                ;;
-            rfsession,complete-path)
-                cmd="rfsession__subcmd__complete__subcmd__path"
-                ;;
             rfsession,config)
                 cmd="rfsession__subcmd__config"
                 ;;
@@ -34,17 +28,11 @@ _rfsession() {
             rfsession,exec)
                 cmd="rfsession__subcmd__exec"
                 ;;
-            rfsession,generate-docs)
-                cmd="rfsession__subcmd__generate__subcmd__docs"
-                ;;
             rfsession,get)
                 cmd="rfsession__subcmd__get"
                 ;;
             rfsession,help)
                 cmd="rfsession__subcmd__help"
-                ;;
-            rfsession,keeper)
-                cmd="rfsession__subcmd__keeper"
                 ;;
             rfsession,login)
                 cmd="rfsession__subcmd__login"
@@ -73,12 +61,6 @@ _rfsession() {
             rfsession__subcmd__help,cert)
                 cmd="rfsession__subcmd__help__subcmd__cert"
                 ;;
-            rfsession__subcmd__help,complete-hosts)
-                cmd="rfsession__subcmd__help__subcmd__complete__subcmd__hosts"
-                ;;
-            rfsession__subcmd__help,complete-path)
-                cmd="rfsession__subcmd__help__subcmd__complete__subcmd__path"
-                ;;
             rfsession__subcmd__help,config)
                 cmd="rfsession__subcmd__help__subcmd__config"
                 ;;
@@ -88,17 +70,11 @@ _rfsession() {
             rfsession__subcmd__help,exec)
                 cmd="rfsession__subcmd__help__subcmd__exec"
                 ;;
-            rfsession__subcmd__help,generate-docs)
-                cmd="rfsession__subcmd__help__subcmd__generate__subcmd__docs"
-                ;;
             rfsession__subcmd__help,get)
                 cmd="rfsession__subcmd__help__subcmd__get"
                 ;;
             rfsession__subcmd__help,help)
                 cmd="rfsession__subcmd__help__subcmd__help"
-                ;;
-            rfsession__subcmd__help,keeper)
-                cmd="rfsession__subcmd__help__subcmd__keeper"
                 ;;
             rfsession__subcmd__help,login)
                 cmd="rfsession__subcmd__help__subcmd__login"
@@ -131,7 +107,7 @@ _rfsession() {
 
     case "${cmd}" in
         rfsession)
-            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts generate-docs keeper help"
+            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --json --verbose --quiet --help --version login get sessions whoami logout post patch put delete token cert exec config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -183,110 +159,6 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__cert)
-            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --cacert)
-                    local oldifs
-                    if [ -n "${IFS+x}" ]; then
-                        oldifs="$IFS"
-                    fi
-                    IFS=$'\n'
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    if [ -n "${oldifs+x}" ]; then
-                        IFS="$oldifs"
-                    fi
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o filenames
-                    fi
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --proxy)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --noproxy)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --persist)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cache-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        rfsession__subcmd__complete__subcmd__hosts)
-            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --cacert)
-                    local oldifs
-                    if [ -n "${IFS+x}" ]; then
-                        oldifs="$IFS"
-                    fi
-                    IFS=$'\n'
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    if [ -n "${oldifs+x}" ]; then
-                        IFS="$oldifs"
-                    fi
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o filenames
-                    fi
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --proxy)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --noproxy)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --persist)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cache-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        rfsession__subcmd__complete__subcmd__path)
             opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -576,58 +448,6 @@ _rfsession() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        rfsession__subcmd__generate__subcmd__docs)
-            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --cacert)
-                    local oldifs
-                    if [ -n "${IFS+x}" ]; then
-                        oldifs="$IFS"
-                    fi
-                    IFS=$'\n'
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    if [ -n "${oldifs+x}" ]; then
-                        IFS="$oldifs"
-                    fi
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o filenames
-                    fi
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --proxy)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --noproxy)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --persist)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cache-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         rfsession__subcmd__get)
             opts="-j -u -p -k -v -q -h -V --hosts --jobs --raw --pointer --all-pages --ndjson --max-body --user --password-stdin --password-file --password --password-command --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -747,7 +567,7 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__help)
-            opts="login get sessions whoami logout post patch put delete token cert exec config complete-path complete-hosts generate-docs keeper help"
+            opts="login get sessions whoami logout post patch put delete token cert exec config help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -761,34 +581,6 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__help__subcmd__cert)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        rfsession__subcmd__help__subcmd__complete__subcmd__hosts)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        rfsession__subcmd__help__subcmd__complete__subcmd__path)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -844,20 +636,6 @@ _rfsession() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        rfsession__subcmd__help__subcmd__generate__subcmd__docs)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         rfsession__subcmd__help__subcmd__get)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -873,20 +651,6 @@ _rfsession() {
             return 0
             ;;
         rfsession__subcmd__help__subcmd__help)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        rfsession__subcmd__help__subcmd__keeper)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1005,58 +769,6 @@ _rfsession() {
                 return 0
             fi
             case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        rfsession__subcmd__keeper)
-            opts="-k -v -q -h -V --insecure --cacert --timeout --proxy --noproxy --persist --no-persist --cache-dir --verbose --quiet --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --cacert)
-                    local oldifs
-                    if [ -n "${IFS+x}" ]; then
-                        oldifs="$IFS"
-                    fi
-                    IFS=$'\n'
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    if [ -n "${oldifs+x}" ]; then
-                        IFS="$oldifs"
-                    fi
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o filenames
-                    fi
-                    return 0
-                    ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --proxy)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --noproxy)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --persist)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cache-dir)
-                    COMPREPLY=()
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o plusdirs
-                    fi
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -49,10 +49,6 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand cert 'Print the certificates HOST''s entry trusts, as PEM, for other tools'
             cand exec 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
             cand config 'Show the settings that apply to HOST and where each comes from (never a password)'
-            cand complete-path 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
-            cand complete-hosts 'The cached hosts and the settings file''s aliases, one per line; for the shell completion scripts'
-            cand generate-docs 'Write the shell completions and man pages, generated from this definition, into DIR/completions and DIR/man (for the repository: `cargo run --example generate`)'
-            cand keeper 'Hold connections to BMCs open for later calls (started by --persist; not for people)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rfsession;login'= {
@@ -418,82 +414,6 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'rfsession;complete-path'= {
-            cand --cacert 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls'
-            cand --timeout 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]'
-            cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
-            cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
-            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off'
-            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
-            cand -k 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
-            cand --insecure 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
-            cand --no-persist 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
-            cand -v 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
-            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
-            cand -q 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
-            cand --quiet 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'rfsession;complete-hosts'= {
-            cand --cacert 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls'
-            cand --timeout 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]'
-            cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
-            cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
-            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off'
-            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
-            cand -k 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
-            cand --insecure 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
-            cand --no-persist 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
-            cand -v 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
-            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
-            cand -q 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
-            cand --quiet 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'rfsession;generate-docs'= {
-            cand --cacert 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls'
-            cand --timeout 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]'
-            cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
-            cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
-            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off'
-            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
-            cand -k 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
-            cand --insecure 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
-            cand --no-persist 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
-            cand -v 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
-            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
-            cand -q 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
-            cand --quiet 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'rfsession;keeper'= {
-            cand --cacert 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC''s; a login remembers the ones that verified the BMC, for later calls'
-            cand --timeout 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file''s]'
-            cand --proxy 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY'
-            cand --noproxy 'Hosts reached without the proxy, as curl''s NO_PROXY: names, .domains, IPs, CIDRs, *'
-            cand --persist 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh''s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off'
-            cand --cache-dir 'Cache directory [default: ~/.local/state/rfsession]'
-            cand -k 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
-            cand --insecure 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
-            cand --no-persist 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
-            cand -v 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
-            cand --verbose 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
-            cand -q 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
-            cand --quiet 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
         &'rfsession;help'= {
             cand login 'Log in, or reuse the cached session if the BMC still accepts it'
             cand get 'GET one or more Redfish paths with the cached session and print the JSON'
@@ -508,10 +428,6 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand cert 'Print the certificates HOST''s entry trusts, as PEM, for other tools'
             cand exec 'Run COMMAND with the cached session in its environment (RFSESSION_TOKEN, ...)'
             cand config 'Show the settings that apply to HOST and where each comes from (never a password)'
-            cand complete-path 'Complete the Redfish PATH being typed in WORDS (the command line so far), live from the BMC with the cached session; for the shell completion scripts'
-            cand complete-hosts 'The cached hosts and the settings file''s aliases, one per line; for the shell completion scripts'
-            cand generate-docs 'Write the shell completions and man pages, generated from this definition, into DIR/completions and DIR/man (for the repository: `cargo run --example generate`)'
-            cand keeper 'Hold connections to BMCs open for later calls (started by --persist; not for people)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'rfsession;help;login'= {
@@ -539,14 +455,6 @@ set edit:completion:arg-completer[rfsession] = {|@words|
         &'rfsession;help;exec'= {
         }
         &'rfsession;help;config'= {
-        }
-        &'rfsession;help;complete-path'= {
-        }
-        &'rfsession;help;complete-hosts'= {
-        }
-        &'rfsession;help;generate-docs'= {
-        }
-        &'rfsession;help;keeper'= {
         }
         &'rfsession;help;help'= {
         }

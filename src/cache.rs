@@ -351,9 +351,11 @@ impl Cache {
         }
     }
 
-    /// Remove the host's entry; a missing entry is fine.
+    /// Remove the host's entry and its notes; a missing entry is fine. The lock file stays:
+    /// another process may hold or be waiting on it, and a new file would be a second lock.
     pub fn remove(&self, lock: &HostLock) -> Result<()> {
         let path = self.entry_path(&lock.host);
+        self.remove_notes(&lock.host);
         match fs::remove_file(&path) {
             Ok(()) => self.sync_dir(),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
@@ -380,6 +382,24 @@ impl Cache {
         let mut text = String::new();
         file.take(MAX_ENTRY_BYTES).read_to_string(&mut text).ok()?;
         Some(text)
+    }
+
+    /// Every note beside the host's entry (`<stem>.<kind>`, neither the entry nor the lock).
+    fn remove_notes(&self, host: &Host) {
+        let Ok(rd) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        let prefix = format!("{}.", host.file_stem());
+        for de in rd.flatten() {
+            let name = de.file_name();
+            let is_note = name
+                .to_str()
+                .and_then(|n| n.strip_prefix(&prefix))
+                .is_some_and(|kind| !kind.contains('.') && kind != "json" && kind != "lock");
+            if is_note {
+                let _ = fs::remove_file(de.path());
+            }
+        }
     }
 
     /// Replace a note atomically; it holds nothing secret and needs no lock (last one wins).

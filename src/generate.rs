@@ -32,7 +32,7 @@ pub fn generate(root: &Path) -> io::Result<()> {
         (Shell::Elvish, "rfsession.elv"),
     ] {
         let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "rfsession", &mut buf);
+        clap_complete::generate(shell, &mut visible(), "rfsession", &mut buf);
         let mut text = String::from_utf8(buf).expect("completion is UTF-8");
         match shell {
             Shell::Bash => text.push_str(&bash_hosts()),
@@ -55,6 +55,22 @@ pub fn generate(root: &Path) -> io::Result<()> {
     }
     fs::write(man.join("rfsession-settings.5"), settings_page())?;
     Ok(())
+}
+
+/// The command line as `--help` shows it: clap_complete offers hidden subcommands
+/// (complete-path, keeper, ...), so the completions are made from a copy without them.
+fn visible() -> clap::Command {
+    let full = Cli::command();
+    let mut cmd = clap::Command::new("rfsession")
+        .version(env!("CARGO_PKG_VERSION"))
+        .propagate_version(true)
+        .args(full.get_arguments().cloned())
+        .subcommands(full.get_subcommands().filter(|s| !s.is_hide_set()).cloned());
+    // The root's help flag says "see more with --help" only when there is more.
+    if let Some(about) = full.get_long_about() {
+        cmd = cmd.long_about(about.clone());
+    }
+    cmd
 }
 
 /// rfsession-settings(5): the settings file, every key from the table the parser is held to.
@@ -349,7 +365,7 @@ fn page(cmd: &clap::Command, sub: Option<&str>) -> io::Result<String> {
     let mut buf = Vec::new();
     man.render_title(&mut buf)?;
     man.render_name_section(&mut buf)?;
-    man.render_synopsis_section(&mut buf)?;
+    buf.extend(synopsis(cmd, &title).into_bytes());
     man.render_description_section(&mut buf)?;
     man.render_options_section(&mut buf)?;
     if sub.is_none() {
@@ -373,14 +389,70 @@ fn page(cmd: &clap::Command, sub: Option<&str>) -> io::Result<String> {
     Ok(text)
 }
 
+/// SYNOPSIS with each option's value name (`--cacert PEM`), which clap_mangen leaves out.
+fn synopsis(cmd: &clap::Command, title: &str) -> String {
+    let bold = |s: &str| format!("\\fB{}\\fR", escape(s));
+    let italic = |s: &str| format!("\\fI{}\\fR", escape(s));
+    let mut words = vec![bold(&title.replacen('-', " ", 1))];
+    let mut positionals = Vec::new();
+    for a in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        let value = a
+            .get_value_names()
+            .and_then(|v| v.first())
+            .map_or_else(|| a.get_id().as_str().to_uppercase(), |v| v.to_string());
+        let takes_value = a.get_action().takes_values();
+        if a.is_positional() {
+            let many = if a.get_num_args().is_some_and(|n| n.max_values() > 1) {
+                "..."
+            } else {
+                ""
+            };
+            let dashes = if a.is_last_set() { "\\-\\- " } else { "" };
+            let word = if a.is_required_set() {
+                format!("{dashes}<{}>{many}", italic(&value))
+            } else {
+                format!("{dashes}[{}]{many}", italic(&value))
+            };
+            positionals.push(word);
+            continue;
+        }
+        let names: Vec<String> = a
+            .get_short()
+            .map(|s| bold(&format!("-{s}")))
+            .into_iter()
+            .chain(a.get_long().map(|l| bold(&format!("--{l}"))))
+            .collect();
+        let mut word = names.join("|");
+        if takes_value {
+            if a.get_num_args().is_some_and(|n| n.min_values() == 0) {
+                word.push_str(&format!("[={}]", italic(&value)));
+            } else {
+                word.push_str(&format!(" {}", italic(&value)));
+            }
+        }
+        words.push(format!("[{word}]"));
+    }
+    words.extend(positionals);
+    if cmd.has_subcommands() {
+        words.push(format!("<{}>", italic("COMMAND")));
+    }
+    format!(".SH SYNOPSIS\n{}\n", words.join(" "))
+}
+
 const FILES: &str = "\
 $RFSESSION_CACHE_DIR, else ~/.local/state/rfsession (the platform's state directory; \
 ~/Library/Application Support/rfsession on macOS, %LOCALAPPDATA%\\rfsession\\data on Windows): \
-the cache, mode 0700 (on Windows an access list for the user alone). One file per host, <scheme>_<host>_<port>.json, mode 0600, holding \
-the user, the session token, the session URI and id, the Context sent at login, the \
-creation time, the BMC's idle timeout and, after a login with -k, the pinned certificate \
-fingerprint. Its modification time is the session's last use. Beside it <...>.lock, locked \
-by whichever process is logging in or out of that host.";
+the cache, mode 0700 (on Windows an access list for the user alone). One file per host, \
+<scheme>_<host>_<port>.json, mode 0600, holding \
+the user, the session token, the session URI and id, the sessions collection, the Context \
+sent at login, the creation time, the BMC's idle timeout, the host's trust (the CA \
+certificates a --cacert login verified with, or after a -k login the pinned certificate and \
+its fingerprint), the processes that hold the session (logged in and not yet out), and \
+whether the host is reached with HTTP Basic (--auth basic; no session, the password never \
+stored). Its modification time is the session's last use. Beside it <...>.paths, the links \
+seen for path completion (removed with the entry), and <...>.lock, locked by whichever \
+process is logging in or out of that host (never removed: another process may be waiting \
+on it). With --persist, the keeper's socket keeper.sock (0600) and its lock keeper.lock.";
 
 fn examples(sub: Option<&str>) -> &'static str {
     match sub {

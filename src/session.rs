@@ -378,14 +378,15 @@ impl Live {
         self.bmc.follow(base, what, link)
     }
 
-    /// Wait for the task behind `monitor` to end.
+    /// Wait for the task behind `monitor` to end; `task` is the Task the 202 named, if any.
     pub fn wait_task(
         &self,
         monitor: &str,
+        task: Option<&str>,
         limit: Duration,
         progress: &dyn Fn(&tasks::Progress),
     ) -> Result<serde_json::Value, RedfishError> {
-        tasks::wait(&self.bmc, &self.entry.token, monitor, limit, progress)
+        tasks::wait(&self.bmc, &self.entry.token, monitor, task, limit, progress)
     }
 
     /// The error for a cached session the BMC no longer accepts.

@@ -28,12 +28,13 @@ pub fn wait(
     bmc: &Bmc,
     token: &Secret,
     monitor: &str,
+    task: Option<&str>,
     limit: Duration,
     progress: &dyn Fn(&Progress),
 ) -> Result<Value, RedfishError> {
     let start = Instant::now();
     let mut backoff = Duration::from_secs(1);
-    let mut task_uri: Option<String> = None;
+    let mut task_uri: Option<String> = task.map(str::to_owned);
     let mut seen_running = false;
     loop {
         bmc.transport.renew_deadline();
@@ -44,7 +45,9 @@ pub fn wait(
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let body = match status {
-            404 if seen_running => {
+            // A monitor gone at the first poll is a task that ended at once when the 202
+            // named its Task (ODIM); without one it may be a wrong URI, an error below.
+            404 if seen_running || task_uri.as_deref().is_some_and(|t| t != monitor) => {
                 // The monitor is gone: the task is over. Its Task resource tells how.
                 // The body's link is the BMC's data: a path on this host, or not followed.
                 let task = task_uri

@@ -40,7 +40,9 @@ pub fn run(sessions: &Sessions, args: ExecArgs) -> Result<()> {
             "RFSESSION_SESSION_URI",
             live.entry.session_uri.as_deref().unwrap_or(""),
         )
-        .env_remove("RFSESSION_CACERT");
+        .env_remove("RFSESSION_CACERT")
+        // The session is what COMMAND gets; the password that opened it stays here.
+        .env_remove(crate::environment::PASSWORD);
     signals::unharden();
     // As shells do: 127 for a program not found, 126 for one that cannot be run.
     let cannot = |err: std::io::Error| {

@@ -68,6 +68,10 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
             }
         }
     }
+    if rows.is_empty() && first_bad.is_none() {
+        // For a person at a terminal; a script still gets a bare (empty) table or [].
+        out.say("no cached sessions");
+    }
     // One question to the keeper for all rows: which hosts it holds.
     let keeper = sessions.keeper();
     let kept = |h: &crate::host::Host| {

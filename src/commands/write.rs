@@ -131,8 +131,14 @@ fn run_on(
                 );
             }
         };
+        // The 202's own body, when it is the Task, names where the verdict is kept.
+        let task = resp
+            .bytes(BODY_LIMIT)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+            .and_then(|v| v.get("@odata.id")?.as_str().map(str::to_owned));
         let limit = args.wait_timeout;
-        let end = live.wait_task(&monitor, limit, &progress);
+        let end = live.wait_task(&monitor, task.as_deref(), limit, &progress);
         if show {
             let _ = writeln!(io::stderr().lock());
         }

@@ -1,6 +1,7 @@
 //! `./demo.sh`, the README's first command: it prints what it runs, says how to go on by
 //! hand, and leaves nothing behind however it ends (`| head`, Ctrl-C, kill); `--keep`
-//! leaves an emulated BMC running and commands that work when pasted.
+//! leaves an emulated BMC running, its CA in a directory of that run's own, and commands
+//! that work when pasted.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -99,10 +100,10 @@ fn demo_stopped_by_a_signal_leaves_nothing_behind() {
     }
 }
 
-#[test]
-fn demo_keep_leaves_an_emulator_and_commands_that_work_when_pasted() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = demo("./demo.sh --keep", tmp.path()).output().unwrap();
+/// `./demo.sh --keep` in a private TMPDIR: the lines to paste, the kept emulator's pid and
+/// the directory kept for it (its CA and log), the only things it leaves behind.
+fn kept_demo(tmp: &Path) -> (String, u32, PathBuf) {
+    let out = demo("./demo.sh --keep", tmp).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{out:?}");
     // Every command as it ran, flags included.
@@ -118,8 +119,22 @@ fn demo_keep_leaves_an_emulator_and_commands_that_work_when_pasted() {
         .nth(1)
         .and_then(|s| s.split_whitespace().next()?.parse().ok())
         .unwrap_or_else(|| panic!("no pid to stop: {by_hand}"));
-    assert_nothing_left(tmp.path(), "./demo.sh --keep");
-    // Pasted into a fresh shell with a fresh HOME: they work against the kept emulator.
+    let kept: Vec<PathBuf> = std::fs::read_dir(tmp)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let kept = kept[0].clone();
+    assert!(
+        by_hand.contains(&format!("--cacert {}/ca.pem ", kept.display()))
+            && by_hand.contains(&format!("rm -r {}", kept.display())),
+        "the lines name the kept directory {kept:?}: {by_hand}"
+    );
+    (by_hand.to_owned(), pid, kept)
+}
+
+/// The lines pasted into a fresh shell with a fresh HOME: what they print, and that HOME.
+fn paste(by_hand: &str) -> (std::process::Output, tempfile::TempDir) {
     let home = tempfile::tempdir().unwrap();
     // Read from standard input, as a shell reads a paste (`bash -c` would exec the last
     // command in place of the shell, which a person's shell never does).
@@ -139,11 +154,27 @@ fn demo_keep_leaves_an_emulator_and_commands_that_work_when_pasted() {
         .unwrap()
         .write_all(by_hand.split_once('\n').unwrap().1.as_bytes())
         .unwrap();
-    let pasted = shell.wait_with_output().unwrap();
-    let _ = Command::new("kill").arg(pid.to_string()).status();
+    (shell.wait_with_output().unwrap(), home)
+}
+
+#[test]
+fn demo_keep_leaves_an_emulator_and_commands_that_work_when_pasted() {
+    // Two kept demos (a user's, then the test suite's): the second touches nothing of the
+    // first, whose pasted lines still work.
+    let (tmp, later) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (by_hand, pid, kept) = kept_demo(tmp.path());
+    let (_, later_pid, later_kept) = kept_demo(later.path());
+    let (pasted, home) = paste(&by_hand);
+    for (pid, dir) in [(pid, &kept), (later_pid, &later_kept)] {
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+        let _ = std::fs::remove_dir_all(dir);
+    }
     let text = String::from_utf8_lossy(&pasted.stdout);
     assert!(pasted.status.success(), "{by_hand}\n{pasted:?}");
     assert_eq!(text.trim(), "On", "{by_hand}\n{pasted:?}");
+    // Stopped and removed as the lines say, nothing is left.
+    assert_nothing_left(tmp.path(), "./demo.sh --keep, stopped");
+    assert_nothing_left(later.path(), "./demo.sh --keep, stopped");
     // The pasted logout ended the session: nothing is left cached.
     let cached = Command::new(crate::common::bin())
         .args(["--json", "sessions", "--cached"])

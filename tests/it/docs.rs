@@ -140,7 +140,7 @@ fn readme_exit_codes_match_the_enum() {
 }
 
 #[test]
-fn bash_completes_redfish_paths_live_from_the_bmc() {
+fn bash_completes_redfish_paths_live_from_the_bmc_and_logout_forgets_them() {
     let (bmc, env) = crate::common::logged_in(Profile::Ilo5);
     let host = bmc.host();
     let ca = bmc.ca_path().display().to_string();
@@ -173,6 +173,27 @@ fn bash_completes_redfish_paths_live_from_the_bmc() {
     let line = format!("rfsession --cacert {ca} get {} /redfish/v1/", other.host());
     assert_eq!(complete(&env, &line), Vec::<String>::new());
     assert_eq!(other.state().requests.len(), 0);
+    // The links seen are kept beside the entry until a logout removes both.
+    let names = || {
+        let mut n: Vec<String> = std::fs::read_dir(env.cache())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    };
+    let stem = rfsession::host::Host::parse(&host).unwrap().file_stem();
+    assert_eq!(
+        names(),
+        [
+            format!("{stem}.json"),
+            format!("{stem}.lock"),
+            format!("{stem}.paths")
+        ]
+    );
+    env.run(&bmc, &["logout", &host]).ok();
+    // The lock stays: another process may be waiting on it.
+    assert_eq!(names(), [format!("{stem}.lock")]);
 }
 
 /// Type `line` and TAB in a real interactive `shell` under tmux; the screen once it shows
@@ -286,6 +307,182 @@ fn zsh_and_fish_complete_cached_hosts_and_live_paths() {
         assert!(
             screen.contains(&format!("{host} /redfish/v1/Systems/1/")),
             "{shell}: {screen}"
+        );
+    }
+}
+
+#[test]
+fn readme_usage_block_names_every_command_and_option() {
+    use clap::CommandFactory;
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let block = readme
+        .split("## Usage\n\n```\n")
+        .nth(1)
+        .and_then(|s| s.split("\n```").next())
+        .expect("README's Usage block");
+    let cli = rfsession::cli::Cli::command();
+    let mut missing = Vec::new();
+    let words = |l: &str| {
+        l.split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+            .into_iter()
+    };
+    let placeholders: std::collections::HashMap<&str, &str> = block
+        .lines()
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, v)| (k.trim(), v))
+        .collect();
+    let longs = |c: &clap::Command| -> Vec<String> {
+        c.get_arguments()
+            .filter(|a| !a.is_hide_set())
+            .filter_map(|a| a.get_long())
+            .filter(|l| !["help", "version"].contains(l))
+            .map(|l| format!("--{l}"))
+            .collect()
+    };
+    for long in longs(&cli) {
+        if !block.lines().next().unwrap().contains(&long) {
+            missing.push(format!("global {long}"));
+        }
+    }
+    for sub in cli.get_subcommands().filter(|s| !s.is_hide_set()) {
+        let name = sub.get_name();
+        if name == "help" {
+            continue;
+        }
+        let lines: Vec<&str> = block
+            .lines()
+            .filter(|l| l.split_whitespace().nth(1) == Some(name))
+            .collect();
+        if lines.is_empty() {
+            missing.push(format!("rfsession {name}"));
+        }
+        for long in longs(sub) {
+            let global = cli
+                .get_arguments()
+                .any(|a| a.get_long() == Some(&long[2..]));
+            // On the command's lines, or in a placeholder they use (`NAME = ...` lines).
+            let shown = |l: &&str| {
+                words(l).any(|w| {
+                    w == long
+                        || placeholders
+                            .get(w.as_str())
+                            .is_some_and(|d| words(d).any(|w| w == long))
+                })
+            };
+            if !global && !lines.iter().any(shown) {
+                missing.push(format!("rfsession {name} {long}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "README's Usage block lacks {missing:?}");
+}
+
+#[test]
+fn readme_ilorest_figures_are_those_of_the_performance_section() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let row = readme
+        .lines()
+        .find(|l| l.starts_with("| a warm GET"))
+        .expect("the ilorest table's warm GET row");
+    let performance = readme
+        .split("## Performance")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .unwrap();
+    let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+    for figure in cells[2..4].iter().flat_map(|c| c.split(", ")) {
+        assert!(
+            performance.contains(&format!("{figure} "))
+                || performance.contains(&format!("{figure},")),
+            "the ilorest table's {figure} is not in the Performance section: {row}"
+        );
+    }
+    // The run the figures come from is named, in both places.
+    let run = row
+        .split_whitespace()
+        .find(|w| w.starts_with("20") && w.len() == 10)
+        .expect("the row names the run's date");
+    assert!(performance.contains(run), "{run} is not in Performance");
+}
+
+/// The subcommands `--help` hides (for the completion scripts, the keeper, the generator).
+const INTERNAL: [&str; 4] = ["complete-path", "complete-hosts", "keeper", "generate-docs"];
+
+#[test]
+fn completions_offer_the_commands_help_shows_and_no_internal_one() {
+    let env = Env::new();
+    // bash, as a person presses TAB.
+    let got = complete(&env, "rfsession ");
+    assert!(got.contains(&"login".to_owned()), "{got:?}");
+    for name in INTERNAL {
+        assert!(
+            !got.contains(&name.to_owned()),
+            "bash offers {name}: {got:?}"
+        );
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    // fish, asked what it would offer.
+    if have("fish") {
+        let script = format!(
+            "source {}; complete -C 'rfsession '",
+            root.join("rfsession.fish").display()
+        );
+        let out = Command::new("fish")
+            .args(["--no-config", "-c", &script])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let offered: Vec<&str> = text.lines().filter_map(|l| l.split('\t').next()).collect();
+        assert!(offered.contains(&"login"), "{text}");
+        for name in INTERNAL {
+            assert!(!offered.contains(&name), "fish offers {name}: {text}");
+        }
+    }
+    // zsh: its subcommand lists are 'NAME:description' lines.
+    let zsh = std::fs::read_to_string(root.join("_rfsession")).unwrap();
+    assert!(zsh.contains("'login:"));
+    for name in INTERNAL {
+        assert!(!zsh.contains(&format!("'{name}:")), "zsh offers {name}");
+    }
+}
+
+#[test]
+fn man_page_synopsis_names_each_option_value_and_files_says_what_the_entry_holds() {
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("man/rfsession.1"))
+            .unwrap();
+    let synopsis = page
+        .split(".SH SYNOPSIS\n")
+        .nth(1)
+        .and_then(|s| s.lines().next())
+        .unwrap();
+    for option in [
+        r"\fB\-\-cache\-dir\fR \fIDIR\fR",
+        r"\fB\-\-cacert\fR \fIPEM\fR",
+        r"\fB\-\-timeout\fR \fIDURATION\fR",
+        r"\fB\-\-persist\fR \fIDURATION\fR",
+    ] {
+        assert!(
+            synopsis.contains(option),
+            "SYNOPSIS lacks {option}: {synopsis}"
+        );
+    }
+    let files = page.split(".SH FILES\n").nth(1).unwrap();
+    let files = files.split(".SH").next().unwrap().replace('\n', " ");
+    for held in [
+        "CA certificates",
+        "pinned certificate",
+        "hold the session",
+        "HTTP Basic",
+    ] {
+        assert!(
+            files.contains(held),
+            "FILES does not say the entry holds {held}: {files}"
         );
     }
 }

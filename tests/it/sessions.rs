@@ -119,3 +119,22 @@ fn a_table_full_of_leaked_sessions_is_cleared_for_other_clients() {
     other.login(&bmc).ok();
     assert_eq!(bmc.live_sessions(), 2);
 }
+
+#[test]
+fn sessions_cached_says_when_nothing_is_cached_on_a_terminal_only() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let out = env.run_tty(&bmc, &["sessions", "--cached"], &[], "");
+    assert!(
+        out.stdout.contains("rfsession: no cached sessions"),
+        "{out:?}"
+    );
+    // A script gets the bare table (its header) or [] and nothing on stderr.
+    let out = env.run(&bmc, &["sessions", "--cached"]).ok();
+    assert!(out.stdout.starts_with("HOST "), "{out:?}");
+    assert_eq!(out.stdout.lines().count(), 1, "{out:?}");
+    assert_eq!(out.stderr, "", "{out:?}");
+    let out = env.run(&bmc, &["--json", "sessions", "--cached"]).ok();
+    assert_eq!(out.stdout.trim(), "[]", "{out:?}");
+    assert_eq!(out.stderr, "", "{out:?}");
+}

@@ -4,8 +4,8 @@
 use std::os::unix::process::ExitStatusExt;
 use std::time::{Duration, Instant};
 
-use bmc_emulator::{Bmc, PASSWORD, Profile};
-use serde_json::Value;
+use bmc_emulator::{Bmc, PASSWORD, Profile, TaskStyle};
+use serde_json::{Value, json};
 
 use crate::common::{Env, logged_in};
 
@@ -515,4 +515,77 @@ fn request_items_split_at_the_first_separator() {
         serde_json::json!({"AssetTag": "rack:=12", "Count": 3}),
         "{out:?}"
     );
+}
+
+#[test]
+fn exec_hands_the_session_over_but_not_the_password() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    let show = "echo \"token=${RFSESSION_TOKEN:+set} password=${RFSESSION_PASSWORD-unset}\"";
+    // With a session cached and when a re-login needs the password from the environment.
+    for expire in [false, true] {
+        if expire {
+            bmc.expire_all();
+        }
+        let out = env
+            .run_env(&bmc, &["exec", &host, "--", "sh", "-c", show], &PW)
+            .ok();
+        assert_eq!(out.stdout.trim(), "token=set password=unset", "{out:?}");
+    }
+    assert_eq!(bmc.created(), 2);
+}
+
+#[test]
+fn readme_reset_example_waits_for_a_task_on_the_vendors_it_names() {
+    let readme =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+            .unwrap();
+    let lines: Vec<&str> = readme.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("ResetType=ForceRestart --wait"))
+        .expect("the README's reset example");
+    // The comment above the example, which says who answers with a task.
+    let mut comment: Vec<&str> = lines[..at]
+        .iter()
+        .rev()
+        .skip_while(|l| !l.starts_with('#'))
+        .take_while(|l| l.starts_with('#'))
+        .copied()
+        .collect();
+    comment.reverse();
+    let comment = comment.join("\n");
+    let (tasks, at_once) = comment
+        .split_once("; ")
+        .unwrap_or_else(|| panic!("{comment}"));
+    let named = |profile: Profile| match profile.name() {
+        "idrac" => "iDRAC",
+        "xcc" => "XCC",
+        "odim" => "ODIM",
+        "ilo5" | "ilo4" => "iLO",
+        "bmcweb" => "bmcweb",
+        _ => "others",
+    };
+    for profile in Profile::with_sessions() {
+        let (bmc, env) = logged_in(profile);
+        let host = bmc.host();
+        // The emulator's default: the task is over by the first poll (ODIM's monitor is
+        // gone by then, its Task tells how it ended).
+        let line = lines[at].replace("\"$BMC\"", &host);
+        let args: Vec<&str> = line.split_whitespace().skip(1).collect();
+        let out = env.run(&bmc, &args).ok();
+        let runs_task = !matches!(profile.quirks().tasks, TaskStyle::Immediate);
+        let said = if runs_task { tasks } else { at_once };
+        assert!(
+            said.contains(named(profile)),
+            "{profile:?}: the README says otherwise: {comment}"
+        );
+        if runs_task {
+            let task = out.json();
+            let state = task.get("TaskState").or_else(|| task.get("JobState"));
+            assert_eq!(state, Some(&json!("Completed")), "{profile:?}: {out:?}");
+        } else {
+            assert_eq!(out.stdout, "", "{profile:?}: {out:?}");
+        }
+    }
 }

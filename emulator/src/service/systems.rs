@@ -142,7 +142,6 @@ impl Cx<'_> {
             "LogServices": {"@odata.id": "/redfish/v1/Systems/1/LogServices"},
             "Actions": {"#ComputerSystem.Reset": {
                 "target": RESET, "ResetType@Redfish.AllowableValues": RESET_TYPES}},
-            "Query": self.query,
         });
         Resp::json(status, v).with("ETag", self.etag_header(&key))
     }
