@@ -182,7 +182,7 @@ set edit:completion:arg-completer[rfsession] = {|@words|
             cand --others 'End every other session of the user (sessions leaked by other tools), keeping the one rfsession holds for HOST'
             cand --any-user 'With --others: every user''s sessions (needs the BMC''s permission to end them)'
             cand --force 'End the session even while other processes (shells, scripts that ran login) still hold it'
-            cand --forget 'Drop the entry without contacting the BMC (a BMC that is gone, or refuses every DELETE); a session on the BMC, if any, is left to time out'
+            cand --forget 'Drop the entry without contacting the BMC (a BMC that is gone, or refuses every DELETE); a session on the BMC, if any, is left to time out. Also forgets the host''s certificate trust (the pin or CA remembered from login), which a plain logout keeps'
             cand --dry-run 'Say what would happen (end, keep because held, forget, or nothing cached) and change nothing'
             cand --json 'Print one JSON document instead of text'
             cand -k 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'

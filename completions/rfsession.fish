@@ -146,7 +146,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l all -d 'L
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l others -d 'End every other session of the user (sessions leaked by other tools), keeping the one rfsession holds for HOST'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l any-user -d 'With --others: every user\'s sessions (needs the BMC\'s permission to end them)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l force -d 'End the session even while other processes (shells, scripts that ran login) still hold it'
-complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l forget -d 'Drop the entry without contacting the BMC (a BMC that is gone, or refuses every DELETE); a session on the BMC, if any, is left to time out'
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l forget -d 'Drop the entry without contacting the BMC (a BMC that is gone, or refuses every DELETE); a session on the BMC, if any, is left to time out. Also forgets the host\'s certificate trust (the pin or CA remembered from login), which a plain logout keeps'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l dry-run -d 'Say what would happen (end, keep because held, forget, or nothing cached) and change nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l json -d 'Print one JSON document instead of text'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'

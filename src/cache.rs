@@ -86,7 +86,41 @@ pub struct Entry {
     pub extra: Map<String, Value>,
 }
 
+/// How a host's certificate is trusted: the pin and CA certificates an entry remembers. It
+/// outlives the session, as ssh's known_hosts does: when the entry goes, it is kept in
+/// `<stem>.trust` (0600, as entries) until a new entry carries it or `forget` removes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptTrust {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_fingerprint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_anchors: Option<String>,
+}
+
+impl KeptTrust {
+    pub fn is_empty(&self) -> bool {
+        self.tls_fingerprint.is_none() && self.tls_anchors.is_none()
+    }
+}
+
+/// The `<stem>.trust` file.
+#[derive(Serialize, Deserialize)]
+struct TrustFile {
+    format: u64,
+    host: String,
+    #[serde(flatten)]
+    trust: KeptTrust,
+}
+
 impl Entry {
+    /// The entry's trust (empty when it verifies as the run's settings say).
+    pub fn trust(&self) -> KeptTrust {
+        KeptTrust {
+            tls_fingerprint: self.tls_fingerprint.clone(),
+            tls_anchors: self.tls_anchors.clone(),
+        }
+    }
+
     /// The user for the operator's eyes (never sent anywhere).
     pub fn shown_user(&self) -> &str {
         self.user.as_deref().unwrap_or("an unknown user")
@@ -235,6 +269,79 @@ impl Cache {
         self.dir.join(format!("{}.json", host.file_stem()))
     }
 
+    fn trust_path(&self, host: &Host) -> PathBuf {
+        self.dir.join(format!("{}.trust", host.file_stem()))
+    }
+
+    /// The trust kept for `host` after its entry went, if any. Takes no lock.
+    pub fn read_trust(&self, host: &Host) -> Result<Option<KeptTrust>> {
+        if !self.dir_exists()? {
+            return Ok(None);
+        }
+        let path = self.trust_path(host);
+        let Some(text) = read_private(&path)? else {
+            return Ok(None);
+        };
+        let file: TrustFile = serde_json::from_str(&text).map_err(|e| CacheError::Corrupt {
+            path: path.clone(),
+            detail: e.to_string(),
+        })?;
+        if file.format > FORMAT {
+            return Err(CacheError::NewerFormat {
+                path,
+                found: file.format,
+            });
+        }
+        if file.host != host.key() {
+            return Err(CacheError::Misnamed {
+                path,
+                host: file.host,
+            });
+        }
+        Ok(Some(file.trust).filter(|t| !t.is_empty()))
+    }
+
+    /// Every host whose trust is kept without an entry, sorted by file name.
+    pub fn kept_trusts(&self) -> Result<Vec<(Host, KeptTrust)>> {
+        if !self.dir_exists()? {
+            return Ok(Vec::new());
+        }
+        let rd = fs::read_dir(&self.dir).map_err(|e| CacheError::io(&self.dir, e))?;
+        let mut names: Vec<PathBuf> = rd
+            .flatten()
+            .map(|de| de.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "trust"))
+            .collect();
+        names.sort();
+        let mut out = Vec::new();
+        for path in names {
+            let host = read_private(&path)?
+                .and_then(|t| serde_json::from_str::<TrustFile>(&t).ok())
+                .and_then(|f| Host::parse(&f.host).ok())
+                .filter(|h| self.trust_path(h) == path);
+            if let Some(h) = host
+                && !self.entry_path(&h).exists()
+                && let Some(t) = self.read_trust(&h)?
+            {
+                out.push((h, t));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Remove the host's entry and the trust kept for it (`logout --forget`); true when
+    /// there was a kept trust.
+    pub fn forget(&self, lock: &HostLock) -> Result<bool> {
+        let path = self.trust_path(&lock.host);
+        let had = match fs::remove_file(&path) {
+            Ok(()) => true,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+            Err(e) => return Err(CacheError::io(&path, e)),
+        };
+        self.remove_entry(lock)?;
+        Ok(had)
+    }
+
     fn lock_path(&self, host: &Host) -> PathBuf {
         self.dir.join(format!("{}.lock", host.file_stem()))
     }
@@ -307,7 +414,10 @@ impl Cache {
         let mut body =
             zeroize::Zeroizing::new(serde_json::to_vec_pretty(entry).expect("entry serializes"));
         body.push(b'\n');
-        self.replace(&self.entry_path(&lock.host), &body, true)
+        self.replace(&self.entry_path(&lock.host), &body, true)?;
+        // The entry carries the host's trust now.
+        let _ = fs::remove_file(self.trust_path(&lock.host));
+        Ok(())
     }
 
     /// Write `path` through a temp file of this process in the same directory (named by
@@ -351,9 +461,26 @@ impl Cache {
         }
     }
 
-    /// Remove the host's entry and its notes; a missing entry is fine. The lock file stays:
-    /// another process may hold or be waiting on it, and a new file would be a second lock.
+    /// Remove the host's entry and its notes, keeping its trust (see `KeptTrust`); a missing
+    /// entry is fine. The lock file stays: another process may hold or be waiting on it, and a
+    /// new file would be a second lock.
     pub fn remove(&self, lock: &HostLock) -> Result<()> {
+        if let Ok(Some(e)) = self.read(&lock.host)
+            && !e.trust().is_empty()
+        {
+            let file = TrustFile {
+                format: FORMAT,
+                host: lock.host.key(),
+                trust: e.trust(),
+            };
+            let mut body = serde_json::to_vec_pretty(&file).expect("trust serializes");
+            body.push(b'\n');
+            self.replace(&self.trust_path(&lock.host), &body, true)?;
+        }
+        self.remove_entry(lock)
+    }
+
+    fn remove_entry(&self, lock: &HostLock) -> Result<()> {
         let path = self.entry_path(&lock.host);
         self.remove_notes(&lock.host);
         match fs::remove_file(&path) {
@@ -395,7 +522,9 @@ impl Cache {
             let is_note = name
                 .to_str()
                 .and_then(|n| n.strip_prefix(&prefix))
-                .is_some_and(|kind| !kind.contains('.') && kind != "json" && kind != "lock");
+                .is_some_and(|kind| {
+                    !kind.contains('.') && !["json", "lock", "trust"].contains(&kind)
+                });
             if is_note {
                 let _ = fs::remove_file(de.path());
             }
@@ -497,7 +626,9 @@ pub fn default_dir() -> Option<PathBuf> {
     )
 }
 
-fn read_entry(path: &Path) -> Result<Option<Entry>> {
+/// A small private file's text (0600, ours, not a symlink), wiped when dropped (an entry's
+/// holds the token); None when it does not exist.
+fn read_private(path: &Path) -> Result<Option<zeroize::Zeroizing<String>>> {
     let file = match platform::no_follow(OpenOptions::new().read(true)).open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -512,6 +643,13 @@ fn read_entry(path: &Path) -> Result<Option<Entry>> {
             path: path.to_owned(),
             detail: e.to_string(),
         })?;
+    Ok(Some(text))
+}
+
+fn read_entry(path: &Path) -> Result<Option<Entry>> {
+    let Some(text) = read_private(path)? else {
+        return Ok(None);
+    };
     parse_entry(&text).map(Some).map_err(|e| match e {
         ParseError::Newer(found) => CacheError::NewerFormat {
             path: path.to_owned(),

@@ -645,7 +645,8 @@ pub struct LogoutArgs {
     pub force: bool,
 
     /// Drop the entry without contacting the BMC (a BMC that is gone, or refuses every
-    /// DELETE); a session on the BMC, if any, is left to time out
+    /// DELETE); a session on the BMC, if any, is left to time out. Also forgets the host's
+    /// certificate trust (the pin or CA remembered from login), which a plain logout keeps
     #[arg(long, conflicts_with_all = ["session", "others"])]
     pub forget: bool,
 

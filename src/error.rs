@@ -120,7 +120,6 @@ fn session_exit(e: &SessionError) -> ExitCode {
         SessionError::NotLoggedIn { .. } => ExitCode::NoSession,
         SessionError::NoUser
         | SessionError::Password(_)
-        | SessionError::NoSuchSession { .. }
         | SessionError::BadSessionUri { .. }
         | SessionError::GivenTokenTooLarge
         | SessionError::NotTokensSession { .. }

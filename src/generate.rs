@@ -450,7 +450,9 @@ certificates a --cacert login verified with, or after a -k login the pinned cert
 its fingerprint), the processes that hold the session (logged in and not yet out), and \
 whether the host is reached with HTTP Basic (--auth basic; no session, the password never \
 stored). Its modification time is the session's last use. Beside it <...>.paths, the links \
-seen for path completion (removed with the entry), and <...>.lock, locked by whichever \
+seen for path completion (removed with the entry), <...>.trust (0600), the host's trust \
+kept once its entry went (logout), until a new entry carries it or logout --forget removes \
+it, and <...>.lock, locked by whichever \
 process is logging in or out of that host (never removed: another process may be waiting \
 on it). With --persist, the keeper's socket keeper.sock (0600) and its lock keeper.lock.";
 

@@ -32,11 +32,12 @@ pub enum RedfishError {
     Rejected { status: u16, message: String },
     #[error("the BMC does not accept the session token (HTTP 401{}); run: rfsession login {host}", detail(.message))]
     Unauthorized { host: String, message: String },
-    #[error("the BMC's session table is full (HTTP {status}{}); list its sessions with `rfsession sessions {host}`, end stale ones with `rfsession logout {host} --others --older-than 1h`, or end this user's stale ones and log in with `rfsession login {host} --reclaim=1h` (these use HTTP Basic and create no session)", detail(.message))]
+    #[error("the BMC's session table is full (HTTP {status}{}); {}", detail(.message), advice.text(host))]
     SessionLimit {
         host: String,
         status: u16,
         message: String,
+        advice: Box<TableFullAdvice>,
     },
     #[error("{method} {path} answered HTTP {status}{}", detail(.message))]
     Status {
@@ -115,6 +116,31 @@ pub enum RedfishError {
         "{path}: still more pages after {MAX_PAGES}; the collection was not printed (query it in parts with $top and $skip)"
     )]
     TooManyPages { path: String },
+}
+
+/// What the table-full error suggests: commands that work when pasted (with the TLS flags
+/// the user gave), and never the step that was just tried in vain.
+#[derive(Debug, Clone, Default)]
+pub struct TableFullAdvice {
+    /// ` --cacert FILE`, ` -k`: as given on the command line.
+    pub flags: String,
+    /// After `login --reclaim=AGE` found nothing that old: the user and the age.
+    pub nothing_older: Option<(String, String)>,
+}
+
+impl TableFullAdvice {
+    fn text(&self, host: &str) -> String {
+        let f = &self.flags;
+        let list = format!("`rfsession sessions {host}{f}`");
+        match &self.nothing_older {
+            Some((user, age)) => format!(
+                "no session of {user} older than {age}; `--reclaim` without a duration ends all of {user}'s sessions no entry names: `rfsession login {host} -u {user} --reclaim{f}`; or list its sessions with {list} and end others' with `rfsession logout {host} --others --any-user --older-than 1h{f}` (these use HTTP Basic and create no session)"
+            ),
+            None => format!(
+                "list its sessions with {list}, end stale ones with `rfsession logout {host} --others --older-than 1h{f}`, or end this user's stale ones and log in with `rfsession login {host} --reclaim=1h{f}` (these use HTTP Basic and create no session)"
+            ),
+        }
+    }
 }
 
 fn detail(message: &str) -> String {
@@ -255,6 +281,7 @@ impl Bmc {
                     host: self.host.key(),
                     status,
                     message,
+                    advice: Box::default(),
                 });
             }
             // A busy BMC: wait as Retry-After says (else 1 s, then 2 s), 10 s at most in all.

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use crate::cache::{Cache, CacheError, Entry, FORMAT, Hold, HostLock, Listed};
+use crate::cache::{Cache, CacheError, Entry, FORMAT, Hold, HostLock, KeptTrust, Listed};
 use crate::host::{Host, Scheme};
 use crate::keeper;
 use crate::links::{self, Link};
@@ -60,8 +60,6 @@ pub enum SessionError {
         undone(*.deleted)
     )]
     TokenTooLarge { len: usize, deleted: bool },
-    #[error("no session {uri} on the BMC; list them with: rfsession sessions {host}")]
-    NoSuchSession { uri: String, host: String },
     #[error("{flag} {value}: {why}")]
     BadSessionUri {
         flag: &'static str,
@@ -163,6 +161,13 @@ struct Trusting {
     hint: String,
 }
 
+/// A session just POSTed, not yet cached.
+struct NewSession {
+    bmc: std::rc::Rc<Bmc>,
+    entry: Entry,
+    password_change: Option<String>,
+}
+
 /// What `login` came to.
 pub enum Login {
     Reused(Entry),
@@ -177,6 +182,8 @@ pub enum Logout {
     Ended(Deleted),
     /// Other processes still hold the session: it was kept, with these live holds.
     Kept(Vec<Hold>),
+    /// `--forget` with no session cached: the trust kept for the host was removed.
+    ForgotTrust,
 }
 
 /// The live holds of processes other than the caller (the process that ran rfsession).
@@ -302,6 +309,11 @@ impl Sessions {
 
     pub fn keep_note(&self, host: &Host, kind: &str, text: &str) {
         let _ = self.cache.write_note(host, kind, text);
+    }
+
+    /// The hosts logged out of whose trust is kept (see `KeptTrust`).
+    pub fn kept_trusts(&self) -> Result<Vec<(Host, KeptTrust)>> {
+        Ok(self.cache.kept_trusts()?)
     }
 
     /// Every entry in the cache, unreadable ones with their error.
@@ -497,8 +509,13 @@ impl HostSession<'_> {
             },
         };
         let flag = self.cacert_flag();
-        match entry {
-            Some(e) if !repin => match (&e.tls_fingerprint, &e.tls_anchors) {
+        // With no entry, the trust kept from the host's last one (it outlives the session).
+        let kept = match entry {
+            Some(e) => Some(e.trust()),
+            None => self.remembered(),
+        };
+        match kept {
+            Some(k) if !repin => match (&k.tls_fingerprint, &k.tls_anchors) {
                 (Some(fp), _) => Trusting {
                     trust: Trust::Pinned(fp.clone()),
                     hint: format!("to trust it, run: rfsession login {host} -k --force"),
@@ -523,8 +540,35 @@ impl HostSession<'_> {
         }
     }
 
+    /// The trust kept for the host after its last entry went (see `KeptTrust`).
+    pub fn remembered(&self) -> Option<KeptTrust> {
+        self.cache().read_trust(&self.host).ok().flatten()
+    }
+
+    /// The trust a new entry inherits: the entry's it replaces, else the host's kept one.
+    fn inherited(&self, previous: Option<&Entry>) -> Option<KeptTrust> {
+        match previous {
+            Some(p) => Some(p.trust()),
+            None => self.remembered(),
+        }
+    }
+
     fn insecure(&self) -> bool {
         self.hs.insecure.value
+    }
+
+    /// A full table's advice carries the TLS flags of this call, so its commands work pasted.
+    fn with_flags(&self, mut e: RedfishError) -> RedfishError {
+        if let RedfishError::SessionLimit { advice, .. } = &mut e {
+            if let Some(c) = self.hs.cacert.as_ref().filter(|_| self.cacert_flag()) {
+                advice.flags = format!(" --cacert {}", shell_word(&c.value.display().to_string()));
+            }
+            if self.insecure() && matches!(self.hs.insecure.from, crate::settings::Origin::Flag(_))
+            {
+                advice.flags.push_str(" -k");
+            }
+        }
+        e
     }
 
     /// `--cacert` given on this call (not from the settings file).
@@ -579,7 +623,7 @@ impl HostSession<'_> {
         &self,
         trust: &Trust,
         bmc: &Bmc,
-        inherit: Option<&Entry>,
+        inherit: Option<KeptTrust>,
     ) -> (Option<String>, Option<String>) {
         if self.host.scheme != Scheme::Https {
             return (None, None);
@@ -596,7 +640,7 @@ impl HostSession<'_> {
                 Some(_) => e.tls_anchors.clone().or_else(leaf_pem),
                 None => e.tls_anchors.clone(),
             };
-            return (e.tls_fingerprint.clone(), anchors);
+            return (e.tls_fingerprint, anchors);
         }
         match trust {
             Trust::Pinned(fp) => (Some(fp.clone()), leaf_pem()),
@@ -722,6 +766,7 @@ impl HostSession<'_> {
 
     /// An entry for a host reached with HTTP Basic: no token, no session.
     fn basic_entry(&self, user: &str, previous: Option<&Entry>) -> Entry {
+        let kept = self.inherited(previous).unwrap_or_default();
         Entry {
             format: FORMAT,
             host: self.host.key(),
@@ -733,8 +778,8 @@ impl HostSession<'_> {
             context: String::new(),
             created: timefmt::unix_now(),
             session_timeout: None,
-            tls_fingerprint: previous.and_then(|p| p.tls_fingerprint.clone()),
-            tls_anchors: previous.and_then(|p| p.tls_anchors.clone()),
+            tls_fingerprint: kept.tls_fingerprint,
+            tls_anchors: kept.tls_anchors,
             basic: true,
             holds: Vec::new(),
             extra: previous.map(|p| p.extra.clone()).unwrap_or_default(),
@@ -768,7 +813,7 @@ impl HostSession<'_> {
             Err(e) => return Err(e.into()),
         }
         (entry.tls_fingerprint, entry.tls_anchors) =
-            self.kept_trust(&trust, &bmc, current.as_ref());
+            self.kept_trust(&trust, &bmc, self.inherited(current.as_ref()));
         entry.holds = held(current.as_ref().map_or(&[][..], |c| &c.holds), hold);
         self.cache().write(&lock, &entry)?;
         Ok(entry)
@@ -881,7 +926,7 @@ impl HostSession<'_> {
         let post = match &plan {
             Plan::Reuse(_) => None,
             Plan::Replace(e) => Some(self.bmc(self.trust(Some(e), self.repin(force)))?),
-            Plan::Create => Some(self.bmc(self.trust(None, false))?),
+            Plan::Create => Some(self.bmc(self.trust(None, self.repin(force)))?),
         };
         let post = post.map(|b| b.sessions_path()).transpose()?;
         Ok((plan, post))
@@ -930,15 +975,13 @@ impl HostSession<'_> {
                 Ok(Login::Reused(e))
             }
             Plan::Replace(old) => {
-                let repin = self.repin(force);
-                self.end_replaced(&old, repin)?;
-                let trust = self.trust(Some(&old), repin);
-                let e = self.create(&lock, user, &password, trust, Some(&old), repin)?;
+                let e = self.replace(&lock, user, &password, &old, self.repin(force))?;
                 self.add_hold(&lock, e, hold).map(Login::Created)
             }
             Plan::Create => {
-                let trust = self.trust(None, false);
-                let e = self.create(&lock, user, &password, trust, None, true)?;
+                let repin = self.repin(force);
+                let trust = self.trust(None, repin);
+                let e = self.create(&lock, user, &password, trust, None, repin)?;
                 self.add_hold(&lock, e, hold).map(Login::Created)
             }
         }
@@ -1091,7 +1134,10 @@ impl HostSession<'_> {
         if let Some(old) = current.as_ref().filter(|o| o.token != token) {
             self.end_replaced(old, false)?;
         }
-        let inherit = current.as_ref().filter(|_| !self.repin(true));
+        let inherit = match self.repin(true) {
+            true => None,
+            false => self.inherited(current.as_ref()),
+        };
         let (tls_fingerprint, tls_anchors) = self.kept_trust(&trust, &bmc, inherit);
         let entry = Entry {
             format: FORMAT,
@@ -1249,13 +1295,64 @@ impl HostSession<'_> {
         previous: Option<&Entry>,
         anew: bool,
     ) -> Result<Entry> {
+        let _deferred = signals::defer();
+        let new = self.post_new(user, password, trusting, previous, anew)?;
+        self.keep_new(lock, new)
+    }
+
+    /// Replace `old` with a new session: the new one first, so that a wrong password or an
+    /// unreachable BMC leaves the working session alone; only then is the old one ended (or
+    /// confirmed gone) and the entry written. A full table has no room for both: then the old
+    /// one is ended first, as it must be.
+    fn replace(
+        &self,
+        lock: &HostLock,
+        user: &str,
+        password: &Secret,
+        old: &Entry,
+        repin: bool,
+    ) -> Result<Entry> {
+        let _deferred = signals::defer();
+        let trust = self.trust(Some(old), repin);
+        let new = match self.post_new(user, password, trust, Some(old), repin) {
+            Err(SessionError::Redfish(RedfishError::SessionLimit { .. })) if !old.basic => {
+                warn(&format!(
+                    "{}: the session table is full: ending the cached session first, then logging in",
+                    self.host
+                ));
+                self.end_replaced(old, repin)?;
+                let trust = self.trust(Some(old), repin);
+                let new = self.post_new(user, password, trust, Some(old), repin)?;
+                return self.keep_new(lock, new);
+            }
+            r => r?,
+        };
+        if let Err(e) = self.end_replaced(old, repin) {
+            // The cached session stays: the new one must not hold a slot nobody can find.
+            undo(&new.bmc, &new.entry);
+            return Err(e);
+        }
+        self.keep_new(lock, new)
+    }
+
+    /// POST a new session (signals wait from here until `keep_new`); a token too large to
+    /// keep is deleted again at once.
+    fn post_new(
+        &self,
+        user: &str,
+        password: &Secret,
+        trusting: Trusting,
+        previous: Option<&Entry>,
+        anew: bool,
+    ) -> Result<NewSession> {
         let trust = trusting.trust.clone();
         let bmc = self.bmc(trusting)?;
         let sessions = bmc.sessions_path()?;
         let context = new_context();
-        let _deferred = signals::defer();
-        let created = bmc.login(&sessions, user, password, &context)?;
-        let inherit = previous.filter(|_| !anew);
+        let created = bmc
+            .login(&sessions, user, password, &context)
+            .map_err(|e| self.with_flags(e))?;
+        let inherit = if anew { None } else { self.inherited(previous) };
         let (tls_fingerprint, tls_anchors) = self.kept_trust(&trust, &bmc, inherit);
         let session_timeout = bmc.session_timeout(&created.token);
         let entry = Entry {
@@ -1280,11 +1377,26 @@ impl HostSession<'_> {
             let deleted = undo(&bmc, &entry);
             return Err(SessionError::TokenTooLarge { len, deleted });
         }
+        Ok(NewSession {
+            bmc,
+            entry,
+            password_change: created.password_change,
+        })
+    }
+
+    /// Cache a session just created; if the entry cannot be kept, the session is deleted
+    /// again: a session nobody can find must not hold a slot in the BMC's small table.
+    fn keep_new(&self, lock: &HostLock, new: NewSession) -> Result<Entry> {
+        let NewSession {
+            bmc,
+            entry,
+            password_change,
+        } = new;
         if let Err(source) = self.cache().write(lock, &entry) {
             let deleted = undo(&bmc, &entry);
             return Err(SessionError::NotSaved { source, deleted });
         }
-        if let Some(msg) = created.password_change {
+        if let Some(msg) = password_change {
             warn(&format!(
                 "warning: {}: the BMC requires a password change before most requests will work: {msg}",
                 self.host
@@ -1298,6 +1410,9 @@ impl HostSession<'_> {
     pub fn logout(&self, mode: LogoutMode) -> Result<Logout> {
         let lock = self.lock()?;
         let Some(mut entry) = self.entry()? else {
+            if mode == LogoutMode::Forget && self.cache().forget(&lock)? {
+                return Ok(Logout::ForgotTrust);
+            }
             return Ok(Logout::Nothing);
         };
         if mode == LogoutMode::Release {
@@ -1311,10 +1426,16 @@ impl HostSession<'_> {
             }
         }
         let outcome = match mode {
-            LogoutMode::Forget => Deleted::AlreadyGone,
-            _ => self.end(&entry)?,
+            LogoutMode::Forget => {
+                self.cache().forget(&lock)?;
+                Deleted::AlreadyGone
+            }
+            _ => {
+                let outcome = self.end(&entry)?;
+                self.cache().remove(&lock)?;
+                outcome
+            }
         };
-        self.cache().remove(&lock)?;
         keeper::Place::new(self.cache().dir()).stop(&self.host);
         Ok(Logout::Ended(outcome))
     }
@@ -1322,6 +1443,9 @@ impl HostSession<'_> {
     /// What `logout` would do now, deciding as it would but changing nothing.
     pub fn logout_plan(&self, mode: LogoutMode) -> Result<Logout> {
         let Some(entry) = self.entry()? else {
+            if mode == LogoutMode::Forget && self.remembered().is_some() {
+                return Ok(Logout::ForgotTrust);
+            }
             return Ok(Logout::Nothing);
         };
         if mode == LogoutMode::Release {
@@ -1391,8 +1515,9 @@ impl HostSession<'_> {
     }
 
     /// `logout --session ID`: delete any session with the cached token. When it was our
-    /// own, the entry goes too; decided on the entry read under the lock.
-    pub fn end_other(&self, id: &str) -> Result<String> {
+    /// own, the entry goes too; decided on the entry read under the lock. A 404 means the
+    /// session is gone, as for every DELETE (`AlreadyGone`).
+    pub fn end_other(&self, id: &str) -> Result<(String, Deleted)> {
         let lock = self.lock()?;
         let entry = self.require()?;
         let uri = self.session_uri_of(id, &entry)?;
@@ -1403,35 +1528,34 @@ impl HostSession<'_> {
             .as_deref()
             .is_some_and(|u| u.eq_ignore_ascii_case(&uri));
         let outcome = live.bmc.delete(&live.entry.token, &uri)?;
-        if outcome == Deleted::AlreadyGone && !own {
-            // 401 means our own token is no good; 404 that the id does not exist.
-            if !live.valid()? {
-                return Err(live.bmc.unauthorized("").into());
-            }
-            return Err(SessionError::NoSuchSession {
-                uri,
-                host: self.host.key(),
-            });
+        // 401 means our own token is no good (404, that the session is gone).
+        if outcome == Deleted::AlreadyGone && !own && !live.valid()? {
+            return Err(live.bmc.unauthorized("").into());
         }
         // An entry known only by Context: if its token stopped working, the id was ours.
         if own || (live.entry.session_uri.is_none() && !live.valid()?) {
             self.cache().remove(&lock)?;
         }
-        Ok(uri)
+        Ok((uri, outcome))
     }
 }
 
 /// How the entry is trusted, for the operator: whoami, sessions --cached, config.
 pub fn trust_shown(entry: &Entry) -> String {
-    if let Some(fp) = &entry.tls_fingerprint {
+    kept_trust_shown(&entry.host, &entry.trust())
+}
+
+/// How a host (`key`) is trusted by an entry's or a kept trust, for the operator.
+pub fn kept_trust_shown(key: &str, kept: &KeptTrust) -> String {
+    if let Some(fp) = &kept.tls_fingerprint {
         return format!("pinned SHA256:{fp}");
     }
-    match &entry.tls_anchors {
+    match &kept.tls_anchors {
         Some(pem) => format!(
             "CA remembered from login, {}",
             Anchors(pem.clone()).summary()
         ),
-        None if entry.host.starts_with("http://") => "none (plain http)".to_owned(),
+        None if key.starts_with("http://") => "none (plain http)".to_owned(),
         None => "system CA store (or --cacert / the settings file's cacert)".to_owned(),
     }
 }
@@ -1476,6 +1600,18 @@ fn new_context() -> String {
     let _ = SystemRandom::new().fill(&mut bytes);
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     format!("rfsession-{}-{hex}", std::process::id())
+}
+
+/// `s` as one shell word: as it is when plain, else in single quotes.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-+:=@%,".contains(&b))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
 }
 
 fn percent_encode(id: &str) -> String {

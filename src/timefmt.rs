@@ -119,6 +119,15 @@ pub fn human(d: Duration) -> String {
     }
 }
 
+/// A duration as the duration syntax reads it, in its largest whole unit (`1h`, `90m`, `45s`).
+pub fn compact(d: Duration) -> String {
+    match d.as_secs() {
+        s if s >= 3600 && s % 3600 == 0 => format!("{}h", s / 3600),
+        s if s >= 60 && s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +167,14 @@ mod tests {
         assert!(e.contains("at most 30d"), "{e}");
         assert!(parse_duration("721h").is_err() && parse_duration("2592001").is_err());
         assert!(parse_positive_duration("0").is_err() && parse_positive_duration("0ms").is_err());
+    }
+
+    #[test]
+    fn compacts_to_the_largest_whole_unit() {
+        assert_eq!(compact(Duration::from_secs(3600)), "1h");
+        assert_eq!(compact(Duration::from_secs(5400)), "90m");
+        assert_eq!(compact(Duration::from_secs(45)), "45s");
+        assert_eq!(compact(Duration::from_secs(61)), "61s");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::host;
 use crate::cli::ConfigArgs;
 use crate::error::Result;
 use crate::output::Output;
-use crate::session::{Sessions, trust_shown};
+use crate::session::{Sessions, kept_trust_shown, trust_shown};
 use crate::settings::{PasswordFrom, Setting};
 use crate::transport::redact_proxy;
 
@@ -15,12 +15,19 @@ pub fn run(sessions: &Sessions, out: Output, args: ConfigArgs) -> Result<()> {
     let host = host(sessions, &args.host)?;
     let on = sessions.on(&host);
     // How the cached entry is trusted, which governs its host over cacert and insecure.
-    let trust = on.entry().ok().flatten().map(|e| {
-        (
+    let trust = match on.entry().ok().flatten() {
+        Some(e) => Some((
             trust_shown(&e),
             "the cache entry; login --force changes it".to_owned(),
-        )
-    });
+        )),
+        None => on.remembered().map(|t| {
+            (
+                kept_trust_shown(&host.key(), &t),
+                "kept from the last login; login --force changes it, logout --forget removes it"
+                    .to_owned(),
+            )
+        }),
+    };
     let hs = on.hs;
     let show = |s: Option<(String, String)>| match s {
         Some((value, from)) => json!({"value": value, "from": from}),

@@ -10,6 +10,7 @@ use crate::host::Host;
 use crate::output::Output;
 use crate::output::warn;
 use crate::password::AskedOnce;
+use crate::redfish::RedfishError;
 use crate::secret::Secret;
 use crate::session::{HostSession, Login, MAX_TOKEN, Plan, SessionError, Sessions};
 use crate::settings::Auth;
@@ -75,14 +76,25 @@ fn run_on(on: &HostSession, out: Output, args: &LoginArgs, host: &Host) -> Resul
             "using HTTP Basic on every request (no session) as",
         );
     }
+    // A `--reclaim=AGE` that found nothing that old must not be advised again.
+    let mut nothing_older = None;
     if let Some(older_than) = args.reclaim {
         let ended = on.reclaim(&user, &source, older_than)?;
         out.say(&format!(
             "{host}: ended {} stale sessions of {user} with HTTP Basic",
             ended.len()
         ));
+        if let (true, Some(age)) = (ended.is_empty(), older_than) {
+            nothing_older = Some((user.clone(), timefmt::compact(age)));
+        }
     }
-    let (entry, reused) = match on.login(&user, &source, args.force, true)? {
+    let login = on.login(&user, &source, args.force, true).map_err(|mut e| {
+        if let SessionError::Redfish(RedfishError::SessionLimit { advice, .. }) = &mut e {
+            advice.nothing_older = nothing_older;
+        }
+        e
+    });
+    let (entry, reused) = match login? {
         Login::Reused(e) => (e, true),
         Login::Created(e) => (e, false),
     };
@@ -216,7 +228,9 @@ fn dry_run(out: Output, host: &Host, user: &str, plan: &Plan, post: Option<&str>
                 .session_uri
                 .clone()
                 .unwrap_or_else(|| "(found through MySession or Context)".to_owned());
-            let text = format!("would DELETE {uri}, then POST {post} as {user}");
+            let text = format!(
+                "would POST {post} as {user}, then DELETE {uri} (first, if the session table is full)"
+            );
             ("replace", Some(uri), text)
         }
         Plan::Create => ("create", None, format!("would POST {post} as {user}")),

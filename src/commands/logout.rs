@@ -93,9 +93,16 @@ fn one(
             doc.insert("holders".into(), holders_json(&holds));
             (false, false)
         }
+        Logout::ForgotTrust => {
+            out.say(&format!(
+                "{host}: not logged in; forgot the certificate trust kept for it"
+            ));
+            doc.insert("forgot".into(), json!(true));
+            (false, false)
+        }
         Logout::Ended(_) if mode == LogoutMode::Forget => {
             out.notice(&format!(
-                "{host}: forgot the cached session without contacting the BMC; a session there, if any, is left to time out"
+                "{host}: forgot the cached session and its certificate trust without contacting the BMC; a session there, if any, is left to time out"
             ));
             doc.insert("forgot".into(), json!(true));
             (true, false)
@@ -120,12 +127,17 @@ fn dry(on: &HostSession, out: Output, host: &Host, mode: LogoutMode) -> Result<M
     doc.insert("dry_run".into(), json!(true));
     doc.insert("logged_out".into(), json!(false));
     let (action, msg) = match (on.logout_plan(mode)?, on.entry()?) {
+        (Logout::ForgotTrust, _) => (
+            "forget",
+            "would forget the certificate trust kept for it".to_owned(),
+        ),
         (Logout::Nothing, _) | (_, None) => {
             ("nothing", "not logged in; nothing would be done".to_owned())
         }
         (_, Some(_)) if mode == LogoutMode::Forget => (
             "forget",
-            "would forget the cached session without contacting the BMC".to_owned(),
+            "would forget the cached session and its certificate trust without contacting the BMC"
+                .to_owned(),
         ),
         (Logout::Kept(holds), _) => {
             doc.insert("held_by".into(), json!(holds.len()));
@@ -184,8 +196,12 @@ fn other_session(on: &HostSession, out: Output, host: &Host, id: &str, dry: bool
         out.tell(&format!("{host}: dry run: would DELETE {uri}"));
         return Ok(false);
     }
-    let uri = on.end_other(id)?;
-    out.say(&format!("{host}: deleted session {uri}"));
+    match on.end_other(id)? {
+        (uri, Deleted::Ended) => out.say(&format!("{host}: deleted session {uri}")),
+        (uri, Deleted::AlreadyGone) => out.say(&format!(
+            "{host}: session {uri} already gone (the BMC has no such session); nothing to do"
+        )),
+    }
     Ok(true)
 }
 

@@ -332,6 +332,20 @@ fn fields(v: Value) -> Map<String, Value> {
     }
 }
 
+/// The SESSION an entry shows: its URI, `none` when the BMC gave none, or HTTP Basic.
+fn session_shown<'a>(entry: &'a crate::cache::Entry, none: &'a str) -> &'a str {
+    match (entry.basic, entry.session_uri.as_deref()) {
+        (true, _) => "HTTP Basic (no session)",
+        (false, Some(uri)) => uri,
+        (false, None) => none,
+    }
+}
+
+/// How an entry's requests authenticate, for `--json`: "session" or "basic".
+fn auth_json(entry: &crate::cache::Entry) -> &'static str {
+    if entry.basic { "basic" } else { "session" }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

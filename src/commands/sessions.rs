@@ -7,7 +7,7 @@ use crate::cli::SessionsArgs;
 use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::{Output, escape_controls, warn};
-use crate::session::{Sessions, trust_shown};
+use crate::session::{Sessions, kept_trust_shown, trust_shown};
 use crate::timefmt;
 
 pub fn run(sessions: &Sessions, out: Output, args: SessionsArgs) -> Result<()> {
@@ -72,6 +72,9 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
         // For a person at a terminal; a script still gets a bare (empty) table or [].
         out.say("no cached sessions");
     }
+    // Hosts logged out of whose certificate trust is kept: a row each in the table, with no
+    // session (`--json` stays a list of sessions, which scripts count).
+    let trusted = sessions.kept_trusts()?;
     // One question to the keeper for all rows: which hosts it holds.
     let keeper = sessions.keeper();
     let kept = |h: &crate::host::Host| {
@@ -94,6 +97,7 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                 json!({
                     "host": e.host, "user": e.user,
                     "session_uri": e.session_uri.as_deref().unwrap_or(""),
+                    "auth": super::auth_json(e),
                     "created": timefmt::rfc3339(e.created),
                     "persist_seconds": persist(h),
                     "keeper_pid": kept(h),
@@ -134,11 +138,18 @@ fn cached(sessions: &Sessions, out: Output) -> Result<()> {
                     &persist,
                     &keeper,
                     &holders,
-                    e.session_uri.as_deref().unwrap_or(""),
+                    super::session_shown(e, ""),
                     &trust_shown(e),
                 ]
                 .map(|c| escape_controls(c).into_owned()),
             );
+        }
+        for (h, t) in &trusted {
+            let mut row = ["-"; 8].map(String::from);
+            row[0] = h.key();
+            row[6] = "(logged out; trust kept)".into();
+            row[7] = kept_trust_shown(&h.key(), t);
+            table.push(row.map(|c| escape_controls(&c).into_owned()));
         }
         out.text(&render(&table))?;
     }

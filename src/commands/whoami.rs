@@ -51,6 +51,7 @@ fn run_on(on: &HostSession, out: Output) -> Result<serde_json::Value> {
         "user": entry.user,
         "session_uri": entry.session_uri.as_deref().unwrap_or(""),
         "session_id": entry.session_id,
+        "auth": super::auth_json(entry),
         "created": timefmt::rfc3339(entry.created),
         "valid": valid,
         "idle_seconds": idle.as_secs(),
@@ -69,12 +70,7 @@ fn run_on(on: &HostSession, out: Output) -> Result<serde_json::Value> {
             "host:     {}\nuser:     {}\nsession:  {}\ncreated:  {}\nidle:     {} before this check\n",
             entry.host,
             escape_controls(entry.shown_user()),
-            escape_controls(
-                entry
-                    .session_uri
-                    .as_deref()
-                    .unwrap_or("(URI not given by the BMC)")
-            ),
+            escape_controls(super::session_shown(entry, "(URI not given by the BMC)")),
             timefmt::rfc3339(entry.created),
             timefmt::human(idle),
         );

@@ -43,10 +43,12 @@ fn a_full_table_is_cleared_by_the_commands_the_error_names_creating_no_session()
         let h = bmc.host();
         let out = env.run_env(&bmc, &["login", &h], &PW).code(6);
         let url = bmc.url();
+        // With the --cacert given, so that they work pasted.
+        let ca = bmc.ca_path().display();
         for named in [
-            format!("`rfsession sessions {url}`"),
-            format!("`rfsession logout {url} --others --older-than 1h`"),
-            format!("`rfsession login {url} --reclaim=1h`"),
+            format!("`rfsession sessions {url} --cacert {ca}`"),
+            format!("`rfsession logout {url} --others --older-than 1h --cacert {ca}`"),
+            format!("`rfsession login {url} --reclaim=1h --cacert {ca}`"),
         ] {
             assert!(out.stderr.contains(&named), "{name}: {named} in {out:?}");
         }
@@ -190,4 +192,32 @@ fn a_session_post_that_demands_basic_is_sent_once_more_with_it() {
     )
     .code(3);
     assert_eq!(session_posts(&bmc) - before, 2);
+}
+
+#[test]
+fn a_host_reached_with_basic_says_so_where_its_session_is_shown() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let h = bmc.host();
+    env.run_env(&bmc, &["login", &h, "--auth", "basic"], &PW)
+        .ok();
+    let who = env.run_env(&bmc, &["whoami", &h], &PW).ok();
+    assert!(
+        who.stdout.contains("session:  HTTP Basic (no session)\n"),
+        "{who:?}"
+    );
+    let who = env.run_env(&bmc, &["--json", "whoami", &h], &PW).ok();
+    assert_eq!(who.json()["auth"], "basic");
+    let cached = env.run(&bmc, &["sessions", "--cached"]).ok();
+    assert!(
+        cached.stdout.contains("HTTP Basic (no session)"),
+        "{cached:?}"
+    );
+    let cached = env.run(&bmc, &["--json", "sessions", "--cached"]).ok();
+    assert_eq!(cached.json()[0]["auth"], "basic");
+    // A session entry says "session".
+    env.run_env(&bmc, &["login", &h, "--auth", "session"], &PW)
+        .ok();
+    let cached = env.run(&bmc, &["--json", "sessions", "--cached"]).ok();
+    assert_eq!(cached.json()[0]["auth"], "session");
 }

@@ -192,8 +192,9 @@ fn bash_completes_redfish_paths_live_from_the_bmc_and_logout_forgets_them() {
         ]
     );
     env.run(&bmc, &["logout", &host]).ok();
-    // The lock stays: another process may be waiting on it.
-    assert_eq!(names(), [format!("{stem}.lock")]);
+    // The lock stays: another process may be waiting on it; so does the host's trust (the CA
+    // remembered from the --cacert login).
+    assert_eq!(names(), [format!("{stem}.lock"), format!("{stem}.trust")]);
 }
 
 /// Type `line` and TAB in a real interactive `shell` under tmux; the screen once it shows

@@ -334,7 +334,7 @@ fn force_and_all_and_forget() {
         "--forget contacted the BMC"
     );
     assert!(
-        out.stderr.contains("forgot the cached session without contacting the BMC; a session there, if any, is left to time out"),
+        out.stderr.contains("forgot the cached session and its certificate trust without contacting the BMC; a session there, if any, is left to time out"),
         "{out:?}"
     );
     assert!(!env.entry_path(&a).exists());

@@ -61,7 +61,7 @@ fn redact_numbers(s: &str) -> String {
 }
 
 /// Each row of the README's failure table (its first cell) and the test here that pins it.
-const ROWS: [(&str, &str); 62] = [
+const ROWS: [(&str, &str); 63] = [
     ("wrong password", "wrong_password"),
     ("password change required", "password_change_required"),
     ("not logged in", "not_logged_in"),
@@ -119,6 +119,10 @@ const ROWS: [(&str, &str); 62] = [
     (
         "session table full (`SessionLimitExceeded`, iDRAC `RAC0218`, iLO 400, XCC 403)",
         "session_table_full",
+    ),
+    (
+        "session table still full after `login --reclaim=D` found no session that old",
+        "session_table_full_after_a_reclaim_that_found_nothing_older",
     ),
     (
         "a service without sessions (session POST 404 with none named, or 405)",
@@ -790,7 +794,48 @@ fn session_table_full() {
         shown(&out, &bmc, &env),
         str![[r#"
 exit 6
-rfsession: https://[HOST]: the BMC's session table is full (HTTP 503: The maximum number of user sessions is reached. (IDRAC.2.8.RAC0218)); list its sessions with `rfsession sessions https://[HOST]`, end stale ones with `rfsession logout https://[HOST] --others --older-than 1h`, or end this user's stale ones and log in with `rfsession login https://[HOST] --reclaim=1h` (these use HTTP Basic and create no session)
+rfsession: https://[HOST]: the BMC's session table is full (HTTP 503: The maximum number of user sessions is reached. (IDRAC.2.8.RAC0218)); list its sessions with `rfsession sessions https://[HOST] --cacert [CA]`, end stale ones with `rfsession logout https://[HOST] --others --older-than 1h --cacert [CA]`, or end this user's stale ones and log in with `rfsession login https://[HOST] --reclaim=1h --cacert [CA]` (these use HTTP Basic and create no session)
+
+"#]]
+    );
+}
+
+#[test]
+fn session_table_full_after_a_reclaim_that_found_nothing_older() {
+    let mut cfg = Config::new(Profile::Idrac);
+    cfg.session_limit = 1;
+    let bmc = Bmc::with_config(cfg);
+    bmc.add_session(USER);
+    let env = Env::new();
+    let out = env.run_env(
+        &bmc,
+        &["login", &bmc.host(), "-u", USER, "--reclaim=1h"],
+        &[("RFSESSION_PASSWORD", PASSWORD)],
+    );
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: the BMC's session table is full (HTTP 503: The maximum number of user sessions is reached. (IDRAC.2.8.RAC0218)); no session of admin older than 1h; `--reclaim` without a duration ends all of admin's sessions no entry names: `rfsession login https://[HOST] -u admin --reclaim --cacert [CA]`; or list its sessions with `rfsession sessions https://[HOST] --cacert [CA]` and end others' with `rfsession logout https://[HOST] --others --any-user --older-than 1h --cacert [CA]` (these use HTTP Basic and create no session)
+
+"#]]
+    );
+}
+
+#[test]
+fn session_table_full_with_k() {
+    let mut cfg = Config::new(Profile::Idrac);
+    cfg.session_limit = 1;
+    cfg.cert = CertKind::OwnCa;
+    let bmc = Bmc::with_config(cfg);
+    bmc.add_session("old-script");
+    let env = Env::new();
+    let out = env.run_bare(&["-k", "login", &bmc.host(), "-u", USER]);
+    assert_data_eq!(
+        shown(&out, &bmc, &env),
+        str![[r#"
+exit 6
+rfsession: https://[HOST]: the BMC's session table is full (HTTP 503: The maximum number of user sessions is reached. (IDRAC.2.8.RAC0218)); list its sessions with `rfsession sessions https://[HOST] -k`, end stale ones with `rfsession logout https://[HOST] --others --older-than 1h -k`, or end this user's stale ones and log in with `rfsession login https://[HOST] --reclaim=1h -k` (these use HTTP Basic and create no session)
 
 "#]]
     );

@@ -121,6 +121,32 @@ fn a_table_full_of_leaked_sessions_is_cleared_for_other_clients() {
 }
 
 #[test]
+fn logout_of_a_session_the_bmc_does_not_have_finds_it_already_gone() {
+    let (bmc, env) = logged_in(Profile::Generic);
+    let h = bmc.host();
+    let before = bmc.live_sessions();
+    let out = env.run(&bmc, &["-v", "logout", &h, "--session", "99"]).ok();
+    assert!(
+        out.stderr.contains(
+            "session /redfish/v1/SessionService/Sessions/99 already gone (the BMC has no such session)"
+        ),
+        "{out:?}"
+    );
+    let doc = env
+        .run(&bmc, &["--json", "logout", &h, "--session", "99"])
+        .ok()
+        .json();
+    assert_eq!(doc["logged_out"], true, "{doc}");
+    // Our own session and its entry are untouched.
+    assert_eq!(bmc.live_sessions(), before);
+    env.run(&bmc, &["whoami", &h]).ok();
+    // A token the BMC refuses is not "already gone": exit 4, the entry kept.
+    bmc.expire_all();
+    env.run(&bmc, &["logout", &h, "--session", "99"]).code(4);
+    assert!(env.entry_path(&bmc).exists());
+}
+
+#[test]
 fn sessions_cached_says_when_nothing_is_cached_on_a_terminal_only() {
     let bmc = Bmc::start(Profile::Generic);
     let env = Env::new();
