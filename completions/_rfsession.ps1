@@ -492,6 +492,35 @@ Register-ArgumentCompleter -Native -CommandName 'rfsession' -ScriptBlock {
         }
     })
 
+
+    # HOST: the hosts in rfsession's cache and the settings file's aliases; PATH: live from
+    # the BMC with the cached session (rfsession parses the words itself).
+    $valued = @('--auth', '--cacert', '--cache-dir', '--data', '--hosts', '--if-match', '--jobs', '--max-body', '--noproxy', '--older-than', '--password', '--password-command', '--password-file', '--persist', '--pointer', '--proxy', '--reclaim', '--session', '--session-uri', '--timeout', '--user', '--wait-timeout', '-d', '-j', '-p', '-u')
+    $subcommands = @('login', 'get', 'sessions', 'whoami', 'logout', 'post', 'patch', 'put', 'delete', 'token', 'cert', 'exec', 'config')
+    $before = @($commandElements | Select-Object -Skip 1 |
+        Where-Object { $_.Extent.EndOffset -lt $cursorPosition } | ForEach-Object { $_.Extent.Text })
+    $sub = $null; $positional = 0; $skip = $false
+    foreach ($w in $before) {
+        if ($skip) { $skip = $false; continue }
+        if ($valued -contains $w) { $skip = $true; continue }
+        if ($w.StartsWith('-')) { continue }
+        if ($null -eq $sub) { if ($subcommands -contains $w) { $sub = $w } }
+        else { $positional++ }
+    }
+    if ($sub -and -not $skip -and -not $wordToComplete.StartsWith('-')) {
+        $offered = $null
+        if ($positional -eq 0) {
+            $offered = @(& rfsession complete-hosts 2>$null)
+        } elseif ($sub -eq 'get' -or ($positional -eq 1 -and $sub -in 'post', 'patch', 'put', 'delete')) {
+            $offered = @(& rfsession complete-path rfsession @before $wordToComplete 2>$null)
+        }
+        if ($offered) {
+            $completions = @($offered | ForEach-Object {
+                [CompletionResult]::new($_, $_, [CompletionResultType]::ParameterValue, $_)
+            })
+        }
+    }
+
     $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
         Sort-Object -Property ListItemText
 }

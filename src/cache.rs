@@ -8,7 +8,6 @@
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, Write};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -16,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::host::Host;
+use crate::platform::{self, Ancestry, Exposed};
 use crate::process::ProcessId;
 use crate::secret::Secret;
 
@@ -171,15 +171,24 @@ pub enum CacheError {
     )]
     NewerFormat { path: PathBuf, found: u64 },
     #[error(
-        "{} is open to group or others (mode {mode:03o}); rfsession refuses it; fix with: chmod {want:o} {}",
-        path.display(), path.display()
+        "{} is open to group or others ({how}); rfsession refuses it; fix with: {fix}",
+        path.display()
     )]
-    Permissions { path: PathBuf, mode: u32, want: u32 },
+    Permissions {
+        path: PathBuf,
+        how: String,
+        fix: String,
+    },
     #[error(
-        "{} belongs to uid {owner}, not to you (uid {me}); rfsession refuses it; remove it or fix with: chown {me} {}",
-        path.display(), path.display()
+        "{} belongs to {owner}, not to you ({me}); rfsession refuses it; remove it or fix with: {fix}",
+        path.display()
     )]
-    Owner { path: PathBuf, owner: u32, me: u32 },
+    Owner {
+        path: PathBuf,
+        owner: String,
+        me: String,
+        fix: String,
+    },
     #[error(
         "gave up after {}s waiting for the lock {}{holder}; retry later or raise --timeout",
         waited.as_secs(), path.display()
@@ -190,13 +199,13 @@ pub enum CacheError {
         holder: String,
     },
     #[error(
-        "{} is {what} owned by uid {owner}, who could swap the cache under you; rfsession refuses it; use a cache directory that only you (or root) control, e.g. unset RFSESSION_CACHE_DIR",
+        "{} is {what} owned by {owner}, who could swap the cache under you; rfsession refuses it; use a cache directory that only you (or root) control, e.g. unset RFSESSION_CACHE_DIR",
         path.display()
     )]
     UnsafePath {
         path: PathBuf,
         what: &'static str,
-        owner: u32,
+        owner: String,
     },
     #[error(
         "{} is not named as rfsession names the entry of {host}; it was not written by this rfsession; move it away",
@@ -350,19 +359,18 @@ impl Cache {
     pub fn lock(&self, host: &Host, wait: Duration, waiting: &dyn Fn(&str)) -> Result<HostLock> {
         self.ensure_dir()?;
         let path = self.lock_path(host);
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&path)
-            .map_err(|e| CacheError::io(&path, e))?;
+        let mut opts = OpenOptions::new();
+        platform::no_follow(platform::private_file(opts.read(true).write(true)));
+        let mut file = match opts.clone().create_new(true).open(&path) {
+            // A new lock file is made private before anyone uses it (see make_private).
+            Ok(f) => platform::make_private(&path).map(|()| f),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => opts.open(&path),
+            Err(e) => Err(e),
+        }
+        .map_err(|e| CacheError::io(&path, e))?;
         check_private(
             &path,
             &file.metadata().map_err(|e| CacheError::io(&path, e))?,
-            0o600,
         )?;
         let start = Instant::now();
         let mut told = false;
@@ -421,6 +429,7 @@ impl Cache {
             .suffix(".partial")
             .tempfile_in(&self.dir)
             .map_err(|e| CacheError::io(&self.dir, e))?;
+        platform::make_private(tmp.path()).map_err(|e| CacheError::io(tmp.path(), e))?;
         let file = tmp.as_file_mut();
         file.write_all(bytes)
             .and_then(|()| if durable { file.sync_all() } else { Ok(()) })
@@ -442,11 +451,11 @@ impl Cache {
                 .and_then(|n| n.strip_prefix(PARTIAL_PREFIX))
                 .filter(|n| n.ends_with(".partial"))
                 .and_then(|n| n.split('-').next())
-                .and_then(|p| p.parse::<i32>().ok())
+                .and_then(|p| p.parse::<u32>().ok())
             else {
                 continue;
             };
-            if !process_alive(pid) {
+            if !platform::process_alive(pid) {
                 let _ = fs::remove_file(de.path());
             }
         }
@@ -484,11 +493,7 @@ impl Cache {
     /// Record that the session was just used: the entry's mtime is its last use.
     pub fn touch(&self, host: &Host) {
         let path = self.entry_path(host);
-        if let Ok(f) = OpenOptions::new()
-            .write(true)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&path)
-        {
+        if let Ok(f) = platform::no_follow(OpenOptions::new().write(true)).open(&path) {
             let _ = f.set_modified(SystemTime::now());
         }
     }
@@ -497,12 +502,10 @@ impl Cache {
     /// path completion; None when there is none or it cannot be read.
     pub fn read_note(&self, host: &Host, kind: &str) -> Option<String> {
         let path = self.dir.join(format!("{}.{kind}", host.file_stem()));
-        let file = OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW)
+        let file = platform::no_follow(OpenOptions::new().read(true))
             .open(&path)
             .ok()?;
-        check_private(&path, &file.metadata().ok()?, 0o600).ok()?;
+        check_private(&path, &file.metadata().ok()?).ok()?;
         let mut text = String::new();
         file.take(MAX_ENTRY_BYTES).read_to_string(&mut text).ok()?;
         Some(text)
@@ -581,11 +584,7 @@ impl Cache {
     }
 
     fn ensure_dir(&self) -> Result<()> {
-        match fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&self.dir)
-        {
+        match platform::create_private_dir(&self.dir) {
             Ok(()) => self.check_dir(),
             Err(e) => Err(CacheError::io(&self.dir, e)),
         }
@@ -604,22 +603,25 @@ impl Cache {
 
     fn check_dir(&self) -> Result<()> {
         let meta = fs::metadata(&self.dir).map_err(|e| CacheError::io(&self.dir, e))?;
-        check_private(&self.dir, &meta, 0o700)?;
-        check_ancestry(&self.dir)
+        check_private(&self.dir, &meta)?;
+        platform::check_ancestry(&self.dir).map_err(|e| match e {
+            Ancestry::Io(path, source) => CacheError::Io { path, source },
+            Ancestry::Unsafe { path, what, owner } => CacheError::UnsafePath { path, what, owner },
+        })
     }
 
     fn sync_dir(&self) -> Result<()> {
-        File::open(&self.dir)
-            .and_then(|d| d.sync_all())
-            .map_err(|e| CacheError::io(&self.dir, e))
+        platform::sync_dir(&self.dir).map_err(|e| CacheError::io(&self.dir, e))
     }
 }
 
 pub fn default_dir() -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "rfsession")?;
     Some(
+        // Linux has a state directory; macOS and Windows get the local application data
+        // one, never a cache directory that a cleaner may wipe.
         dirs.state_dir()
-            .unwrap_or_else(|| dirs.cache_dir())
+            .unwrap_or_else(|| dirs.data_local_dir())
             .to_path_buf(),
     )
 }
@@ -627,17 +629,13 @@ pub fn default_dir() -> Option<PathBuf> {
 /// A small private file's text (0600, ours, not a symlink), wiped when dropped (an entry's
 /// holds the token); None when it does not exist.
 fn read_private(path: &Path) -> Result<Option<zeroize::Zeroizing<String>>> {
-    let file = match OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(path)
-    {
+    let file = match platform::no_follow(OpenOptions::new().read(true)).open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(CacheError::io(path, e)),
     };
     let meta = file.metadata().map_err(|e| CacheError::io(path, e))?;
-    check_private(path, &meta, 0o600)?;
+    check_private(path, &meta)?;
     let mut text = zeroize::Zeroizing::new(String::new());
     file.take(MAX_ENTRY_BYTES)
         .read_to_string(&mut text)
@@ -694,65 +692,20 @@ pub fn parse_entry(text: &str) -> Result<Entry, ParseError> {
     Ok(entry)
 }
 
-fn check_private(path: &Path, meta: &fs::Metadata, want: u32) -> Result<()> {
-    let me = unsafe { libc::geteuid() };
-    if meta.uid() != me {
-        return Err(CacheError::Owner {
+fn check_private(path: &Path, meta: &fs::Metadata) -> Result<()> {
+    platform::check_private(path, meta).map_err(|e| match e {
+        Exposed::Owner { owner, me, fix } => CacheError::Owner {
             path: path.to_owned(),
-            owner: meta.uid(),
+            owner,
             me,
-        });
-    }
-    let mode = meta.mode() & 0o777;
-    if mode & 0o077 != 0 {
-        return Err(CacheError::Permissions {
+            fix,
+        },
+        Exposed::Open { how, fix } => CacheError::Permissions {
             path: path.to_owned(),
-            mode,
-            want,
-        });
-    }
-    Ok(())
-}
-
-/// As ssh does for its files: every component of the cache path, and of where its symlinks
-/// lead, belongs to this user or root, and no directory on the way can be changed by others
-/// (a sticky world-writable directory like /tmp is fine: others cannot rename what is ours).
-fn check_ancestry(dir: &Path) -> Result<()> {
-    let me = unsafe { libc::geteuid() };
-    let absolute = std::path::absolute(dir).map_err(|e| CacheError::io(dir, e))?;
-    let real = fs::canonicalize(dir).map_err(|e| CacheError::io(dir, e))?;
-    for path in [absolute, real] {
-        for prefix in path.ancestors() {
-            let meta = fs::symlink_metadata(prefix).map_err(|e| CacheError::io(prefix, e))?;
-            let owner = meta.uid();
-            let what = if meta.file_type().is_symlink() {
-                "a symlink"
-            } else {
-                "a directory"
-            };
-            let writable_by_others =
-                meta.is_dir() && meta.mode() & 0o022 != 0 && meta.mode() & libc::S_ISVTX == 0;
-            if (owner != me && owner != 0) || (writable_by_others && prefix != path.as_path()) {
-                return Err(CacheError::UnsafePath {
-                    path: prefix.to_owned(),
-                    what: if writable_by_others {
-                        "a directory others can write to,"
-                    } else {
-                        what
-                    },
-                    owner,
-                });
-            }
-        }
-    }
-    Ok(())
-}
-
-fn process_alive(pid: i32) -> bool {
-    // Signal 0 checks existence; EPERM means it exists but is another user's.
-    pid > 0
-        && (unsafe { libc::kill(pid, 0) } == 0
-            || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM))
+            how,
+            fix,
+        },
+    })
 }
 
 fn describe_holder(lock_path: &Path) -> String {
@@ -760,11 +713,11 @@ fn describe_holder(lock_path: &Path) -> String {
         .ok()
         .and_then(|s| s.trim().parse::<u32>().ok());
     match pid {
-        Some(pid) => match fs::read_to_string(format!("/proc/{pid}/comm")) {
-            // Only the program name: another process's argv may hold secrets.
-            Ok(comm) => format!(" (held by pid {pid}, {})", comm.trim()),
-            Err(_) => format!(" (last taken by pid {pid}, which has exited)"),
+        Some(pid) if platform::process_alive(pid) => match platform::process_name(pid) {
+            Some(name) => format!(" (held by pid {pid}, {name})"),
+            None => format!(" (held by pid {pid})"),
         },
+        Some(pid) => format!(" (last taken by pid {pid}, which has exited)"),
         None => String::new(),
     }
 }

@@ -38,6 +38,7 @@ pub fn generate(root: &Path) -> io::Result<()> {
             Shell::Bash => text.push_str(&bash_hosts()),
             Shell::Fish => text.push_str(&fish_hosts()),
             Shell::Zsh => text = zsh_hosts_and_paths(&text),
+            Shell::PowerShell => text = powershell_hosts_and_paths(&text),
             _ => {}
         }
         fs::write(completions.join(file), text)?;
@@ -300,6 +301,58 @@ _rfsession_paths() {
     format!("{}{functions}{}", &text[..at], &text[at..])
 }
 
+/// PowerShell: HOST offers the cached hosts and the settings' aliases, PATH completes live
+/// from the BMC (rfsession parses the words itself), as in bash, zsh and fish.
+fn powershell_hosts_and_paths(generated: &str) -> String {
+    let quoted = |words: &[&str]| {
+        words
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let valued = valued_options();
+    let valued: Vec<&str> = valued.iter().map(String::as_str).collect();
+    let ours = format!(
+        r#"
+    # HOST: the hosts in rfsession's cache and the settings file's aliases; PATH: live from
+    # the BMC with the cached session (rfsession parses the words itself).
+    $valued = @({valued})
+    $subcommands = @({subs})
+    $before = @($commandElements | Select-Object -Skip 1 |
+        Where-Object {{ $_.Extent.EndOffset -lt $cursorPosition }} | ForEach-Object {{ $_.Extent.Text }})
+    $sub = $null; $positional = 0; $skip = $false
+    foreach ($w in $before) {{
+        if ($skip) {{ $skip = $false; continue }}
+        if ($valued -contains $w) {{ $skip = $true; continue }}
+        if ($w.StartsWith('-')) {{ continue }}
+        if ($null -eq $sub) {{ if ($subcommands -contains $w) {{ $sub = $w }} }}
+        else {{ $positional++ }}
+    }}
+    if ($sub -and -not $skip -and -not $wordToComplete.StartsWith('-')) {{
+        $offered = $null
+        if ($positional -eq 0) {{
+            $offered = @(& rfsession complete-hosts 2>$null)
+        }} elseif ($sub -eq 'get' -or ($positional -eq 1 -and $sub -in 'post', 'patch', 'put', 'delete')) {{
+            $offered = @(& rfsession complete-path rfsession @before $wordToComplete 2>$null)
+        }}
+        if ($offered) {{
+            $completions = @($offered | ForEach-Object {{
+                [CompletionResult]::new($_, $_, [CompletionResultType]::ParameterValue, $_)
+            }})
+        }}
+    }}
+
+"#,
+        valued = quoted(&valued),
+        subs = quoted(&SUBCOMMANDS),
+    );
+    let at = generated
+        .rfind("    $completions.Where{")
+        .expect("clap's PowerShell script ends by filtering $completions");
+    format!("{}{ours}{}", &generated[..at], &generated[at..])
+}
+
 fn page(cmd: &clap::Command, sub: Option<&str>) -> io::Result<String> {
     let title = match sub {
         Some(s) => format!("rfsession-{s}"),
@@ -387,8 +440,10 @@ fn synopsis(cmd: &clap::Command, title: &str) -> String {
 }
 
 const FILES: &str = "\
-$RFSESSION_CACHE_DIR, else ~/.local/state/rfsession (the platform's state directory): \
-the cache, mode 0700. One file per host, <scheme>_<host>_<port>.json, mode 0600, holding \
+$RFSESSION_CACHE_DIR, else ~/.local/state/rfsession (the platform's state directory; \
+~/Library/Application Support/rfsession on macOS, %LOCALAPPDATA%\\rfsession\\data on Windows): \
+the cache, mode 0700 (on Windows an access list for the user alone). One file per host, \
+<scheme>_<host>_<port>.json, mode 0600, holding \
 the user, the session token, the session URI and id, the sessions collection, the Context \
 sent at login, the creation time, the BMC's idle timeout, the host's trust (the CA \
 certificates a --cacert login verified with, or after a -k login the pinned certificate and \

@@ -1,13 +1,13 @@
 //! ~/.netrc (or $NETRC), as curl reads it: read and parsed once per run, so that a file
 //! open to others is warned about once however many hosts look it up.
 
-use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use crate::environment;
 use crate::host::Host;
 use crate::output::warn;
+use crate::platform::{self, Exposed};
 use crate::secret::Secret;
 
 /// The user the file names for `host`, if any.
@@ -34,12 +34,12 @@ fn read() -> Option<Secret> {
         None => directories::BaseDirs::new()?.home_dir().join(".netrc"),
     };
     let meta = std::fs::metadata(&path).ok()?;
-    let me = unsafe { libc::geteuid() };
-    if meta.uid() != me || meta.mode() & 0o077 != 0 {
+    if let Err(Exposed::Owner { fix, .. } | Exposed::Open { fix, .. }) =
+        platform::check_private(&path, &meta)
+    {
         warn(&format!(
-            "warning: {} is not private to you; ignored (fix with: chmod 600 {})",
+            "warning: {} is not private to you; ignored (fix with: {fix})",
             path.display(),
-            path.display()
         ));
         return None;
     }

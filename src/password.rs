@@ -5,7 +5,6 @@
 //! The password is never put in a child's argv.
 
 use std::io::{self, BufRead, IsTerminal, Read};
-use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -14,6 +13,7 @@ use std::time::{Duration, Instant};
 use crate::environment;
 use crate::netrc;
 use crate::output::warn;
+use crate::platform::{self, Exposed};
 use crate::secret::Secret;
 use crate::settings::PasswordFrom;
 
@@ -303,12 +303,11 @@ fn from_command(cmd: &str, timeout: Duration) -> Result<Secret, PasswordError> {
 
 fn warn_if_shared(path: &std::path::Path) {
     if let Ok(m) = std::fs::metadata(path)
-        && m.mode() & 0o077 != 0
+        && let Err(Exposed::Open { fix, .. }) = platform::check_private(path, &m)
     {
         warn(&format!(
-            "warning: password file {} is readable by others; fix with: chmod 600 {}",
+            "warning: password file {} is readable by others; fix with: {fix}",
             path.display(),
-            path.display()
         ));
     }
 }

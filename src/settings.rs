@@ -3,13 +3,14 @@
 //! `rfsession config HOST` (as `ssh -G` does). Knows nothing of HTTP or of the cache.
 
 use std::fmt;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
+
+use crate::platform::{self, Distrust, Exposed};
 
 use crate::host::Host;
 
@@ -27,13 +28,14 @@ pub enum SettingsError {
     #[error("settings file {}: {detail}", path.display())]
     Invalid { path: PathBuf, detail: String },
     #[error(
-        "settings file {} line {line} names a password source, but the file is open to group or others (mode {mode:03o}); rfsession refuses it; fix with: chmod 600 {}",
-        path.display(), path.display()
+        "settings file {} line {line} names a password source, but the file is open to group or others ({how}); rfsession refuses it; fix with: {fix}",
+        path.display()
     )]
     Unsafe {
         path: PathBuf,
         line: usize,
-        mode: u32,
+        how: String,
+        fix: String,
     },
     #[error(
         "settings file {}{} is {why}; rfsession refuses it, as ssh does its config; fix with: {fix}",
@@ -313,9 +315,10 @@ impl Settings {
             detail,
         };
         // A file others can read must not point at a password.
-        let mode = std::fs::metadata(&path)
-            .map(|m| m.mode() & 0o777)
-            .unwrap_or(0);
+        let open = match std::fs::metadata(&path).map(|m| platform::check_private(&path, &m)) {
+            Ok(Err(Exposed::Open { how, fix })) => Some((how, fix)),
+            _ => None, // The owner is checked above.
+        };
         for (name, s) in std::iter::once(("defaults", &parsed.defaults))
             .chain(parsed.hosts.iter().map(|(k, v)| (k.as_str(), v)))
         {
@@ -324,11 +327,12 @@ impl Settings {
                 .as_ref()
                 .map(Spanned::span)
                 .or(s.password_command.as_ref().map(Spanned::span));
-            if let (Some(span), true) = (span, mode & 0o077 != 0) {
+            if let (Some(span), Some((how, fix))) = (span, &open) {
                 return Err(SettingsError::Unsafe {
                     path: path.clone(),
                     line: text[..span.start].lines().count().max(1),
-                    mode,
+                    how: how.clone(),
+                    fix: fix.clone(),
                 });
             }
             if let Some(t) = &s.timeout {
@@ -640,52 +644,22 @@ fn glob(pattern: &str, text: &str) -> bool {
     true
 }
 
-/// The settings file, and every directory above it (also where symlinks lead), must belong
-/// to this user or root and be writable by no one else; a sticky directory such as /tmp is
-/// fine, as others cannot replace what is ours there (the cache's rule, and ssh's).
+/// The settings file, and every directory above it, must be changeable by this user (or
+/// root) only: see `platform::check_trusted`.
 fn check_trusted(file_path: &Path, file: &std::fs::File) -> Result<(), SettingsError> {
-    let me = unsafe { libc::geteuid() };
-    let untrusted = |path: &Path, why: String, fix: String| SettingsError::Untrusted {
-        file: file_path.to_owned(),
-        path: path.to_owned(),
-        why,
-        fix,
-    };
-    let check = |path: &Path, meta: &std::fs::Metadata| -> Result<(), SettingsError> {
-        let owner = meta.uid();
-        if owner != me && owner != 0 {
-            return Err(untrusted(
-                path,
-                format!("owned by uid {owner}, not by you (uid {me}) or root"),
-                format!("chown {me} {}", path.display()),
-            ));
-        }
-        let mode = meta.mode() & 0o7777;
-        let symlink = meta.file_type().is_symlink();
-        let sticky_dir = meta.is_dir() && mode & libc::S_ISVTX != 0;
-        if !symlink && !sticky_dir && mode & 0o022 != 0 {
-            return Err(untrusted(
-                path,
-                format!("writable by group or others (mode {:03o})", mode & 0o777),
-                format!("chmod go-w {}", path.display()),
-            ));
-        }
-        Ok(())
-    };
-    let read = |path: &Path, e: std::io::Error| SettingsError::Read {
-        path: path.to_owned(),
-        source: e,
-    };
-    check(file_path, &file.metadata().map_err(|e| read(file_path, e))?)?;
-    let absolute = std::path::absolute(file_path).map_err(|e| read(file_path, e))?;
-    let real = std::fs::canonicalize(file_path).map_err(|e| read(file_path, e))?;
-    for path in [absolute, real] {
-        for dir in path.ancestors() {
-            let meta = std::fs::symlink_metadata(dir).map_err(|e| read(dir, e))?;
-            check(dir, &meta)?;
-        }
-    }
-    Ok(())
+    let meta = file.metadata().map_err(|source| SettingsError::Read {
+        path: file_path.to_owned(),
+        source,
+    })?;
+    platform::check_trusted(file_path, &meta).map_err(|e| match e {
+        Distrust::Io(path, source) => SettingsError::Read { path, source },
+        Distrust::Untrusted { path, why, fix } => SettingsError::Untrusted {
+            file: file_path.to_owned(),
+            path,
+            why,
+            fix,
+        },
+    })
 }
 
 /// `line 3 column 9: MESSAGE`, never the line itself (toml's own text quotes it); and no

@@ -876,14 +876,11 @@ fn scope_id(zone: &str) -> Result<u32, TransportError> {
     if let Ok(n) = zone.parse::<u32>() {
         return Ok(n);
     }
-    let name = std::ffi::CString::new(zone)
-        .map_err(|_| TransportError::Connect(format!("no interface {zone:?}")))?;
-    match unsafe { libc::if_nametoindex(name.as_ptr()) } {
-        0 => Err(TransportError::Connect(format!(
+    crate::platform::interface_index(zone).ok_or_else(|| {
+        TransportError::Connect(format!(
             "no network interface {zone} for the link-local address; check the name after %"
-        ))),
-        n => Ok(n),
-    }
+        ))
+    })
 }
 
 /// BMCs are mostly addressed by IP: those need no lookup, and no thread that ureq's

@@ -2,14 +2,13 @@
 //! environment, as `aws-vault exec` does on Unix: its exit code and signals are its own.
 
 use std::io::Write;
-use std::os::unix::process::{CommandExt, ExitStatusExt};
 
 use super::host;
 use crate::cli::ExecArgs;
 use crate::error::{Error, Result};
 use crate::exit::ExitCode;
+use crate::platform::{self, signals};
 use crate::session::{SessionError, Sessions};
-use crate::signals;
 
 pub fn run(sessions: &Sessions, args: ExecArgs) -> Result<()> {
     let host = host(sessions, &args.host)?;
@@ -66,16 +65,12 @@ pub fn run(sessions: &Sessions, args: ExecArgs) -> Result<()> {
     };
     let Some(file) = cacert else {
         // Nothing to remove afterwards: become COMMAND. exec returns only on failure.
-        return Err(cannot(cmd.exec()));
+        return Err(cannot(platform::exec(&mut cmd)));
     };
     cmd.env("RFSESSION_CACERT", file.path());
     let status = signals::run_child(&mut cmd).map_err(cannot)?;
     drop(file);
-    match (status.code(), status.signal()) {
-        (Some(code), _) => std::process::exit(code),
-        (None, Some(sig)) => signals::die_by(sig),
-        (None, None) => std::process::exit(1),
-    }
+    platform::exit_like(status)
 }
 
 /// A private (0600) temporary file holding `pem`, removed when dropped.

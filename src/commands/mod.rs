@@ -81,6 +81,11 @@ pub fn run(cli: Cli) -> Result<()> {
 
 /// The sessions as the global options and the settings file say to reach them.
 fn sessions_for(cli: &Cli) -> Result<Sessions> {
+    if !crate::platform::KEEPER && cli.persist.is_some_and(|d| !d.is_zero()) {
+        return Err(Error::Usage(
+            "--persist (or RFSESSION_PERSIST) needs the keeper, which rfsession does not have on this system yet; leave it out: every call then connects to the BMC itself".into(),
+        ));
+    }
     // Where clap found a value: the environment or the command line.
     let origin = |id: &str, flag: &'static str, var: &'static str| match cli.from_env.contains(id) {
         true => Origin::Env(var),

@@ -15,10 +15,6 @@ pub mod protocol;
 
 use std::collections::HashMap;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::os::unix::net::{UnixListener, UnixStream};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -28,6 +24,7 @@ use std::time::{Duration, Instant};
 use protocol::{Ask, Go, Key, Reply, Request};
 
 use crate::host::Host;
+use crate::platform::{self, IpcStream};
 use crate::tls::Seen;
 use crate::transport::{Options, Transport, TransportError};
 
@@ -60,13 +57,14 @@ impl Place {
         self.dir.join("keeper.lock")
     }
 
-    /// Unix socket paths are short (108 bytes); a longer cache path goes without a keeper.
+    /// Unix socket paths are short (108 bytes); a longer cache path goes without a keeper,
+    /// as does a system without one (Windows, so far).
     pub fn usable(&self) -> bool {
-        self.socket().as_os_str().len() < 100
+        platform::KEEPER && self.socket().as_os_str().len() < 100
     }
 
-    fn connect(&self) -> Option<UnixStream> {
-        UnixStream::connect(self.socket()).ok()
+    fn connect(&self) -> Option<IpcStream> {
+        IpcStream::connect(self.socket()).ok()
     }
 
     /// The running keeper's pid and the hosts it holds; None when none answers.
@@ -94,7 +92,7 @@ impl Place {
 
     /// A connection to the keeper; with `start`, one is started when none listens (once per
     /// process) and waited for briefly.
-    fn connect_or_start(&self, start: bool) -> Option<UnixStream> {
+    fn connect_or_start(&self, start: bool) -> Option<IpcStream> {
         if let Some(s) = self.connect() {
             return Some(s);
         }
@@ -137,48 +135,9 @@ impl Place {
                 cmd.env(var, v);
             }
         }
-        unsafe {
-            cmd.pre_exec(|| {
-                libc::setsid();
-                close_inherited_fds();
-                Ok(())
-            });
-        }
+        platform::detach(&mut cmd);
         // Not waited for: it outlives this process and is reparented.
         let _ = cmd.spawn();
-    }
-}
-
-/// Marks every descriptor above stderr close-on-exec, so that the keeper holds none of its
-/// caller's: not a pipe a `$(...)` or `| cat` waits on, not a `flock` lock, not an fd holding
-/// a secret. Runs between fork and exec, so async-signal-safe calls only.
-fn close_inherited_fds() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: close_range only sets flags on descriptors; it fails harmlessly before Linux 5.11.
-    if unsafe {
-        libc::syscall(
-            libc::SYS_close_range,
-            3u32,
-            u32::MAX,
-            libc::CLOSE_RANGE_CLOEXEC,
-        )
-    } == 0
-    {
-        return;
-    }
-    // SAFETY: getrlimit writes into the struct given; fcntl on a closed fd fails harmlessly.
-    unsafe {
-        let mut lim: libc::rlimit = std::mem::zeroed();
-        let most = if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0
-            && lim.rlim_cur != libc::RLIM_INFINITY
-        {
-            lim.rlim_cur.min(1 << 20)
-        } else {
-            1 << 16
-        };
-        for fd in 3..most as libc::c_int {
-            libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
-        }
     }
 }
 
@@ -203,7 +162,7 @@ pub enum Exchanged {
         status: u16,
         headers: Vec<(String, String)>,
         seen: Seen,
-        body: BufReader<UnixStream>,
+        body: BufReader<IpcStream>,
     },
     Failed(TransportError),
     /// The keeper ended after the request was handed on: it may have been sent.
@@ -283,10 +242,10 @@ pub fn exchange(
 }
 
 fn send_request(
-    mut s: UnixStream,
+    mut s: IpcStream,
     req: &Request,
     body: Option<&[u8]>,
-) -> io::Result<BufReader<UnixStream>> {
+) -> io::Result<BufReader<IpcStream>> {
     s.set_write_timeout(Some(Duration::from_secs(5)))?;
     let mut msg = protocol::line(req)?;
     msg.extend_from_slice(body.unwrap_or_default());
@@ -294,7 +253,7 @@ fn send_request(
     Ok(BufReader::new(s))
 }
 
-fn read_reply(r: &mut BufReader<UnixStream>) -> io::Result<Reply> {
+fn read_reply(r: &mut BufReader<IpcStream>) -> io::Result<Reply> {
     let mut line = String::new();
     if r.read_line(&mut line)? == 0 {
         return Err(io::Error::new(
@@ -391,13 +350,14 @@ pub fn serve(cache_dir: &Path) -> io::Result<()> {
     if !place.usable() {
         return Ok(());
     }
-    let lock = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .open(place.lock_path())?;
+    let lock = platform::private_file(
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false),
+    )
+    .open(place.lock_path())?;
     // A keeper that is ending still holds it for a moment; one that serves, for good.
     let begun = Instant::now();
     while lock.try_lock().is_err() {
@@ -408,18 +368,15 @@ pub fn serve(cache_dir: &Path) -> io::Result<()> {
     }
     // Holding no directory of whoever started it (every path it gets is absolute).
     let _ = std::env::set_current_dir("/");
-    raise_open_files();
-    // Threads come and go with clients: two malloc arenas, not one per core's worth of
+    // A connection per host and one per client: a thousand hosts need more than the usual
+    // soft limit of 1024 open files.
+    platform::raise_open_files();
+    // Threads come and go with clients: few malloc arenas, not one per core's worth of
     // threads, keep freed memory where the next request finds it.
-    unsafe { libc::mallopt(libc::M_ARENA_MAX, 2) };
+    platform::few_malloc_arenas();
     let socket = place.socket();
     let _ = std::fs::remove_file(&socket);
-    // Created 0600 from the start: no moment when another user could connect.
-    let old = unsafe { libc::umask(0o177) };
-    let bound = UnixListener::bind(&socket);
-    unsafe { libc::umask(old) };
-    let listener = bound?;
-    std::fs::set_permissions(&socket, std::fs::Permissions::from_mode(0o600))?;
+    let listener = platform::bind_private(&socket)?;
     let _guard = Cleanup(socket.clone());
     let state = Arc::new(State {
         slots: Mutex::new(HashMap::new()),
@@ -431,9 +388,8 @@ pub fn serve(cache_dir: &Path) -> io::Result<()> {
             .filter(|n| *n > 0)
             .unwrap_or(MAX_HOSTS),
     });
-    let me = unsafe { libc::geteuid() };
     loop {
-        if !readable(&listener, Duration::from_secs(1))? {
+        if !platform::readable(&listener, Duration::from_secs(1))? {
             state.reap();
             let idle = state.last.lock().map(|l| l.elapsed()).unwrap_or_default();
             let done = state.slots().is_empty()
@@ -446,7 +402,7 @@ pub fn serve(cache_dir: &Path) -> io::Result<()> {
             continue;
         }
         let (conn, _) = listener.accept()?;
-        if peer_uid(&conn) != Some(me) {
+        if !platform::peer_is_me(&conn) {
             continue; // Another user: dropped unanswered.
         }
         if let Ok(mut l) = state.last.lock() {
@@ -471,7 +427,7 @@ pub fn serve(cache_dir: &Path) -> io::Result<()> {
 }
 
 /// One client.
-fn handle(state: &State, conn: UnixStream) -> io::Result<()> {
+fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
     conn.set_read_timeout(Some(Duration::from_secs(5)))?;
     conn.set_write_timeout(Some(Duration::from_secs(30)))?;
     let mut reader = BufReader::new(conn.try_clone()?);
@@ -479,7 +435,7 @@ fn handle(state: &State, conn: UnixStream) -> io::Result<()> {
     let mut line = String::new();
     reader.read_line(&mut line)?;
     let req: Request = protocol::parse(&line)?;
-    let reply = |out: &mut UnixStream, r: &Reply| out.write_all(&protocol::line(r)?);
+    let reply = |out: &mut IpcStream, r: &Reply| out.write_all(&protocol::line(r)?);
     let ask = match req {
         Request::Send(ask) => ask,
         Request::Stop { host } => {
@@ -557,55 +513,6 @@ fn handle(state: &State, conn: UnixStream) -> io::Result<()> {
         }
     }
     out.flush()
-}
-
-/// A connection per host and one per client: a thousand hosts need more than the usual
-/// soft limit of 1024 open files, and the hard limit is ours to take.
-fn raise_open_files() {
-    unsafe {
-        let mut lim = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
-            lim.rlim_cur = lim.rlim_max.min(1 << 16);
-            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
-        }
-    }
-}
-
-fn readable(listener: &UnixListener, wait: Duration) -> io::Result<bool> {
-    let mut fd = libc::pollfd {
-        fd: listener.as_raw_fd(),
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    let n = unsafe { libc::poll(&mut fd, 1, wait.as_millis() as i32) };
-    match n {
-        -1 if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted => Ok(false),
-        -1 => Err(io::Error::last_os_error()),
-        n => Ok(n > 0),
-    }
-}
-
-/// The uid of the process at the other end (SO_PEERCRED).
-fn peer_uid(conn: &UnixStream) -> Option<u32> {
-    let mut cred = libc::ucred {
-        pid: 0,
-        uid: 0,
-        gid: 0,
-    };
-    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
-    let rc = unsafe {
-        libc::getsockopt(
-            conn.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_PEERCRED,
-            (&mut cred as *mut libc::ucred).cast(),
-            &mut len,
-        )
-    };
-    (rc == 0).then_some(cred.uid)
 }
 
 /// Removes the socket when the keeper ends (it still holds the lock, so the socket is its).

@@ -93,12 +93,7 @@ pub enum Reply {
 /// Milliseconds on CLOCK_MONOTONIC, the same clock in every process of the machine, so a
 /// deadline means the same to the client and the keeper.
 pub fn now_ms() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    ts.tv_sec as u64 * 1000 + ts.tv_nsec as u64 / 1_000_000
+    crate::platform::monotonic_ms()
 }
 
 /// `deadline` as the monotonic milliseconds of `now_ms`.

@@ -19,6 +19,7 @@ mod links;
 mod messages;
 mod output;
 mod passwords;
+mod platform;
 mod proxy;
 mod readme;
 mod secrets;

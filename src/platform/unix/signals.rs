@@ -26,6 +26,8 @@ pub fn harden() {
             rlim_max: old.rlim_max,
         };
         libc::setrlimit(libc::RLIMIT_CORE, &no_core);
+        // macOS has no prctl: there the core limit above is what keeps tokens off disk.
+        #[cfg(any(target_os = "linux", target_os = "android"))]
         libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
@@ -86,6 +88,7 @@ impl Drop for Deferred {
 
 /// A deferred signal that arrived (and would end the process) while they are held back,
 /// taken within `wait`; for a fleet's watcher, which then stops handing out hosts.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 pub fn take_pending(wait: std::time::Duration) -> Option<libc::c_int> {
     let set = deferred_set();
     let ts = libc::timespec {
@@ -94,6 +97,38 @@ pub fn take_pending(wait: std::time::Duration) -> Option<libc::c_int> {
     };
     let sig = unsafe { libc::sigtimedwait(&set, std::ptr::null_mut(), &ts) };
     (sig > 0 && !ignored(sig)).then_some(sig)
+}
+
+/// macOS has no sigtimedwait: look at the pending set until `wait` is over, and take a
+/// pending signal with sigwait, which then returns at once.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub fn take_pending(wait: std::time::Duration) -> Option<libc::c_int> {
+    let until = std::time::Instant::now() + wait;
+    loop {
+        unsafe {
+            let mut pending = MaybeUninit::<libc::sigset_t>::uninit();
+            libc::sigemptyset(pending.as_mut_ptr());
+            let mut pending = pending.assume_init();
+            libc::sigpending(&mut pending);
+            for sig in DEFERRED {
+                if libc::sigismember(&pending, sig) == 1 {
+                    let mut one = MaybeUninit::<libc::sigset_t>::uninit();
+                    libc::sigemptyset(one.as_mut_ptr());
+                    let mut one = one.assume_init();
+                    libc::sigaddset(&mut one, sig);
+                    let mut got = 0;
+                    libc::sigwait(&one, &mut got);
+                    if !ignored(sig) {
+                        return Some(sig);
+                    }
+                }
+            }
+        }
+        if std::time::Instant::now() >= until {
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 fn ignored(sig: libc::c_int) -> bool {
