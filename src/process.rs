@@ -29,12 +29,19 @@ impl ProcessId {
         })
     }
 
-    /// The process that ran this one: the shell or script that typed `rfsession ...`, as noted
-    /// at startup, while it is still the parent. None once it has exited: this process was
-    /// then adopted, by init or by a subreaper (`systemd --user`), which is no holder.
+    /// The process that ran this one: the shell or script that typed `rfsession ...`, while it
+    /// is still the parent noted at startup. None once it has exited: this process was then
+    /// adopted, by init or by a subreaper (`systemd --user`), which is no holder. Only the pid
+    /// is noted at startup (no file is read on the way to every `get`); a process that started
+    /// after this one is not the parent that ran it, whatever its pid.
     pub fn parent() -> Option<ProcessId> {
-        let first = STARTED_BY.get_or_init(current_parent).as_ref()?;
-        (current_parent().as_ref() == Some(first)).then(|| first.clone())
+        let first = (*STARTED_BY.get_or_init(platform::parent_pid))?;
+        if platform::parent_pid() != Some(first) {
+            return None;
+        }
+        let parent = ProcessId::of(first)?;
+        let me = ProcessId::of(std::process::id())?;
+        (parent.start <= me.start && parent.boot == me.boot).then_some(parent)
     }
 
     /// Is this very process still running (not another one that got its pid)?
@@ -47,17 +54,13 @@ impl ProcessId {
         platform::process_name(self.pid).unwrap_or_else(|| "?".to_owned())
     }
 }
-/// Notes the parent as it is at startup (see `ProcessId::parent`); main calls it first thing.
+/// Notes the parent's pid as it is at startup (see `ProcessId::parent`); main calls it first.
 pub fn note_parent() {
-    STARTED_BY.get_or_init(current_parent);
+    STARTED_BY.get_or_init(platform::parent_pid);
 }
 
-/// The parent noted at startup.
-static STARTED_BY: OnceLock<Option<ProcessId>> = OnceLock::new();
-
-fn current_parent() -> Option<ProcessId> {
-    ProcessId::of(platform::parent_pid()?)
-}
+/// The parent's pid noted at startup.
+static STARTED_BY: OnceLock<Option<u32>> = OnceLock::new();
 
 #[cfg(test)]
 mod tests {
