@@ -590,3 +590,30 @@ print(os.getpid(), sum(codes), len(codes))
     env.run(&bmc, &["logout", &bmc.host()]).ok();
     assert_eq!(bmc.live_sessions(), 0);
 }
+
+/// In a container the shell may lead from outside its pid namespace: its session id is 0
+/// (`docker exec`, `unshare -p`), and rustix's getsid panicked on it. The shell that ran
+/// `login` there, pid 1 of the namespace, holds the session as any shell does.
+#[test]
+fn a_login_in_a_pid_namespace_is_held_by_the_shell_that_ran_it() {
+    let probe = Command::new("unshare")
+        .args(["-p", "-f", "-m", "--mount-proc", "true"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: this machine cannot make a pid namespace (unshare -p)");
+        return;
+    }
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let out = script(
+        &env,
+        &bmc,
+        "exec unshare -p -f -m --mount-proc sh -c '$RF login $BMC && $RF whoami $BMC; $RF logout $BMC'",
+    )
+    .output()
+    .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(text.contains("held by:  pid 1 (sh)"), "{out:?}");
+    assert_eq!(bmc.live_sessions(), 0);
+}

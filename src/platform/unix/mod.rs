@@ -204,20 +204,27 @@ pub fn process_name(_pid: u32) -> Option<String> {
     None
 }
 
-/// The process that started this one (the shell or script), unless that is init or a
-/// process in another session. Such a parent did not run us, unless it made us lead a session
-/// of our own: it adopted us when the shell that ran us exited, even before we started, as
-/// `systemd --user` adopts the orphans of the services it starts each in a session.
+/// The process that started this one (the shell or script). A parent in another session did
+/// not run us, it adopted us when the shell that ran us exited (init, or `systemd --user` for
+/// the orphans of the services it starts each in a session), unless it made us lead a session
+/// of our own; init is then still no parent. Pid 1 in our own session is: the shell that
+/// leads a container.
 pub fn parent_pid() -> Option<u32> {
-    use rustix::process::{getpid, getppid, getsid};
-    let ppid = getppid()?;
-    let mine = getsid(None).ok()?;
-    if getsid(Some(ppid)).ok() != Some(mine) && mine != getpid() {
-        return None;
-    }
-    u32::try_from(ppid.as_raw_nonzero().get())
-        .ok()
-        .filter(|&p| p > 1)
+    use rustix::process::{getpid, getppid};
+    let ppid = getppid()?.as_raw_nonzero().get();
+    let mine = session_of(0)?;
+    let ran_us =
+        session_of(ppid) == Some(mine) || (mine == getpid().as_raw_nonzero().get() && ppid > 1);
+    ran_us.then(|| u32::try_from(ppid).ok()).flatten()
+}
+
+/// The session of process `pid` (0: this one). Not rustix's `getsid`, which panics on the
+/// session id 0 that a process gets when its session leader is outside its pid namespace
+/// (`docker exec`, `unshare -p`); 0 is a session like any other here.
+fn session_of(pid: i32) -> Option<i32> {
+    // SAFETY: getsid reads no memory of ours.
+    let sid = unsafe { libc::getsid(pid) };
+    (sid >= 0).then_some(sid)
 }
 
 /// When process `pid` started, in the system's own unit (Linux: clock ticks after boot, field
@@ -420,8 +427,26 @@ pub fn peer_is_me(conn: &IpcStream) -> bool {
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
 fn peer_uid(conn: &IpcStream) -> Option<u32> {
-    let cred = rustix::net::sockopt::socket_peercred(conn).ok()?;
-    Some(cred.uid.as_raw())
+    use std::os::fd::AsRawFd;
+    // Not rustix's socket_peercred: its pid is non-zero by type, and a peer in another pid
+    // namespace comes with pid 0.
+    let mut cred = libc::ucred {
+        pid: 0,
+        uid: u32::MAX,
+        gid: u32::MAX,
+    };
+    let mut len = std::mem::size_of::<libc::ucred>() as libc::socklen_t;
+    // SAFETY: a valid socket, and an out-buffer of the size given.
+    let rc = unsafe {
+        libc::getsockopt(
+            conn.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_PEERCRED,
+            (&raw mut cred).cast(),
+            &mut len,
+        )
+    };
+    (rc == 0 && len as usize == std::mem::size_of::<libc::ucred>()).then_some(cred.uid)
 }
 
 /// getpeereid, from LOCAL_PEERCRED on the BSDs and macOS.
