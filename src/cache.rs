@@ -636,7 +636,10 @@ fn read_private(path: &Path) -> Result<Option<zeroize::Zeroizing<String>>> {
     };
     let meta = file.metadata().map_err(|e| CacheError::io(path, e))?;
     check_private(path, &meta)?;
-    let mut text = zeroize::Zeroizing::new(String::new());
+    // Room for the whole file at once: a String that grows leaves copies of the token
+    // behind in freed memory, which Zeroizing never sees (and it is one read, not eight).
+    let size = meta.len().min(MAX_ENTRY_BYTES) as usize;
+    let mut text = zeroize::Zeroizing::new(String::with_capacity(size + 1));
     file.take(MAX_ENTRY_BYTES)
         .read_to_string(&mut text)
         .map_err(|e| CacheError::Corrupt {

@@ -31,6 +31,20 @@ scripts share one BMC session instead of filling the BMC's small session table."
     max_term_width = 100
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Globals,
+
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// The arguments whose value came from the environment (their clap ids), for `config`.
+    #[arg(skip)]
+    pub from_env: BTreeSet<String>,
+}
+
+/// The options before the command's name; most also after it.
+#[derive(Debug, Args)]
+pub struct Globals {
     /// Skip certificate verification at a first login (or login --force) and pin the
     /// certificate seen, in any X.509 version (trust on first use)
     #[arg(help_heading = CONNECTION, short = 'k', long, global = true)]
@@ -85,13 +99,6 @@ pub struct Cli {
     /// anyway)
     #[arg(help_heading = GLOBAL, short, long, global = true)]
     pub quiet: bool,
-
-    #[command(subcommand)]
-    pub command: Command,
-
-    /// The arguments whose value came from the environment (their clap ids), for `config`.
-    #[arg(skip)]
-    pub from_env: BTreeSet<String>,
 }
 
 impl Cli {
@@ -103,7 +110,14 @@ impl Cli {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
-        let matches = Cli::command().try_get_matches_from(words)?;
+        let words: Vec<std::ffi::OsString> = words.into_iter().map(Into::into).collect();
+        // The whole definition only for help, errors and the odd case: building every
+        // subcommand's options is most of a warm `get`'s start (a third of a megabyte of heap).
+        let fast = one_command(&words).and_then(|mut c| c.try_get_matches_from_mut(&words).ok());
+        let matches = match fast {
+            Some(m) => m,
+            None => Cli::command().try_get_matches_from(&words)?,
+        };
         let mut cli = Cli::from_arg_matches(&matches)?;
         let sub = matches.subcommand().map(|(_, m)| m);
         cli.from_env = [&matches]
@@ -122,7 +136,7 @@ impl Cli {
 
     /// `--json`, before the command's name or after it.
     pub fn json(&self) -> bool {
-        self.json
+        self.global.json
             || match &self.command {
                 Command::Login(a) => a.output.json,
                 Command::Sessions(a) => a.output.json,
@@ -150,6 +164,74 @@ impl Cli {
             _ => None,
         }
     }
+}
+
+/// The command line with only the subcommand that `words` names, which parses alike; None
+/// when no word names one (then clap's full definition answers: help, version, a typo).
+fn one_command(words: &[std::ffi::OsString]) -> Option<clap::Command> {
+    let top = Globals::augment_args(clap::Command::new("rfsession"));
+    let word = command_word(&top, words)?;
+    let name = *ONE_BY_ONE.iter().find(|n| **n == word)?;
+    let build: fn(clap::Command) -> clap::Command = match name {
+        "login" => LoginArgs::augment_args,
+        "get" => GetArgs::augment_args,
+        "sessions" => SessionsArgs::augment_args,
+        "whoami" => WhoamiArgs::augment_args,
+        "logout" => LogoutArgs::augment_args,
+        "post" => PostArgs::augment_args,
+        "patch" | "put" => PatchArgs::augment_args,
+        "delete" => DeleteArgs::augment_args,
+        "token" => TokenArgs::augment_args,
+        "cert" => CertArgs::augment_args,
+        "exec" => ExecArgs::augment_args,
+        "config" => ConfigArgs::augment_args,
+        "complete-path" => CompletePathArgs::augment_args,
+        "complete-hosts" | "keeper" => |c| c,
+        _ => return None,
+    };
+    Some(top.subcommand(build(clap::Command::new(name))))
+}
+
+/// The subcommands `one_command` builds alone (all but generate-docs, which is rare).
+const ONE_BY_ONE: [&str; 16] = [
+    "login",
+    "get",
+    "sessions",
+    "whoami",
+    "logout",
+    "post",
+    "patch",
+    "put",
+    "delete",
+    "token",
+    "cert",
+    "exec",
+    "config",
+    "complete-path",
+    "complete-hosts",
+    "keeper",
+];
+
+/// The first word that is no option and no option's value: the subcommand's name.
+fn command_word<'a>(top: &clap::Command, words: &'a [std::ffi::OsString]) -> Option<&'a str> {
+    let takes_value = |long: &str| {
+        top.get_arguments()
+            .any(|a| a.get_long() == Some(long) && a.get_action().takes_values())
+    };
+    let mut rest = words.iter().skip(1).map(|w| w.to_str());
+    while let Some(word) = rest.next() {
+        let word = word?;
+        match word.strip_prefix("--") {
+            Some("") => return None,
+            Some(long) if !long.contains('=') && takes_value(long) => {
+                rest.next();
+            }
+            Some(_) => {}
+            None if word.starts_with('-') => {}
+            None => return Some(word),
+        }
+    }
+    None
 }
 
 fn from_env(m: &ArgMatches, id: &str) -> bool {
@@ -682,6 +764,57 @@ mod tests {
     #[test]
     fn definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// The one-subcommand definition the binary parses with is the whole one's part.
+    #[test]
+    fn one_command_is_the_whole_definitions_part() {
+        let mut full = Cli::command();
+        full.build();
+        let names: Vec<&str> = full
+            .get_subcommands()
+            .map(|c| c.get_name())
+            .filter(|n| !["generate-docs", "help"].contains(n))
+            .collect();
+        assert_eq!(names, ONE_BY_ONE);
+        let args = |c: &clap::Command| {
+            let mut v: Vec<String> = c
+                .get_arguments()
+                .filter(|a| !["version", "help"].contains(&a.get_id().as_str()))
+                .map(|a| format!("{a:?}"))
+                .collect();
+            v.sort();
+            v
+        };
+        for name in ONE_BY_ONE {
+            let mut one = one_command(&["rfsession".into(), name.into()]).unwrap();
+            one.build();
+            let (a, b) = (&one, full.find_subcommand(name).unwrap());
+            assert_eq!(args(a.find_subcommand(name).unwrap()), args(b), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_command_word_skips_options_and_their_values() {
+        let top = Globals::augment_args(clap::Command::new("rfsession"));
+        let word = |line: &str| {
+            let words: Vec<std::ffi::OsString> = line.split(' ').map(Into::into).collect();
+            command_word(&top, &words).map(str::to_owned)
+        };
+        assert_eq!(
+            word("rf --cacert ca.pem -k get h /p").as_deref(),
+            Some("get")
+        );
+        assert_eq!(
+            word("rf --timeout=3 -v --persist 1m login h").as_deref(),
+            Some("login")
+        );
+        assert_eq!(
+            word("rf --json --cache-dir d sessions").as_deref(),
+            Some("sessions")
+        );
+        assert_eq!(word("rf -- get"), None);
+        assert_eq!(word("rf --cacert"), None);
     }
 
     #[test]

@@ -79,9 +79,12 @@ impl Output {
         if self.quiet {
             return Ok(());
         }
+        // One write: stdout is line-buffered, and a body of many lines would be as many
+        // system calls, each waking the reader of a pipe.
+        let mut text = serde_json::to_vec_pretty(value)?;
+        text.push(b'\n');
         let mut out = io::stdout().lock();
-        serde_json::to_writer_pretty(&mut out, value)?;
-        writeln!(out)?;
+        out.write_all(&text)?;
         out.flush()
     }
 

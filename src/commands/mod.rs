@@ -36,7 +36,7 @@ pub fn run(cli: Cli) -> Result<()> {
         complete::run(&args.words);
         return Ok(());
     }
-    crate::output::set_chatter(match (cli.quiet, cli.verbose) {
+    crate::output::set_chatter(match (cli.global.quiet, cli.global.verbose) {
         (true, _) => crate::output::Chatter::Quiet,
         (_, true) => crate::output::Chatter::Always,
         _ => crate::output::Chatter::Terminal,
@@ -47,6 +47,7 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Command::Keeper = cli.command {
         // Started by another rfsession with the cache directory and nothing else.
         let dir = cli
+            .global
             .cache_dir
             .ok_or_else(|| Error::Usage("the keeper needs RFSESSION_CACHE_DIR".into()))?;
         return crate::keeper::serve(&dir)
@@ -81,7 +82,7 @@ pub fn run(cli: Cli) -> Result<()> {
 
 /// The sessions as the global options and the settings file say to reach them.
 fn sessions_for(cli: &Cli) -> Result<Sessions> {
-    if !crate::platform::KEEPER && cli.persist.is_some_and(|d| !d.is_zero()) {
+    if !crate::platform::KEEPER && cli.global.persist.is_some_and(|d| !d.is_zero()) {
         return Err(Error::Usage(
             "--persist (or RFSESSION_PERSIST) needs the keeper, which rfsession does not have on this system yet; leave it out: every call then connects to the BMC itself".into(),
         ));
@@ -92,11 +93,11 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
         false => Origin::Flag(flag),
     };
     let flags = Flags {
-        cacert: cli.cacert.clone(),
-        insecure: cli.insecure,
-        timeout: cli.timeout,
-        proxy: cli.proxy.clone(),
-        noproxy: cli.noproxy.clone(),
+        cacert: cli.global.cacert.clone(),
+        insecure: cli.global.insecure,
+        timeout: cli.global.timeout,
+        proxy: cli.global.proxy.clone(),
+        noproxy: cli.global.noproxy.clone(),
         // Commands without a -u of their own (sessions, logout) still log in as it says.
         user: cli
             .user()
@@ -110,21 +111,25 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
                     from: Origin::Env(environment::USER),
                 })
             }),
-        persist: cli.persist.filter(|_| !cli.no_persist).map(|d| Setting {
-            value: d,
-            from: origin("persist", "--persist", environment::PERSIST),
-        }),
+        persist: cli
+            .global
+            .persist
+            .filter(|_| !cli.global.no_persist)
+            .map(|d| Setting {
+                value: d,
+                from: origin("persist", "--persist", environment::PERSIST),
+            }),
     };
     let settings = Settings::load(settings::default_path(), flags)?;
     Ok(Sessions::new(Setup {
-        cache_dir: cli.cache_dir.clone().map(|d| Setting {
+        cache_dir: cli.global.cache_dir.clone().map(|d| Setting {
             value: d,
             from: origin("cache_dir", "--cache-dir", environment::CACHE_DIR),
         }),
-        verbose: cli.verbose,
+        verbose: cli.global.verbose,
         settings,
         cap: None,
-        no_persist: cli.no_persist,
+        no_persist: cli.global.no_persist,
     })?)
 }
 
