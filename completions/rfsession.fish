@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rfsession_global_optspecs
-    string join \n k/insecure cacert= timeout= proxy= noproxy= persist= no-persist cache-dir= json v/verbose q/quiet h/help V/version
+    string join \n k/insecure cacert= timeout= proxy= noproxy= persist= no-persist cache-dir= config= json v/verbose q/quiet h/help V/version
 end
 
 function __fish_rfsession_needs_command
@@ -30,6 +30,7 @@ complete -c rfsession -n "__fish_rfsession_needs_command" -l proxy -d 'Reach the
 complete -c rfsession -n "__fish_rfsession_needs_command" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_needs_command" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_needs_command" -l config -d 'The settings file [default: ~/.config/rfsession/config.toml]' -r -F
 complete -c rfsession -n "__fish_rfsession_needs_command" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_needs_command" -l json -d 'Print one JSON document instead of text (login, sessions, whoami, logout, config and the writes; also after those commands\' names)'
@@ -67,6 +68,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l proxy -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l config -d 'The settings file [default: ~/.config/rfsession/config.toml]' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l force -d 'End the cached session first and log in anew'
 complete -c rfsession -n "__fish_rfsession_using_subcommand login" -l token-stdin -d 'Adopt a session created elsewhere: read its token from standard input (no password)'
@@ -92,6 +94,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l proxy -d 'Re
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l config -d 'The settings file [default: ~/.config/rfsession/config.toml]' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l raw -d 'Write the body bytes unchanged (streamed; one PATH only)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l all-pages -d 'Follow Members@odata.nextLink and print one merged collection'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -l ndjson -d 'With several PATHs, print one compact body per line instead of a JSON array'
@@ -102,12 +105,14 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s v -l verbose
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s q -l quiet -d 'Print only errors and warnings on stderr (what went well is shown only on a terminal anyway)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s h -l help -d 'Print help'
 complete -c rfsession -n "__fish_rfsession_using_subcommand get" -s V -l version -d 'Print version'
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s u -l user -d 'User to log in as, when a login is needed [default: the settings file\'s, the cached session\'s, or ~/.netrc\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cacert -d 'Trust the CA certificates in this PEM bundle, or a certificate in it that is exactly the BMC\'s; a login remembers the ones that verified the BMC, for later calls' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l timeout -d 'Give up after this long (30, 30s, 500ms, 2m): on the BMC (all requests of a command for one host together, plus documented retry pauses), on a --password-command, and separately on waiting for a lock [default: 30s, or the settings file\'s]' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l proxy -d 'Reach the BMC through this proxy: http://HOST:PORT (a CONNECT tunnel), socks5:// or socks5h:// (names resolved by the proxy); beats HTTPS_PROXY, HTTP_PROXY, ALL_PROXY' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l config -d 'The settings file [default: ~/.config/rfsession/config.toml]' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l cached -d 'List what the local cache holds, for every host; the token is never shown'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -l json -d 'Print one JSON document instead of text'
 complete -c rfsession -n "__fish_rfsession_using_subcommand sessions" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
@@ -124,6 +129,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l proxy -d 
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l config -d 'The settings file [default: ~/.config/rfsession/config.toml]' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l json -d 'Print one JSON document instead of text'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand whoami" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
@@ -142,6 +148,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l proxy -d 
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l config -d 'The settings file [default: ~/.config/rfsession/config.toml]' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l all -d 'Log out of every cached host, in parallel'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l others -d 'End every other session of the user (sessions leaked by other tools), keeping the one rfsession holds for HOST'
 complete -c rfsession -n "__fish_rfsession_using_subcommand logout" -l any-user -d 'With --others: every user\'s sessions (needs the BMC\'s permission to end them)'
@@ -167,6 +174,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l proxy -d 'R
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l config -d 'The settings file [default: ~/.config/rfsession/config.toml]' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand post" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -190,6 +198,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l proxy -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l config -d 'The settings file [default: ~/.config/rfsession/config.toml]' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand patch" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -213,6 +222,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l proxy -d 'Re
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l config -d 'The settings file [default: ~/.config/rfsession/config.toml]' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand put" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -234,6 +244,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l proxy -d 
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l config -d 'The settings file [default: ~/.config/rfsession/config.toml]' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l wait -d 'When the BMC answers 202 with a task monitor, wait for the task and print its end'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l dry-run -d 'Show what would be sent and send nothing'
 complete -c rfsession -n "__fish_rfsession_using_subcommand delete" -l password-stdin -d 'Read the password from the first line of standard input'
@@ -251,6 +262,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l proxy -d '
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l config -d 'The settings file [default: ~/.config/rfsession/config.toml]' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l header -d 'Print `X-Auth-Token: <token>`, for curl -H @FILE'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand token" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
@@ -264,6 +276,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l proxy -d 'R
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l config -d 'The settings file [default: ~/.config/rfsession/config.toml]' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand cert" -s v -l verbose -d 'Show each request and response line and headers on stderr, secrets redacted, and what went well even when stderr is not a terminal'
@@ -280,6 +293,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l proxy -d 'R
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l config -d 'The settings file [default: ~/.config/rfsession/config.toml]' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l password-stdin -d 'Read the password from the first line of standard input'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand exec" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
@@ -294,6 +308,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l proxy -d 
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l noproxy -d 'Hosts reached without the proxy, as curl\'s NO_PROXY: names, .domains, IPs, CIDRs, *' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l persist -d 'Keep the connection to the BMC open between calls for this long without a request (60s, 10m), in one keeper process for all hosts, as ssh\'s ControlPersist; a running keeper serves every later call to a host it holds; 0 turns it off' -r
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l cache-dir -d 'Cache directory [default: ~/.local/state/rfsession]' -r -f -a "(__fish_complete_directories)"
+complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l config -d 'The settings file [default: ~/.config/rfsession/config.toml]' -r -F
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l json -d 'Print one JSON document instead of text'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -s k -l insecure -d 'Skip certificate verification at a first login (or login --force) and pin the certificate seen, in any X.509 version (trust on first use)'
 complete -c rfsession -n "__fish_rfsession_using_subcommand config" -l no-persist -d 'Connect directly for this call, even where a keeper holds the connection (beats --persist and RFSESSION_PERSIST)'
@@ -320,7 +335,7 @@ complete -c rfsession -n "__fish_rfsession_using_subcommand help; and not __fish
 # from the BMC.
 function __rfsession_positional
     set -l tokens (commandline -opc)
-    set -l valued --auth --cacert --cache-dir --data --hosts --if-match --jobs --max-body --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --reclaim --session --session-uri --timeout --user --wait-timeout -d -j -p -u
+    set -l valued --auth --cacert --cache-dir --config --data --hosts --if-match --jobs --max-body --max-hosts --noproxy --older-than --password --password-command --password-file --persist --pointer --proxy --reclaim --session --session-uri --timeout --user --wait-timeout -d -j -p -u
     set -l skip 0
     set -l n 0
     set -l sub ""

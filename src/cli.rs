@@ -85,6 +85,10 @@ pub struct Globals {
     #[arg(help_heading = GLOBAL, long, global = true, value_name = "DIR", env = env::CACHE_DIR, value_hint = ValueHint::DirPath)]
     pub cache_dir: Option<PathBuf>,
 
+    /// The settings file [default: ~/.config/rfsession/config.toml]
+    #[arg(help_heading = GLOBAL, long, global = true, value_name = "FILE", env = env::CONFIG, value_hint = ValueHint::FilePath)]
+    pub config: Option<PathBuf>,
+
     /// Print one JSON document instead of text (login, sessions, whoami, logout, config and
     /// the writes; also after those commands' names)
     #[arg(help_heading = GLOBAL, long)]
@@ -131,23 +135,34 @@ impl Cli {
                 && m.value_source("host") == Some(ValueSource::CommandLine)
         });
         cli.command.shift_path(host_typed);
+        if cli.global.json && cli.own_json().is_none() {
+            let name = matches.subcommand_name().unwrap_or_default();
+            return Err(Cli::command().error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!("--json does not change what `{name}` prints; leave it out"),
+            ));
+        }
         Ok(cli)
     }
 
     /// `--json`, before the command's name or after it.
     pub fn json(&self) -> bool {
-        self.global.json
-            || match &self.command {
-                Command::Login(a) => a.output.json,
-                Command::Sessions(a) => a.output.json,
-                Command::Whoami(a) => a.output.json,
-                Command::Logout(a) => a.output.json,
-                Command::Config(a) => a.output.json,
-                Command::Post(a) => a.options.output.json,
-                Command::Patch(a) | Command::Put(a) => a.options.output.json,
-                Command::Delete(a) => a.options.output.json,
-                _ => false,
-            }
+        self.global.json || self.own_json() == Some(true)
+    }
+
+    /// The command's own `--json`; None for a command whose output it would not change.
+    fn own_json(&self) -> Option<bool> {
+        Some(match &self.command {
+            Command::Login(a) => a.output.json,
+            Command::Sessions(a) => a.output.json,
+            Command::Whoami(a) => a.output.json,
+            Command::Logout(a) => a.output.json,
+            Command::Config(a) => a.output.json,
+            Command::Post(a) => a.options.output.json,
+            Command::Patch(a) | Command::Put(a) => a.options.output.json,
+            Command::Delete(a) => a.options.output.json,
+            _ => return None,
+        })
     }
 
     /// The user named on the command line or in RFSESSION_USER for this command.
@@ -161,6 +176,7 @@ impl Cli {
             Command::Exec(a) => a.credentials.user.user.as_deref(),
             Command::Config(a) => a.user.user.as_deref(),
             Command::Token(a) => a.user.user.as_deref(),
+            Command::Sessions(a) => a.user.user.as_deref(),
             _ => None,
         }
     }
@@ -186,7 +202,8 @@ fn one_command(words: &[std::ffi::OsString]) -> Option<clap::Command> {
         "exec" => ExecArgs::augment_args,
         "config" => ConfigArgs::augment_args,
         "complete-path" => CompletePathArgs::augment_args,
-        "complete-hosts" | "keeper" => |c| c,
+        "keeper" => KeeperArgs::augment_args,
+        "complete-hosts" => |c| c,
         _ => return None,
     };
     Some(top.subcommand(build(clap::Command::new(name))))
@@ -358,7 +375,14 @@ pub enum Command {
     },
     /// Hold connections to BMCs open for later calls (started by --persist; not for people)
     #[command(hide = true)]
-    Keeper,
+    Keeper(KeeperArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct KeeperArgs {
+    /// Connections held at most; the least recently used closes first
+    #[arg(long, value_name = "N", env = env::KEEPER_HOSTS, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_hosts: u32,
 }
 
 #[derive(Debug, Args)]
@@ -665,6 +689,10 @@ pub struct SessionsArgs {
     /// List what the local cache holds, for every host; the token is never shown
     #[arg(long)]
     pub cached: bool,
+
+    /// With nothing cached (a full session table): list with HTTP Basic as this user
+    #[command(flatten)]
+    pub user: UserArg,
 
     #[command(flatten)]
     pub output: JsonArg,

@@ -37,7 +37,7 @@ pub const VARS: &[Var] = &[
     },
     Var {
         names: CONFIG,
-        help: "settings file [default: ~/.config/rfsession/config.toml]",
+        help: "settings file (--config beats it) [default: ~/.config/rfsession/config.toml]",
     },
     Var {
         names: "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",

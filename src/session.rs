@@ -106,6 +106,8 @@ pub struct Setup {
     pub cache_dir: Option<Setting<PathBuf>>,
     pub verbose: bool,
     pub settings: Settings,
+    /// Where the settings file was named: a flag, the environment or the config directory.
+    pub settings_from: String,
     /// An upper bound on every timeout (completion).
     pub cap: Option<Duration>,
     /// `--no-persist`: this run connects itself, even where a keeper holds the host.
@@ -246,6 +248,10 @@ impl Sessions {
     }
 
     /// Where the cache directory was named, for `config`.
+    pub fn settings_origin(&self) -> &str {
+        &self.setup.settings_from
+    }
+
     pub fn cache_dir_origin(&self) -> String {
         match &self.setup.cache_dir {
             Some(d) => d.from.to_string(),

@@ -14,11 +14,9 @@ use crate::platform::{self, Distrust, Exposed};
 
 use crate::host::Host;
 
-/// Where the settings file is: RFSESSION_CONFIG, else the platform's config directory.
+/// Where the settings file is unless --config (or RFSESSION_CONFIG) says: the platform's
+/// config directory.
 pub fn default_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("RFSESSION_CONFIG") {
-        return Some(PathBuf::from(p));
-    }
     directories::ProjectDirs::from("", "", "rfsession").map(|d| d.config_dir().join("config.toml"))
 }
 

@@ -28,7 +28,7 @@ emulator=target/debug/bmc-emulator
 profiles=("$@")
 [ ${#profiles[@]} -gt 0 ] || mapfile -t profiles < <("$emulator" --profiles | awk 'NR > 1 && $1 !~ /:$/ {print $1}')
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 printf '%-12s %5s %5s %5s %11s\n' PROFILE PASS WARN FAIL NOT_TESTED
 for p in "${profiles[@]}"; do
@@ -44,5 +44,5 @@ for p in "${profiles[@]}"; do
     summary=$(sed -n 's/^Summary - //p' "$work/log")
     n() { sed -n "s/.*$1: \([0-9]*\).*/\1/p" <<<"$summary"; }
     printf '%-12s %5s %5s %5s %11s\n' "$p" "$(n PASS)" "$(n WARN)" "$(n FAIL)" "$(n NOT_TESTED)"
-    awk -F'\t' '$5 == "FAIL" { printf "    FAIL %s %s %s: %s\n", $1, $2, $4, substr($6, 1, 160) }' "$work"/report/*.tsv
+    awk -F'\t' '$5 == "FAIL" || $5 == "WARN" { printf "    %s %s %s %s: %s\n", $5, $1, $2, $4, substr($6, 1, 160) }' "$work"/report/*.tsv
 done

@@ -99,7 +99,7 @@ pub fn run(sessions: &Sessions, out: Output, args: ConfigArgs) -> Result<()> {
             sessions.settings().file().map(|f| {
                 (
                     f.display().to_string(),
-                    "RFSESSION_CONFIG or the config directory".into(),
+                    sessions.settings_origin().to_owned(),
                 )
             }),
         ),

@@ -44,13 +44,13 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Command::GenerateDocs { dir } = &cli.command {
         return Ok(crate::generate::generate(dir)?);
     }
-    if let Command::Keeper = cli.command {
+    if let Command::Keeper(args) = cli.command {
         // Started by another rfsession with the cache directory and nothing else.
         let dir = cli
             .global
             .cache_dir
             .ok_or_else(|| Error::Usage("the keeper needs RFSESSION_CACHE_DIR".into()))?;
-        return crate::keeper::serve(&dir)
+        return crate::keeper::serve(&dir, args.max_hosts as usize)
             .map_err(|source| CacheError::Io { path: dir, source }.into());
     }
     let sessions = sessions_for(&cli)?;
@@ -76,7 +76,7 @@ pub fn run(cli: Cli) -> Result<()> {
             complete::hosts(&sessions);
             Ok(())
         }
-        Command::Keeper | Command::GenerateDocs { .. } => unreachable!("handled above"),
+        Command::Keeper(_) | Command::GenerateDocs { .. } => unreachable!("handled above"),
     }
 }
 
@@ -98,7 +98,6 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
         timeout: cli.global.timeout,
         proxy: cli.global.proxy.clone(),
         noproxy: cli.global.noproxy.clone(),
-        // Commands without a -u of their own (sessions, logout) still log in as it says.
         user: cli
             .user()
             .map(|u| Setting {
@@ -106,10 +105,15 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
                 from: origin("user", "-u", environment::USER),
             })
             .or_else(|| {
-                environment::get(environment::USER).map(|value| Setting {
-                    value,
-                    from: Origin::Env(environment::USER),
-                })
+                // logout's --user names whose sessions --others ends, so it has no -u: a
+                // session it ends with HTTP Basic is the variable's user's.
+                matches!(cli.command, Command::Logout(_))
+                    .then(|| environment::get(environment::USER))
+                    .flatten()
+                    .map(|value| Setting {
+                        value,
+                        from: Origin::Env(environment::USER),
+                    })
             }),
         persist: cli
             .global
@@ -120,7 +124,14 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
                 from: origin("persist", "--persist", environment::PERSIST),
             }),
     };
-    let settings = Settings::load(settings::default_path(), flags)?;
+    let (file, settings_from) = match &cli.global.config {
+        Some(f) => (
+            Some(f.clone()),
+            origin("config", "--config", environment::CONFIG).to_string(),
+        ),
+        None => (settings::default_path(), "the config directory".into()),
+    };
+    let settings = Settings::load(file, flags)?;
     Ok(Sessions::new(Setup {
         cache_dir: cli.global.cache_dir.clone().map(|d| Setting {
             value: d,
@@ -128,6 +139,7 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
         }),
         verbose: cli.global.verbose,
         settings,
+        settings_from,
         cap: None,
         no_persist: cli.global.no_persist,
     })?)

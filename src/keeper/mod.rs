@@ -3,13 +3,14 @@
 //! later call of the same user over a Unix socket in the cache directory, so a warm call
 //! costs one round trip, not a handshake.
 //!
-//! Connections are keyed by host, trust and proxy (`protocol::Key`), at most `MAX_HOSTS` of
-//! them (the least recently used is closed first), each closed after its own idle time; the
-//! process ends when it holds none. Requests for different hosts run at once (a thread per
-//! client); requests for one host wait their turn on its connection. Nothing new is exposed:
-//! requests carry the token the same user can read from the cache, the socket is 0600 in the
-//! 0700 cache directory, and the peer's uid is checked. The keeper is started with a clean
-//! environment and no settings in its argv: each request brings its own over the socket.
+//! Connections are keyed by host, trust and proxy (`protocol::Key`), at most `--max-hosts`
+//! of them (RFSESSION_KEEPER_HOSTS; 1024), the least recently used closed first, each closed
+//! after its own idle time; the process ends when it holds none. Requests for different
+//! hosts run at once (a thread per client); requests for one host wait their turn on its
+//! connection. Nothing new is exposed: requests carry the token the same user can read from
+//! the cache, the socket is 0600 in the 0700 cache directory, and the peer's uid is checked.
+//! The keeper is started with a clean environment and no settings in its argv: each request
+//! brings its own over the socket.
 
 pub mod protocol;
 
@@ -28,8 +29,6 @@ use crate::platform::{self, IpcStream};
 use crate::tls::Seen;
 use crate::transport::{Options, Transport, TransportError};
 
-/// Connections held at most, unless `RFSESSION_KEEPER_HOSTS` says otherwise.
-const MAX_HOSTS: usize = 1024;
 /// A keeper holding nothing lingers this long for the first request after it started.
 const LINGER: Duration = Duration::from_secs(2);
 /// The longest request body the keeper takes (the client bounds bodies far below).
@@ -126,11 +125,15 @@ impl Place {
         let mut cmd = Command::new(me);
         cmd.arg("keeper")
             .env_clear()
-            .env("RFSESSION_CACHE_DIR", &self.dir)
+            .env(crate::environment::CACHE_DIR, &self.dir)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        for var in ["SSL_CERT_FILE", "SSL_CERT_DIR", "RFSESSION_KEEPER_HOSTS"] {
+        for var in [
+            "SSL_CERT_FILE",
+            "SSL_CERT_DIR",
+            crate::environment::KEEPER_HOSTS,
+        ] {
             if let Some(v) = std::env::var_os(var) {
                 cmd.env(var, v);
             }
@@ -345,7 +348,7 @@ impl State {
 
 /// Be the keeper of `cache_dir` until it holds no connection: bind its socket under its lock
 /// (so two keepers starting together cannot both serve), then serve each client on a thread.
-pub fn serve(cache_dir: &Path) -> io::Result<()> {
+pub fn serve(cache_dir: &Path, max_hosts: usize) -> io::Result<()> {
     let place = Place::new(cache_dir);
     if !place.usable() {
         return Ok(());
@@ -382,11 +385,7 @@ pub fn serve(cache_dir: &Path) -> io::Result<()> {
         slots: Mutex::new(HashMap::new()),
         busy: AtomicUsize::new(0),
         last: Mutex::new(Instant::now()),
-        max_hosts: std::env::var("RFSESSION_KEEPER_HOSTS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .filter(|n| *n > 0)
-            .unwrap_or(MAX_HOSTS),
+        max_hosts,
     });
     loop {
         if !platform::readable(&listener, Duration::from_secs(1))? {

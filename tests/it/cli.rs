@@ -211,6 +211,24 @@ fn config_names_where_persist_and_user_came_from() {
         "flag --cache-dir",
         "{out:?}"
     );
+    // The settings file: --config beats RFSESSION_CONFIG, and config says which named it.
+    let (a, b) = (env.dir.path().join("a.toml"), env.dir.path().join("b.toml"));
+    let a = write_private(&a, "[defaults]\ntimeout = 11\n");
+    let b = write_private(&b, "[defaults]\ntimeout = 12\n");
+    let with = [("RFSESSION_CONFIG", a.as_str())];
+    let out = env.run_env(&bmc, &["--json", "config", &host], &with).ok();
+    assert_eq!(row(&out, "settings")["value"], a.as_str(), "{out:?}");
+    assert_eq!(
+        row(&out, "settings")["from"],
+        "environment RFSESSION_CONFIG"
+    );
+    assert_eq!(row(&out, "timeout")["value"], "11s", "{out:?}");
+    let out = env
+        .run_env(&bmc, &["--json", "--config", &b, "config", &host], &with)
+        .ok();
+    assert_eq!(row(&out, "settings")["value"], b.as_str(), "{out:?}");
+    assert_eq!(row(&out, "settings")["from"], "flag --config");
+    assert_eq!(row(&out, "timeout")["value"], "12s", "{out:?}");
 }
 
 #[test]
@@ -256,6 +274,26 @@ fn help_shows_a_commands_own_options_first_and_only_those_it_uses() {
     ] {
         assert!(help(cmd).contains("--json"), "{cmd} lacks --json");
     }
+    // Before the command's name too: refused where it would change nothing.
+    for line in ["get bmc1", "token bmc1", "cert bmc1", "exec bmc1 -- true"] {
+        let cmd = line.split(' ').next().unwrap();
+        let words: Vec<&str> = ["--json"].into_iter().chain(line.split(' ')).collect();
+        let out = crate::common::Out::from(env.cmd(None, &words).output().unwrap());
+        assert_eq!(out.code, 2, "{out:?}");
+        assert!(
+            out.stderr.starts_with(&format!(
+                "error: --json does not change what `{cmd}` prints; leave it out\n"
+            )),
+            "{out:?}"
+        );
+    }
+    let cached = crate::common::Out::from(
+        env.cmd(None, &["--json", "sessions", "--cached"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(cached.code, 0, "{cached:?}");
+    assert_eq!(cached.stdout.trim(), "[]", "{cached:?}");
 }
 
 #[test]
