@@ -547,8 +547,27 @@ impl HostSession<'_> {
     }
 
     /// The trust kept for the host after its last entry went (see `KeptTrust`).
+    /// One that cannot be read is ignored, said once per run: the call then verifies as its
+    /// flags and settings say, never more loosely than the kept trust would have.
     pub fn remembered(&self) -> Option<KeptTrust> {
-        self.cache().read_trust(&self.host).ok().flatten()
+        let e = match self.cache().read_trust(&self.host) {
+            Ok(kept) => return kept,
+            Err(e) => e,
+        };
+        static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
+            let host = self.host.key();
+            let why = match &e {
+                CacheError::Corrupt { path, detail } => {
+                    format!("{} is unreadable ({detail})", path.display())
+                }
+                other => other.to_string(),
+            };
+            warn(&format!(
+                "warning: ignoring the certificate trust kept for {host}: {why}; `rfsession logout {host} --forget` removes it"
+            ));
+        }
+        None
     }
 
     /// The trust a new entry inherits: the entry's it replaces, else the host's kept one.

@@ -773,3 +773,37 @@ fn a_pin_outlives_the_logout_and_only_k_force_replaces_it() {
         .ok();
     env.run_bare(&["get", &o, "Systems/1"]).ok();
 }
+
+/// The trust kept after logout, when unreadable, is ignored with one warning that names the
+/// file and the way out; the next login verifies as its own flags say and replaces it.
+#[test]
+fn an_unreadable_kept_trust_is_ignored_with_a_warning() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let h = bmc.host();
+    let login = ["login", h.as_str(), "-u", USER];
+    let k: Vec<&str> = ["-k"].into_iter().chain(login).collect();
+    env.cmd(None, &k).envs(PW).output().unwrap();
+    env.run(&bmc, &["logout", &h]).ok();
+    let stem = env.entry_path(&bmc).with_extension("trust");
+    assert!(stem.exists(), "no trust kept in {}", stem.display());
+    fs::write(&stem, "{ not json").unwrap();
+    let out = env.run_env(&bmc, &login, &PW).ok();
+    let url = bmc.url();
+    assert!(
+        out.stderr.contains(&format!(
+            "rfsession: warning: ignoring the certificate trust kept for {url}: {} is unreadable (",
+            stem.display()
+        )),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr
+            .contains(&format!("`rfsession logout {url} --forget` removes it")),
+        "{out:?}"
+    );
+    assert_eq!(out.stderr.matches("warning").count(), 1, "{out:?}");
+    assert!(!stem.exists(), "the new entry carries the trust");
+    let again = env.run(&bmc, &["get", &h, "/redfish/v1/Systems/1"]).ok();
+    assert!(!again.stderr.contains("warning"), "{again:?}");
+}
