@@ -185,3 +185,36 @@ fn blocks_are_found_with_their_lines_and_tools() {
     assert_eq!(tools(&blocks[1].code), ["curl"]);
     assert!(tools("rfsession exec \"$BMC\" -- curlish x\n").is_empty());
 }
+
+/// The `rfsession config oldilo` transcript is what `config` prints for the README's own
+/// settings file, in a HOME at /home/op.
+#[test]
+fn the_config_transcript_is_what_config_prints_for_the_readmes_settings() {
+    let text = readme();
+    let toml = text
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap();
+    let shown = text
+        .split("$ rfsession config oldilo\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap();
+    let env = Env::new();
+    let dir = env.dir.path().join(".config/rfsession");
+    std::fs::create_dir_all(&dir).unwrap();
+    crate::common::write_private(&dir.join("config.toml"), toml);
+    let out = Command::new(bin())
+        .args(["config", "oldilo"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let printed = String::from_utf8(out.stdout)
+        .unwrap()
+        .replace(&env.dir.path().display().to_string(), "/home/op");
+    assert_eq!(printed, shown);
+}
