@@ -408,6 +408,17 @@ impl Bmc {
         sessions: &str,
         context: &str,
     ) -> Result<Vec<SessionInfo>, RedfishError> {
+        Ok(self.list_sessions_noting(token, sessions, context)?.0)
+    }
+
+    /// The same, and the members skipped because they are no sessions of this host (their
+    /// links, as the BMC gave them).
+    pub fn list_sessions_noting(
+        &self,
+        token: &Secret,
+        sessions: &str,
+        context: &str,
+    ) -> Result<(Vec<SessionInfo>, Vec<String>), RedfishError> {
         let expanded = format!("{sessions}?$expand=.");
         let (mut collection, len) = match self.get_page(token, &expanded) {
             Ok(v) => v,
@@ -425,16 +436,17 @@ impl Bmc {
             .cloned()
             .unwrap_or_default();
         let mut out = Vec::with_capacity(members.len());
+        let mut skipped = Vec::new();
         for m in members {
             // Only a direct member of this collection on this host is a session: a DELETE
             // of anything else could end an account, a system, or another host's session.
-            let Some(uri) = m
-                .get("@odata.id")
-                .and_then(Value::as_str)
+            let link = m.get("@odata.id").and_then(Value::as_str);
+            let Some(uri) = link
                 .and_then(|l| links::on_host(&self.host, sessions, l))
                 .map(|p| p.trim_end_matches('/').to_owned())
                 .filter(|p| is_member(sessions, p))
             else {
+                skipped.push(link.unwrap_or("(no @odata.id)").chars().take(200).collect());
                 continue;
             };
             // A member with only @odata.id was not expanded: read it.
@@ -452,7 +464,7 @@ impl Bmc {
             };
             out.push(session_info(&uri, &m, context));
         }
-        Ok(out)
+        Ok((out, skipped))
     }
 
     /// DELETE with the token; a 5xx is retried twice with a pause (the documented backoff).

@@ -427,9 +427,17 @@ impl Live {
     /// The BMC's sessions, each marked when it is this one.
     pub fn list(&self) -> Result<Vec<(bool, SessionInfo)>, RedfishError> {
         let e = &self.entry;
-        let list = self
-            .bmc
-            .list_sessions(&e.token, sessions_of(e), &e.context)?;
+        let (list, skipped) =
+            self.bmc
+                .list_sessions_noting(&e.token, sessions_of(e), &e.context)?;
+        if let Some(first) = skipped.first() {
+            warn(&format!(
+                "warning: {}: {} member(s) of {} skipped: no session of this host (first: {first})",
+                self.bmc.host.key(),
+                skipped.len(),
+                sessions_of(e),
+            ));
+        }
         Ok(list
             .into_iter()
             .map(|s| {

@@ -315,6 +315,15 @@ fn logout_others_ends_only_direct_members_of_the_sessions_collection() {
     let rows = out.json();
     assert_eq!(rows.as_array().unwrap().len(), 1, "{out:?}");
     assert_eq!(rows[0]["mine"], true, "{out:?}");
+    // And says what it skipped, once, naming the first.
+    let url = bmc.url();
+    assert_eq!(
+        out.stderr,
+        format!(
+            "rfsession: warning: {url}: 5 member(s) of {sessions} skipped: no session of this host (first: /redfish/v1/AccountService/Accounts/2)\n"
+        ),
+        "{out:?}"
+    );
 }
 
 #[test]
