@@ -185,7 +185,10 @@ impl Cli {
 /// The command line with only the subcommand that `words` names, which parses alike; None
 /// when no word names one (then clap's full definition answers: help, version, a typo).
 fn one_command(words: &[std::ffi::OsString]) -> Option<clap::Command> {
-    let top = Globals::augment_args(clap::Command::new("rfsession"));
+    // Version as the whole definition has it, for `-V` after any subcommand's name.
+    let top = Globals::augment_args(clap::Command::new("rfsession"))
+        .version(env!("CARGO_PKG_VERSION"))
+        .propagate_version(true);
     let word = command_word(&top, words)?;
     let name = *ONE_BY_ONE.iter().find(|n| **n == word)?;
     let build: fn(clap::Command) -> clap::Command = match name {
@@ -808,7 +811,7 @@ mod tests {
         let args = |c: &clap::Command| {
             let mut v: Vec<String> = c
                 .get_arguments()
-                .filter(|a| !["version", "help"].contains(&a.get_id().as_str()))
+                .filter(|a| a.get_id() != "help")
                 .map(|a| format!("{a:?}"))
                 .collect();
             v.sort();
@@ -822,9 +825,27 @@ mod tests {
         }
     }
 
+    /// Where the whole definition answers (version, help), the one-subcommand one does too.
+    #[test]
+    fn version_and_help_after_any_subcommand() {
+        use clap::error::ErrorKind;
+        for name in ONE_BY_ONE {
+            for (flag, kind) in [
+                ("-V", ErrorKind::DisplayVersion),
+                ("-h", ErrorKind::DisplayHelp),
+            ] {
+                let e = Cli::parse_words(["rfsession", name, flag]).unwrap_err();
+                assert_eq!(e.kind(), kind, "{name} {flag}");
+            }
+        }
+    }
+
     #[test]
     fn the_command_word_skips_options_and_their_values() {
-        let top = Globals::augment_args(clap::Command::new("rfsession"));
+        // Version as the whole definition has it, for `-V` after any subcommand's name.
+        let top = Globals::augment_args(clap::Command::new("rfsession"))
+            .version(env!("CARGO_PKG_VERSION"))
+            .propagate_version(true);
         let word = |line: &str| {
             let words: Vec<std::ffi::OsString> = line.split(' ').map(Into::into).collect();
             command_word(&top, &words).map(str::to_owned)

@@ -90,6 +90,11 @@ impl Bmc {
     pub fn check(&self, resp: &mut Response, method: &'static str) -> Result<(), RedfishError> {
         match resp.status {
             s if is_success(s) => Ok(()),
+            // With HTTP Basic there is no token to blame: the user or password is wrong.
+            401 if self.transport.basic() => Err(RedfishError::Rejected {
+                status: 401,
+                message: error_text(resp),
+            }),
             401 => Err(RedfishError::Unauthorized {
                 host: self.host.key(),
                 message: error_text(resp),

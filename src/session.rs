@@ -555,16 +555,19 @@ impl HostSession<'_> {
     }
 
     /// The trust kept for the host after its last entry went (see `KeptTrust`).
-    /// One that cannot be read is ignored, said once per run: the call then verifies as its
+    /// One that cannot be read is ignored, said once per host: the call then verifies as its
     /// flags and settings say, never more loosely than the kept trust would have.
     pub fn remembered(&self) -> Option<KeptTrust> {
         let e = match self.cache().read_trust(&self.host) {
             Ok(kept) => return kept,
             Err(e) => e,
         };
-        static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-        if !SAID.swap(true, std::sync::atomic::Ordering::Relaxed) {
-            let host = self.host.key();
+        // Once per host and run (a fleet names each host's file).
+        static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+        let host = self.host.key();
+        let mut said = SAID.lock().unwrap_or_else(|e| e.into_inner());
+        if !said.contains(&host) {
+            said.push(host.clone());
             let why = match &e {
                 CacheError::Corrupt { path, detail } => {
                     format!("{} is unreadable ({detail})", path.display())

@@ -274,36 +274,73 @@ pub struct HostSettings {
 }
 
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// A settings file is a few lines; anything far larger is a mistake.
+const MAX_FILE_BYTES: u64 = 1 << 20;
 
 impl Settings {
     /// Read the settings file at `path` (a missing one is an empty one).
     pub fn load(path: Option<PathBuf>, flags: Flags) -> Result<Settings, SettingsError> {
-        let Some(path) = path else {
-            return Ok(Settings {
+        Settings::read(path, flags, false)
+    }
+
+    /// Read the settings file the operator named (--config, RFSESSION_CONFIG): a missing
+    /// one is a mistake, not an empty file.
+    pub fn load_named(path: PathBuf, flags: Flags) -> Result<Settings, SettingsError> {
+        Settings::read(Some(path), flags, true)
+    }
+
+    fn read(path: Option<PathBuf>, flags: Flags, named: bool) -> Result<Settings, SettingsError> {
+        let empty = |flags| {
+            Ok(Settings {
                 flags,
                 ..Settings::default()
-            });
+            })
         };
+        let Some(path) = path else {
+            return empty(flags);
+        };
+        let invalid = |detail: &str| SettingsError::Invalid {
+            path: path.clone(),
+            detail: detail.to_owned(),
+        };
+        // Only a regular file of sensible size is opened: opening a FIFO would wait for a
+        // writer forever (and hang shell completion with it).
+        match std::fs::metadata(&path) {
+            Ok(m) if !m.is_file() => {
+                return Err(invalid(
+                    "not a regular file (a directory, pipe or device); name a file",
+                ));
+            }
+            Ok(m) if m.len() > MAX_FILE_BYTES => {
+                return Err(invalid("larger than 1 MiB; this is not a settings file"));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => return empty(flags),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(invalid("no such file; create it, or name another"));
+            }
+            Err(source) => return Err(SettingsError::Read { path, source }),
+        }
         let mut file = match std::fs::File::open(&path) {
             Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Settings {
-                    flags,
-                    ..Settings::default()
-                });
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !named => return empty(flags),
             Err(source) => return Err(SettingsError::Read { path, source }),
         };
         // Who could have written it is checked before a word of it is read: it may name a
         // command to run, a proxy to send the password through, or turn off TLS checks.
         check_trusted(&path, &file)?;
         let mut text = String::new();
-        std::io::Read::read_to_string(&mut file, &mut text).map_err(|source| {
-            SettingsError::Read {
-                path: path.clone(),
-                source,
-            }
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(&mut file, MAX_FILE_BYTES + 1),
+            &mut text,
+        )
+        .map_err(|source| SettingsError::Read {
+            path: path.clone(),
+            source,
         })?;
+        if text.len() as u64 > MAX_FILE_BYTES {
+            return Err(invalid("larger than 1 MiB; this is not a settings file"));
+        }
         let parsed: FileText = toml::from_str(&text).map_err(|e| SettingsError::Invalid {
             path: path.clone(),
             detail: toml_error(&text, &e),

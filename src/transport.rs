@@ -262,6 +262,11 @@ impl Response {
 }
 
 impl Transport {
+    /// Requests carry HTTP Basic credentials, not a session token.
+    pub fn basic(&self) -> bool {
+        self.options.basic.is_some()
+    }
+
     pub fn new(host: &Host, options: Options) -> Result<Transport, TransportError> {
         let seen: SeenCert = Arc::new(Mutex::new(tls::Seen::default()));
         let tls = match host.scheme {

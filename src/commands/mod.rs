@@ -124,14 +124,16 @@ fn sessions_for(cli: &Cli) -> Result<Sessions> {
                 from: origin("persist", "--persist", environment::PERSIST),
             }),
     };
-    let (file, settings_from) = match &cli.global.config {
+    let (settings, settings_from) = match &cli.global.config {
         Some(f) => (
-            Some(f.clone()),
+            Settings::load_named(f.clone(), flags)?,
             origin("config", "--config", environment::CONFIG).to_string(),
         ),
-        None => (settings::default_path(), "the config directory".into()),
+        None => (
+            Settings::load(settings::default_path(), flags)?,
+            "the config directory".into(),
+        ),
     };
-    let settings = Settings::load(file, flags)?;
     Ok(Sessions::new(Setup {
         cache_dir: cli.global.cache_dir.clone().map(|d| Setting {
             value: d,

@@ -15,15 +15,24 @@ pub fn run(sessions: &Sessions, out: Output, args: SessionsArgs) -> Result<()> {
         return cached(sessions, out);
     }
     let host = host(sessions, &args.host)?;
-    on_bmc(sessions, out, &host).map_err(|e| e.on(&host))
+    on_bmc(sessions, out, &host, args.user.user.as_deref()).map_err(|e| e.on(&host))
 }
 
-fn on_bmc(sessions: &Sessions, out: Output, host: &Host) -> Result<()> {
+fn on_bmc(sessions: &Sessions, out: Output, host: &Host, user: Option<&str>) -> Result<()> {
     let on = sessions.on(host);
     // Nothing cached (a full table, a service without sessions): HTTP Basic, never stored.
-    let rows = on
-        .open_or_basic(None, &crate::password::Passwords::default())?
-        .list()?;
+    let live = on.open_or_basic(None, &crate::password::Passwords::default())?;
+    if let Some(u) = user
+        && !live.basic
+        && live.entry.user.as_deref() != Some(u)
+    {
+        warn(&format!(
+            "warning: {}: -u {u} is for HTTP Basic when nothing is cached; listed with the cached session of {}",
+            host.key(),
+            live.entry.shown_user()
+        ));
+    }
+    let rows = live.list()?;
     on.touch();
     if out.json {
         let arr = rows

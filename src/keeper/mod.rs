@@ -129,13 +129,20 @@ impl Place {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        for var in [
-            "SSL_CERT_FILE",
-            "SSL_CERT_DIR",
-            crate::environment::KEEPER_HOSTS,
-        ] {
+        for var in ["SSL_CERT_FILE", "SSL_CERT_DIR"] {
             if let Some(v) = std::env::var_os(var) {
                 cmd.env(var, v);
+            }
+        }
+        // Checked here: a keeper refusing it would die unseen, and every call wait for it.
+        let var = crate::environment::KEEPER_HOSTS;
+        if let Some(v) = crate::environment::get(var) {
+            if v.parse::<u32>().is_ok_and(|n| n >= 1) {
+                cmd.env(var, v);
+            } else {
+                crate::output::warn(&format!(
+                    "warning: {var}={v} is not a number of connections (1 or more); the keeper holds at most 1024"
+                ));
             }
         }
         platform::detach(&mut cmd);

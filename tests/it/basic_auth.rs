@@ -260,3 +260,47 @@ fn a_host_reached_with_basic_says_so_where_its_session_is_shown() {
     let cached = env.run(&bmc, &["--json", "sessions", "--cached"]).ok();
     assert_eq!(cached.json()[0]["auth"], "session");
 }
+
+/// `sessions -u USER` with nothing cached lists with HTTP Basic as that user; a wrong
+/// password is the credentials' fault (exit 3), not a token's; with a session cached, a
+/// -u naming another user is said to change nothing.
+#[test]
+fn sessions_with_u_use_basic_and_blame_the_credentials() {
+    let bmc = full(Profile::Generic, 2);
+    let env = Env::new();
+    let h = bmc.host();
+    let list = env
+        .run_env(
+            &bmc,
+            &["--json", "sessions", &h, "-u", USER],
+            &[("RFSESSION_PASSWORD", PASSWORD)],
+        )
+        .ok()
+        .json();
+    assert_eq!(list.as_array().unwrap().len(), 2, "{list}");
+    let out = env
+        .run_env(
+            &bmc,
+            &["sessions", &h, "-u", USER],
+            &[("RFSESSION_PASSWORD", "wrong")],
+        )
+        .code(3);
+    assert!(
+        out.stderr
+            .contains("the BMC rejected the credentials (HTTP 401")
+            && out.stderr.contains("check the user name and password"),
+        "{out:?}"
+    );
+    assert_eq!(bmc.created(), 2, "nothing was created");
+
+    let bmc = Bmc::start(Profile::Generic);
+    env.run_env(&bmc, &["login", &bmc.host()], &PW).ok();
+    let out = env.run(&bmc, &["sessions", &bmc.host(), "-u", "bob"]).ok();
+    assert_eq!(
+        out.stderr,
+        format!(
+            "rfsession: warning: {}: -u bob is for HTTP Basic when nothing is cached; listed with the cached session of {USER}\n",
+            bmc.url()
+        )
+    );
+}

@@ -786,3 +786,30 @@ fn a_cron_job_under_flock_leaves_its_lock_free_when_it_ends() {
     );
     env.run(&bmc, &["logout", &bmc.host()]).ok();
 }
+
+/// An RFSESSION_KEEPER_HOSTS the keeper would refuse is said once, and the keeper starts
+/// with its default bound: it never dies unseen, leaving every call to wait for it.
+#[test]
+fn a_bad_keeper_bound_is_said_and_the_keeper_starts_anyway() {
+    for bad in ["0", "abc", "-1", "99999999999"] {
+        let (bmc, env) = logged_in(Profile::Generic);
+        let vars = [PERSIST, ("RFSESSION_KEEPER_HOSTS", bad)];
+        let out = env
+            .run_env(&bmc, &["-v", "get", &bmc.host(), "Systems/1"], &vars)
+            .ok();
+        assert!(
+            out.stderr.contains(&format!(
+                "rfsession: warning: RFSESSION_KEEPER_HOSTS={bad} is not a number of connections (1 or more); the keeper holds at most 1024\n"
+            )),
+            "{bad}: {out:?}"
+        );
+        assert!(
+            out.stderr.contains("* through the keeper"),
+            "{bad}: {out:?}"
+        );
+        assert_eq!(held(&env, &bmc), Some(true), "{bad}");
+        for (pid, _, _) in keepers(&env) {
+            unsafe { libc::kill(pid as i32, libc::SIGTERM) };
+        }
+    }
+}

@@ -207,3 +207,60 @@ fn a_settings_file_others_could_write_is_refused_like_ssh() {
     }
     assert_eq!(bmc.created(), 0);
 }
+
+/// A settings file named with --config or RFSESSION_CONFIG that is missing, no regular file
+/// (a FIFO would block the open forever, and shell completion with it), or huge is refused
+/// at once with exit 2 and the file named; the default path may be absent.
+#[test]
+fn a_named_settings_file_that_is_missing_a_pipe_or_huge_is_refused_at_once() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let h = bmc.host();
+    let dir = env.dir.path();
+    let fifo = dir.join("fifo.toml");
+    let ok = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    fs::set_permissions(&fifo, fs::Permissions::from_mode(0o600)).unwrap();
+    let big = dir.join("big.toml");
+    write_private(&big, &"#\n".repeat(600_000));
+    let cases = [
+        (
+            dir.join("missing.toml"),
+            "no such file; create it, or name another",
+        ),
+        (
+            fifo,
+            "not a regular file (a directory, pipe or device); name a file",
+        ),
+        (
+            dir.to_path_buf(),
+            "not a regular file (a directory, pipe or device); name a file",
+        ),
+        (big, "larger than 1 MiB; this is not a settings file"),
+    ];
+    for (path, why) in cases {
+        let p = path.display().to_string();
+        for (args, vars) in [
+            (vec!["--config", p.as_str(), "config", &h], vec![]),
+            (vec!["config", &h], vec![("RFSESSION_CONFIG", p.as_str())]),
+        ] {
+            let mut child = env.spawn(&bmc, &args, &vars);
+            let begun = std::time::Instant::now();
+            while child.try_wait().unwrap().is_none() {
+                if begun.elapsed() > std::time::Duration::from_secs(10) {
+                    let _ = child.kill();
+                    panic!("{p}: still running after 10 s");
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            let out = wait(child);
+            assert_eq!(out.code, 2, "{p}: {out:?}");
+            assert_eq!(out.stderr, format!("rfsession: settings file {p}: {why}\n"));
+        }
+    }
+    // The default path, absent, is an empty file.
+    env.run(&bmc, &["config", &h]).ok();
+}
