@@ -189,3 +189,33 @@ fn render<const N: usize>(rows: &[[String; N]]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    /// The README's `sessions` transcript is laid out as `render` lays out its rows.
+    #[test]
+    fn the_readmes_table_is_as_rendered() {
+        let readme = include_str!("../../README.md");
+        let shown = readme
+            .split("$ rfsession sessions bmc1\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .unwrap();
+        let rows: Vec<[String; 6]> = shown
+            .lines()
+            .map(|l| {
+                let mine = l.starts_with('*');
+                let mut cells = l[1..].split_whitespace().map(str::to_owned);
+                let mut row: [String; 6] = Default::default();
+                row[0] = if mine { "*" } else { "" }.to_owned();
+                for cell in row.iter_mut().skip(1) {
+                    *cell = cells.next().unwrap_or_default();
+                }
+                row
+            })
+            .collect();
+        assert_eq!(render(&rows), shown);
+    }
+}
