@@ -73,7 +73,7 @@ pub struct Globals {
     /// Keep the connection to the BMC open between calls for this long without a request
     /// (60s, 10m), in one keeper process for all hosts, as ssh's ControlPersist; a running
     /// keeper serves every later call to a host it holds; 0 turns it off
-    #[arg(help_heading = CONNECTION, long, global = true, value_name = "DURATION", env = env::PERSIST, value_parser = crate::timefmt::parse_duration)]
+    #[arg(help_heading = CONNECTION, long, global = true, value_name = "DURATION", env = env::PERSIST, hide_env_values = true, value_parser = crate::timefmt::parse_duration)]
     pub persist: Option<std::time::Duration>,
 
     /// Connect directly for this call, even where a keeper holds the connection (beats
@@ -82,11 +82,11 @@ pub struct Globals {
     pub no_persist: bool,
 
     /// Cache directory [default: ~/.local/state/rfsession]
-    #[arg(help_heading = GLOBAL, long, global = true, value_name = "DIR", env = env::CACHE_DIR, value_hint = ValueHint::DirPath)]
+    #[arg(help_heading = GLOBAL, long, global = true, value_name = "DIR", env = env::CACHE_DIR, hide_env_values = true, value_hint = ValueHint::DirPath)]
     pub cache_dir: Option<PathBuf>,
 
     /// The settings file [default: ~/.config/rfsession/config.toml]
-    #[arg(help_heading = GLOBAL, long, global = true, value_name = "FILE", env = env::CONFIG, value_hint = ValueHint::FilePath)]
+    #[arg(help_heading = GLOBAL, long, global = true, value_name = "FILE", env = env::CONFIG, hide_env_values = true, value_hint = ValueHint::FilePath)]
     pub config: Option<PathBuf>,
 
     /// Print one JSON document instead of text (login, sessions, whoami, logout, config and
@@ -384,7 +384,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct KeeperArgs {
     /// Connections held at most; the least recently used closes first
-    #[arg(long, value_name = "N", env = env::KEEPER_HOSTS, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", env = env::KEEPER_HOSTS, hide_env_values = true, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_hosts: u32,
 }
 
@@ -412,7 +412,7 @@ pub struct CompletePathArgs {
 pub struct HostArg {
     /// The BMC: name, name:port, https://name:port, IPv4, [IPv6]:port, http://... (clear
     /// text), or an alias of the settings file; omitted: RFSESSION_HOST
-    #[arg(value_name = "HOST", env = env::HOST, value_hint = ValueHint::Hostname)]
+    #[arg(value_name = "HOST", env = env::HOST, hide_env_values = true, value_hint = ValueHint::Hostname)]
     pub host: Option<String>,
 }
 
@@ -442,7 +442,7 @@ pub struct JsonArg {
 pub struct UserArg {
     /// User to log in as, when a login is needed [default: the settings file's, the cached
     /// session's, or ~/.netrc's]
-    #[arg(short, long, value_name = "USER", env = env::USER)]
+    #[arg(short, long, value_name = "USER", env = env::USER, hide_env_values = true)]
     pub user: Option<String>,
 }
 

@@ -50,8 +50,9 @@ pub struct HostError {
 
 impl Host {
     pub fn parse(input: &str) -> Result<Host, HostError> {
+        // A HOST may come with a password in it (`https://u:pw@bmc`): never shown.
         let err = |reason| HostError {
-            input: input.chars().take(200).collect(),
+            input: redact_userinfo(input).chars().take(200).collect(),
             reason,
         };
         let s = input.trim();
@@ -209,6 +210,23 @@ fn ipv6_name(text: &str) -> Option<String> {
 impl fmt::Display for Host {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.key())
+    }
+}
+
+/// A proxy URL for the operator's eyes: `socks5h://user:***@host:1080`, in every form the
+/// proxy is taken (with or without a scheme, `user:pass@`, a bare `token@`); everything
+/// before the last `@` but the user name is a secret.
+pub fn redact_userinfo(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
+    };
+    match rest.rsplit_once('@') {
+        Some((cred, hostpart)) => match cred.split_once(':') {
+            Some((user, _)) => format!("{scheme}{user}:***@{hostpart}"),
+            None => format!("{scheme}***@{hostpart}"),
+        },
+        None => url.to_owned(),
     }
 }
 

@@ -727,7 +727,13 @@ impl Transport {
 
     fn log(&self, line: fmt::Arguments) {
         if self.options.verbose {
-            let _ = writeln!(io::stderr().lock(), "{line}");
+            // Headers and certificate names are the BMC's text: never raw on a terminal.
+            let line = line.to_string();
+            let _ = writeln!(
+                io::stderr().lock(),
+                "{}",
+                crate::output::escape_controls(&line)
+            );
         }
     }
 }
@@ -761,22 +767,8 @@ fn plain_path(path: &str) -> Result<(), TransportError> {
     )))
 }
 
-/// A proxy URL for the operator's eyes: `socks5h://user:***@host:1080`, in every form the
-/// proxy is taken (with or without a scheme, `user:pass@`, a bare `token@`); everything
-/// before the last `@` but the user name is a secret.
-pub fn redact_proxy(url: &str) -> String {
-    let (scheme, rest) = match url.split_once("://") {
-        Some((scheme, rest)) => (format!("{scheme}://"), rest),
-        None => (String::new(), url),
-    };
-    match rest.rsplit_once('@') {
-        Some((cred, hostpart)) => match cred.split_once(':') {
-            Some((user, _)) => format!("{scheme}{user}:***@{hostpart}"),
-            None => format!("{scheme}***@{hostpart}"),
-        },
-        None => url.to_owned(),
-    }
-}
+/// A proxy URL as shown: its credentials never (the one redaction of URLs, in `host`).
+pub use crate::host::redact_userinfo as redact_proxy;
 
 /// The reason phrase of a status code (`204` -> `No Content`), empty when none is known.
 pub fn reason(status: u16) -> &'static str {
