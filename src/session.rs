@@ -824,29 +824,20 @@ impl HostSession<'_> {
 
     /// `login --auth basic`: check the credentials against a resource that needs them and
     /// remember that HOST takes HTTP Basic (user, trust, pin; never the password). A cached
-    /// session is ended first.
+    /// session is ended once they passed, as `replace` does: a wrong password leaves it.
     pub fn login_basic(&self, user: &str, pw: &Passwords, hold: bool) -> Result<Entry> {
         let password = self.passwords(pw).read(user, &self.host.key())?;
         let lock = self.lock()?;
         let current = self.entry()?;
-        if let Some(old) = current.as_ref().filter(|e| !e.basic) {
-            self.end_replaced(old, false)?;
-        }
         let trusting = self.trust(current.as_ref(), false);
         let trust = trusting.trust.clone();
         let basic = crate::transport::basic_authorization(user, &password);
         let bmc = self.bmc_as(trusting, Some(basic))?;
         let mut entry = self.basic_entry(user, current.as_ref());
-        match bmc.get(&entry.token, "/redfish/v1/Systems") {
-            Ok(_) => {}
-            Err(RedfishError::Unauthorized { message, .. }) => {
-                return Err(RedfishError::Rejected {
-                    status: 401,
-                    message,
-                }
-                .into());
-            }
-            Err(e) => return Err(e.into()),
+        // A 401 here is the credentials' fault (`check` says so for HTTP Basic).
+        bmc.get(&entry.token, "/redfish/v1/Systems")?;
+        if let Some(old) = current.as_ref().filter(|e| !e.basic) {
+            self.end_replaced(old, false)?;
         }
         (entry.tls_fingerprint, entry.tls_anchors) =
             self.kept_trust(&trust, &bmc, self.inherited(current.as_ref()));
@@ -863,6 +854,9 @@ impl HostSession<'_> {
         pw: &Passwords,
         older_than: Option<Duration>,
     ) -> Result<Vec<String>> {
+        // Under the host's lock: a login racing this one must not see its new session
+        // taken for a stale one.
+        let _lock = self.lock()?;
         let cached = self.entry()?;
         let live = self.basic_live(self.basic_entry(user, cached.as_ref()), pw)?;
         let ours = cached.and_then(|c| c.session_uri);
@@ -1496,6 +1490,8 @@ impl HostSession<'_> {
     /// End the other sessions that match `which`, never the cached one; one failure (a 403
     /// for another user's session) does not stop the rest.
     pub fn end_others(&self, which: &Others, dry_run: bool) -> Result<Vec<OtherSession>> {
+        // Under the host's lock, as `reclaim`: which one is ours is read from the entry.
+        let _lock = self.lock()?;
         let live = self.open_or_basic(None, &Passwords::default())?;
         let rows = live.list()?;
         // Without knowing which one is ours, any of them might be: end none. (With HTTP

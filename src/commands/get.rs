@@ -93,7 +93,7 @@ fn run_on(on: &HostSession, out: Output, args: &GetArgs, paths: &[String]) -> Re
     // printed as it arrives and each failure gets its own line; without it the bodies that
     // came are printed before the failures. The exit code is the highest.
     let password = args.credentials.password.source();
-    let mut live = on.open()?;
+    let mut live = on.open_or_login(args.credentials.user(), &password)?;
     let mut bodies = Vec::new();
     let mut failures = Vec::new();
     let mut failed = 0;

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::host::Host;
 use crate::output::Output;
 use crate::output::warn;
-use crate::password::AskedOnce;
+use crate::password::{AskedOnce, Passwords};
 use crate::redfish::RedfishError;
 use crate::secret::Secret;
 use crate::session::{HostSession, Login, MAX_TOKEN, Plan, SessionError, Sessions};
@@ -58,7 +58,7 @@ fn run_on(on: &HostSession, out: Output, args: &LoginArgs, host: &Host) -> Resul
         let (plan, post) = on.plan(&user, args.force)?;
         return dry_run(out, host, &user, &plan, post.as_deref());
     }
-    let source = args.credentials.password.source();
+    let mut source = args.credentials.password.source();
     // --auth, else what the entry remembers, else the settings file.
     let basic = match args.auth.as_deref() {
         Some(how) => how == "basic",
@@ -79,6 +79,8 @@ fn run_on(on: &HostSession, out: Output, args: &LoginArgs, host: &Host) -> Resul
     // A `--reclaim=AGE` that found nothing that old must not be advised again.
     let mut nothing_older = None;
     if let Some(older_than) = args.reclaim {
+        // Read once for both steps: stdin cannot be read twice, nor a person asked twice.
+        source = Passwords::given(on.passwords(&source).read(&user, &host.key())?);
         let ended = on.reclaim(&user, &source, older_than)?;
         out.say(&format!(
             "{host}: ended {} stale sessions of {user} with HTTP Basic",

@@ -304,3 +304,43 @@ fn sessions_with_u_use_basic_and_blame_the_credentials() {
         )
     );
 }
+
+/// `login --reclaim --password-stdin`: the password is read once, for the reclaim and the
+/// login both (standard input cannot be read twice).
+#[test]
+fn login_reclaim_reads_the_password_once() {
+    let bmc = full(Profile::Generic, 2);
+    let env = Env::new();
+    let h = bmc.host();
+    let out = env.run_stdin(
+        &bmc,
+        &["login", &h, "-u", USER, "--reclaim", "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        bmc.live_sessions(),
+        1,
+        "the old ones ended, the login's made"
+    );
+}
+
+/// `login --auth basic` with a wrong password leaves the cached session working: the
+/// credentials are checked before the session is ended.
+#[test]
+fn a_wrong_password_for_auth_basic_keeps_the_session() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let h = bmc.host();
+    env.run_env(&bmc, &["login", &h], &PW).ok();
+    let out = env
+        .run_env(
+            &bmc,
+            &["login", &h, "--auth", "basic", "-u", USER],
+            &[("RFSESSION_PASSWORD", "wrong")],
+        )
+        .code(3);
+    assert!(out.stderr.contains("rejected the credentials"), "{out:?}");
+    assert_eq!(bmc.live_sessions(), 1, "{out:?}");
+    env.run(&bmc, &["get", &h, "Systems/1"]).ok();
+}

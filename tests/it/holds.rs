@@ -617,3 +617,16 @@ fn a_login_in_a_pid_namespace_is_held_by_the_shell_that_ran_it() {
     assert!(text.contains("held by:  pid 1 (sh)"), "{out:?}");
     assert_eq!(bmc.live_sessions(), 0);
 }
+
+/// A `get` of several paths logs in when nothing is cached, as a get of one path does.
+#[test]
+fn a_get_of_several_paths_logs_in_when_nothing_is_cached() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let h = bmc.host();
+    let out = env
+        .run_env(&bmc, &["get", &h, "Systems/1", "Systems", "--ndjson"], &PW)
+        .ok();
+    assert_eq!(out.stdout.lines().count(), 2, "{out:?}");
+    assert_eq!(bmc.created(), 1);
+}
