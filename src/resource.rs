@@ -48,9 +48,9 @@ impl Bmc {
             .transport
             .send_with(method, path, Some(token), body, &headers)
             .map_err(|e| match e {
-                TransportError::Timeout(secs) => TransportError::MayHaveApplied {
+                TransportError::Timeout(d) => TransportError::MayHaveApplied {
                     method: method.to_owned(),
-                    detail: format!("no answer within {secs}s"),
+                    detail: format!("no answer within {}", crate::timefmt::compact(d)),
                 },
                 e => e,
             })?;

@@ -121,6 +121,10 @@ pub fn human(d: Duration) -> String {
 
 /// A duration as the duration syntax reads it, in its largest whole unit (`1h`, `90m`, `45s`).
 pub fn compact(d: Duration) -> String {
+    // `--timeout 500ms` is said as given, not as 0s.
+    if d.subsec_nanos() != 0 {
+        return format!("{}ms", d.as_millis());
+    }
     match d.as_secs() {
         s if s >= 3600 && s % 3600 == 0 => format!("{}h", s / 3600),
         s if s >= 60 && s % 60 == 0 => format!("{}m", s / 60),
@@ -175,6 +179,8 @@ mod tests {
         assert_eq!(compact(Duration::from_secs(5400)), "90m");
         assert_eq!(compact(Duration::from_secs(45)), "45s");
         assert_eq!(compact(Duration::from_secs(61)), "61s");
+        assert_eq!(compact(Duration::from_millis(500)), "500ms");
+        assert_eq!(compact(Duration::from_millis(1500)), "1500ms");
     }
 
     #[test]

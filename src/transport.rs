@@ -107,8 +107,8 @@ pub enum TransportError {
     Resolve,
     #[error("cannot connect ({0}); check HOST, the port and that the BMC's web service is up")]
     Connect(String),
-    #[error("no answer within {0}s; the BMC is slow or hung: retry later or raise --timeout")]
-    Timeout(u64),
+    #[error("no answer within {}; the BMC is slow or hung: retry later or raise --timeout", crate::timefmt::compact(*.0))]
+    Timeout(Duration),
     #[error("the BMC's certificate is not trusted: {0}")]
     Untrusted(String),
     #[error(
@@ -368,7 +368,7 @@ impl Transport {
     fn remaining(&self) -> Result<Duration, TransportError> {
         match self.deadline.get().checked_duration_since(Instant::now()) {
             Some(d) if !d.is_zero() => Ok(d),
-            _ => Err(TransportError::Timeout(self.timeout.get().as_secs())),
+            _ => Err(TransportError::Timeout(self.timeout.get())),
         }
     }
 
@@ -634,7 +634,7 @@ impl Transport {
         }
         let deadline = self.deadline.get();
         if deadline <= Instant::now() {
-            return Err(TransportError::Timeout(self.timeout.get().as_secs()));
+            return Err(TransportError::Timeout(self.timeout.get()));
         }
         let exchanged = keeper::exchange(
             link,
@@ -827,7 +827,7 @@ fn map_error(
         };
     }
     match e {
-        E::Timeout(_) => TransportError::Timeout(timeout.as_secs()),
+        E::Timeout(_) => TransportError::Timeout(timeout),
         E::HostNotFound => TransportError::Resolve,
         E::ConnectionFailed => TransportError::Connect("connection failed".into()),
         E::Rustls(r @ rustls::Error::InvalidCertificate(_)) => {
@@ -849,7 +849,7 @@ fn map_error(
             }
             use io::ErrorKind as K;
             match io.kind() {
-                K::TimedOut | K::WouldBlock => TransportError::Timeout(timeout.as_secs()),
+                K::TimedOut | K::WouldBlock => TransportError::Timeout(timeout),
                 K::ConnectionRefused
                 | K::HostUnreachable
                 | K::NetworkUnreachable
@@ -1227,7 +1227,7 @@ mod tests {
     #[test]
     fn errors_cross_the_keeper_socket_unchanged() {
         for e in [
-            TransportError::Timeout(7),
+            TransportError::Timeout(Duration::from_secs(7)),
             TransportError::Connect("refused".into()),
             TransportError::CertChanged {
                 pinned: "AA:BB".into(),
