@@ -40,8 +40,8 @@ impl ProcessId {
             return None;
         }
         let parent = ProcessId::of(first)?;
-        let me = ProcessId::of(std::process::id())?;
-        (parent.start <= me.start && parent.boot == me.boot).then_some(parent)
+        let me = platform::process_start(std::process::id())?;
+        (parent.start <= me).then_some(parent)
     }
 
     /// Is this very process still running (not another one that got its pid)?

@@ -46,24 +46,10 @@ pub struct Options {
 
 /// The `Authorization` value for HTTP Basic (RFC 7617).
 pub fn basic_authorization(user: &str, password: &Secret) -> Secret {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let pair = zeroize::Zeroizing::new(format!("{user}:{}", password.expose()).into_bytes());
-    let mut out = String::from("Basic ");
-    for chunk in pair.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
+    let mut out = String::with_capacity(6 + pair.len().div_ceil(3) * 4);
+    out.push_str("Basic ");
+    crate::x509::base64_into(&pair, &mut out);
     Secret::new(out)
 }
 

@@ -149,8 +149,15 @@ pub fn to_pem(ders: &[Vec<u8>]) -> String {
 }
 
 fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
+    base64_into(data, &mut s);
+    s
+}
+
+/// Standard base64 with padding, appended to `s` (HTTP Basic writes straight into the
+/// secret it returns, so no copy of the credentials is left behind).
+pub(crate) fn base64_into(data: &[u8], s: &mut String) {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for chunk in data.chunks(3) {
         let b = [
             chunk[0],
@@ -166,7 +173,6 @@ fn base64(data: &[u8]) -> String {
             }
         }
     }
-    s
 }
 
 /// A SubjectPublicKeyInfo split into its algorithm identifier's contents and the key bits,

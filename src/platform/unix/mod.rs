@@ -82,7 +82,9 @@ pub fn check_ancestry(dir: &Path) -> Result<(), Ancestry> {
     let me = euid();
     let absolute = std::path::absolute(dir).map_err(|e| Ancestry::Io(dir.to_owned(), e))?;
     let real = fs::canonicalize(dir).map_err(|e| Ancestry::Io(dir.to_owned(), e))?;
-    for path in [absolute, real] {
+    // Where no symlink leads elsewhere the two are one path: walked once (every call).
+    let real = (real != absolute).then_some(real);
+    for path in std::iter::once(absolute).chain(real) {
         for prefix in path.ancestors() {
             let meta = fs::symlink_metadata(prefix).map_err(|e| Ancestry::Io(prefix.into(), e))?;
             let owner = meta.uid();
@@ -140,7 +142,8 @@ pub fn check_trusted(file_path: &Path, meta: &Metadata) -> Result<(), Distrust> 
     let absolute =
         std::path::absolute(file_path).map_err(|e| Distrust::Io(file_path.to_owned(), e))?;
     let real = fs::canonicalize(file_path).map_err(|e| Distrust::Io(file_path.to_owned(), e))?;
-    for path in [absolute, real] {
+    let real = (real != absolute).then_some(real);
+    for path in std::iter::once(absolute).chain(real) {
         for dir in path.ancestors() {
             let meta = fs::symlink_metadata(dir).map_err(|e| Distrust::Io(dir.to_owned(), e))?;
             check(dir, &meta)?;
