@@ -836,6 +836,8 @@ impl HostSession<'_> {
         let mut entry = self.basic_entry(user, current.as_ref());
         // A 401 here is the credentials' fault (`check` says so for HTTP Basic).
         bmc.get(&entry.token, "/redfish/v1/Systems")?;
+        // Kept, so that later requests need not read the service root for it each time.
+        entry.sessions_uri = Some(bmc.sessions_path()?);
         if let Some(old) = current.as_ref().filter(|e| !e.basic) {
             self.end_replaced(old, false)?;
         }

@@ -47,7 +47,12 @@ pub fn wait(
         let body = match status {
             // A monitor gone at the first poll is a task that ended at once when the 202
             // named its Task (ODIM); without one it may be a wrong URI, an error below.
-            404 if seen_running || task_uri.as_deref().is_some_and(|t| t != monitor) => {
+            404 if seen_running
+                || task_uri.as_deref().is_some_and(|t| {
+                    // Compared as resolved: an absolute spelling of the monitor is the monitor.
+                    crate::links::on_host(&bmc.host, monitor, t).as_deref() != Some(monitor)
+                }) =>
+            {
                 // The monitor is gone: the task is over. Its Task resource tells how.
                 // The body's link is the BMC's data: a path on this host, or not followed.
                 let task = task_uri

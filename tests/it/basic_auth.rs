@@ -136,8 +136,14 @@ fn a_service_with_only_basic_auth_works_with_auth_basic() {
     assert_eq!(entry["user"], USER);
 
     // Later calls need no --auth; the password comes from the environment each time.
+    let before = bmc.state().requests.len();
     let out = env.run_env(&bmc, &["get", &h, sys], &PW).ok();
     assert_eq!(out.json()["PowerState"], "On");
+    let sent: Vec<String> = bmc.state().requests[before..]
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert_eq!(sent, [format!("GET {sys}")], "one request, no service root");
     env.run_env(&bmc, &["patch", &h, sys, "AssetTag=rack-7"], &PW)
         .ok();
     let out = env
