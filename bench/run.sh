@@ -25,6 +25,7 @@ emu=$PWD/target/release/bmc-emulator
 harness=$PWD/bench/harness.py
 work=$(mktemp -d)
 cc -O2 -o "$work/spawnrss" bench/spawnrss.c
+printf 'int main(void) { return 0; }\n' | cc -O2 -x c -o "$work/noop" -
 export SPAWNRSS=$work/spawnrss
 pids=()
 cleanup() {
@@ -138,6 +139,7 @@ echo
 echo "1. warm GET $url (alternating A/B)"
 python3 "$harness" "$RUNS" \
     "rfsession get" "$rfs --cacert $ca get $host /redfish/v1/Systems/1" \
+    "a C program that does nothing" "$work/noop" \
     "curl -s --cacert (reference)" "curl -s --cacert $ca -H X-Auth-Token:$token $url" | tee "$work/warm.txt"
 read -r ratio rss < <(awk '/rfsession get/ {print $(NF), $(NF-3)}' "$work/warm.txt" | tr -d x)
 goal "warm get <= 0.3x curl (${ratio}x)" "$(awk -v r="$ratio" 'BEGIN {print (r <= 0.3) ? 1 : 0}')"
