@@ -118,7 +118,7 @@ pub fn client_config(
     hint: &str,
     seen: SeenCert,
 ) -> Result<Arc<ClientConfig>, TlsSetupError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(provider());
     let remember = matches!(trust, Trust::Bundle(_));
     let anchored = |certs: Vec<Vec<u8>>| -> Result<Mode, TlsSetupError> {
         let (webpki, certs) = anchors(certs, &provider)?;
@@ -134,7 +134,7 @@ pub fn client_config(
             static SYSTEM: OnceLock<Option<Anchored>> = OnceLock::new();
             let system = SYSTEM.get_or_init(|| {
                 let certs = system_roots().ok()?;
-                anchors(certs, &rustls::crypto::ring::default_provider().into()).ok()
+                anchors(certs, &Arc::new(self::provider())).ok()
             });
             let (webpki, certs) = system.clone().ok_or(TlsSetupError::NoSystemRoots)?;
             Mode::Anchored {
@@ -169,6 +169,21 @@ pub fn client_config(
     // front, in every process and for each of a keeper's hosts.
     config.resumption = rustls::client::Resumption::in_memory_sessions(4);
     Ok(Arc::new(config))
+}
+
+/// ring's suites and groups, with what a BMC in FIPS mode accepts offered first: the P-256 key
+/// share (such a BMC would answer X25519 with a HelloRetryRequest, a round trip more) and
+/// AES-128-GCM with SHA-256 (lighter for a BMC's core than SHA-384). Together 0.1 ms less CPU
+/// per call here, half of it on the BMC's side (README, Performance).
+fn provider() -> CryptoProvider {
+    let mut provider = rustls::crypto::ring::default_provider();
+    provider
+        .cipher_suites
+        .sort_by_key(|s| s.suite() != rustls::CipherSuite::TLS13_AES_128_GCM_SHA256);
+    provider
+        .kx_groups
+        .sort_by_key(|g| g.name() != rustls::NamedGroup::secp256r1);
+    provider
 }
 
 /// `AB:CD:...`, as `openssl x509 -noout -fingerprint -sha256` prints it.
@@ -574,6 +589,27 @@ fn words(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fips_choices_come_first_and_nothing_is_dropped() {
+        let ours = provider();
+        let ring = rustls::crypto::ring::default_provider();
+        assert_eq!(ours.kx_groups[0].name(), rustls::NamedGroup::secp256r1);
+        assert_eq!(
+            ours.cipher_suites[0].suite(),
+            rustls::CipherSuite::TLS13_AES_128_GCM_SHA256
+        );
+        let mut names: Vec<_> = ours.kx_groups.iter().map(|g| g.name()).collect();
+        let mut theirs: Vec<_> = ring.kx_groups.iter().map(|g| g.name()).collect();
+        names.sort_by_key(|n| u16::from(*n));
+        theirs.sort_by_key(|n| u16::from(*n));
+        assert_eq!(names, theirs);
+        let mut suites: Vec<_> = ours.cipher_suites.iter().map(|s| s.suite()).collect();
+        let mut theirs: Vec<_> = ring.cipher_suites.iter().map(|s| s.suite()).collect();
+        suites.sort_by_key(|s| u16::from(*s));
+        theirs.sort_by_key(|s| u16::from(*s));
+        assert_eq!(suites, theirs);
+    }
 
     #[test]
     fn an_old_server_hello_is_named() {
