@@ -232,6 +232,24 @@ fn roots(
         .map_err(|e| TlsSetupError::Rustls(rustls::Error::General(e.to_string())))
 }
 
+/// What decides the system's CA store besides the machine's own files, as OpenSSL and
+/// rustls-native-certs read them.
+pub const SYSTEM_STORE_VARS: [&str; 2] = ["SSL_CERT_FILE", "SSL_CERT_DIR"];
+
+/// This process's values of `SYSTEM_STORE_VARS`, relative paths made absolute (the keeper
+/// runs from /): two processes whose values differ may trust different CAs.
+pub fn system_store_env() -> Vec<Option<std::ffi::OsString>> {
+    use std::env::{join_paths, split_paths, var_os};
+    let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
+    let file = var_os(SYSTEM_STORE_VARS[0]).map(|v| absolute(v.into()).into_os_string());
+    // A list of directories, as rustls-native-certs splits it.
+    let dirs = var_os(SYSTEM_STORE_VARS[1]).map(|v| {
+        let all = split_paths(&v).filter(|p| !p.as_os_str().is_empty());
+        join_paths(all.map(absolute)).unwrap_or(v)
+    });
+    vec![file, dirs]
+}
+
 fn system_roots() -> Result<Vec<Vec<u8>>, TlsSetupError> {
     let certs: Vec<Vec<u8>> = rustls_native_certs::load_native_certs()
         .certs

@@ -15,6 +15,7 @@
 pub mod protocol;
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -23,10 +24,11 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use protocol::{Ask, Go, Key, Reply, Request};
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::host::Host;
 use crate::platform::{self, IpcStream};
-use crate::tls::Seen;
+use crate::tls::{Seen, Trust};
 use crate::transport::{Options, Transport, TransportError};
 
 /// A keeper holding nothing lingers this long for the first request after it started.
@@ -111,7 +113,7 @@ impl Place {
 
     /// Start `rfsession keeper`, detached (a new session, no stdio, so `$(rfsession get ...)`
     /// never waits for it), with a clean environment: no password, no proxy, no flags. Only
-    /// the cache directory and what decides the system's CA store pass on.
+    /// the cache directory and what decides the system's CA store (as absolute paths) pass on.
     fn spawn(&self) {
         static STARTED: Mutex<bool> = Mutex::new(false);
         let mut started = STARTED.lock().unwrap_or_else(|e| e.into_inner());
@@ -129,8 +131,9 @@ impl Place {
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        for var in ["SSL_CERT_FILE", "SSL_CERT_DIR"] {
-            if let Some(v) = std::env::var_os(var) {
+        let store = crate::tls::system_store_env();
+        for (var, v) in crate::tls::SYSTEM_STORE_VARS.iter().zip(store) {
+            if let Some(v) = v {
                 cmd.env(var, v);
             }
         }
@@ -193,7 +196,7 @@ pub fn exchange(
         return Exchanged::Direct;
     };
     let deadline_ms = protocol::deadline_ms(deadline);
-    let req = Request::Send(Ask {
+    let mut req = Request::Send(Box::new(Ask {
         key: link.key.clone(),
         hold_ms: link.hold.map(|d| d.as_millis() as u64),
         timeout_ms: timeout.as_millis() as u64,
@@ -202,8 +205,14 @@ pub fn exchange(
         path: path.to_owned(),
         headers,
         body_len: body.map(<[u8]>::len),
-    });
-    let mut reader = match send_request(s, &req, body) {
+        system_store: crate::tls::system_store_env(),
+    }));
+    let sent = send_request(s, &req, body);
+    // The token is among the headers: not left in freed memory.
+    if let Request::Send(ask) = &mut req {
+        ask.headers.zeroize();
+    }
+    let mut reader = match sent {
         Ok(r) => r,
         Err(_) => return Exchanged::Direct,
     };
@@ -257,7 +266,7 @@ fn send_request(
     body: Option<&[u8]>,
 ) -> io::Result<BufReader<IpcStream>> {
     s.set_write_timeout(Some(Duration::from_secs(5)))?;
-    let mut msg = protocol::line(req)?;
+    let mut msg = Zeroizing::new(protocol::line(req)?);
     msg.extend_from_slice(body.unwrap_or_default());
     s.write_all(&msg)?;
     Ok(BufReader::new(s))
@@ -288,6 +297,8 @@ struct State {
     /// The last request of any kind.
     last: Mutex<Instant>,
     max_hosts: usize,
+    /// `tls::system_store_env` as this keeper was started: the system store it trusts.
+    system_store: Vec<Option<OsString>>,
 }
 
 impl State {
@@ -393,6 +404,7 @@ pub fn serve(cache_dir: &Path, max_hosts: usize) -> io::Result<()> {
         busy: AtomicUsize::new(0),
         last: Mutex::new(Instant::now()),
         max_hosts,
+        system_store: crate::tls::system_store_env(),
     });
     loop {
         if !platform::readable(&listener, Duration::from_secs(1))? {
@@ -438,7 +450,8 @@ fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
     conn.set_write_timeout(Some(Duration::from_secs(30)))?;
     let mut reader = BufReader::new(conn.try_clone()?);
     let mut out = conn;
-    let mut line = String::new();
+    // The request's line holds the token: zeroized, as its headers are below.
+    let mut line = Zeroizing::new(String::new());
     reader.read_line(&mut line)?;
     let req: Request = protocol::parse(&line)?;
     let reply = |out: &mut IpcStream, r: &Reply| out.write_all(&protocol::line(r)?);
@@ -463,7 +476,9 @@ fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
         path,
         headers,
         body_len,
-    } = ask;
+        system_store,
+    } = *ask;
+    let headers = Zeroizing::new(headers);
     let body = match body_len {
         Some(n) if n <= MAX_BODY => {
             let mut b = vec![0u8; n];
@@ -473,6 +488,9 @@ fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
         Some(_) => return Ok(()),
         None => None,
     };
+    if key.trust == Trust::System && system_store != state.system_store {
+        return reply(&mut out, &Reply::NotHeld);
+    }
     let timeout = Duration::from_millis(timeout_ms);
     let slot = state.slot(&key, hold_ms.map(Duration::from_millis), timeout);
     let transport = match slot {

@@ -12,6 +12,7 @@
 //! The keeper sends nothing to the BMC before the client's `Go`: a client that gave up (its
 //! deadline passed while the keeper was busy) never has its request sent later.
 
+use std::ffi::OsString;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -35,7 +36,7 @@ pub struct Key {
 #[derive(Debug, Serialize, Deserialize)]
 pub enum Request {
     /// Send one request on the kept connection for its key.
-    Send(Ask),
+    Send(Box<Ask>),
     /// Close the connections to this host (logout).
     Stop { host: Host },
     /// Which hosts are held.
@@ -59,6 +60,10 @@ pub struct Ask {
     pub headers: Vec<(String, String)>,
     /// The body's length; None: no body (not even an empty one).
     pub body_len: Option<usize>,
+    /// The client's `tls::system_store_env`: a keeper started with other values does not
+    /// serve a host verified with the system's store, whose CAs may not be the client's.
+    #[serde(default)]
+    pub system_store: Vec<Option<OsString>>,
 }
 
 /// The client's word that it still waits: only then is the request sent.

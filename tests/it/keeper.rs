@@ -4,9 +4,9 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use bmc_emulator::{Bmc, Config, PASSWORD, Profile};
+use bmc_emulator::{Bmc, CertKind, Config, PASSWORD, Profile, USER};
 
-use crate::common::{Env, Out, bin, logged_in, wait};
+use crate::common::{Env, Out, bin, logged_in, serving, wait};
 
 const PERSIST: (&str, &str) = ("RFSESSION_PERSIST", "60s");
 
@@ -812,4 +812,37 @@ fn a_bad_keeper_bound_is_said_and_the_keeper_starts_anyway() {
             unsafe { libc::kill(pid as i32, libc::SIGTERM) };
         }
     }
+}
+
+#[test]
+fn a_keeper_serves_the_system_store_only_to_callers_trusting_the_same() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let host = bmc.host();
+    // Another CA: an unrelated BMC's own. The system store, as rustls-native-certs reads it:
+    // SSL_CERT_FILE, given relative to the caller's directory (the keeper runs from /).
+    let stranger = serving(CertKind::OwnCa);
+    std::fs::write(env.dir.path().join("other.pem"), stranger.certificate_pem()).unwrap();
+    std::fs::copy(bmc.ca_path(), env.dir.path().join("ca.pem")).unwrap();
+    let run = |store: &str, args: &[&str], extra: &[(&str, &str)]| -> Out {
+        let mut c = env.cmd(None, args);
+        c.current_dir(env.dir.path())
+            .env("SSL_CERT_FILE", store)
+            .env("RFSESSION_PASSWORD", PASSWORD)
+            .envs(extra.iter().copied());
+        Out::from(c.output().unwrap())
+    };
+    run("ca.pem", &["login", &host, "-u", USER], &[]).ok();
+    run("ca.pem", &["get", &host, "Systems/1"], &[PERSIST]).ok();
+    assert!(keeper(&env, &bmc).is_some());
+    let out = run("ca.pem", &["-v", "get", &host, "Systems/1"], &[]).ok();
+    assert!(out.stderr.contains("* through the keeper"), "{out:?}");
+    // A store without the BMC's CA refuses it, as a direct call does, persisted or not.
+    for extra in [&[][..], &[PERSIST][..]] {
+        let out = run("other.pem", &["-v", "get", &host, "Systems/1"], extra);
+        assert_eq!(out.code, 5, "{out:?}");
+        assert!(!out.stderr.contains("keeper"), "{out:?}");
+        assert!(out.stderr.contains("not signed by a trusted CA"), "{out:?}");
+    }
+    run("ca.pem", &["logout", &host], &[]).ok();
 }
