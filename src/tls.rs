@@ -173,8 +173,8 @@ pub fn client_config(
 
 /// ring's suites and groups, with what a BMC in FIPS mode accepts offered first: the P-256 key
 /// share (such a BMC would answer X25519 with a HelloRetryRequest, a round trip more) and
-/// AES-128-GCM with SHA-256 (lighter for a BMC's core than SHA-384). Together 0.1 ms less CPU
-/// per call here, half of it on the BMC's side (README, Performance).
+/// AES-128-GCM with SHA-256 (lighter for a BMC's core than SHA-384). The emulated BMC spends
+/// 0.25 ms of CPU on a call's connection instead of 0.30 ms (README, Performance).
 fn provider() -> CryptoProvider {
     let mut provider = rustls::crypto::ring::default_provider();
     provider
