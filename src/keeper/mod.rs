@@ -221,8 +221,10 @@ pub fn exchange(
     let wait = protocol::left(deadline_ms).max(Duration::from_millis(1));
     let _ = reader.get_ref().set_read_timeout(Some(wait));
     match read_reply(&mut reader) {
-        Ok(Reply::Ready) => {}
-        Ok(Reply::Failed { error }) => return Exchanged::Failed(error),
+        Ok(Reply::Ready { protocol }) if protocol == protocol::PROTOCOL => {}
+        Ok(Reply::Failed { error, protocol }) if protocol == protocol::PROTOCOL => {
+            return Exchanged::Failed(error);
+        }
         Ok(_) => return Exchanged::Direct,
         Err(e)
             if matches!(
@@ -254,7 +256,7 @@ pub fn exchange(
             seen,
             body: reader,
         },
-        Ok(Reply::Failed { error }) => Exchanged::Failed(error),
+        Ok(Reply::Failed { error, .. }) => Exchanged::Failed(error),
         Ok(other) => Exchanged::Lost(io::Error::other(format!("unexpected {other:?}"))),
         Err(e) => Exchanged::Lost(e),
     }
@@ -498,7 +500,8 @@ fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
         Ok(None) => return reply(&mut out, &Reply::NotHeld),
         Err(e) => {
             let error = e.for_the_wire();
-            return reply(&mut out, &Reply::Failed { error });
+            let protocol = protocol::PROTOCOL;
+            return reply(&mut out, &Reply::Failed { error, protocol });
         }
     };
     // One request at a time on the host's connection; a client whose deadline passed while
@@ -508,7 +511,10 @@ fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
     if left.is_zero() {
         return Ok(());
     }
-    reply(&mut out, &Reply::Ready)?;
+    let ready = Reply::Ready {
+        protocol: protocol::PROTOCOL,
+    };
+    reply(&mut out, &ready)?;
     reader.get_ref().set_read_timeout(Some(left))?;
     let mut go = String::new();
     if reader.read_line(&mut go)? == 0 || protocol::parse::<Go>(&go).is_err() {
@@ -533,7 +539,8 @@ fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
         }
         Err(e) => {
             let error = e.for_the_wire();
-            out.write_all(&protocol::line(&Reply::Failed { error })?)?;
+            let protocol = protocol::PROTOCOL;
+            out.write_all(&protocol::line(&Reply::Failed { error, protocol })?)?;
         }
     }
     out.flush()

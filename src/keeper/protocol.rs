@@ -4,13 +4,15 @@
 //!
 //! ```text
 //! client: Request::Send(Ask)    + body_len bytes of body
-//! keeper: Reply::Ready                   (the host's connection is free; nothing sent yet)
+//! keeper: Reply::Ready { protocol }     (the host's connection is free; nothing sent yet)
 //! client: Go                             (still waiting, before its deadline)
 //! keeper: Reply::Head {..} + the body until it closes, or Reply::Failed
 //! ```
 //!
 //! The keeper sends nothing to the BMC before the client's `Go`: a client that gave up (its
-//! deadline passed while the keeper was busy) never has its request sent later.
+//! deadline passed while the keeper was busy) never has its request sent later. Nor does a
+//! keeper of another version (still running after an upgrade, its `Ready` not this one's):
+//! it may not honour what this version's `Ask` says, so the client connects itself.
 
 use std::ffi::OsString;
 use std::time::{Duration, Instant};
@@ -20,6 +22,9 @@ use serde::{Deserialize, Serialize};
 use crate::host::Host;
 use crate::tls::{Seen, Trust};
 use crate::transport::TransportError;
+
+/// This version of what follows; changed whenever a message's meaning changes.
+pub const PROTOCOL: u32 = 2;
 
 /// What must be the same before a kept connection carries a request: the host, the trust
 /// the connection was verified with, and the proxy it goes through.
@@ -72,8 +77,9 @@ pub struct Go;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub enum Reply {
-    /// The host's connection is free; the request goes out on the client's `Go`.
-    Ready,
+    /// The host's connection is free; the request goes out on the client's `Go`, given only
+    /// if `protocol` is the client's own `PROTOCOL`.
+    Ready { protocol: u32 },
     /// The BMC's answer head; its body follows until the socket closes.
     Head {
         status: u16,
@@ -81,9 +87,11 @@ pub enum Reply {
         /// What the connection's handshake showed, for a login to pin or remember.
         seen: Seen,
     },
-    /// The transport's error, as a direct call would have given it.
+    /// The transport's error, as a direct call would have given it (taken only from a keeper
+    /// of this `protocol`: another may have connected with other trust).
     Failed {
         error: TransportError,
+        protocol: u32,
     },
     /// Persistence is off for this call and the keeper holds no connection for its key:
     /// the client connects directly.

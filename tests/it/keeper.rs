@@ -846,3 +846,31 @@ fn a_keeper_serves_the_system_store_only_to_callers_trusting_the_same() {
     }
     run("ca.pem", &["logout", &host], &[]).ok();
 }
+
+#[test]
+fn a_keeper_of_another_version_is_never_handed_a_request() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::os::unix::net::UnixListener;
+    let (bmc, env) = logged_in(Profile::Generic);
+    let host = bmc.host();
+    // What the keeper before protocol 2 answered to every request it could serve.
+    let listener = UnixListener::bind(env.cache().join("keeper.sock")).unwrap();
+    let old = std::thread::spawn(move || {
+        let (conn, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(conn.try_clone().unwrap());
+        let mut ask = String::new();
+        reader.read_line(&mut ask).unwrap();
+        (&conn).write_all(b"\"Ready\"\n").unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+        let mut go = String::new();
+        let _ = reader.read_line(&mut go);
+        (ask, go)
+    });
+    let before = bmc.state().connections;
+    let out = env.run(&bmc, &["-v", "get", &host, "Systems/1"]).ok();
+    assert!(!out.stderr.contains("through the keeper"), "{out:?}");
+    assert_eq!(bmc.state().connections, before + 1, "the call's own");
+    let (ask, go) = old.join().unwrap();
+    assert!(ask.contains("\"Send\""), "{ask}");
+    assert_eq!(go, "", "no Go: the old keeper sent nothing");
+}
