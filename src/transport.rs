@@ -24,6 +24,7 @@ use crate::host::{Host, Scheme};
 use crate::keeper;
 use crate::secret::Secret;
 use crate::tls::{self, SeenCert, TlsSetupError, Trust};
+use zeroize::Zeroizing;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -610,11 +611,13 @@ impl Transport {
         req: &Req,
     ) -> Result<Option<Response>, TransportError> {
         let (method, path) = (req.method, req.path);
-        let mut all: Vec<(String, String)> = req
-            .headers
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
+        // The token among them: zeroed however the exchange ends.
+        let mut all: Zeroizing<Vec<(String, String)>> = Zeroizing::new(
+            req.headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        );
         if let Some(t) = req.token {
             all.push(("X-Auth-Token".into(), t.expose().to_owned()));
         }
@@ -667,7 +670,7 @@ impl Transport {
         };
         self.log(format_args!("* through the keeper"));
         let mut map = ureq::http::HeaderMap::new();
-        for (k, v) in &headers {
+        for (k, v) in headers.iter() {
             if let (Ok(k), Ok(v)) = (
                 ureq::http::HeaderName::from_bytes(k.as_bytes()),
                 ureq::http::HeaderValue::from_str(v),

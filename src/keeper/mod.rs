@@ -16,15 +16,15 @@ pub mod protocol;
 
 use std::collections::HashMap;
 use std::ffi::OsString;
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use protocol::{Ask, Go, Key, Reply, Request};
-use zeroize::{Zeroize, Zeroizing};
+use protocol::{Ask, Go, Key, Reply, Request, Wiped};
+use zeroize::Zeroizing;
 
 use crate::host::Host;
 use crate::platform::{self, IpcStream};
@@ -85,10 +85,8 @@ impl Place {
         let mut s = self.connect()?;
         s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
         s.set_write_timeout(Some(Duration::from_secs(2))).ok()?;
-        s.write_all(&protocol::line(req).ok()?).ok()?;
-        let mut line = String::new();
-        BufReader::new(s).read_line(&mut line).ok()?;
-        protocol::parse(&line).ok()
+        s.write_all(&protocol::line(req, &[]).ok()?).ok()?;
+        protocol::parse(&Wiped::new(s).line().ok()?).ok()
     }
 
     /// A connection to the keeper; with `start`, one is started when none listens (once per
@@ -173,9 +171,9 @@ pub enum Exchanged {
     /// The BMC's answer head, the body to follow on the socket.
     Head {
         status: u16,
-        headers: Vec<(String, String)>,
+        headers: Zeroizing<Vec<(String, String)>>,
         seen: Seen,
-        body: BufReader<IpcStream>,
+        body: Wiped<IpcStream>,
     },
     Failed(TransportError),
     /// The keeper ended after the request was handed on: it may have been sent.
@@ -187,7 +185,7 @@ pub fn exchange(
     link: &Link,
     method: &str,
     path: &str,
-    headers: Vec<(String, String)>,
+    headers: Zeroizing<Vec<(String, String)>>,
     body: Option<&[u8]>,
     timeout: Duration,
     deadline: Instant,
@@ -196,7 +194,7 @@ pub fn exchange(
         return Exchanged::Direct;
     };
     let deadline_ms = protocol::deadline_ms(deadline);
-    let mut req = Request::Send(Box::new(Ask {
+    let req = Request::Send(Box::new(Ask {
         key: link.key.clone(),
         hold_ms: link.hold.map(|d| d.as_millis() as u64),
         timeout_ms: timeout.as_millis() as u64,
@@ -207,12 +205,7 @@ pub fn exchange(
         body_len: body.map(<[u8]>::len),
         system_store: crate::tls::system_store_env(),
     }));
-    let sent = send_request(s, &req, body);
-    // The token is among the headers: not left in freed memory.
-    if let Request::Send(ask) = &mut req {
-        ask.headers.zeroize();
-    }
-    let mut reader = match sent {
+    let mut reader = match send_request(s, &req, body) {
         Ok(r) => r,
         Err(_) => return Exchanged::Direct,
     };
@@ -237,7 +230,7 @@ pub fn exchange(
         Err(_) => return Exchanged::Direct,
     }
     // The keeper sends on Go only; a Go that does not arrive sends nothing.
-    let go = protocol::line(&Go).unwrap_or_default();
+    let go = protocol::line(&Go, &[]).unwrap_or_default();
     if reader.get_mut().write_all(&go).is_err() {
         return Exchanged::Direct;
     }
@@ -266,17 +259,15 @@ fn send_request(
     mut s: IpcStream,
     req: &Request,
     body: Option<&[u8]>,
-) -> io::Result<BufReader<IpcStream>> {
+) -> io::Result<Wiped<IpcStream>> {
     s.set_write_timeout(Some(Duration::from_secs(5)))?;
-    let mut msg = Zeroizing::new(protocol::line(req)?);
-    msg.extend_from_slice(body.unwrap_or_default());
-    s.write_all(&msg)?;
-    Ok(BufReader::new(s))
+    s.write_all(&protocol::line(req, body.unwrap_or_default())?)?;
+    Ok(Wiped::new(s))
 }
 
-fn read_reply(r: &mut BufReader<IpcStream>) -> io::Result<Reply> {
-    let mut line = String::new();
-    if r.read_line(&mut line)? == 0 {
+fn read_reply(r: &mut Wiped<IpcStream>) -> io::Result<Reply> {
+    let line = r.line()?;
+    if line.is_empty() {
         return Err(io::Error::new(
             io::ErrorKind::UnexpectedEof,
             "the keeper closed without an answer",
@@ -450,13 +441,11 @@ pub fn serve(cache_dir: &Path, max_hosts: usize) -> io::Result<()> {
 fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
     conn.set_read_timeout(Some(Duration::from_secs(5)))?;
     conn.set_write_timeout(Some(Duration::from_secs(30)))?;
-    let mut reader = BufReader::new(conn.try_clone()?);
+    // The request's line holds the token, and its body may hold a password: both zeroed.
+    let mut reader = Wiped::new(conn.try_clone()?);
     let mut out = conn;
-    // The request's line holds the token: zeroized, as its headers are below.
-    let mut line = Zeroizing::new(String::new());
-    reader.read_line(&mut line)?;
-    let req: Request = protocol::parse(&line)?;
-    let reply = |out: &mut IpcStream, r: &Reply| out.write_all(&protocol::line(r)?);
+    let req: Request = protocol::parse(&reader.line()?)?;
+    let reply = |out: &mut IpcStream, r: &Reply| out.write_all(&protocol::line(r, &[])?);
     let ask = match req {
         Request::Send(ask) => ask,
         Request::Stop { host } => {
@@ -480,10 +469,9 @@ fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
         body_len,
         system_store,
     } = *ask;
-    let headers = Zeroizing::new(headers);
     let body = match body_len {
         Some(n) if n <= MAX_BODY => {
-            let mut b = vec![0u8; n];
+            let mut b = Zeroizing::new(vec![0u8; n]);
             reader.read_exact(&mut b)?;
             Some(b)
         }
@@ -516,8 +504,8 @@ fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
     };
     reply(&mut out, &ready)?;
     reader.get_ref().set_read_timeout(Some(left))?;
-    let mut go = String::new();
-    if reader.read_line(&mut go)? == 0 || protocol::parse::<Go>(&go).is_err() {
+    let go = reader.line()?;
+    if go.is_empty() || protocol::parse::<Go>(&go).is_err() {
         return Ok(()); // The client gave up: nothing is sent.
     }
     let headers: Vec<(&str, &str)> = headers
@@ -525,25 +513,27 @@ fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     transport.limit(timeout, Instant::now() + protocol::left(deadline_ms));
-    let mut out = io::BufWriter::with_capacity(16 * 1024, out);
-    match transport.send_for_keeper(&method, &path, &headers, body.as_deref()) {
+    match transport.send_for_keeper(&method, &path, &headers, body.as_deref().map(|b| &b[..])) {
         Ok(mut resp) => {
+            // The head (a login's holds the new token) from its own zeroed buffer, the body
+            // through a buffer of its own.
             let head = Reply::Head {
                 status: resp.status,
-                headers: resp.header_list(),
+                headers: Zeroizing::new(resp.header_list()),
                 seen: transport.seen(),
             };
-            out.write_all(&protocol::line(&head)?)?;
+            out.write_all(&protocol::line(&head, &[])?)?;
+            let mut out = io::BufWriter::with_capacity(16 * 1024, out);
             // A body cut short shows as such to the client, as a direct read would.
             let _ = resp.copy_to(&mut out);
+            out.flush()
         }
         Err(e) => {
             let error = e.for_the_wire();
             let protocol = protocol::PROTOCOL;
-            out.write_all(&protocol::line(&Reply::Failed { error, protocol })?)?;
+            out.write_all(&protocol::line(&Reply::Failed { error, protocol }, &[])?)
         }
     }
-    out.flush()
 }
 
 /// Removes the socket when the keeper ends (it still holds the lock, so the socket is its).

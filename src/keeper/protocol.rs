@@ -15,9 +15,11 @@
 //! it may not honour what this version's `Ask` says, so the client connects itself.
 
 use std::ffi::OsString;
+use std::io::{self, BufRead, Read, Write};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use crate::host::Host;
 use crate::tls::{Seen, Trust};
@@ -62,7 +64,7 @@ pub struct Ask {
     pub method: String,
     pub path: String,
     /// As sent, the token among them.
-    pub headers: Vec<(String, String)>,
+    pub headers: Zeroizing<Vec<(String, String)>>,
     /// The body's length; None: no body (not even an empty one).
     pub body_len: Option<usize>,
     /// The client's `tls::system_store_env`: a keeper started with other values does not
@@ -79,11 +81,13 @@ pub struct Go;
 pub enum Reply {
     /// The host's connection is free; the request goes out on the client's `Go`, given only
     /// if `protocol` is the client's own `PROTOCOL`.
-    Ready { protocol: u32 },
+    Ready {
+        protocol: u32,
+    },
     /// The BMC's answer head; its body follows until the socket closes.
     Head {
         status: u16,
-        headers: Vec<(String, String)>,
+        headers: Zeroizing<Vec<(String, String)>>,
         /// What the connection's handshake showed, for a login to pin or remember.
         seen: Seen,
     },
@@ -122,14 +126,143 @@ pub fn left(deadline_ms: u64) -> Duration {
     Duration::from_millis(deadline_ms.saturating_sub(now_ms()))
 }
 
-/// One message as its line.
-pub fn line<T: Serialize>(msg: &T) -> std::io::Result<Vec<u8>> {
-    let mut v = serde_json::to_vec(msg).map_err(std::io::Error::other)?;
+/// The longest line either side reads: a request's remembered CA certificates (up to 64 KiB
+/// of PEM) and headers, escaped, fit many times over.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// One message as its line, then `tail` (a request's body), in one buffer of exactly that
+/// size: a request carries the token, and a buffer that grew would leave copies behind.
+pub fn line<T: Serialize>(msg: &T, tail: &[u8]) -> io::Result<Zeroizing<Vec<u8>>> {
+    struct Count(usize);
+    impl Write for Count {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0 += b.len();
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, msg).map_err(io::Error::other)?;
+    let mut v = Zeroizing::new(Vec::with_capacity(count.0 + 1 + tail.len()));
+    serde_json::to_writer(&mut *v, msg).map_err(io::Error::other)?;
     v.push(b'\n');
+    v.extend_from_slice(tail);
     Ok(v)
 }
 
 /// One line as its message.
-pub fn parse<'a, T: Deserialize<'a>>(line: &'a str) -> std::io::Result<T> {
-    serde_json::from_str(line).map_err(std::io::Error::other)
+pub fn parse<'a, T: Deserialize<'a>>(line: &'a [u8]) -> io::Result<T> {
+    serde_json::from_slice(line).map_err(io::Error::other)
+}
+
+/// A buffered reader whose buffer, and each line it hands out, are zeroed when dropped: a
+/// request's line carries the token, and so does the answer to a login.
+pub struct Wiped<R> {
+    inner: R,
+    buf: Zeroizing<Vec<u8>>,
+    pos: usize,
+    filled: usize,
+}
+
+impl<R: Read> Wiped<R> {
+    pub fn new(inner: R) -> Self {
+        Wiped {
+            inner,
+            buf: Zeroizing::new(vec![0; 8 * 1024]),
+            pos: 0,
+            filled: 0,
+        }
+    }
+
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
+    /// The next line, its newline included; empty at the end of the stream. It grows into a
+    /// new buffer, the old one zeroed.
+    pub fn line(&mut self) -> io::Result<Zeroizing<Vec<u8>>> {
+        let mut line = Zeroizing::new(Vec::with_capacity(1024));
+        loop {
+            let avail = self.fill_buf()?;
+            if avail.is_empty() {
+                return Ok(line);
+            }
+            let end = avail.iter().position(|&b| b == b'\n');
+            let take = end.map_or(avail.len(), |i| i + 1);
+            if line.len() + take > MAX_LINE {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "a line over 1 MiB",
+                ));
+            }
+            if line.len() + take > line.capacity() {
+                let mut bigger = Zeroizing::new(Vec::with_capacity((line.len() + take) * 2));
+                bigger.extend_from_slice(&line);
+                line = bigger;
+            }
+            line.extend_from_slice(&avail[..take]);
+            self.consume(take);
+            if end.is_some() {
+                return Ok(line);
+            }
+        }
+    }
+}
+
+impl<R: Read> Read for Wiped<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(out.len());
+        out[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for Wiped<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos >= self.filled {
+            self.filled = self.inner.read(&mut self.buf)?;
+            self.pos = 0;
+        }
+        Ok(&self.buf[self.pos..self.filled])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.filled);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wiped_lines_span_buffers_and_leave_the_rest_to_read() {
+        let long = "x".repeat(20_000);
+        let input = format!("{long}\nshort\nbody");
+        let mut r = Wiped::new(input.as_bytes());
+        assert_eq!(&r.line().unwrap()[..], format!("{long}\n").as_bytes());
+        assert_eq!(&r.line().unwrap()[..], b"short\n");
+        let mut rest = Vec::new();
+        r.read_to_end(&mut rest).unwrap();
+        assert_eq!(rest, b"body");
+        assert!(r.line().unwrap().is_empty());
+        let huge = "y".repeat(MAX_LINE + 1);
+        let err = Wiped::new(huge.as_bytes()).line().unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+    }
+
+    #[test]
+    fn a_line_is_exactly_its_size_with_the_body_after_it() {
+        let v = line(&Go, b"body").unwrap();
+        assert_eq!(&v[..], b"null\nbody");
+        assert_eq!(v.capacity(), v.len());
+    }
 }
