@@ -728,17 +728,22 @@ impl HostSession<'_> {
             return None;
         }
         let place = keeper::Place::new(self.cache().dir());
-        place.usable().then(|| keeper::Link {
+        if !place.usable() {
+            return None;
+        }
+        // The keeper runs elsewhere: `--cacert ca.pem` means this directory's (and where no
+        // directory can say which, the call connects itself).
+        let trust = match trust {
+            Trust::Bundle(p) => Trust::Bundle(std::path::absolute(p).ok()?),
+            t => t.clone(),
+        };
+        Some(keeper::Link {
             place,
             key: keeper::protocol::Key {
                 host: self.host.clone(),
-                // The keeper runs elsewhere: `--cacert ca.pem` means this directory's.
-                trust: match trust {
-                    Trust::Bundle(p) => {
-                        Trust::Bundle(std::path::absolute(p).unwrap_or_else(|_| p.clone()))
-                    }
-                    t => t.clone(),
-                },
+                trust,
+                // Looked at only when a keeper answers (keeper::exchange).
+                store: Vec::new(),
                 proxy: proxy.clone(),
                 hint: hint.to_owned(),
             },

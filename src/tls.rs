@@ -8,7 +8,7 @@
 //! accepted as it is. Every refusal is put in words here, with the one step that changes it.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -129,14 +129,21 @@ pub fn client_config(
         })
     };
     let mode = match trust {
-        // Read and parsed once per process: a keeper serves many hosts.
+        // Read and parsed once per process (a keeper serves many hosts), again when the
+        // store's files change.
         Trust::System => {
-            static SYSTEM: OnceLock<Option<Anchored>> = OnceLock::new();
-            let system = SYSTEM.get_or_init(|| {
-                let certs = system_roots().ok()?;
-                anchors(certs, &Arc::new(self::provider())).ok()
-            });
-            let (webpki, certs) = system.clone().ok_or(TlsSetupError::NoSystemRoots)?;
+            type Loaded = (Vec<StoreFile>, Option<Anchored>);
+            static SYSTEM: Mutex<Option<Loaded>> = Mutex::new(None);
+            let now = store_files(&Trust::System);
+            let mut system = SYSTEM.lock().unwrap_or_else(|e| e.into_inner());
+            if system.as_ref().is_none_or(|(files, _)| *files != now) {
+                let loaded = system_roots()
+                    .ok()
+                    .and_then(|certs| anchors(certs, &Arc::new(self::provider())).ok());
+                *system = Some((now, loaded));
+            }
+            let loaded = system.as_ref().and_then(|(_, a)| a.clone());
+            let (webpki, certs) = loaded.ok_or(TlsSetupError::NoSystemRoots)?;
             Mode::Anchored {
                 webpki,
                 certs,
@@ -237,7 +244,7 @@ fn roots(
 pub const SYSTEM_STORE_VARS: [&str; 2] = ["SSL_CERT_FILE", "SSL_CERT_DIR"];
 
 /// This process's values of `SYSTEM_STORE_VARS`, relative paths made absolute (the keeper
-/// runs from /): two processes whose values differ may trust different CAs.
+/// runs from /), as the keeper is started with them.
 pub fn system_store_env() -> Vec<Option<std::ffi::OsString>> {
     use std::env::{join_paths, split_paths, var_os};
     let absolute = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
@@ -248,6 +255,64 @@ pub fn system_store_env() -> Vec<Option<std::ffi::OsString>> {
         join_paths(all.map(absolute)).unwrap_or(v)
     });
     vec![file, dirs]
+}
+
+/// One file or directory a trust is read from, as it is now: its absolute path, and its
+/// device, inode, size and modification time (ns); None where it cannot be read.
+pub type StoreFile = (PathBuf, Option<(u64, u64, u64, i128)>);
+
+/// The files behind `trust` as they are now (none for trust kept in the entry). A kept
+/// connection verified with them is not used once they change, and a keeper serves the
+/// system's store only to a call that finds the same store.
+pub fn store_files(trust: &Trust) -> Vec<StoreFile> {
+    let paths = match trust {
+        Trust::Bundle(p) => vec![p.clone()],
+        Trust::System => system_store_paths(),
+        _ => return Vec::new(),
+    };
+    paths
+        .into_iter()
+        .map(|p| {
+            let p = std::path::absolute(&p).unwrap_or(p);
+            let id = std::fs::metadata(&p).ok().map(|m| identity(&m));
+            (p, id)
+        })
+        .collect()
+}
+
+/// Where the system's store is read from: what rustls-native-certs reads (`SSL_CERT_*`, or
+/// the files OpenSSL would find).
+fn system_store_paths() -> Vec<PathBuf> {
+    #[cfg(unix)]
+    {
+        let found = openssl_probe::probe();
+        found.cert_file.into_iter().chain(found.cert_dir).collect()
+    }
+    #[cfg(not(unix))]
+    {
+        SYSTEM_STORE_VARS
+            .iter()
+            .filter_map(std::env::var_os)
+            .map(PathBuf::from)
+            .collect()
+    }
+}
+
+#[cfg(unix)]
+fn identity(m: &std::fs::Metadata) -> (u64, u64, u64, i128) {
+    use std::os::unix::fs::MetadataExt;
+    let mtime = i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec());
+    (m.dev(), m.ino(), m.size(), mtime)
+}
+
+#[cfg(not(unix))]
+fn identity(m: &std::fs::Metadata) -> (u64, u64, u64, i128) {
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
+    (0, 0, m.len(), mtime)
 }
 
 fn system_roots() -> Result<Vec<Vec<u8>>, TlsSetupError> {

@@ -15,7 +15,6 @@
 pub mod protocol;
 
 use std::collections::HashMap;
-use std::ffi::OsString;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -194,8 +193,13 @@ pub fn exchange(
         return Exchanged::Direct;
     };
     let deadline_ms = protocol::deadline_ms(deadline);
+    // The files behind the trust, looked at only now that a keeper answers.
+    let key = Key {
+        store: crate::tls::store_files(&link.key.trust),
+        ..link.key.clone()
+    };
     let req = Request::Send(Box::new(Ask {
-        key: link.key.clone(),
+        key,
         hold_ms: link.hold.map(|d| d.as_millis() as u64),
         timeout_ms: timeout.as_millis() as u64,
         deadline_ms,
@@ -203,7 +207,6 @@ pub fn exchange(
         path: path.to_owned(),
         headers,
         body_len: body.map(<[u8]>::len),
-        system_store: crate::tls::system_store_env(),
     }));
     let mut reader = match send_request(s, &req, body) {
         Ok(r) => r,
@@ -290,8 +293,6 @@ struct State {
     /// The last request of any kind.
     last: Mutex<Instant>,
     max_hosts: usize,
-    /// `tls::system_store_env` as this keeper was started: the system store it trusts.
-    system_store: Vec<Option<OsString>>,
 }
 
 impl State {
@@ -397,7 +398,6 @@ pub fn serve(cache_dir: &Path, max_hosts: usize) -> io::Result<()> {
         busy: AtomicUsize::new(0),
         last: Mutex::new(Instant::now()),
         max_hosts,
-        system_store: crate::tls::system_store_env(),
     });
     loop {
         if !platform::readable(&listener, Duration::from_secs(1))? {
@@ -467,7 +467,6 @@ fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
         path,
         headers,
         body_len,
-        system_store,
     } = *ask;
     let body = match body_len {
         Some(n) if n <= MAX_BODY => {
@@ -478,7 +477,7 @@ fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
         Some(_) => return Ok(()),
         None => None,
     };
-    if key.trust == Trust::System && system_store != state.system_store {
+    if key.trust == Trust::System && key.store != crate::tls::store_files(&Trust::System) {
         return reply(&mut out, &Reply::NotHeld);
     }
     let timeout = Duration::from_millis(timeout_ms);

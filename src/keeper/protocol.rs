@@ -14,7 +14,6 @@
 //! keeper of another version (still running after an upgrade, its `Ready` not this one's):
 //! it may not honour what this version's `Ask` says, so the client connects itself.
 
-use std::ffi::OsString;
 use std::io::{self, BufRead, Read, Write};
 use std::time::{Duration, Instant};
 
@@ -22,18 +21,24 @@ use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::host::Host;
-use crate::tls::{Seen, Trust};
+use crate::tls::{Seen, StoreFile, Trust};
 use crate::transport::TransportError;
 
 /// This version of what follows; changed whenever a message's meaning changes.
 pub const PROTOCOL: u32 = 2;
 
 /// What must be the same before a kept connection carries a request: the host, the trust
-/// the connection was verified with, and the proxy it goes through.
+/// the connection was verified with (and the files behind it, as they were), and the proxy it
+/// goes through.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Key {
     pub host: Host,
     pub trust: Trust,
+    /// `tls::store_files` of `trust`, as the client found them: a keeper that finds other
+    /// files behind the system's store (another `SSL_CERT_*`, another mount namespace, a
+    /// changed store) does not serve the call.
+    #[serde(default)]
+    pub store: Vec<StoreFile>,
     /// The proxy URL, credentials included (it travels over the private socket only).
     pub proxy: Option<String>,
     /// What a refused certificate's message says to do (as the client's own would).
@@ -67,10 +72,6 @@ pub struct Ask {
     pub headers: Zeroizing<Vec<(String, String)>>,
     /// The body's length; None: no body (not even an empty one).
     pub body_len: Option<usize>,
-    /// The client's `tls::system_store_env`: a keeper started with other values does not
-    /// serve a host verified with the system's store, whose CAs may not be the client's.
-    #[serde(default)]
-    pub system_store: Vec<Option<OsString>>,
 }
 
 /// The client's word that it still waits: only then is the request sent.

@@ -874,3 +874,52 @@ fn a_keeper_of_another_version_is_never_handed_a_request() {
     assert!(ask.contains("\"Send\""), "{ask}");
     assert_eq!(go, "", "no Go: the old keeper sent nothing");
 }
+
+#[test]
+fn a_changed_ca_file_is_not_trusted_through_a_connection_verified_with_the_old_one() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let host = bmc.host();
+    let stranger = serving(CertKind::OwnCa);
+    let bundle = env.dir.path().join("ca.pem");
+    std::fs::copy(bmc.ca_path(), &bundle).unwrap();
+    let run = |args: &[&str], extra: &[(&str, &str)]| -> Out {
+        let mut c = env.cmd(Some(&bundle), args);
+        c.env("RFSESSION_PASSWORD", PASSWORD)
+            .envs(extra.iter().copied());
+        Out::from(c.output().unwrap())
+    };
+    run(&["login", &host, "-u", USER], &[]).ok();
+    run(&["get", &host, "Systems/1"], &[PERSIST]).ok();
+    assert!(keeper(&env, &bmc).is_some());
+    let out = run(&["-v", "get", &host, "Systems/1"], &[]).ok();
+    assert!(out.stderr.contains("* through the keeper"), "{out:?}");
+    // The same path, another CA: refused, as a direct call refuses it, persisted or not.
+    std::fs::write(&bundle, stranger.certificate_pem()).unwrap();
+    for extra in [&[][..], &[PERSIST][..]] {
+        let out = run(&["get", &host, "Systems/1"], extra);
+        assert_eq!(out.code, 5, "{out:?}");
+        assert!(out.stderr.contains("not signed by a trusted CA"), "{out:?}");
+    }
+    std::fs::copy(bmc.ca_path(), &bundle).unwrap();
+    run(&["logout", &host], &[]).ok();
+    // And an entry verified with the system's store: a file changed under SSL_CERT_FILE.
+    let env = Env::new();
+    let system = env.dir.path().join("system.pem");
+    std::fs::copy(bmc.ca_path(), &system).unwrap();
+    let sys = |args: &[&str], extra: &[(&str, &str)]| -> Out {
+        let mut c = env.cmd(None, args);
+        c.env("SSL_CERT_FILE", &system)
+            .env("RFSESSION_PASSWORD", PASSWORD)
+            .envs(extra.iter().copied());
+        Out::from(c.output().unwrap())
+    };
+    sys(&["login", &host, "-u", USER], &[]).ok();
+    let out = sys(&["-v", "get", &host, "Systems/1"], &[PERSIST]).ok();
+    assert!(out.stderr.contains("* through the keeper"), "{out:?}");
+    std::fs::write(&system, stranger.certificate_pem()).unwrap();
+    let out = sys(&["get", &host, "Systems/1"], &[PERSIST]);
+    assert_eq!(out.code, 5, "{out:?}");
+    std::fs::copy(bmc.ca_path(), &system).unwrap();
+    sys(&["logout", &host], &[]).ok();
+}
