@@ -454,7 +454,8 @@ seen for path completion (removed with the entry), <...>.trust (0600), the host'
 kept once its entry went (logout), until a new entry carries it or logout --forget removes \
 it, and <...>.lock, locked by whichever \
 process is logging in or out of that host (never removed: another process may be waiting \
-on it). With --persist, the keeper's socket keeper.sock (0600) and its lock keeper.lock.";
+on it). With --persist, the keeper's socket keeper-2.sock (0600) and its lock keeper-2.lock (2: the \
+version of what the keeper and its callers say to each other).";
 
 fn examples(sub: Option<&str>) -> &'static str {
     match sub {

@@ -19,6 +19,7 @@ use rustls::{
     PeerIncompatible, PeerMisbehaved, RootCertStore, SignatureScheme,
 };
 
+use crate::platform;
 use crate::x509;
 
 /// The most PEM an entry remembers: a few CA certificates, not a whole system bundle.
@@ -258,12 +259,12 @@ pub fn system_store_env() -> Vec<Option<std::ffi::OsString>> {
 }
 
 /// One file or directory a trust is read from, as it is now: its absolute path, and its
-/// device, inode, size and modification time (ns); None where it cannot be read.
-pub type StoreFile = (PathBuf, Option<(u64, u64, u64, i128)>);
+/// `platform::file_identity`; None where it cannot be read.
+pub type StoreFile = (PathBuf, Option<(u64, u64, u64, i128, i128)>);
 
 /// The files behind `trust` as they are now (none for trust kept in the entry). A kept
-/// connection verified with them is not used once they change, and a keeper serves the
-/// system's store only to a call that finds the same store.
+/// connection verified with them is not used once they change, and a keeper serves a call
+/// only when it finds the same files.
 pub fn store_files(trust: &Trust) -> Vec<StoreFile> {
     let paths = match trust {
         Trust::Bundle(p) => vec![p.clone()],
@@ -274,45 +275,27 @@ pub fn store_files(trust: &Trust) -> Vec<StoreFile> {
         .into_iter()
         .map(|p| {
             let p = std::path::absolute(&p).unwrap_or(p);
-            let id = std::fs::metadata(&p).ok().map(|m| identity(&m));
+            let id = std::fs::metadata(&p)
+                .ok()
+                .map(|m| platform::file_identity(&m));
             (p, id)
         })
         .collect()
 }
 
-/// Where the system's store is read from: what rustls-native-certs reads (`SSL_CERT_*`, or
-/// the files OpenSSL would find).
+/// Where the system's store is read from, as rustls-native-certs reads it: with either
+/// `SSL_CERT_*` set, those alone (missing ones too: they decide as much), else the files
+/// OpenSSL would find.
 fn system_store_paths() -> Vec<PathBuf> {
-    #[cfg(unix)]
-    {
-        let found = openssl_probe::probe();
-        found.cert_file.into_iter().chain(found.cert_dir).collect()
+    let env = system_store_env();
+    if env.iter().all(Option::is_none) {
+        return platform::probed_ca_store();
     }
-    #[cfg(not(unix))]
-    {
-        SYSTEM_STORE_VARS
-            .iter()
-            .filter_map(std::env::var_os)
-            .map(PathBuf::from)
-            .collect()
+    let mut paths: Vec<PathBuf> = env[0].iter().map(PathBuf::from).collect();
+    if let Some(dirs) = &env[1] {
+        paths.extend(std::env::split_paths(dirs).filter(|p| !p.as_os_str().is_empty()));
     }
-}
-
-#[cfg(unix)]
-fn identity(m: &std::fs::Metadata) -> (u64, u64, u64, i128) {
-    use std::os::unix::fs::MetadataExt;
-    let mtime = i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec());
-    (m.dev(), m.ino(), m.size(), mtime)
-}
-
-#[cfg(not(unix))]
-fn identity(m: &std::fs::Metadata) -> (u64, u64, u64, i128) {
-    let mtime = m
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i128);
-    (0, 0, m.len(), mtime)
+    paths
 }
 
 fn system_roots() -> Result<Vec<Vec<u8>>, TlsSetupError> {

@@ -27,7 +27,7 @@ use zeroize::Zeroizing;
 
 use crate::host::Host;
 use crate::platform::{self, IpcStream};
-use crate::tls::{Seen, Trust};
+use crate::tls::Seen;
 use crate::transport::{Options, Transport, TransportError};
 
 /// A keeper holding nothing lingers this long for the first request after it started.
@@ -50,11 +50,11 @@ impl Place {
     }
 
     pub fn socket(&self) -> PathBuf {
-        self.dir.join("keeper.sock")
+        self.dir.join(format!("keeper-{}.sock", protocol::PROTOCOL))
     }
 
     fn lock_path(&self) -> PathBuf {
-        self.dir.join("keeper.lock")
+        self.dir.join(format!("keeper-{}.lock", protocol::PROTOCOL))
     }
 
     /// Unix socket paths are short (108 bytes); a longer cache path goes without a keeper,
@@ -340,6 +340,13 @@ impl State {
             basic: None,
         };
         let transport = Arc::new(Mutex::new(Transport::new(&key.host, options)?));
+        // A connection verified with CA files since changed is of no more use.
+        slots.retain(|k, _| {
+            !(k.host == key.host
+                && k.trust == key.trust
+                && k.proxy == key.proxy
+                && k.hint == key.hint)
+        });
         slots.insert(
             key.clone(),
             Slot {
@@ -477,7 +484,9 @@ fn handle(state: &State, conn: IpcStream) -> io::Result<()> {
         Some(_) => return Ok(()),
         None => None,
     };
-    if key.trust == Trust::System && key.store != crate::tls::store_files(&Trust::System) {
+    // The CA files behind the call's trust must be those the keeper finds: a --cacert path
+    // or SSL_CERT_* may name other files here (another mount namespace, /dev/fd/N).
+    if key.store != crate::tls::store_files(&key.trust) {
         return reply(&mut out, &Reply::NotHeld);
     }
     let timeout = Duration::from_millis(timeout_ms);

@@ -10,9 +10,7 @@
 //! ```
 //!
 //! The keeper sends nothing to the BMC before the client's `Go`: a client that gave up (its
-//! deadline passed while the keeper was busy) never has its request sent later. Nor does a
-//! keeper of another version (still running after an upgrade, its `Ready` not this one's):
-//! it may not honour what this version's `Ask` says, so the client connects itself.
+//! deadline passed while the keeper was busy) never has its request sent later.
 
 use std::io::{self, BufRead, Read, Write};
 use std::time::{Duration, Instant};
@@ -24,7 +22,9 @@ use crate::host::Host;
 use crate::tls::{Seen, StoreFile, Trust};
 use crate::transport::TransportError;
 
-/// This version of what follows; changed whenever a message's meaning changes.
+/// This version of what follows; changed whenever a message's meaning changes. It names the
+/// socket and the lock too (`keeper-2.sock`), so a keeper of another version, still running
+/// after an upgrade, is never handed a request and a keeper of this one starts beside it.
 pub const PROTOCOL: u32 = 2;
 
 /// What must be the same before a kept connection carries a request: the host, the trust
@@ -228,9 +228,15 @@ impl<R: Read> Read for Wiped<R> {
 
 impl<R: Read> BufRead for Wiped<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        if self.pos >= self.filled {
-            self.filled = self.inner.read(&mut self.buf)?;
-            self.pos = 0;
+        while self.pos >= self.filled {
+            match self.inner.read(&mut self.buf) {
+                Ok(n) => {
+                    (self.filled, self.pos) = (n, 0);
+                    break;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(&self.buf[self.pos..self.filled])
     }

@@ -14,9 +14,9 @@ use std::path::PathBuf;
 
 pub use os::{
     IpcStream, KEEPER, bind_private, check_ancestry, check_private, check_trusted,
-    create_private_dir, detach, exec, exit_like, few_malloc_arenas, interface_index, make_private,
-    monotonic_ms, no_follow, peer_is_me, private_file, process_alive, process_name,
-    raise_open_files, readable, signals, sync_dir,
+    create_private_dir, detach, exec, exit_like, few_malloc_arenas, file_identity, interface_index,
+    make_private, monotonic_ms, no_follow, peer_is_me, private_file, probed_ca_store,
+    process_alive, process_name, raise_open_files, readable, signals, sync_dir,
 };
 
 pub use os::{boot_id, parent_pid, process_start};

@@ -344,7 +344,7 @@ fn another_user_is_refused_at_the_socket() {
         return;
     }
     let (_bmc, env, _) = logged_in_and_kept();
-    let socket = env.cache().join("keeper.sock");
+    let socket = socket(&env);
     let mode =
         std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&socket).unwrap().permissions());
     assert_eq!(mode & 0o777, 0o600);
@@ -837,6 +837,10 @@ fn a_keeper_serves_the_system_store_only_to_callers_trusting_the_same() {
     assert!(keeper(&env, &bmc).is_some());
     let out = run("ca.pem", &["-v", "get", &host, "Systems/1"], &[]).ok();
     assert!(out.stderr.contains("* through the keeper"), "{out:?}");
+    // SSL_CERT_DIR set too, even to directories that do not exist: another store.
+    let dirs = [("SSL_CERT_DIR", "/nonexistent-a:/nonexistent-b")];
+    let out = run("ca.pem", &["-v", "get", &host, "Systems/1"], &dirs).ok();
+    assert!(!out.stderr.contains("keeper"), "{out:?}");
     // A store without the BMC's CA refuses it, as a direct call does, persisted or not.
     for extra in [&[][..], &[PERSIST][..]] {
         let out = run("other.pem", &["-v", "get", &host, "Systems/1"], extra);
@@ -847,32 +851,46 @@ fn a_keeper_serves_the_system_store_only_to_callers_trusting_the_same() {
     run("ca.pem", &["logout", &host], &[]).ok();
 }
 
+/// The keeper's socket in this cache directory (named with the protocol's version).
+fn socket(env: &Env) -> std::path::PathBuf {
+    env.cache().join("keeper-2.sock")
+}
+
 #[test]
 fn a_keeper_of_another_version_is_never_handed_a_request() {
     use std::io::{BufRead, BufReader, Write};
     use std::os::unix::net::UnixListener;
     let (bmc, env) = logged_in(Profile::Generic);
     let host = bmc.host();
-    // What the keeper before protocol 2 answered to every request it could serve.
-    let listener = UnixListener::bind(env.cache().join("keeper.sock")).unwrap();
-    let old = std::thread::spawn(move || {
+    // The keeper before protocol 2 listened on keeper.sock: nothing connects to it now.
+    let old = UnixListener::bind(env.cache().join("keeper.sock")).unwrap();
+    old.set_nonblocking(true).unwrap();
+    // One of a version to come, on this version's socket: its Ready is not this one's.
+    let listener = UnixListener::bind(socket(&env)).unwrap();
+    let other = std::thread::spawn(move || {
         let (conn, _) = listener.accept().unwrap();
         let mut reader = BufReader::new(conn.try_clone().unwrap());
         let mut ask = String::new();
         reader.read_line(&mut ask).unwrap();
-        (&conn).write_all(b"\"Ready\"\n").unwrap();
+        (&conn)
+            .write_all(b"{\"Ready\":{\"protocol\":99}}\n")
+            .unwrap();
         conn.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
         let mut go = String::new();
         let _ = reader.read_line(&mut go);
-        (ask, go)
+        go
     });
     let before = bmc.state().connections;
     let out = env.run(&bmc, &["-v", "get", &host, "Systems/1"]).ok();
     assert!(!out.stderr.contains("through the keeper"), "{out:?}");
     assert_eq!(bmc.state().connections, before + 1, "the call's own");
-    let (ask, go) = old.join().unwrap();
-    assert!(ask.contains("\"Send\""), "{ask}");
-    assert_eq!(go, "", "no Go: the old keeper sent nothing");
+    assert_eq!(other.join().unwrap(), "", "no Go: nothing was sent");
+    let err = old.accept().unwrap_err();
+    assert_eq!(
+        err.kind(),
+        std::io::ErrorKind::WouldBlock,
+        "keeper.sock was not used"
+    );
 }
 
 #[test]

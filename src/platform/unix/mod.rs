@@ -471,3 +471,22 @@ pub fn interface_index(name: &str) -> Option<u32> {
         n => Some(n),
     }
 }
+
+/// Where OpenSSL would find the system's CA store (rustls-native-certs reads the same).
+pub fn probed_ca_store() -> Vec<std::path::PathBuf> {
+    let found = openssl_probe::probe();
+    found.cert_file.into_iter().chain(found.cert_dir).collect()
+}
+
+/// What tells a file's versions apart: device, inode, size, modification and change times.
+pub fn file_identity(m: &std::fs::Metadata) -> (u64, u64, u64, i128, i128) {
+    use std::os::unix::fs::MetadataExt;
+    let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+    (
+        m.dev(),
+        m.ino(),
+        m.size(),
+        ns(m.mtime(), m.mtime_nsec()),
+        ns(m.ctime(), m.ctime_nsec()),
+    )
+}

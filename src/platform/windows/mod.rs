@@ -584,3 +584,18 @@ pub fn interface_index(name: &str) -> Option<u32> {
         n => Some(n),
     }
 }
+
+/// The system's CA store is the certificate store, not files (and there is no keeper).
+pub fn probed_ca_store() -> Vec<std::path::PathBuf> {
+    Vec::new()
+}
+
+/// What tells a file's versions apart: its size and modification time.
+pub fn file_identity(m: &std::fs::Metadata) -> (u64, u64, u64, i128, i128) {
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128);
+    (0, 0, m.len(), mtime, 0)
+}
