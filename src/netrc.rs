@@ -27,12 +27,17 @@ fn entry(host: &str) -> Option<(Option<String>, Secret)> {
     parse_netrc(text.expose(), host)
 }
 
+/// The file: $NETRC, else ~/.netrc.
+pub fn path() -> Option<PathBuf> {
+    match environment::get(environment::NETRC) {
+        Some(p) => Some(PathBuf::from(p)),
+        None => Some(directories::BaseDirs::new()?.home_dir().join(".netrc")),
+    }
+}
+
 /// The file's text; a file open to others (or not ours) is ignored with a warning.
 fn read() -> Option<Secret> {
-    let path = match environment::get(environment::NETRC) {
-        Some(p) => PathBuf::from(p),
-        None => directories::BaseDirs::new()?.home_dir().join(".netrc"),
-    };
+    let path = path()?;
     let meta = std::fs::metadata(&path).ok()?;
     if let Err(Exposed::Owner { fix, .. } | Exposed::Open { fix, .. }) =
         platform::check_private(&path, &meta)

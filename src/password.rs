@@ -116,6 +116,30 @@ impl Passwords {
         }
     }
 
+    /// Where the first source that needs no asking would take the password from, in words,
+    /// without reading it: (what, whence), as `config` shows each setting.
+    pub fn shown(&self) -> Option<(String, String)> {
+        self.sources.iter().find_map(|s| match s {
+            Source::Stdin => Some(("standard input".into(), "flag --password-stdin".into())),
+            Source::File(f) => Some((
+                format!("file {}", f.display()),
+                "flag --password-file".into(),
+            )),
+            Source::Given(_) => Some(("given".into(), "flag -p".into())),
+            Source::Command(c) => Some((format!("command {c}"), "flag --password-command".into())),
+            Source::Environment(_) => Some((
+                "set".into(),
+                format!("environment {}", environment::PASSWORD),
+            )),
+            Source::Settings(_) => None,
+            Source::Netrc(host) => netrc::password(host).map(|_| {
+                let file = netrc::path().map(|p| p.display().to_string());
+                (format!("machine {host}"), file.unwrap_or_default())
+            }),
+            Source::Prompt => None,
+        })
+    }
+
     /// Does `--password-stdin` come first (standard input is then the password's)?
     pub fn reads_stdin(&self) -> bool {
         matches!(self.sources.first(), Some(Source::Stdin))

@@ -7,6 +7,7 @@ use super::host;
 use crate::cli::ConfigArgs;
 use crate::error::Result;
 use crate::output::Output;
+use crate::password::Passwords;
 use crate::session::{Sessions, kept_trust_shown, trust_shown};
 use crate::settings::{PasswordFrom, Setting};
 use crate::transport::redact_proxy;
@@ -28,6 +29,8 @@ pub fn run(sessions: &Sessions, out: Output, args: ConfigArgs) -> Result<()> {
             )
         }),
     };
+    // Past the environment and the settings (shown below), ~/.netrc's entry for the host.
+    let netrc = on.passwords(&Passwords::default()).shown();
     let hs = on.hs;
     let show = |s: Option<(String, String)>| match s {
         Some((value, from)) => json!({"value": value, "from": from}),
@@ -36,10 +39,23 @@ pub fn run(sessions: &Sessions, out: Output, args: ConfigArgs) -> Result<()> {
     fn with<T>(s: &Option<Setting<T>>, f: impl Fn(&T) -> String) -> Option<(String, String)> {
         s.as_ref().map(|s| (f(&s.value), s.from.to_string()))
     }
-    let password = with(&hs.password, |p| match p {
-        PasswordFrom::File(f) => format!("file {}", f.display()),
-        PasswordFrom::Command(c) => format!("command {c}"),
-    });
+    // The first source a login would read, in the order it tries them: the environment, the
+    // settings, ~/.netrc; with none, a prompt on a terminal.
+    let password = Passwords::default()
+        .shown()
+        .or_else(|| {
+            with(&hs.password, |p| match p {
+                PasswordFrom::File(f) => format!("file {}", f.display()),
+                PasswordFrom::Command(c) => format!("command {c}"),
+            })
+        })
+        .or(netrc)
+        .or_else(|| {
+            Some((
+                "asked at login".into(),
+                "no other source; only on a terminal".into(),
+            ))
+        });
     let rows = [
         (
             "host",

@@ -197,6 +197,18 @@ fn config_names_where_persist_and_user_came_from() {
         .ok();
     assert_eq!(row(&out, "user")["value"], "carol", "{out:?}");
     assert_eq!(row(&out, "user")["from"], "flag -u");
+    // The password: where a login would take it, never the password itself.
+    assert_eq!(row(&out, "password")["value"], "asked at login", "{out:?}");
+    let out = env
+        .run_env(
+            &bmc,
+            &["--json", "config", &host],
+            &[("RFSESSION_PASSWORD", "hunter2")],
+        )
+        .ok();
+    assert_eq!(row(&out, "password")["value"], "set", "{out:?}");
+    assert_eq!(row(&out, "password")["from"], "environment RFSESSION_PASSWORD");
+    assert!(!out.stdout.contains("hunter2"));
     // The cache directory: the tests name it in RFSESSION_CACHE_DIR.
     assert_eq!(
         row(&out, "cache_entry")["from"],
