@@ -39,8 +39,9 @@ pub enum RedfishError {
         message: String,
         advice: Box<TableFullAdvice>,
     },
-    #[error("{method} {path} answered HTTP {status}{}", detail(.message))]
+    #[error("{method} {path} answered HTTP {status}{}{}", detail(.message), next_step(*.status, path, host))]
     Status {
+        host: String,
         method: &'static str,
         path: String,
         status: u16,
@@ -141,6 +142,20 @@ impl TableFullAdvice {
             ),
         }
     }
+}
+
+/// What to do after an answer no other variant names: for a path the BMC does not have, how
+/// to see what it has there instead.
+fn next_step(status: u16, path: &str, host: &str) -> String {
+    if status != 404 || host.is_empty() {
+        return String::new();
+    }
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let parent = match path.trim_end_matches('/').rsplit_once('/') {
+        Some((p, _)) if p.len() > "/redfish/v1".len() => p,
+        _ => "/redfish/v1",
+    };
+    format!("; see what the BMC has one level up: rfsession get {host} {parent}")
 }
 
 fn detail(message: &str) -> String {
@@ -303,6 +318,8 @@ impl Bmc {
                 }
                 400 | 401 | 403 => RedfishError::Rejected { status, message },
                 _ => RedfishError::Status {
+                    // No next step to suggest: reading the BMC needs the session that failed.
+                    host: String::new(),
                     method: "POST",
                     path: sessions.to_owned(),
                     status,
@@ -360,6 +377,7 @@ impl Bmc {
             // The session resource is gone although the token passed: ask the service itself.
             404 if probe.is_some() => self.accepts(token, None),
             status => Err(RedfishError::Status {
+                host: self.host.key(),
                 method: "GET",
                 path: path.to_owned(),
                 status,
@@ -393,6 +411,7 @@ impl Bmc {
                 message: error_text(&mut resp),
             }),
             status => Err(RedfishError::Status {
+                host: self.host.key(),
                 method: "DELETE",
                 path: uri.to_owned(),
                 status,

@@ -110,6 +110,7 @@ impl Bmc {
                 message: error_text(resp),
             }),
             status => Err(RedfishError::Status {
+                host: self.host.key(),
                 method,
                 path: resp.path.clone(),
                 status,

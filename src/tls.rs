@@ -76,7 +76,7 @@ impl Anchors {
 
 #[derive(Debug, thiserror::Error)]
 pub enum TlsSetupError {
-    #[error("cannot read CA bundle {}: {source}", path.display())]
+    #[error("cannot read CA bundle {}: {source}; check the path given with --cacert or the settings' cacert", path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,

@@ -207,7 +207,10 @@ fn config_names_where_persist_and_user_came_from() {
         )
         .ok();
     assert_eq!(row(&out, "password")["value"], "set", "{out:?}");
-    assert_eq!(row(&out, "password")["from"], "environment RFSESSION_PASSWORD");
+    assert_eq!(
+        row(&out, "password")["from"],
+        "environment RFSESSION_PASSWORD"
+    );
     assert!(!out.stdout.contains("hunter2"));
     // The cache directory: the tests name it in RFSESSION_CACHE_DIR.
     assert_eq!(

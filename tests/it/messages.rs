@@ -1225,7 +1225,7 @@ fn unreadable_cacert() {
         shown(&out, &bmc, &env),
         str![[r#"
 exit 2
-rfsession: https://[HOST]: cannot read CA bundle [TMP]/missing.pem: No such file or directory (os error 2)
+rfsession: https://[HOST]: cannot read CA bundle [TMP]/missing.pem: No such file or directory (os error 2); check the path given with --cacert or the settings' cacert
 
 "#]]
     );
@@ -1474,7 +1474,7 @@ fn one_of_several_paths_fails() {
         shown(&out, &bmc, &env),
         str![[r#"
 exit 6
-rfsession: https://[HOST]: GET /redfish/v1/Nothing/Here answered HTTP 404: The resource at the URI was not found. (Base.1.8.ResourceMissingAtURI)
+rfsession: https://[HOST]: GET /redfish/v1/Nothing/Here answered HTTP 404: The resource at the URI was not found. (Base.1.8.ResourceMissingAtURI); see what the BMC has one level up: rfsession get https://[HOST] /redfish/v1/Nothing
 rfsession: 1 of 2 paths failed (listed above)
 
 "#]]
