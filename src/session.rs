@@ -1001,6 +1001,10 @@ impl HostSession<'_> {
             // --cacert, a changed pin) first, not after it was typed.
             let trust = self.trust(self.entry()?.as_ref(), self.repin(force));
             self.bmc(trust)?.sessions_path()?;
+        } else if !self.passwords(password).available() {
+            // No password to be had: an unreadable --cacert, which needs mending too, is
+            // named first all the same (read here, without a request).
+            self.bmc(self.trust(self.entry()?.as_ref(), self.repin(force)))?;
         }
         let password = self.passwords(password).read(user, &self.host.key())?;
         let lock = self.lock()?;

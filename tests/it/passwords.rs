@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use bmc_emulator::{Bmc, PASSWORD, Profile, USER};
 
-use crate::common::{Env, write_private};
+use crate::common::{Env, Out, write_private};
 
 #[test]
 fn password_sources_in_order() {
@@ -151,4 +151,19 @@ fn a_password_command_is_bounded_in_size() {
     );
     assert!(start.elapsed() < Duration::from_secs(8));
     assert_eq!(bmc.created(), 0);
+}
+
+#[test]
+fn with_no_password_to_be_had_an_unreadable_cacert_is_named_first() {
+    let bmc = Bmc::start(Profile::Generic);
+    let env = Env::new();
+    let missing = env.dir.path().join("missing.pem");
+    let out = Out::from(
+        env.cmd(Some(&missing), &["login", &bmc.host(), "-u", "admin"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("cannot read CA bundle"), "{out:?}");
+    assert!(bmc.state().sessions.is_empty());
 }
