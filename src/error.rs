@@ -29,8 +29,13 @@ pub enum Error {
     SessionsKept { failed: usize, total: usize },
     #[error("cannot write output: {0}")]
     Output(#[from] io::Error),
-    #[error("{path} has no value at JSON pointer {pointer}")]
-    NoValue { path: String, pointer: String },
+    #[error("{path} has no value at JSON pointer {pointer}; {nearest}")]
+    NoValue {
+        path: String,
+        pointer: String,
+        /// What the document has at the deepest part of the pointer it does have.
+        nearest: String,
+    },
     #[error("{failed} of {total} paths failed (listed above)")]
     PathsFailed {
         failed: usize,

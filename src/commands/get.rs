@@ -178,9 +178,51 @@ fn fetch_one(
         value = value.pointer(ptr).cloned().ok_or_else(|| Error::NoValue {
             path: path.to_owned(),
             pointer: ptr.clone(),
+            nearest: nearest(&value, ptr),
         })?;
     }
     Ok(value)
+}
+
+/// What `doc` has at the deepest part of `ptr` it does have, in words: the names to go on
+/// with, as a pointer that went wrong needs.
+fn nearest(doc: &Value, ptr: &str) -> String {
+    let mut at = String::new();
+    let mut here = doc;
+    for token in ptr.split('/').skip(1) {
+        let next = format!("{at}/{token}");
+        match doc.pointer(&next) {
+            Some(v) => (at, here) = (next, v),
+            None => break,
+        }
+    }
+    let at = if at.is_empty() { "/" } else { at.as_str() };
+    const SHOWN: usize = 12;
+    match here {
+        Value::Object(m) if m.is_empty() => format!("{at} is an empty object"),
+        Value::Object(m) => {
+            let keys: Vec<&str> = m.keys().take(SHOWN).map(String::as_str).collect();
+            let more = match m.len().saturating_sub(SHOWN) {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            format!("{at} has {}{more}", keys.join(", "))
+        }
+        Value::Array(a) if a.is_empty() => format!("{at} is an empty array"),
+        Value::Array(a) => format!("{at} is an array of {} (0 to {})", a.len(), a.len() - 1),
+        _ => format!("{at} is a {} value", kind(here)),
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
 }
 
 fn print_bodies(out: Output, args: &GetArgs, bodies: Vec<Value>) -> Result<()> {

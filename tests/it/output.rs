@@ -166,7 +166,26 @@ fn pointer_prints_strings_raw_and_other_values_as_json() {
     assert_eq!(pointer("/Status").ok().json()["Health"], "OK");
     let out = pointer("/Nope").code(1);
     assert!(
-        out.stderr.contains("no value at JSON pointer /Nope"),
+        out.stderr
+            .contains("no value at JSON pointer /Nope; / has @odata.id, "),
+        "{out:?}"
+    );
+    // The next step named: what the document has where the pointer went wrong.
+    let out = pointer("/Status/Nope").code(1);
+    assert!(
+        out.stderr
+            .ends_with("/Status/Nope; /Status has State, Health\n"),
+        "{out:?}"
+    );
+    let out = pointer("/Boot/BootSourceOverrideTarget@Redfish.AllowableValues/9").code(1);
+    assert!(
+        out.stderr
+            .contains("AllowableValues is an array of 6 (0 to 5)"),
+        "{out:?}"
+    );
+    let out = pointer("/PowerState/x").code(1);
+    assert!(
+        out.stderr.ends_with("/PowerState is a string value\n"),
         "{out:?}"
     );
 }
