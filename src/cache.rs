@@ -26,6 +26,31 @@ const MAX_ENTRY_BYTES: u64 = 1 << 20;
 const PARTIAL_PREFIX: &str = ".tmp-";
 /// A lock wait longer than this is announced once on stderr.
 const LOCK_NOTICE_AFTER: Duration = Duration::from_secs(1);
+/// The system's CA certificates, decoded, kept between calls by `tls` (no entry: no `.json`).
+pub const SYSTEM_ROOTS: &str = "system-roots";
+
+/// Write `path` in `dir` through a private temp file of this process (named by pid, so the
+/// next writer can tell a dead one's) and a rename; with `durable`, fsync the file first.
+/// The error names the file it is about.
+pub fn replace_in(
+    dir: &Path,
+    path: &Path,
+    bytes: &[u8],
+    durable: bool,
+) -> std::result::Result<(), (PathBuf, io::Error)> {
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!("{PARTIAL_PREFIX}{}-", std::process::id()))
+        .suffix(".partial")
+        .tempfile_in(dir)
+        .map_err(|e| (dir.to_owned(), e))?;
+    platform::make_private(tmp.path()).map_err(|e| (tmp.path().to_owned(), e))?;
+    let file = tmp.as_file_mut();
+    file.write_all(bytes)
+        .and_then(|()| if durable { file.sync_all() } else { Ok(()) })
+        .map_err(|e| (tmp.path().to_owned(), e))?;
+    tmp.persist(path).map_err(|e| (path.to_owned(), e.error))?;
+    Ok(())
+}
 
 /// One cached session.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -424,18 +449,7 @@ impl Cache {
     /// pid, so the next writer can tell a dead one's) and a rename; with `durable`, fsync the
     /// file and the directory too.
     fn replace(&self, path: &Path, bytes: &[u8], durable: bool) -> Result<()> {
-        let mut tmp = tempfile::Builder::new()
-            .prefix(&format!("{PARTIAL_PREFIX}{}-", std::process::id()))
-            .suffix(".partial")
-            .tempfile_in(&self.dir)
-            .map_err(|e| CacheError::io(&self.dir, e))?;
-        platform::make_private(tmp.path()).map_err(|e| CacheError::io(tmp.path(), e))?;
-        let file = tmp.as_file_mut();
-        file.write_all(bytes)
-            .and_then(|()| if durable { file.sync_all() } else { Ok(()) })
-            .map_err(|e| CacheError::io(tmp.path(), e))?;
-        tmp.persist(path)
-            .map_err(|e| CacheError::io(path, e.error))?;
+        replace_in(&self.dir, path, bytes, durable).map_err(|(p, e)| CacheError::io(&p, e))?;
         if durable { self.sync_dir() } else { Ok(()) }
     }
 

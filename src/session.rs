@@ -648,6 +648,7 @@ impl HostSession<'_> {
             proxy,
             keeper,
             basic,
+            roots_cache: Some(self.cache().dir().join(crate::cache::SYSTEM_ROOTS)),
         };
         Ok(Bmc::new(&self.host, Transport::new(&self.host, options)?))
     }

@@ -114,10 +114,12 @@ pub type SeenCert = Arc<Mutex<Seen>>;
 pub struct Refusal(pub String);
 
 /// `hint` follows every refusal of a certificate: how this connection's trust is changed.
+/// `roots_cache`: where the system's CA certificates are kept decoded between calls.
 pub fn client_config(
     trust: &Trust,
     hint: &str,
     seen: SeenCert,
+    roots_cache: Option<&Path>,
 ) -> Result<Arc<ClientConfig>, TlsSetupError> {
     let provider = Arc::new(provider());
     let remember = matches!(trust, Trust::Bundle(_));
@@ -138,7 +140,7 @@ pub fn client_config(
             let now = store_files(&Trust::System);
             let mut system = SYSTEM.lock().unwrap_or_else(|e| e.into_inner());
             if system.as_ref().is_none_or(|(files, _)| *files != now) {
-                let loaded = system_roots()
+                let loaded = system_roots(roots_cache)
                     .ok()
                     .and_then(|certs| anchors(certs, &Arc::new(self::provider())).ok());
                 *system = Some((now, loaded));
@@ -298,16 +300,112 @@ fn system_store_paths() -> Vec<PathBuf> {
     paths
 }
 
-fn system_roots() -> Result<Vec<Vec<u8>>, TlsSetupError> {
+/// The system's CA certificates, DER, each once. Read from `cache` when it was written from
+/// the store's files as they are now: reading and decoding the store (on Debian a bundle and
+/// a directory of ~150 PEM files) costs a call 2 to 3 ms. Else read from the store, and the
+/// cache written again.
+fn system_roots(cache: Option<&Path>) -> Result<Vec<Vec<u8>>, TlsSetupError> {
+    let listing = system_store_listing();
+    if let Some(certs) = cache.and_then(|c| roots_cache::read(c, &listing)) {
+        return Ok(certs);
+    }
+    let mut seen = std::collections::HashSet::new();
     let certs: Vec<Vec<u8>> = rustls_native_certs::load_native_certs()
         .certs
         .into_iter()
         .map(|c| c.to_vec())
+        .filter(|c| seen.insert(c.clone()))
         .collect();
     if certs.is_empty() {
         return Err(TlsSetupError::NoSystemRoots);
     }
+    if let Some(c) = cache {
+        roots_cache::write(c, &listing, &certs);
+    }
     Ok(certs)
+}
+
+/// `store_files` of the system's store, and every file in its directories: what the store
+/// holds, as far as the files' identities tell it.
+fn system_store_listing() -> Vec<StoreFile> {
+    let mut all = store_files(&Trust::System);
+    let dirs: Vec<PathBuf> = all
+        .iter()
+        .filter(|(p, _)| p.is_dir())
+        .map(|(p, _)| p.clone())
+        .collect();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        files.sort();
+        all.extend(files.into_iter().map(|p| {
+            let id = std::fs::metadata(&p)
+                .ok()
+                .map(|m| platform::file_identity(&m));
+            (p, id)
+        }));
+    }
+    all
+}
+
+/// The system's CA certificates as last read, with the listing they were read under, in one
+/// private file of the cache directory: `rfsession-roots 1`, the listing as a JSON line, then
+/// each certificate as a 4-byte little-endian length and its DER.
+mod roots_cache {
+    use std::path::Path;
+
+    use super::StoreFile;
+
+    const MAGIC: &[u8] = b"rfsession-roots 1\n";
+    const MAX: u64 = 16 << 20;
+
+    /// The certificates, when the file was written under `listing`; None for anything else
+    /// (missing, another listing, cut short, not ours).
+    pub fn read(path: &Path, listing: &[StoreFile]) -> Option<Vec<Vec<u8>>> {
+        let meta = std::fs::symlink_metadata(path).ok()?;
+        if !meta.is_file() || meta.len() > MAX {
+            return None;
+        }
+        crate::platform::check_private(path, &meta).ok()?;
+        let bytes = std::fs::read(path).ok()?;
+        let rest = bytes.strip_prefix(MAGIC)?;
+        let end = rest.iter().position(|&b| b == b'\n')?;
+        let written: Vec<StoreFile> = serde_json::from_slice(&rest[..end]).ok()?;
+        if written != listing {
+            return None;
+        }
+        let mut rest = &rest[end + 1..];
+        let mut certs = Vec::new();
+        while !rest.is_empty() {
+            let (len, tail) = rest.split_first_chunk::<4>()?;
+            let len = u32::from_le_bytes(*len) as usize;
+            certs.push(tail.get(..len)?.to_vec());
+            rest = &tail[len..];
+        }
+        (!certs.is_empty()).then_some(certs)
+    }
+
+    /// Best effort: a cache that cannot be written costs the next call a read of the store.
+    pub fn write(path: &Path, listing: &[StoreFile], certs: &[Vec<u8>]) {
+        let Some(dir) = path.parent() else {
+            return;
+        };
+        let Ok(json) = serde_json::to_vec(listing) else {
+            return;
+        };
+        let mut out = Vec::with_capacity(MAGIC.len() + json.len() + 1 + certs.len() * 1500);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&json);
+        out.push(b'\n');
+        for c in certs {
+            out.extend_from_slice(&(c.len() as u32).to_le_bytes());
+            out.extend_from_slice(c);
+        }
+        // Renamed over the old: a reader sees one or the other.
+        let _ = crate::cache::replace_in(dir, path, &out, false);
+    }
 }
 
 #[derive(Debug)]

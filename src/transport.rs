@@ -9,6 +9,7 @@
 use std::cell::Cell;
 use std::fmt;
 use std::io::{self, Read, Write};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -43,6 +44,8 @@ pub struct Options {
     /// HTTP Basic credentials (the whole `Authorization` value), sent instead of the token
     /// on every authenticated request: for a service without sessions, or a full table.
     pub basic: Option<Secret>,
+    /// Where the system's CA certificates are kept decoded between calls (`tls`).
+    pub roots_cache: Option<PathBuf>,
 }
 
 /// The `Authorization` value for HTTP Basic (RFC 7617).
@@ -261,6 +264,7 @@ impl Transport {
                 &options.trust,
                 &options.hint,
                 seen.clone(),
+                options.roots_cache.as_deref(),
             )?),
             Scheme::Http => None,
         };

@@ -293,6 +293,8 @@ struct State {
     /// The last request of any kind.
     last: Mutex<Instant>,
     max_hosts: usize,
+    /// The cache directory's decoded system CA certificates (`tls`).
+    roots_cache: PathBuf,
 }
 
 impl State {
@@ -338,6 +340,7 @@ impl State {
             proxy: key.proxy.clone(),
             keeper: None,
             basic: None,
+            roots_cache: Some(self.roots_cache.clone()),
         };
         let transport = Arc::new(Mutex::new(Transport::new(&key.host, options)?));
         // A connection verified with CA files since changed is of no more use.
@@ -405,6 +408,7 @@ pub fn serve(cache_dir: &Path, max_hosts: usize) -> io::Result<()> {
         busy: AtomicUsize::new(0),
         last: Mutex::new(Instant::now()),
         max_hosts,
+        roots_cache: cache_dir.join(crate::cache::SYSTEM_ROOTS),
     });
     loop {
         if !platform::readable(&listener, Duration::from_secs(1))? {

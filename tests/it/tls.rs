@@ -807,3 +807,36 @@ fn an_unreadable_kept_trust_is_ignored_with_a_warning() {
     let again = env.run(&bmc, &["get", &h, "/redfish/v1/Systems/1"]).ok();
     assert!(!again.stderr.contains("warning"), "{again:?}");
 }
+
+#[test]
+fn the_system_store_is_kept_decoded_and_read_again_when_it_changes() {
+    let bmc = Bmc::start(Profile::Generic);
+    let stranger = serving(CertKind::OwnCa);
+    let env = Env::new();
+    let store = env.dir.path().join("system.pem");
+    fs::copy(bmc.ca_path(), &store).unwrap();
+    let run = |args: &[&str]| {
+        let mut c = env.cmd(None, args);
+        c.env("SSL_CERT_FILE", &store).envs(PW);
+        c.output().unwrap()
+    };
+    assert!(run(&["login", &bmc.host(), "-u", USER]).status.success());
+    let kept = env.cache().join("system-roots");
+    let mode = fs::metadata(&kept).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let get = || run(&["get", &bmc.host(), "Systems/1"]).status.code();
+    assert_eq!(get(), Some(0));
+    // Another CA in the store's file: the kept copy is not used, the BMC is refused.
+    fs::write(&store, stranger.certificate_pem()).unwrap();
+    assert_eq!(get(), Some(5));
+    // A kept copy that is not what this build writes is read past, and written again.
+    fs::copy(bmc.ca_path(), &store).unwrap();
+    fs::write(&kept, b"rfsession-roots 1\n[not json\n").unwrap();
+    assert_eq!(get(), Some(0));
+    assert!(fs::read(&kept).unwrap().len() > 100);
+    // One open to others is not read at all (and the call still works).
+    let mut perms = fs::metadata(&kept).unwrap().permissions();
+    perms.set_mode(0o644);
+    fs::set_permissions(&kept, perms).unwrap();
+    assert_eq!(get(), Some(0));
+}
