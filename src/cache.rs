@@ -642,6 +642,22 @@ pub fn default_dir() -> Option<PathBuf> {
 
 /// A small private file's text (0600, ours, not a symlink), wiped when dropped (an entry's
 /// holds the token); None when it does not exist.
+/// The bytes of `path` if it is a file of ours that nobody else may read or change (opened
+/// without following a symlink), at most `max` of them; None for anything else.
+pub fn read_private_file(path: &Path, max: u64) -> Option<Vec<u8>> {
+    let file = platform::no_follow(OpenOptions::new().read(true))
+        .open(path)
+        .ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() || meta.len() > max {
+        return None;
+    }
+    check_private(path, &meta).ok()?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
 fn read_private(path: &Path) -> Result<Option<zeroize::Zeroizing<String>>> {
     let file = match platform::no_follow(OpenOptions::new().read(true)).open(path) {
         Ok(f) => f,

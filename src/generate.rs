@@ -455,9 +455,9 @@ kept once its entry went (logout), until a new entry carries it or logout --forg
 it, and <...>.lock, locked by whichever \
 process is logging in or out of that host (never removed: another process may be waiting \
 on it). With --persist, the keeper's socket keeper-2.sock (0600) and its lock keeper-2.lock (2: the \
-version of what the keeper and its callers say to each other). With the system's CA store, \
-system-roots (0600): the store's certificates decoded, read again when any of its files \
-changes.";
+version of what the keeper and its callers say to each other). With the system's CA store \
+(as files, on Linux), system-roots (0600): the store's certificates decoded, read again when \
+any of its files changes.";
 
 fn examples(sub: Option<&str>) -> &'static str {
     match sub {

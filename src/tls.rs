@@ -137,10 +137,10 @@ pub fn client_config(
         Trust::System => {
             type Loaded = (Vec<StoreFile>, Option<Anchored>);
             static SYSTEM: Mutex<Option<Loaded>> = Mutex::new(None);
-            let now = store_files(&Trust::System);
+            let now = system_store_listing();
             let mut system = SYSTEM.lock().unwrap_or_else(|e| e.into_inner());
             if system.as_ref().is_none_or(|(files, _)| *files != now) {
-                let loaded = system_roots(roots_cache)
+                let loaded = system_roots(&now, roots_cache)
                     .ok()
                     .and_then(|certs| anchors(certs, &Arc::new(self::provider())).ok());
                 *system = Some((now, loaded));
@@ -285,32 +285,38 @@ pub fn store_files(trust: &Trust) -> Vec<StoreFile> {
         .collect()
 }
 
-/// Where the system's store is read from, as rustls-native-certs reads it: with either
-/// `SSL_CERT_*` set, those alone (missing ones too: they decide as much), else the files
-/// OpenSSL would find.
+/// Where the system's store is read from, as rustls-native-certs reads it: `SSL_CERT_FILE`
+/// when set (even empty) and the non-empty entries of `SSL_CERT_DIR`; with neither, the
+/// platform's store (on Linux the files OpenSSL would find; on macOS and Windows no files:
+/// `platform::probed_ca_store` is then empty).
 fn system_store_paths() -> Vec<PathBuf> {
     let env = system_store_env();
-    if env.iter().all(Option::is_none) {
-        return platform::probed_ca_store();
-    }
     let mut paths: Vec<PathBuf> = env[0].iter().map(PathBuf::from).collect();
     if let Some(dirs) = &env[1] {
         paths.extend(std::env::split_paths(dirs).filter(|p| !p.as_os_str().is_empty()));
     }
+    if paths.is_empty() {
+        return platform::probed_ca_store();
+    }
     paths
 }
 
-/// The system's CA certificates, DER, each once. Read from `cache` when it was written from
-/// the store's files as they are now: reading and decoding the store (on Debian a bundle and
-/// a directory of ~150 PEM files) costs a call 2 to 3 ms. Else read from the store, and the
-/// cache written again.
-fn system_roots(cache: Option<&Path>) -> Result<Vec<Vec<u8>>, TlsSetupError> {
-    let listing = system_store_listing();
-    if let Some(certs) = cache.and_then(|c| roots_cache::read(c, &listing)) {
+/// The system's CA certificates, DER, each once, read under `listing`. Taken from `cache`
+/// when it was written under the same listing: reading and decoding the store (on Debian a
+/// bundle and a directory of ~300 entries) costs a call 1.5 to 4 ms. Else read from the store,
+/// and kept in `cache` when the read was complete and the files stood still meanwhile.
+fn system_roots(
+    listing: &[StoreFile],
+    cache: Option<&Path>,
+) -> Result<Vec<Vec<u8>>, TlsSetupError> {
+    // An empty listing is a store that is not files (macOS's keychain, Windows's store).
+    let cache = cache.filter(|_| !listing.is_empty());
+    if let Some(certs) = cache.and_then(|c| roots_cache::read(c, listing)) {
         return Ok(certs);
     }
+    let found = rustls_native_certs::load_native_certs();
     let mut seen = std::collections::HashSet::new();
-    let certs: Vec<Vec<u8>> = rustls_native_certs::load_native_certs()
+    let certs: Vec<Vec<u8>> = found
         .certs
         .into_iter()
         .map(|c| c.to_vec())
@@ -319,10 +325,25 @@ fn system_roots(cache: Option<&Path>) -> Result<Vec<Vec<u8>>, TlsSetupError> {
     if certs.is_empty() {
         return Err(TlsSetupError::NoSystemRoots);
     }
-    if let Some(c) = cache {
-        roots_cache::write(c, &listing, &certs);
+    if let Some(c) = cache
+        && found.errors.is_empty()
+        && settled(listing)
+        && system_store_listing() == listing
+    {
+        roots_cache::write(c, listing, &certs);
     }
     Ok(certs)
+}
+
+/// No file of `listing` changed within the last 2 s: a file changed within one timestamp
+/// tick of being read could change again unseen.
+fn settled(listing: &[StoreFile]) -> bool {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as i128);
+    listing.iter().all(|(_, id)| {
+        id.is_none_or(|(_, _, _, mtime, ctime)| now - mtime.max(ctime) > 2_000_000_000)
+    })
 }
 
 /// `store_files` of the system's store, and every file in its directories: what the store
@@ -351,58 +372,75 @@ fn system_store_listing() -> Vec<StoreFile> {
 }
 
 /// The system's CA certificates as last read, with the listing they were read under, in one
-/// private file of the cache directory: `rfsession-roots 1`, the listing as a JSON line, then
-/// each certificate as a 4-byte little-endian length and its DER.
+/// private file of the cache directory: `rfsession-roots 2`, a JSON line (the listing, the
+/// number of certificates and the SHA-256 of what follows), then each certificate as a
+/// 4-byte little-endian length and its DER.
 mod roots_cache {
     use std::path::Path;
 
+    use serde::{Deserialize, Serialize};
+
     use super::StoreFile;
 
-    const MAGIC: &[u8] = b"rfsession-roots 1\n";
+    const MAGIC: &[u8] = b"rfsession-roots 2\n";
     const MAX: u64 = 16 << 20;
 
-    /// The certificates, when the file was written under `listing`; None for anything else
-    /// (missing, another listing, cut short, not ours).
+    #[derive(Serialize, Deserialize)]
+    struct Head {
+        listing: Vec<StoreFile>,
+        count: usize,
+        sha256: String,
+    }
+
+    fn digest(bytes: &[u8]) -> String {
+        let d = ring::digest::digest(&ring::digest::SHA256, bytes);
+        d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// The certificates, when the file was written whole under `listing`; None for anything
+    /// else (missing, another listing, cut short, damaged, not ours).
     pub fn read(path: &Path, listing: &[StoreFile]) -> Option<Vec<Vec<u8>>> {
-        let meta = std::fs::symlink_metadata(path).ok()?;
-        if !meta.is_file() || meta.len() > MAX {
-            return None;
-        }
-        crate::platform::check_private(path, &meta).ok()?;
-        let bytes = std::fs::read(path).ok()?;
+        let bytes = crate::cache::read_private_file(path, MAX)?;
         let rest = bytes.strip_prefix(MAGIC)?;
         let end = rest.iter().position(|&b| b == b'\n')?;
-        let written: Vec<StoreFile> = serde_json::from_slice(&rest[..end]).ok()?;
-        if written != listing {
+        let head: Head = serde_json::from_slice(&rest[..end]).ok()?;
+        let mut rest = &rest[end + 1..];
+        if head.listing != listing || head.sha256 != digest(rest) {
             return None;
         }
-        let mut rest = &rest[end + 1..];
-        let mut certs = Vec::new();
+        let mut certs = Vec::with_capacity(head.count.min(4096));
         while !rest.is_empty() {
             let (len, tail) = rest.split_first_chunk::<4>()?;
             let len = u32::from_le_bytes(*len) as usize;
             certs.push(tail.get(..len)?.to_vec());
             rest = &tail[len..];
         }
-        (!certs.is_empty()).then_some(certs)
+        (certs.len() == head.count && certs.iter().all(|c| !c.is_empty())).then_some(certs)
     }
 
-    /// Best effort: a cache that cannot be written costs the next call a read of the store.
+    /// Best effort: a copy that cannot be written costs the next call a read of the store.
     pub fn write(path: &Path, listing: &[StoreFile], certs: &[Vec<u8>]) {
         let Some(dir) = path.parent() else {
             return;
         };
-        let Ok(json) = serde_json::to_vec(listing) else {
+        let mut body = Vec::with_capacity(certs.iter().map(|c| c.len() + 4).sum());
+        for c in certs {
+            body.extend_from_slice(&(c.len() as u32).to_le_bytes());
+            body.extend_from_slice(c);
+        }
+        let head = Head {
+            listing: listing.to_vec(),
+            count: certs.len(),
+            sha256: digest(&body),
+        };
+        let Ok(json) = serde_json::to_vec(&head) else {
             return;
         };
-        let mut out = Vec::with_capacity(MAGIC.len() + json.len() + 1 + certs.len() * 1500);
+        let mut out = Vec::with_capacity(MAGIC.len() + json.len() + 1 + body.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&json);
         out.push(b'\n');
-        for c in certs {
-            out.extend_from_slice(&(c.len() as u32).to_le_bytes());
-            out.extend_from_slice(c);
-        }
+        out.extend_from_slice(&body);
         // Renamed over the old: a reader sees one or the other.
         let _ = crate::cache::replace_in(dir, path, &out, false);
     }

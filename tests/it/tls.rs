@@ -815,6 +815,9 @@ fn the_system_store_is_kept_decoded_and_read_again_when_it_changes() {
     let env = Env::new();
     let store = env.dir.path().join("system.pem");
     fs::copy(bmc.ca_path(), &store).unwrap();
+    // A store changed within the last 2 s is read, not kept: it may change again unseen.
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(2100));
+    settle();
     let run = |args: &[&str]| {
         let mut c = env.cmd(None, args);
         c.env("SSL_CERT_FILE", &store).envs(PW);
@@ -829,11 +832,25 @@ fn the_system_store_is_kept_decoded_and_read_again_when_it_changes() {
     // Another CA in the store's file: the kept copy is not used, the BMC is refused.
     fs::write(&store, stranger.certificate_pem()).unwrap();
     assert_eq!(get(), Some(5));
-    // A kept copy that is not what this build writes is read past, and written again.
+    // Just changed: read, and not kept until it stands still.
     fs::copy(bmc.ca_path(), &store).unwrap();
-    fs::write(&kept, b"rfsession-roots 1\n[not json\n").unwrap();
+    fs::remove_file(&kept).unwrap();
     assert_eq!(get(), Some(0));
-    assert!(fs::read(&kept).unwrap().len() > 100);
+    assert!(!kept.exists());
+    settle();
+    assert_eq!(get(), Some(0));
+    assert!(kept.exists());
+    // A kept copy that is not what this build writes, or damaged, is read past and written
+    // again.
+    fs::write(&kept, b"rfsession-roots 2\n[not json\n").unwrap();
+    assert_eq!(get(), Some(0));
+    let good = fs::read(&kept).unwrap();
+    assert!(good.len() > 100);
+    let mut bad = good.clone();
+    *bad.last_mut().unwrap() ^= 1;
+    fs::write(&kept, &bad).unwrap();
+    assert_eq!(get(), Some(0));
+    assert_eq!(fs::read(&kept).unwrap(), good);
     // One open to others is not read at all (and the call still works).
     let mut perms = fs::metadata(&kept).unwrap().permissions();
     perms.set_mode(0o644);

@@ -472,8 +472,12 @@ pub fn interface_index(name: &str) -> Option<u32> {
     }
 }
 
-/// Where OpenSSL would find the system's CA store (rustls-native-certs reads the same).
+/// The files of the system's CA store, where rustls-native-certs reads files: OpenSSL's, as
+/// openssl-probe finds them. None on macOS, whose store is the keychain.
 pub fn probed_ca_store() -> Vec<std::path::PathBuf> {
+    if cfg!(target_os = "macos") {
+        return Vec::new();
+    }
     let found = openssl_probe::probe();
     found.cert_file.into_iter().chain(found.cert_dir).collect()
 }
