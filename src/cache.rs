@@ -640,25 +640,9 @@ pub fn default_dir() -> Option<PathBuf> {
     )
 }
 
-/// A small private file's text (0600, ours, not a symlink), wiped when dropped (an entry's
-/// holds the token); None when it does not exist.
-/// The bytes of `path` if it is a file of ours that nobody else may read or change (opened
-/// without following a symlink), at most `max` of them; None for anything else.
-pub fn read_private_file(path: &Path, max: u64) -> Option<Vec<u8>> {
-    let file = platform::no_follow(OpenOptions::new().read(true))
-        .open(path)
-        .ok()?;
-    let meta = file.metadata().ok()?;
-    if !meta.is_file() || meta.len() > max {
-        return None;
-    }
-    check_private(path, &meta).ok()?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max).read_to_end(&mut bytes).ok()?;
-    Some(bytes)
-}
-
-fn read_private(path: &Path) -> Result<Option<zeroize::Zeroizing<String>>> {
+/// `path` opened without following a symlink, with its metadata, when it is ours and private
+/// (0600); None when it does not exist.
+fn open_private(path: &Path) -> Result<Option<(File, fs::Metadata)>> {
     let file = match platform::no_follow(OpenOptions::new().read(true)).open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
@@ -666,6 +650,27 @@ fn read_private(path: &Path) -> Result<Option<zeroize::Zeroizing<String>>> {
     };
     let meta = file.metadata().map_err(|e| CacheError::io(path, e))?;
     check_private(path, &meta)?;
+    Ok(Some((file, meta)))
+}
+
+/// The bytes of `path` if it is a private file of ours (as `open_private`) of at most `max`
+/// bytes; None for anything else.
+pub fn read_private_file(path: &Path, max: u64) -> Option<Vec<u8>> {
+    let (file, meta) = open_private(path).ok()??;
+    if !meta.is_file() || meta.len() > max {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
+/// A small private file's text (0600, ours, not a symlink), wiped when dropped (an entry's
+/// holds the token); None when it does not exist.
+fn read_private(path: &Path) -> Result<Option<zeroize::Zeroizing<String>>> {
+    let Some((file, meta)) = open_private(path)? else {
+        return Ok(None);
+    };
     // Room for the whole file at once: a String that grows leaves copies of the token
     // behind in freed memory, which Zeroizing never sees (and it is one read, not eight).
     let size = meta.len().min(MAX_ENTRY_BYTES) as usize;

@@ -384,7 +384,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct KeeperArgs {
     /// Connections held at most; the least recently used closes first
-    #[arg(long, value_name = "N", env = env::KEEPER_HOSTS, hide_env_values = true, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", env = env::KEEPER_HOSTS, hide_env_values = true, default_value_t = crate::keeper::MAX_HOSTS, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_hosts: u32,
 }
 

@@ -213,8 +213,8 @@ impl fmt::Display for Host {
     }
 }
 
-/// A proxy URL for the operator's eyes: `socks5h://user:***@host:1080`, in every form the
-/// proxy is taken (with or without a scheme, `user:pass@`, a bare `token@`); everything
+/// A URL (a HOST, a proxy) for the operator's eyes: `socks5h://user:***@host:1080`, in every
+/// form it is taken (with or without a scheme, `user:pass@`, a bare `token@`); everything
 /// before the last `@` but the user name is a secret.
 pub fn redact_userinfo(url: &str) -> String {
     let (scheme, rest) = match url.split_once("://") {

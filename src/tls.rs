@@ -275,14 +275,16 @@ pub fn store_files(trust: &Trust) -> Vec<StoreFile> {
     };
     paths
         .into_iter()
-        .map(|p| {
-            let p = std::path::absolute(&p).unwrap_or(p);
-            let id = std::fs::metadata(&p)
-                .ok()
-                .map(|m| platform::file_identity(&m));
-            (p, id)
-        })
+        .map(|p| identified(std::path::absolute(&p).unwrap_or(p)))
         .collect()
+}
+
+/// `path` with what its file is now (following a symlink).
+fn identified(path: PathBuf) -> StoreFile {
+    let id = std::fs::metadata(&path)
+        .ok()
+        .map(|m| platform::file_identity(&m));
+    (path, id)
 }
 
 /// Where the system's store is read from, as rustls-native-certs reads it: `SSL_CERT_FILE`
@@ -361,12 +363,7 @@ fn system_store_listing() -> Vec<StoreFile> {
         };
         let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
         files.sort();
-        all.extend(files.into_iter().map(|p| {
-            let id = std::fs::metadata(&p)
-                .ok()
-                .map(|m| platform::file_identity(&m));
-            (p, id)
-        }));
+        all.extend(files.into_iter().map(identified));
     }
     all
 }

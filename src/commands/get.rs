@@ -190,11 +190,10 @@ fn nearest(doc: &Value, ptr: &str) -> String {
     let mut at = String::new();
     let mut here = doc;
     for token in ptr.split('/').skip(1) {
-        let next = format!("{at}/{token}");
-        match doc.pointer(&next) {
-            Some(v) => (at, here) = (next, v),
-            None => break,
-        }
+        let Some(v) = here.pointer(&format!("/{token}")) else {
+            break;
+        };
+        (at, here) = (format!("{at}/{token}"), v);
     }
     let at = if at.is_empty() { "/" } else { at.as_str() };
     const SHOWN: usize = 12;

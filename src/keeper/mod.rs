@@ -30,6 +30,8 @@ use crate::platform::{self, IpcStream};
 use crate::tls::Seen;
 use crate::transport::{Options, Transport, TransportError};
 
+/// Connections held at most, unless `--max-hosts` (RFSESSION_KEEPER_HOSTS) says otherwise.
+pub const MAX_HOSTS: u32 = 1024;
 /// A keeper holding nothing lingers this long for the first request after it started.
 const LINGER: Duration = Duration::from_secs(2);
 /// The longest request body the keeper takes (the client bounds bodies far below).
@@ -141,7 +143,7 @@ impl Place {
                 cmd.env(var, v);
             } else {
                 crate::output::warn(&format!(
-                    "warning: {var}={v} is not a number of connections (1 or more); the keeper holds at most 1024"
+                    "warning: {var}={v} is not a number of connections (1 or more); the keeper holds at most {MAX_HOSTS}"
                 ));
             }
         }
